@@ -1,0 +1,203 @@
+//! `baton escalate`: the sweep cron runs, giving overdue tickets to the
+//! escalation target.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::core::clock;
+use crate::core::config::Config;
+use crate::core::duration;
+use crate::core::id;
+use crate::core::ticket::{Event, Ticket};
+use crate::core::time::rfc3339;
+use crate::ctx::Ctx;
+use crate::error::{Error, Result};
+use crate::render::text::{self, clean_line};
+
+/// Escalate every ticket past its deadline (run it from cron)
+///
+/// Each open ticket not solved within [escalation] after (20h by default) goes to
+/// the escalation target, with one `escalated` event per missed deadline. Running
+/// it again changes nothing; a sweep missed for days catches up. It prints nothing
+/// when nothing is due, so cron sends no mail.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  baton escalate --dry-run --warn 2h\n  \
+                        */10 * * * *  cd /srv/support && baton escalate   (a crontab line)")]
+pub struct Args {
+    /// Show what would happen and write nothing
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Also list tickets that will breach within this time (such as 2h)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub warn: Option<std::time::Duration>,
+}
+
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    duration::parse(s)
+}
+
+/// One ticket's escalations, planned or done.
+struct Escalation {
+    short: String,
+    title: String,
+    id: String,
+    events: Vec<Event>,
+}
+
+/// A ticket about to breach.
+struct Warning {
+    short: String,
+    title: String,
+    id: String,
+    owner: String,
+    due: DateTime<Utc>,
+}
+
+fn open_load(tickets: &[Ticket]) -> BTreeMap<String, usize> {
+    let mut load = BTreeMap::new();
+    for t in tickets.iter().filter(|t| t.status.is_active()) {
+        *load.entry(t.owner.clone()).or_insert(0) += 1;
+    }
+    load
+}
+
+fn warnings(
+    tickets: &[Ticket],
+    shorts: &[String],
+    config: &Config,
+    now: DateTime<Utc>,
+    within: std::time::Duration,
+) -> Vec<Warning> {
+    let horizon = now + duration::chrono(within);
+    let mut out: Vec<Warning> = tickets
+        .iter()
+        .zip(shorts)
+        .filter_map(|(t, short)| {
+            let d = clock::deadline(t, config, now)?;
+            (!d.paused && !d.exhausted && d.at > now && d.at <= horizon).then(|| Warning {
+                short: short.clone(),
+                title: t.title.clone(),
+                id: t.id.to_string(),
+                owner: t.owner.clone(),
+                due: d.at,
+            })
+        })
+        .collect();
+    out.sort_by_key(|w| w.due);
+    out
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let store = ctx.store()?;
+    // The lock is held for the whole sweep so that nobody's change in between is lost.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(store.lock()?)
+    };
+    let config = store.config()?;
+    let mut loaded = store.load_all()?;
+    loaded
+        .tickets
+        .sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
+    let ids: Vec<_> = loaded.tickets.iter().map(|t| t.id).collect();
+    let shorts = id::short_ids(&ids);
+    let mut load = open_load(&loaded.tickets);
+    let mut done = Vec::new();
+    let mut failures = loaded.problems;
+    for (ticket, short) in loaded.tickets.iter_mut().zip(&shorts) {
+        let events = clock::owed(ticket, &config, &mut load, ctx.now);
+        if events.is_empty() {
+            continue;
+        }
+        if !args.dry_run {
+            for e in events.iter().cloned() {
+                ticket.record(e);
+            }
+            if let Err(e) = store.save(ticket) {
+                failures.push(e);
+                continue;
+            }
+        }
+        done.push(Escalation {
+            short: short.clone(),
+            title: ticket.title.clone(),
+            id: ticket.id.to_string(),
+            events,
+        });
+    }
+    let warned = args
+        .warn
+        .map(|w| warnings(&loaded.tickets, &shorts, &config, ctx.now, w))
+        .unwrap_or_default();
+
+    for f in &failures {
+        ctx.out.warn(f);
+    }
+    if ctx.out.json {
+        ctx.out.json(&json!({
+            "dry_run": args.dry_run,
+            "escalated": done.iter().map(|d| json!({
+                "id": d.id,
+                "short_id": d.short,
+                "title": d.title,
+                "events": d.events.iter().map(crate::render::json::event).collect::<Vec<Value>>(),
+            })).collect::<Vec<_>>(),
+            "warnings": warned.iter().map(|w| json!({
+                "id": w.id,
+                "short_id": w.short,
+                "title": w.title,
+                "owner": w.owner,
+                "due": rfc3339(w.due),
+            })).collect::<Vec<_>>(),
+        }))?;
+    } else {
+        let verb = if args.dry_run {
+            "would escalate"
+        } else {
+            "escalated"
+        };
+        let mut lines = String::new();
+        for d in &done {
+            for e in &d.events {
+                let from = e.from.as_deref().unwrap_or("?");
+                let to = e.to.as_deref().unwrap_or("?");
+                let whom = if from == to {
+                    format!("(stays with {to})")
+                } else {
+                    format!("from {from} to {to}")
+                };
+                let missed = e.deadline.map(text::local).unwrap_or_default();
+                let _ = writeln!(
+                    lines,
+                    "{verb} {} {whom}, deadline {missed}: {}",
+                    d.short,
+                    clean_line(&d.title)
+                );
+            }
+        }
+        for w in &warned {
+            let _ = writeln!(
+                lines,
+                "due in {} ({}): {} owned by {}: {}",
+                text::span(w.due - ctx.now),
+                text::local(w.due),
+                w.short,
+                w.owner,
+                clean_line(&w.title)
+            );
+        }
+        if !lines.is_empty() {
+            ctx.out.print(lines.trim_end())?;
+        }
+    }
+    match failures.len() {
+        0 => Ok(()),
+        n => Err(Error::new(format!(
+            "{n} ticket file(s) could not be read or written; the sweep did the rest"
+        ))),
+    }
+}

@@ -1,0 +1,106 @@
+//! `baton list`: the tickets that need someone, soonest deadline first.
+
+use crate::core::clock;
+use crate::core::id;
+use crate::core::query::{self, Filter, Row, Sort};
+use crate::core::ticket::Status;
+use crate::ctx::Ctx;
+use crate::error::{Error, Result};
+use crate::render::{json, table};
+
+/// List tickets (open and waiting ones unless told otherwise)
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  baton list --mine\n  baton list --owner ben --status waiting\n  \
+                        baton list --all --sort updated\n  baton list --overdue --json | jq -r '.[].id'"
+)]
+pub struct Args {
+    /// Only tickets you own
+    #[arg(long, conflicts_with = "owner")]
+    pub mine: bool,
+    /// Only tickets this person owns
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+    /// Only tickets in these statuses (repeat, or separate with commas)
+    #[arg(long, value_delimiter = ',', value_parser = parse_status)]
+    pub status: Vec<Status>,
+    /// Only tickets whose customer contains this text
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// Only tickets with this tag (repeat to require several)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only tickets past their escalation deadline
+    #[arg(long)]
+    pub overdue: bool,
+    /// Include resolved and closed tickets
+    #[arg(long, short)]
+    pub all: bool,
+    /// The order
+    #[arg(long, value_enum, default_value_t = Sort::Due)]
+    pub sort: Sort,
+}
+
+fn parse_status(s: &str) -> Result<Status, String> {
+    s.parse()
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let store = ctx.store()?;
+    let config = store.config()?;
+    let owner = if args.mine {
+        Some(ctx.actor(&config)?)
+    } else {
+        args.owner
+    };
+    if let Some(o) = &owner {
+        config.member(o)?;
+    }
+    let filter = Filter {
+        owner,
+        statuses: args.status,
+        customer: args.customer,
+        tags: args.tags,
+        overdue: args.overdue,
+        all: args.all,
+    };
+    let loaded = store.load_all()?;
+    let ids: Vec<_> = loaded.tickets.iter().map(|t| t.id).collect();
+    let shorts = id::short_ids(&ids);
+    let mut rows: Vec<Row> = loaded
+        .tickets
+        .iter()
+        .zip(shorts)
+        .filter_map(|(t, short)| {
+            let due = clock::deadline(t, &config, ctx.now);
+            filter.matches(t, due.as_ref(), ctx.now).then_some(Row {
+                ticket: t,
+                due,
+                short,
+            })
+        })
+        .collect();
+    query::sort(&mut rows, args.sort);
+
+    for problem in &loaded.problems {
+        ctx.out.warn(problem);
+    }
+    if ctx.out.json {
+        let docs = rows
+            .iter()
+            .map(|r| json::ticket(r.ticket, &r.short, r.due.as_ref(), false))
+            .collect();
+        ctx.out.json(&serde_json::Value::Array(docs))?;
+    } else if rows.is_empty() {
+        ctx.out
+            .info("no tickets match (resolved and closed ones show with --all)");
+    } else {
+        ctx.out.print(&table::tickets(&ctx.out, &rows, ctx.now))?;
+    }
+    match loaded.problems.len() {
+        0 => Ok(()),
+        n => Err(Error::new(format!(
+            "{n} ticket file(s) could not be read; the list shows the rest"
+        ))),
+    }
+}

@@ -1,0 +1,102 @@
+//! One module per command: its arguments (whose doc comments are the help) and
+//! a `run` that reads like a recipe: resolve, decide in `core`, persist in
+//! `store`, show through `render`.
+
+pub mod edit;
+pub mod escalate;
+pub mod init;
+pub mod list;
+pub mod message;
+pub mod new;
+pub mod pass;
+pub mod people;
+pub mod show;
+pub mod status;
+pub mod take;
+
+use crate::cli::{Cli, Command};
+use crate::core::action;
+use crate::core::clock;
+use crate::core::config::Config;
+use crate::core::ticket::Ticket;
+use crate::ctx::Ctx;
+use crate::error::Result;
+use crate::render::json;
+use crate::store::Store;
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx::from_env(&cli.global)?;
+    match cli.command {
+        Command::Init(args) => init::run(&ctx, args),
+        Command::People(args) => people::run(&ctx, args),
+        Command::New(args) => new::run(&ctx, args),
+        Command::List(args) => list::run(&ctx, args),
+        Command::Show(args) => show::run(&ctx, args),
+        Command::Take(args) => take::run(&ctx, args),
+        Command::Pass(args) => pass::run(&ctx, args),
+        Command::Reply(args) => message::reply(&ctx, args),
+        Command::Note(args) => message::note(&ctx, args),
+        Command::Wait(args) => status::wait(&ctx, args),
+        Command::Resolve(args) => status::resolve(&ctx, args),
+        Command::Reopen(args) => status::reopen(&ctx, args),
+        Command::Close(args) => status::close(&ctx, args),
+        Command::Edit(args) => edit::run(&ctx, args),
+        Command::Escalate(args) => escalate::run(&ctx, args),
+    }
+}
+
+/// A ticket after a command acted on it.
+pub struct Outcome {
+    pub ticket: Ticket,
+    pub short: String,
+    /// `false` when the ticket already was as asked and nothing was written.
+    pub changed: bool,
+    pub config: Config,
+}
+
+/// Opens the store, its config and the acting person.
+pub fn open(ctx: &Ctx) -> Result<(Store, Config, String)> {
+    let store = ctx.store()?;
+    let config = store.config()?;
+    let actor = ctx.actor(&config)?;
+    Ok((store, config, actor))
+}
+
+/// Applies one action to the ticket the user named, under the store lock: read,
+/// decide, and save only if something changed.
+pub fn change(
+    ctx: &Ctx,
+    input: &str,
+    act: impl FnOnce(&mut Ticket, &action::Ctx) -> Result<bool>,
+) -> Result<Outcome> {
+    let (store, config, actor) = open(ctx)?;
+    let resolved = store.resolve(input)?;
+    let _lock = store.lock()?;
+    let mut ticket = store.read(resolved.id)?;
+    let acx = action::Ctx {
+        actor: &actor,
+        now: ctx.now,
+        config: &config,
+        label: &resolved.short,
+    };
+    let changed = act(&mut ticket, &acx)?;
+    if changed {
+        store.save(&ticket)?;
+    }
+    Ok(Outcome {
+        ticket,
+        short: resolved.short,
+        changed,
+        config,
+    })
+}
+
+/// Reports a change: the human sentence, or the ticket as JSON.
+pub fn report(ctx: &Ctx, o: &Outcome, done: &str, already: &str) -> Result<()> {
+    let human = if o.changed { done } else { already };
+    ctx.out.result(human, || {
+        let due = clock::deadline(&o.ticket, &o.config, ctx.now);
+        json::ticket(&o.ticket, &o.short, due.as_ref(), true)
+    })
+}

@@ -1,0 +1,145 @@
+//! `baton people`: the team and its levels.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use crate::core::config::{Config, check_name};
+use crate::ctx::Ctx;
+use crate::error::{Error, Result};
+use crate::render::table::{self, Member};
+use crate::store::write_atomic;
+
+/// Show the team, or add someone to it
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  baton people\n  baton people add ben --level 2 --email ben@example.com"
+)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Option<Action>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// List the team with levels and open tickets (the default)
+    List,
+    /// Add a person to the team
+    Add(AddArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The handle used everywhere (letters, digits, '.', '_' or '-')
+    pub name: String,
+    /// Their level in the pyramid: 1 is the front line, the highest is the top
+    #[arg(long, short)]
+    pub level: u32,
+    /// Their e-mail (matched against git's user.email to know who is acting)
+    #[arg(long, short)]
+    pub email: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    match args.action.unwrap_or(Action::List) {
+        Action::List => list(ctx),
+        Action::Add(add_args) => add(ctx, add_args),
+    }
+}
+
+fn list(ctx: &Ctx) -> Result<()> {
+    let store = ctx.store()?;
+    let config = store.config()?;
+    let loaded = store.load_all()?;
+    let mut open: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in loaded.tickets.iter().filter(|t| t.status.is_active()) {
+        *open.entry(t.owner.as_str()).or_default() += 1;
+    }
+    for p in &loaded.problems {
+        ctx.out.warn(p);
+    }
+    let top = config.top_level();
+    let members: Vec<Member> = config
+        .people
+        .iter()
+        .map(|p| Member {
+            person: p,
+            top: p.level == top,
+            open: open.get(p.name.as_str()).copied().unwrap_or(0),
+        })
+        .collect();
+    ctx.out.result(&table::people(&ctx.out, &members), || {
+        json!(
+            config
+                .people
+                .iter()
+                .map(|p| json!({
+                    "name": p.name,
+                    "level": p.level,
+                    "email": p.email,
+                    "open": open.get(p.name.as_str()).copied().unwrap_or(0),
+                }))
+                .collect::<Vec<_>>()
+        )
+    })
+}
+
+fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
+    check_name(&args.name).map_err(Error::usage)?;
+    if !(1..=99).contains(&args.level) {
+        return Err(Error::usage(format!(
+            "level {} is out of range; expected 1 (front line) to 99",
+            args.level
+        )));
+    }
+    let store = ctx.store()?;
+    let _lock = store.lock()?;
+    // Read the current text under the lock and refuse to touch a config that is already broken.
+    let config = store.config()?;
+    if config.person(&args.name).is_some() {
+        return Err(
+            Error::new(format!("'{}' is already on the team", args.name))
+                .hint("'baton people' lists the team"),
+        );
+    }
+    let text = store.config_text()?;
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| {
+        Error::new(format!(
+            "{}: {e}",
+            store.shown(&store.config_path()).display()
+        ))
+    })?;
+    let mut person = toml_edit::Table::new();
+    person.insert("name", toml_edit::value(args.name.as_str()));
+    if let Some(email) = &args.email {
+        person.insert("email", toml_edit::value(email.as_str()));
+    }
+    person.insert("level", toml_edit::value(i64::from(args.level)));
+    match doc
+        .get_mut("people")
+        .and_then(|p| p.as_array_of_tables_mut())
+    {
+        Some(people) => people.push(person),
+        None => {
+            let mut people = toml_edit::ArrayOfTables::new();
+            people.push(person);
+            doc.insert("people", toml_edit::Item::ArrayOfTables(people));
+        }
+    }
+    let new_text = doc.to_string();
+    let new_config = Config::parse(&new_text)
+        .map_err(|e| Error::new(format!("the change would break the config: {e}")))?;
+    let path = store.config_path();
+    write_atomic(&path, new_text.as_bytes(), true)
+        .map_err(|e| Error::io(&store.shown(&path), "write", e))?;
+    let top = new_config.top_level();
+    let role = if args.level == top && new_config.people.len() > 1 {
+        " (the top of the pyramid)"
+    } else {
+        ""
+    };
+    ctx.out.result(
+        &format!("added {} at level {}{role}", args.name, args.level),
+        || json!({"name": args.name, "level": args.level, "email": args.email}),
+    )
+}

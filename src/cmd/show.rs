@@ -1,0 +1,26 @@
+//! `baton show`: one ticket in full.
+
+use crate::core::clock;
+use crate::ctx::Ctx;
+use crate::error::Result;
+use crate::render::{json, ticket};
+
+/// Show a ticket: its fields, its deadline and its whole history
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  baton show 0b7c")]
+pub struct Args {
+    /// The ticket (a unique id prefix, at least 4 characters)
+    pub id: String,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let store = ctx.store()?;
+    let resolved = store.resolve(&args.id)?;
+    let t = store.read(resolved.id)?;
+    let config = store.config()?;
+    let due = clock::deadline(&t, &config, ctx.now);
+    ctx.out.result(
+        &ticket::show(&ctx.out, &t, &resolved.short, due.as_ref(), ctx.now),
+        || json::ticket(&t, &resolved.short, due.as_ref(), true),
+    )
+}

@@ -1,0 +1,77 @@
+//! `baton wait`, `resolve`, `reopen` and `close`: status changes.
+
+use crate::core::action;
+use crate::core::ticket::Status;
+use crate::ctx::Ctx;
+use crate::error::Result;
+
+/// Set a ticket you own waiting for the customer (its clock pauses)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  baton wait 0b7c --note \"asked for the order number\"")]
+pub struct WaitArgs {
+    /// The ticket (a unique id prefix, at least 4 characters)
+    pub id: String,
+    /// What you are waiting for
+    #[arg(long, short)]
+    pub note: Option<String>,
+}
+
+/// Resolve a ticket you own: the problem is solved
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  baton resolve 0b7c --note \"refund sent\"")]
+pub struct ResolveArgs {
+    /// The ticket (a unique id prefix, at least 4 characters)
+    pub id: String,
+    /// How it was solved
+    #[arg(long, short)]
+    pub note: Option<String>,
+}
+
+/// Reopen a waiting, resolved or closed ticket (a resolved one starts a fresh clock)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  baton reopen 0b7c --note \"customer says it happened again\"")]
+pub struct ReopenArgs {
+    /// The ticket (a unique id prefix, at least 4 characters)
+    pub id: String,
+    /// Why it is open again
+    #[arg(long, short)]
+    pub note: Option<String>,
+}
+
+/// Close a ticket for good (closing someone else's ticket needs --yes)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  baton close 0b7c --note \"duplicate of 9a1f\"")]
+pub struct CloseArgs {
+    /// The ticket (a unique id prefix, at least 4 characters)
+    pub id: String,
+    /// Why it is closed
+    #[arg(long, short)]
+    pub note: Option<String>,
+    /// Close it even though someone else owns it
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+fn set(ctx: &Ctx, id: &str, to: Status, note: Option<String>, confirmed: bool) -> Result<()> {
+    let o = super::change(ctx, id, |t, cx| {
+        action::set_status(t, cx, to, note, confirmed)
+    })?;
+    let done = format!("{} is now {to}", o.short);
+    super::report(ctx, &o, &done, &format!("{} is already {to}", o.short))
+}
+
+pub fn wait(ctx: &Ctx, args: WaitArgs) -> Result<()> {
+    set(ctx, &args.id, Status::Waiting, args.note, false)
+}
+
+pub fn resolve(ctx: &Ctx, args: ResolveArgs) -> Result<()> {
+    set(ctx, &args.id, Status::Resolved, args.note, false)
+}
+
+pub fn reopen(ctx: &Ctx, args: ReopenArgs) -> Result<()> {
+    set(ctx, &args.id, Status::Open, args.note, false)
+}
+
+pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
+    set(ctx, &args.id, Status::Closed, args.note, args.yes)
+}

@@ -1,0 +1,32 @@
+//! `baton take`: make a ticket yours.
+
+use crate::core::action;
+use crate::ctx::Ctx;
+use crate::error::Result;
+use crate::render::text::clean_line;
+
+/// Take a ticket: it becomes yours, recorded as a hand-off from its owner
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  baton take 0b7c --note \"I know this customer\"")]
+pub struct Args {
+    /// The ticket (a unique id prefix, at least 4 characters)
+    pub id: String,
+    /// Why you take it
+    #[arg(long, short)]
+    pub note: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let mut previous = String::new();
+    let o = super::change(ctx, &args.id, |t, cx| {
+        previous = t.owner.clone();
+        action::take(t, cx, args.note)
+    })?;
+    let done = format!(
+        "took {} from {}: {}",
+        o.short,
+        previous,
+        clean_line(&o.ticket.title)
+    );
+    super::report(ctx, &o, &done, &format!("{} is already yours", o.short))
+}

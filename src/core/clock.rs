@@ -1,0 +1,478 @@
+//! The escalation clock: when a ticket is due, as a pure function of its events,
+//! the escalation rule and "now"; and which escalations a sweep owes.
+//!
+//! The clock runs from the start of the current open period (creation, or the
+//! last reopening of a resolved or closed ticket). With `pause_when_waiting`,
+//! time in `waiting` does not count: the k-th deadline is the moment the ticket
+//! has been open for k × `after` since that start.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::config::{Config, Escalation, SYSTEM_ACTOR, Target};
+use super::duration;
+use super::replay::starts_period;
+use super::ticket::{Event, EventKind, Status, Ticket};
+
+/// Where a ticket stands against its escalation deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    /// When the current period began.
+    pub start: DateTime<Utc>,
+    /// The deadline shown to people: the next one the sweep acts on, or the
+    /// last one missed when no further escalation is possible. While paused,
+    /// where it lies if the ticket were resumed now.
+    pub at: DateTime<Utc>,
+    /// The ticket is waiting and waiting time does not count.
+    pub paused: bool,
+    /// Time not counted since the start of the period, up to now.
+    pub waited: Duration,
+    /// Escalations in this period so far.
+    pub escalations: u32,
+    /// No further escalation can happen in this period.
+    pub exhausted: bool,
+}
+
+impl Deadline {
+    /// Time left until the deadline (negative when overdue).
+    pub fn remaining(&self, now: DateTime<Utc>) -> Duration {
+        self.at - now
+    }
+
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        !self.paused && self.at <= now
+    }
+}
+
+/// The current period: its start and the status changes after it, in order.
+struct Period {
+    start: DateTime<Utc>,
+    changes: Vec<(DateTime<Utc>, Status)>,
+    status: Status,
+    escalations: u32,
+}
+
+fn period(events: &[Event]) -> Option<Period> {
+    let first = events.first()?;
+    let mut p = Period {
+        start: first.at,
+        changes: Vec::new(),
+        status: Status::Open,
+        escalations: 0,
+    };
+    for e in events {
+        match e.kind {
+            EventKind::Created => {
+                p = Period {
+                    start: e.at,
+                    changes: Vec::new(),
+                    status: Status::Open,
+                    escalations: 0,
+                };
+            }
+            EventKind::Status => {
+                let Some(to) = e.to.as_deref().and_then(|s| s.parse::<Status>().ok()) else {
+                    continue;
+                };
+                if starts_period(p.status, to) {
+                    p = Period {
+                        start: e.at,
+                        changes: Vec::new(),
+                        status: to,
+                        escalations: 0,
+                    };
+                } else {
+                    p.changes.push((e.at.max(p.start), to));
+                    p.status = to;
+                }
+            }
+            EventKind::Escalated => p.escalations += 1,
+            _ => {}
+        }
+    }
+    Some(p)
+}
+
+impl Period {
+    fn counts(&self, status: Status, policy: &Escalation) -> bool {
+        status == Status::Open || (status == Status::Waiting && !policy.pause_when_waiting)
+    }
+
+    /// The moment counted time reaches `target`. If the clock is paused at the
+    /// end, it is assumed to resume at `now`.
+    fn reaches(&self, target: Duration, policy: &Escalation, now: DateTime<Utc>) -> DateTime<Utc> {
+        let mut counted = Duration::zero();
+        let mut t = self.start;
+        let mut status = Status::Open;
+        for &(at, next) in &self.changes {
+            let at = at.max(t);
+            if self.counts(status, policy) {
+                let span = at - t;
+                if counted + span >= target {
+                    return t + (target - counted);
+                }
+                counted += span;
+            }
+            t = at;
+            status = next;
+        }
+        let resume = if self.counts(status, policy) {
+            t
+        } else {
+            t.max(now)
+        };
+        resume + (target - counted)
+    }
+
+    /// Time not counted between the start and `now`.
+    fn waited(&self, policy: &Escalation, now: DateTime<Utc>) -> Duration {
+        let mut waited = Duration::zero();
+        let mut t = self.start;
+        let mut status = Status::Open;
+        for &(at, next) in &self.changes {
+            let at = at.max(t).min(now.max(t));
+            if !self.counts(status, policy) {
+                waited += at - t;
+            }
+            t = at;
+            status = next;
+        }
+        if !self.counts(status, policy) && now > t {
+            waited += now - t;
+        }
+        waited
+    }
+}
+
+/// The k-th deadline of the current period (k ≥ 1).
+fn nth(p: &Period, policy: &Escalation, k: u32, now: DateTime<Utc>) -> DateTime<Utc> {
+    let target = duration::chrono(policy.after) * k as i32;
+    p.reaches(target, policy, now)
+}
+
+/// Whether the rule allows no further escalation in this period.
+fn exhausted(policy: &Escalation, escalations: u32, owner_level: u32, top_level: u32) -> bool {
+    match policy.to {
+        Target::Top | Target::Person(_) => escalations >= 1,
+        Target::Next => escalations >= 1 && owner_level >= top_level,
+    }
+}
+
+/// The deadline of a ticket, or `None` for a resolved or closed one.
+pub fn deadline(ticket: &Ticket, config: &Config, now: DateTime<Utc>) -> Option<Deadline> {
+    let p = period(&ticket.events)?;
+    if !p.status.is_active() {
+        return None;
+    }
+    let policy = &config.escalation;
+    let done = exhausted(
+        policy,
+        p.escalations,
+        config.level_of(&ticket.owner),
+        config.top_level(),
+    );
+    let k = if done {
+        p.escalations.max(1)
+    } else {
+        p.escalations + 1
+    };
+    Some(Deadline {
+        start: p.start,
+        at: nth(&p, policy, k, now),
+        paused: p.status == Status::Waiting && policy.pause_when_waiting,
+        waited: p.waited(policy, now),
+        escalations: p.escalations,
+        exhausted: done,
+    })
+}
+
+/// Picks who receives an escalated ticket: the target person, or the least
+/// loaded person at the target level (ties go to the first in the config).
+fn target(config: &Config, owner: &str, load: &BTreeMap<String, usize>) -> String {
+    let owner_level = config.level_of(owner);
+    let level = match &config.escalation.to {
+        Target::Person(name) => return name.clone(),
+        Target::Top => config.top_level(),
+        Target::Next => match config.next_level_above(owner_level) {
+            Some(level) => level,
+            None => return owner.to_string(),
+        },
+    };
+    if owner_level == level && config.person(owner).is_some() {
+        return owner.to_string();
+    }
+    config
+        .at_level(level)
+        .min_by_key(|p| load.get(&p.name).copied().unwrap_or(0))
+        .map_or_else(|| owner.to_string(), |p| p.name.clone())
+}
+
+/// The `escalated` events a sweep at `now` owes this ticket, oldest deadline
+/// first: none when it is not due, several when sweeps were missed and the rule
+/// is `next`. `load` counts open tickets per person and is updated as tickets move.
+pub fn owed(
+    ticket: &Ticket,
+    config: &Config,
+    load: &mut BTreeMap<String, usize>,
+    now: DateTime<Utc>,
+) -> Vec<Event> {
+    let Some(p) = period(&ticket.events) else {
+        return Vec::new();
+    };
+    if !p.status.is_active() {
+        return Vec::new();
+    }
+    let policy = &config.escalation;
+    let mut owner = ticket.owner.clone();
+    let mut k = p.escalations;
+    let mut out = Vec::new();
+    while !exhausted(policy, k, config.level_of(&owner), config.top_level()) {
+        let due = nth(&p, policy, k + 1, now);
+        if due > now {
+            break;
+        }
+        let to = target(config, &owner, load);
+        if to != owner {
+            if let Some(n) = load.get_mut(&owner) {
+                *n = n.saturating_sub(1);
+            }
+            *load.entry(to.clone()).or_insert(0) += 1;
+        }
+        let mut event = Event::new(now, SYSTEM_ACTOR, EventKind::Escalated)
+            .from(&owner)
+            .to(&to);
+        event.deadline = Some(due);
+        out.push(event);
+        owner = to;
+        k += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ticket::{Priority, Ticket};
+    use chrono::TimeZone;
+    use uuid::Uuid;
+
+    const T0: (u32, u32) = (8, 0);
+
+    fn t(hours: i64, minutes: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 2, T0.0, T0.1, 0).unwrap()
+            + Duration::hours(hours)
+            + Duration::minutes(minutes)
+    }
+
+    fn config(to: &str, pause: bool) -> Config {
+        Config::parse(&format!(
+            "[[people]]\nname = \"ana\"\nlevel = 1\n[[people]]\nname = \"ben\"\nlevel = 2\n\
+             [[people]]\nname = \"cora\"\nlevel = 3\n[[people]]\nname = \"dan\"\nlevel = 3\n\
+             [escalation]\nafter = \"20h\"\nto = \"{to}\"\npause_when_waiting = {pause}\n"
+        ))
+        .unwrap()
+    }
+
+    fn ticket(owner: &str, events: Vec<Event>) -> Ticket {
+        let mut all = vec![Event::new(t(0, 0), owner, EventKind::Created).to(owner)];
+        all.extend(events);
+        let mut ticket = Ticket {
+            id: Uuid::nil(),
+            title: "x".into(),
+            status: Status::Open,
+            owner: owner.into(),
+            customer: String::new(),
+            priority: Priority::Normal,
+            tags: vec![],
+            created: t(0, 0),
+            updated: t(0, 0),
+            escalated: 0,
+            description: String::new(),
+            extra: Default::default(),
+            events: all,
+        };
+        ticket.sync_state();
+        ticket
+    }
+
+    fn status(h: i64, from: &str, to: &str) -> Event {
+        Event::new(t(h, 0), "ana", EventKind::Status)
+            .from(from)
+            .to(to)
+    }
+
+    /// Runs a sweep at `now` and returns (owners it moved to, deadlines missed).
+    fn sweep(
+        ticket: &mut Ticket,
+        config: &Config,
+        now: DateTime<Utc>,
+    ) -> Vec<(String, DateTime<Utc>)> {
+        let events = owed(ticket, config, &mut BTreeMap::new(), now);
+        let moved = events
+            .iter()
+            .map(|e| (e.to.clone().unwrap(), e.deadline.unwrap()))
+            .collect();
+        for e in events {
+            ticket.record(e);
+        }
+        moved
+    }
+
+    #[test]
+    fn the_deadline_falls_exactly_at_twenty_hours() {
+        let c = config("top", true);
+        let cases = [((19, 59), 0), ((20, 0), 1), ((20, 1), 1)];
+        for ((h, m), expected) in cases {
+            let mut tk = ticket("ana", vec![]);
+            let moved = sweep(&mut tk, &c, t(h, m));
+            assert_eq!(moved.len(), expected, "at {h}h{m}m");
+            if expected == 1 {
+                assert_eq!(moved[0], ("cora".to_string(), t(20, 0)));
+                assert_eq!(tk.owner, "cora");
+            }
+        }
+    }
+
+    #[test]
+    fn waiting_in_the_middle_moves_the_deadline() {
+        let c = config("top", true);
+        let tk = ticket(
+            "ana",
+            vec![status(2, "open", "waiting"), status(7, "waiting", "open")],
+        );
+        let d = deadline(&tk, &c, t(10, 0)).unwrap();
+        assert_eq!(
+            (d.at, d.waited, d.paused),
+            (t(25, 0), Duration::hours(5), false)
+        );
+    }
+
+    #[test]
+    fn waiting_counts_when_the_pause_is_off() {
+        let c = config("top", false);
+        let tk = ticket("ana", vec![status(2, "open", "waiting")]);
+        let d = deadline(&tk, &c, t(10, 0)).unwrap();
+        assert_eq!(
+            (d.at, d.paused, d.waited),
+            (t(20, 0), false, Duration::zero())
+        );
+    }
+
+    #[test]
+    fn a_ticket_waiting_at_its_deadline_is_paused_not_escalated() {
+        let c = config("top", true);
+        let mut tk = ticket("ana", vec![status(19, "open", "waiting")]);
+        let d = deadline(&tk, &c, t(30, 0)).unwrap();
+        assert!(d.paused);
+        assert_eq!(d.at, t(31, 0), "one hour left, counted from now");
+        assert!(sweep(&mut tk, &c, t(30, 0)).is_empty());
+    }
+
+    #[test]
+    fn reopening_after_resolve_restarts_the_clock() {
+        let c = config("top", true);
+        let mut tk = ticket(
+            "ana",
+            vec![
+                status(5, "open", "resolved"),
+                status(30, "resolved", "open"),
+            ],
+        );
+        assert_eq!(deadline(&tk, &c, t(31, 0)).unwrap().at, t(50, 0));
+        assert!(sweep(&mut tk, &c, t(49, 0)).is_empty());
+        assert_eq!(
+            sweep(&mut tk, &c, t(50, 0)),
+            vec![("cora".into(), t(50, 0))]
+        );
+    }
+
+    #[test]
+    fn resolved_tickets_have_no_deadline() {
+        let c = config("top", true);
+        let tk = ticket("ana", vec![status(5, "open", "resolved")]);
+        assert_eq!(deadline(&tk, &c, t(40, 0)), None);
+    }
+
+    #[test]
+    fn next_climbs_one_level_per_period_and_stops_at_the_top() {
+        let c = config("next", true);
+        let mut tk = ticket("ana", vec![]);
+        assert_eq!(sweep(&mut tk, &c, t(20, 0)), vec![("ben".into(), t(20, 0))]);
+        assert_eq!(deadline(&tk, &c, t(20, 0)).unwrap().at, t(40, 0));
+        assert!(sweep(&mut tk, &c, t(39, 59)).is_empty());
+        assert_eq!(
+            sweep(&mut tk, &c, t(40, 0)),
+            vec![("cora".into(), t(40, 0))]
+        );
+        assert!(
+            sweep(&mut tk, &c, t(60, 0)).is_empty(),
+            "already at the top"
+        );
+        let d = deadline(&tk, &c, t(60, 0)).unwrap();
+        assert!(d.exhausted && d.at == t(40, 0));
+    }
+
+    #[test]
+    fn a_missed_sweep_catches_up_with_each_deadline() {
+        let c = config("next", true);
+        let mut tk = ticket("ana", vec![]);
+        let moved = sweep(&mut tk, &c, t(72, 0));
+        assert_eq!(
+            moved,
+            vec![("ben".into(), t(20, 0)), ("cora".into(), t(40, 0))]
+        );
+        assert!(tk.events.iter().all(|e| e.at <= t(72, 0)));
+        assert!(
+            sweep(&mut tk, &c, t(72, 0)).is_empty(),
+            "a second sweep changes nothing"
+        );
+    }
+
+    #[test]
+    fn a_target_who_already_owns_the_ticket_is_still_marked() {
+        let c = config("top", true);
+        let mut tk = ticket("cora", vec![]);
+        assert_eq!(
+            sweep(&mut tk, &c, t(21, 0)),
+            vec![("cora".into(), t(20, 0))]
+        );
+        assert_eq!((tk.owner.as_str(), tk.escalated), ("cora", 1));
+        assert!(sweep(&mut tk, &c, t(90, 0)).is_empty());
+    }
+
+    #[test]
+    fn a_named_target_receives_the_ticket_once() {
+        let c = Config::parse(
+            "[[people]]\nname = \"ana\"\nlevel = 1\n[[people]]\nname = \"ben\"\nlevel = 2\n[escalation]\nto = \"ben\"\n",
+        )
+        .unwrap();
+        let mut tk = ticket("ana", vec![]);
+        assert_eq!(sweep(&mut tk, &c, t(45, 0)), vec![("ben".into(), t(20, 0))]);
+        assert!(sweep(&mut tk, &c, t(99, 0)).is_empty());
+    }
+
+    #[test]
+    fn the_least_loaded_top_person_gets_the_ticket() {
+        let c = config("top", true);
+        let tk = ticket("ana", vec![]);
+        let mut load = BTreeMap::from([("cora".to_string(), 5), ("dan".to_string(), 1)]);
+        let events = owed(&tk, &c, &mut load, t(21, 0));
+        assert_eq!(events[0].to.as_deref(), Some("dan"));
+        assert_eq!(load["dan"], 2);
+    }
+
+    #[test]
+    fn a_pass_does_not_restart_the_clock() {
+        let c = config("top", true);
+        let tk = ticket(
+            "ana",
+            vec![
+                Event::new(t(10, 0), "ana", EventKind::Handoff)
+                    .from("ana")
+                    .to("ben"),
+            ],
+        );
+        assert_eq!(deadline(&tk, &c, t(11, 0)).unwrap().at, t(20, 0));
+    }
+}

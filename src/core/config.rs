@@ -1,0 +1,350 @@
+//! The team config (`tickets/baton.toml`): the people and their levels in the
+//! support pyramid, the escalation rule and the service targets.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::duration;
+use super::ticket::{ParseError, line_col, parse_error};
+use crate::error::Error;
+
+/// The actor name baton itself writes events under (sweeps, mail intake).
+pub const SYSTEM_ACTOR: &str = "baton";
+
+/// A member of the support team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub email: Option<String>,
+    /// 1 is the front line; the highest level in the team is the top.
+    pub level: u32,
+}
+
+/// Where an overdue ticket goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// To a person at the highest level.
+    Top,
+    /// One level above the current owner, once per elapsed period.
+    Next,
+    /// To a named person.
+    Person(String),
+}
+
+/// The `[escalation]` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Escalation {
+    pub after: Duration,
+    pub to: Target,
+    pub pause_when_waiting: bool,
+}
+
+impl Default for Escalation {
+    fn default() -> Self {
+        Escalation {
+            after: Duration::from_secs(20 * 3600),
+            to: Target::Top,
+            pause_when_waiting: true,
+        }
+    }
+}
+
+/// The `[sla]` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sla {
+    pub first_response: Duration,
+}
+
+impl Default for Sla {
+    fn default() -> Self {
+        Sla {
+            first_response: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// The whole team config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub people: Vec<Person>,
+    pub escalation: Escalation,
+    pub sla: Sla,
+}
+
+#[derive(Deserialize)]
+struct RawConfig {
+    #[serde(default)]
+    people: Vec<Spanned<RawPerson>>,
+    #[serde(default)]
+    escalation: RawEscalation,
+    #[serde(default)]
+    sla: RawSla,
+}
+
+#[derive(Deserialize)]
+struct RawPerson {
+    name: Spanned<String>,
+    email: Option<String>,
+    level: Spanned<i64>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawEscalation {
+    after: Option<Spanned<String>>,
+    to: Option<Spanned<String>>,
+    pause_when_waiting: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawSla {
+    first_response: Option<Spanned<String>>,
+}
+
+/// Checks a person's handle: short, printable, usable in a shell and a file.
+pub fn check_name(name: &str) -> Result<(), String> {
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if name.is_empty() || name.chars().count() > 32 || !ok_chars || name.starts_with('-') {
+        return Err(format!(
+            "'{}' is not a usable name; expected 1 to 32 letters, digits, '.', '_' or '-'",
+            name.escape_debug()
+        ));
+    }
+    if name == SYSTEM_ACTOR {
+        return Err(format!(
+            "'{SYSTEM_ACTOR}' is reserved for baton's own events"
+        ));
+    }
+    Ok(())
+}
+
+fn at<T>(text: &str, spanned: &Spanned<T>, message: String) -> ParseError {
+    let (line, column) = line_col(text, spanned.span().start);
+    ParseError {
+        message,
+        line: Some(line),
+        column: Some(column),
+    }
+}
+
+fn parse_duration(
+    text: &str,
+    raw: Option<Spanned<String>>,
+    default: Duration,
+) -> Result<Duration, ParseError> {
+    match raw {
+        None => Ok(default),
+        Some(s) => duration::parse_positive(s.get_ref()).map_err(|m| at(text, &s, m)),
+    }
+}
+
+impl Config {
+    /// Reads and validates the config text.
+    pub fn parse(text: &str) -> Result<Config, ParseError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| parse_error(text, &e))?;
+        if raw.people.is_empty() {
+            return Err(ParseError {
+                message: "no people in [[people]]; a team needs at least one person".into(),
+                line: None,
+                column: None,
+            });
+        }
+        let mut people: Vec<Person> = Vec::new();
+        for p in raw.people {
+            let p = p.into_inner();
+            check_name(p.name.get_ref()).map_err(|m| at(text, &p.name, m))?;
+            if people.iter().any(|q| q.name == *p.name.get_ref()) {
+                return Err(at(
+                    text,
+                    &p.name,
+                    format!("'{}' is listed twice in [[people]]", p.name.get_ref()),
+                ));
+            }
+            let level = *p.level.get_ref();
+            if !(1..=99).contains(&level) {
+                return Err(at(
+                    text,
+                    &p.level,
+                    format!("level {level} is out of range; expected 1 (front line) to 99"),
+                ));
+            }
+            people.push(Person {
+                name: p.name.into_inner(),
+                email: p.email.filter(|e| !e.is_empty()),
+                level: level as u32,
+            });
+        }
+        let defaults = Escalation::default();
+        let to = match raw.escalation.to {
+            None => defaults.to,
+            Some(s) => match s.get_ref().as_str() {
+                "top" => Target::Top,
+                "next" => Target::Next,
+                name if people.iter().any(|p| p.name == name) => Target::Person(name.to_string()),
+                name => {
+                    return Err(at(
+                        text,
+                        &s,
+                        format!(
+                            "escalation target '{name}' is neither \"top\", \"next\" nor a person in [[people]]"
+                        ),
+                    ));
+                }
+            },
+        };
+        let escalation = Escalation {
+            after: parse_duration(text, raw.escalation.after, defaults.after)?,
+            to,
+            pause_when_waiting: raw
+                .escalation
+                .pause_when_waiting
+                .unwrap_or(defaults.pause_when_waiting),
+        };
+        let sla = Sla {
+            first_response: parse_duration(
+                text,
+                raw.sla.first_response,
+                Sla::default().first_response,
+            )?,
+        };
+        Ok(Config {
+            people,
+            escalation,
+            sla,
+        })
+    }
+
+    /// The person with this name.
+    pub fn person(&self, name: &str) -> Option<&Person> {
+        self.people.iter().find(|p| p.name == name)
+    }
+
+    /// The team member with this name, or an error listing the team.
+    pub fn member(&self, name: &str) -> Result<&Person, Error> {
+        self.person(name).ok_or_else(|| {
+            Error::new(format!(
+                "'{}' is not on the team (the team: {})",
+                name.escape_debug(),
+                self.names()
+            ))
+            .hint("add them with 'baton people add NAME --level N'")
+        })
+    }
+
+    /// The team's names, comma-separated, for messages.
+    pub fn names(&self) -> String {
+        self.people
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The highest level in the team: the top of the pyramid.
+    pub fn top_level(&self) -> u32 {
+        self.people.iter().map(|p| p.level).max().unwrap_or(1)
+    }
+
+    /// A person's level; someone no longer on the team counts as below the front line.
+    pub fn level_of(&self, name: &str) -> u32 {
+        self.person(name).map_or(0, |p| p.level)
+    }
+
+    /// The lowest level above `level` that has anyone on it.
+    pub fn next_level_above(&self, level: u32) -> Option<u32> {
+        self.people
+            .iter()
+            .map(|p| p.level)
+            .filter(|&l| l > level)
+            .min()
+    }
+
+    /// The people at a level, in config order.
+    pub fn at_level(&self, level: u32) -> impl Iterator<Item = &Person> {
+        self.people.iter().filter(move |p| p.level == level)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEAM: &str = r#"
+[[people]]
+name = "ana"
+email = "ana@example.com"
+level = 1
+
+[[people]]
+name = "ben"
+level = 2
+
+[[people]]
+name = "cora"
+level = 3
+
+[escalation]
+after = "20h"
+to = "top"
+"#;
+
+    #[test]
+    fn a_three_level_team_reads_with_defaults() {
+        let c = Config::parse(TEAM).unwrap();
+        assert_eq!(c.people.len(), 3);
+        assert_eq!(c.top_level(), 3);
+        assert_eq!(c.next_level_above(1), Some(2));
+        assert_eq!(c.next_level_above(3), None);
+        assert!(c.escalation.pause_when_waiting);
+        assert_eq!(c.sla.first_response.as_secs(), 3600);
+    }
+
+    #[test]
+    fn bad_configs_point_at_the_line() {
+        let cases = [
+            (TEAM.replace("\"20h\"", "\"soon\""), 16, "not a duration"),
+            (TEAM.replace("\"top\"", "\"zed\""), 17, "neither"),
+            (
+                TEAM.replace("name = \"ben\"", "name = \"ana\""),
+                8,
+                "listed twice",
+            ),
+            (TEAM.replace("level = 3", "level = 0"), 13, "out of range"),
+            (
+                TEAM.replace("name = \"cora\"", "name = \"co ra\""),
+                12,
+                "not a usable name",
+            ),
+            (
+                TEAM.replace("name = \"cora\"", "name = \"baton\""),
+                12,
+                "reserved",
+            ),
+        ];
+        for (text, line, needle) in cases {
+            let err = Config::parse(&text).unwrap_err();
+            assert_eq!(err.line, Some(line), "{needle}: {err}");
+            assert!(err.message.contains(needle), "{needle}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_empty_team_is_refused() {
+        assert!(
+            Config::parse("[escalation]\nafter = \"1h\"\n")
+                .unwrap_err()
+                .message
+                .contains("no people")
+        );
+    }
+
+    #[test]
+    fn an_unknown_member_error_lists_the_team() {
+        let c = Config::parse(TEAM).unwrap();
+        let err = c.member("zed").unwrap_err();
+        assert!(err.message.contains("ana, ben, cora"), "{}", err.message);
+    }
+}

@@ -1,0 +1,162 @@
+//! Ticket ids as people type them: unique prefixes of at least four characters.
+
+use uuid::Uuid;
+
+use crate::error::Error;
+
+/// The fewest characters a prefix may have.
+pub const MIN_PREFIX: usize = 4;
+
+/// Normalises what a person typed into a prefix of the hyphenated id, or says why
+/// it cannot be one. Anything but hex digits and hyphens is refused, so a prefix
+/// can never name a path outside the store.
+pub fn normalise(input: &str) -> Result<String, Error> {
+    let prefix = input.trim().to_ascii_lowercase();
+    let hex = prefix.chars().filter(|c| *c != '-').count();
+    if prefix.is_empty()
+        || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+        || prefix.len() > 36
+    {
+        return Err(
+            Error::new(format!("'{}' is not a ticket id", input.escape_debug()))
+                .hint("a ticket id is hexadecimal, such as 0b7c; 'baton list' shows them"),
+        );
+    }
+    if hex < MIN_PREFIX {
+        return Err(Error::new(format!(
+            "'{prefix}' is too short to name a ticket; use at least {MIN_PREFIX} characters"
+        ))
+        .hint("'baton list' shows each ticket's shortest unique id"));
+    }
+    Ok(prefix)
+}
+
+/// Finds the one id that starts with `prefix` among `ids`.
+pub fn resolve<'a>(prefix: &str, ids: impl IntoIterator<Item = &'a Uuid>) -> Result<Uuid, Error> {
+    let mut matches: Vec<Uuid> = ids
+        .into_iter()
+        .filter(|id| id.hyphenated().to_string().starts_with(prefix))
+        .copied()
+        .collect();
+    matches.sort();
+    match matches.len() {
+        0 => Err(Error::new(format!("no ticket matches '{prefix}'"))
+            .hint("'baton list --all' shows every ticket")),
+        1 => Ok(matches[0]),
+        n => {
+            let shown: Vec<String> = matches.iter().take(10).map(|id| id.to_string()).collect();
+            let more = if n > 10 {
+                format!(" and {} more", n - 10)
+            } else {
+                String::new()
+            };
+            Err(Error::new(format!(
+                "'{prefix}' matches {n} tickets: {}{more}",
+                shown.join(", ")
+            ))
+            .hint("type more characters of the id"))
+        }
+    }
+}
+
+/// The shortest unique prefix (at least `MIN_PREFIX` characters) of every id,
+/// in the order given.
+pub fn short_ids(ids: &[Uuid]) -> Vec<String> {
+    let mut sorted: Vec<String> = ids.iter().map(|id| id.simple().to_string()).collect();
+    sorted.sort();
+    let common = |a: &str, b: &str| a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    ids.iter()
+        .map(|id| {
+            let s = id.simple().to_string();
+            let i = sorted.binary_search(&s).unwrap_or(0);
+            let mut need = MIN_PREFIX;
+            if i > 0 {
+                need = need.max(common(&s, &sorted[i - 1]) + 1);
+            }
+            if i + 1 < sorted.len() {
+                need = need.max(common(&s, &sorted[i + 1]) + 1);
+            }
+            hyphenated_prefix(id, need.min(32))
+        })
+        .collect()
+}
+
+/// The first `hex` hex digits of the hyphenated id, hyphens included.
+fn hyphenated_prefix(id: &Uuid, hex: usize) -> String {
+    let mut out = String::new();
+    let mut digits = 0;
+    for c in id.hyphenated().to_string().chars() {
+        if digits == hex {
+            break;
+        }
+        if c != '-' {
+            digits += 1;
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(s: &str) -> Uuid {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn short_ids_grow_only_where_ids_share_a_prefix() {
+        let ids = [
+            id("0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84"),
+            id("0b7c6f2e-5d1a-4f7e-9a53-3c2d1e0f9a84"),
+            id("9a00aaaa-5d1a-4f7e-9a53-3c2d1e0f9a84"),
+        ];
+        assert_eq!(short_ids(&ids), ["0b7c6f1", "0b7c6f2", "9a00"]);
+    }
+
+    #[test]
+    fn short_ids_cross_hyphens() {
+        let ids = [
+            id("0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84"),
+            id("0b7c6f1e-5d2a-4f7e-9a53-3c2d1e0f9a84"),
+        ];
+        assert_eq!(short_ids(&ids), ["0b7c6f1e-5d1", "0b7c6f1e-5d2"]);
+    }
+
+    #[test]
+    fn prefixes_resolve_uniquely_or_list_the_candidates() {
+        let ids = [
+            id("0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84"),
+            id("0b7c7000-5d1a-4f7e-9a53-3c2d1e0f9a84"),
+        ];
+        assert_eq!(resolve("0b7c6", &ids).unwrap(), ids[0]);
+        let err = resolve("0b7c", &ids).unwrap_err();
+        assert!(
+            err.message.contains("matches 2 tickets") && err.message.contains("0b7c7000"),
+            "{}",
+            err.message
+        );
+        assert!(
+            resolve("ffff", &ids)
+                .unwrap_err()
+                .message
+                .contains("no ticket")
+        );
+    }
+
+    #[test]
+    fn paths_and_short_prefixes_are_not_ids() {
+        for bad in ["../../etc/passwd", "/tmp/x", "0b7c/../x", "0b 7c", "zzzz"] {
+            assert!(
+                normalise(bad)
+                    .unwrap_err()
+                    .message
+                    .contains("not a ticket id"),
+                "{bad:?}"
+            );
+        }
+        assert!(normalise("0b7").unwrap_err().message.contains("too short"));
+        assert_eq!(normalise(" 0B7C ").unwrap(), "0b7c");
+    }
+}

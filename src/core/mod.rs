@@ -1,0 +1,13 @@
+//! The pure core: tickets, events, replay, the escalation clock, the team and the
+//! rules of ownership. Nothing here touches the disk, the terminal or the system
+//! clock; "now" is always an argument.
+
+pub mod action;
+pub mod clock;
+pub mod config;
+pub mod duration;
+pub mod id;
+pub mod query;
+pub mod replay;
+pub mod ticket;
+pub mod time;

@@ -1,0 +1,85 @@
+//! Which tickets `list` shows and in what order.
+
+use std::cmp::Ordering;
+
+use chrono::{DateTime, Utc};
+
+use super::clock::Deadline;
+use super::ticket::{Status, Ticket};
+
+/// The order of a listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Sort {
+    /// Soonest deadline first; paused, then resolved and closed tickets last.
+    #[default]
+    Due,
+    /// Most recently changed first.
+    Updated,
+    /// Most urgent first, then by deadline.
+    Priority,
+}
+
+/// A filter over tickets; empty fields match everything.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub owner: Option<String>,
+    pub statuses: Vec<Status>,
+    pub customer: Option<String>,
+    pub tags: Vec<String>,
+    pub overdue: bool,
+    /// Include resolved and closed tickets when no status is named.
+    pub all: bool,
+}
+
+impl Filter {
+    pub fn matches(&self, t: &Ticket, due: Option<&Deadline>, now: DateTime<Utc>) -> bool {
+        let status_ok = if self.statuses.is_empty() {
+            self.all || t.status.is_active()
+        } else {
+            self.statuses.contains(&t.status)
+        };
+        status_ok
+            && self.owner.as_ref().is_none_or(|o| &t.owner == o)
+            && self
+                .customer
+                .as_ref()
+                .is_none_or(|c| t.customer.to_lowercase().contains(&c.to_lowercase()))
+            && self.tags.iter().all(|tag| t.tags.contains(tag))
+            && (!self.overdue || due.is_some_and(|d| d.is_overdue(now)))
+    }
+}
+
+/// A ticket with its deadline and shortest unique id, as listings carry them.
+pub struct Row<'a> {
+    pub ticket: &'a Ticket,
+    pub due: Option<Deadline>,
+    pub short: String,
+}
+
+fn by_due(a: &Row, b: &Row) -> Ordering {
+    // Running clocks first (soonest first), then paused ones, then no clock.
+    let key = |r: &Row| match &r.due {
+        Some(d) if !d.paused => (0, Some(d.at)),
+        Some(d) => (1, Some(d.at)),
+        None => (2, None),
+    };
+    key(a).cmp(&key(b))
+}
+
+/// Sorts rows; ties fall back to creation time, then id, so output is stable.
+pub fn sort(rows: &mut [Row], order: Sort) {
+    rows.sort_by(|a, b| {
+        let primary = match order {
+            Sort::Due => by_due(a, b),
+            Sort::Updated => b.ticket.updated.cmp(&a.ticket.updated),
+            Sort::Priority => b
+                .ticket
+                .priority
+                .cmp(&a.ticket.priority)
+                .then_with(|| by_due(a, b)),
+        };
+        primary
+            .then_with(|| a.ticket.created.cmp(&b.ticket.created))
+            .then_with(|| a.ticket.id.cmp(&b.ticket.id))
+    });
+}

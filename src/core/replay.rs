@@ -1,0 +1,191 @@
+//! Replay: the one function that turns a ticket's events into its state fields.
+//! Commands, the escalation sweep and the merge driver all go through it, so the
+//! state in a file is always what its history says.
+
+use chrono::{DateTime, Utc};
+
+use super::ticket::{Event, EventKind, Status, Ticket};
+
+/// The state fields of a ticket: what replaying its events gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    pub status: Status,
+    pub owner: String,
+    pub updated: DateTime<Utc>,
+    /// Escalations since the current open period began.
+    pub escalated: u32,
+}
+
+impl State {
+    /// Applies one event. Events that do not change state (replies, notes,
+    /// unknown kinds) only move `updated`.
+    pub fn apply(&mut self, event: &Event) {
+        self.updated = self.updated.max(event.at);
+        match event.kind {
+            EventKind::Created => {
+                self.status = Status::Open;
+                self.escalated = 0;
+                if let Some(to) = &event.to {
+                    self.owner = to.clone();
+                }
+            }
+            EventKind::Handoff => {
+                if let Some(to) = &event.to {
+                    self.owner = to.clone();
+                }
+            }
+            EventKind::Escalated => {
+                self.escalated += 1;
+                if let Some(to) = &event.to {
+                    self.owner = to.clone();
+                }
+            }
+            EventKind::Status => {
+                if let Some(to) = event.to.as_deref().and_then(|s| s.parse::<Status>().ok()) {
+                    if starts_period(self.status, to) {
+                        self.escalated = 0;
+                    }
+                    self.status = to;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a change from `from` to `to` starts a new open period (a reopening),
+/// which restarts the escalation clock.
+pub fn starts_period(from: Status, to: Status) -> bool {
+    !from.is_active() && to.is_active()
+}
+
+/// Replays events from the first one on. `None` when there are no events.
+pub fn replay(events: &[Event]) -> Option<State> {
+    let first = events.first()?;
+    let mut state = State {
+        status: Status::Open,
+        owner: first.to.clone().unwrap_or_else(|| first.by.clone()),
+        updated: first.at,
+        escalated: 0,
+    };
+    for event in events {
+        state.apply(event);
+    }
+    Some(state)
+}
+
+impl Ticket {
+    /// The state its events give.
+    pub fn replayed(&self) -> Option<State> {
+        replay(&self.events)
+    }
+
+    /// Sets the state fields from the events.
+    pub fn sync_state(&mut self) {
+        if let Some(state) = self.replayed() {
+            self.status = state.status;
+            self.owner = state.owner;
+            self.updated = state.updated;
+            self.escalated = state.escalated;
+        }
+    }
+
+    /// Appends an event and brings the state fields up to date.
+    pub fn record(&mut self, event: Event) {
+        self.events.push(event);
+        self.sync_state();
+    }
+
+    /// Whether the stored state fields agree with the history.
+    pub fn state_matches_events(&self) -> bool {
+        self.replayed().is_some_and(|s| {
+            s.status == self.status
+                && s.owner == self.owner
+                && s.updated == self.updated
+                && s.escalated == self.escalated
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ticket::Event;
+    use chrono::TimeZone;
+
+    fn at(h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 2, h, 0, 0).unwrap()
+    }
+
+    fn status(h: u32, from: &str, to: &str) -> Event {
+        Event::new(at(h), "ana", EventKind::Status)
+            .from(from)
+            .to(to)
+    }
+
+    #[test]
+    fn replay_follows_owner_status_and_escalations() {
+        let events = vec![
+            Event::new(at(1), "ana", EventKind::Created).to("ana"),
+            Event::new(at(2), "ana", EventKind::Handoff)
+                .from("ana")
+                .to("ben"),
+            Event::new(at(3), "ben", EventKind::Reply).text("on it"),
+            Event::new(at(4), "baton", EventKind::Escalated)
+                .from("ben")
+                .to("cora"),
+            status(5, "open", "waiting"),
+        ];
+        let s = replay(&events).unwrap();
+        assert_eq!(s.owner, "cora");
+        assert_eq!(s.status, Status::Waiting);
+        assert_eq!(s.escalated, 1);
+        assert_eq!(s.updated, at(5));
+    }
+
+    #[test]
+    fn reopening_a_resolved_ticket_starts_a_new_period() {
+        let events = vec![
+            Event::new(at(1), "ana", EventKind::Created).to("ana"),
+            Event::new(at(2), "baton", EventKind::Escalated)
+                .from("ana")
+                .to("cora"),
+            status(3, "open", "resolved"),
+            status(4, "resolved", "open"),
+        ];
+        let s = replay(&events).unwrap();
+        assert_eq!((s.status, s.escalated), (Status::Open, 0));
+    }
+
+    #[test]
+    fn leaving_waiting_is_not_a_new_period() {
+        let events = vec![
+            Event::new(at(1), "ana", EventKind::Created).to("ana"),
+            Event::new(at(2), "baton", EventKind::Escalated)
+                .from("ana")
+                .to("cora"),
+            status(3, "open", "waiting"),
+            status(4, "waiting", "open"),
+        ];
+        assert_eq!(replay(&events).unwrap().escalated, 1);
+    }
+
+    #[test]
+    fn unknown_kinds_and_bad_statuses_change_nothing_but_updated() {
+        let events = vec![
+            Event::new(at(1), "ana", EventKind::Created).to("ana"),
+            Event::new(at(2), "ana", EventKind::Other("x".into())).to("zed"),
+            status(3, "open", "frozen"),
+        ];
+        let s = replay(&events).unwrap();
+        assert_eq!(
+            (s.owner.as_str(), s.status, s.updated),
+            ("ana", Status::Open, at(3))
+        );
+    }
+
+    #[test]
+    fn no_events_no_state() {
+        assert_eq!(replay(&[]), None);
+    }
+}

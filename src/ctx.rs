@@ -1,0 +1,182 @@
+//! Everything that comes from outside, read once: the clock, the store's place,
+//! who is acting, and what the terminal can do. Time, identity and randomness
+//! enter baton only here.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, SubsecRound, Utc};
+use uuid::Uuid;
+
+use crate::cli::{ColorChoice, Global};
+use crate::core::config::Config;
+use crate::error::{Error, Result};
+use crate::git;
+use crate::render::Output;
+use crate::store::Store;
+
+/// The outside world as one command sees it.
+pub struct Ctx {
+    /// The command's single "now" (`BATON_NOW` when set).
+    pub now: DateTime<Utc>,
+    pub cwd: PathBuf,
+    store_dir: Option<PathBuf>,
+    actor: Option<String>,
+    user_config: Option<PathBuf>,
+    /// Standard input is a terminal, so a person could answer a prompt.
+    pub interactive: bool,
+    pub out: Output,
+}
+
+/// The user config file: `BATON_CONFIG`, else `$XDG_CONFIG_HOME/baton/config.toml`,
+/// else `~/.config/baton/config.toml`.
+fn user_config_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("BATON_CONFIG") {
+        return Some(PathBuf::from(p));
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("baton").join("config.toml"))
+}
+
+fn parse_now(value: Option<String>) -> Result<DateTime<Utc>> {
+    match value {
+        None => {
+            #[allow(clippy::disallowed_methods)] // the one place the system clock is read
+            let now = Utc::now();
+            Ok(now.trunc_subsecs(0))
+        }
+        Some(text) => DateTime::parse_from_rfc3339(text.trim())
+            .map(|t| t.with_timezone(&Utc).trunc_subsecs(0))
+            .map_err(|e| {
+                Error::usage(format!(
+                    "BATON_NOW='{}' is not an RFC 3339 time ({e})",
+                    text.escape_debug()
+                ))
+                .hint("use a form such as BATON_NOW=2026-11-20T09:14:00Z, or unset it")
+            }),
+    }
+}
+
+impl Ctx {
+    /// Reads the environment once.
+    pub fn from_env(global: &Global) -> Result<Ctx> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::new(format!("cannot read the current folder: {e}")))?;
+        let stdout_tty = std::io::stdout().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = !global.json
+            && match global.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    stdout_tty && !no_color && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                }
+            };
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|w| *w > 20);
+        Ok(Ctx {
+            now: parse_now(std::env::var("BATON_NOW").ok())?,
+            cwd,
+            store_dir: global.store.clone(),
+            actor: global.actor.clone(),
+            user_config: user_config_path(),
+            interactive: std::io::stdin().is_terminal(),
+            out: Output::new(global.json, color, stdout_tty, width),
+        })
+    }
+
+    /// The store named by `--store`/`BATON_STORE`, else found by walking up.
+    pub fn store(&self) -> Result<Store> {
+        match &self.store_dir {
+            Some(dir) => Store::open(dir, &self.cwd),
+            None => Store::discover(&self.cwd),
+        }
+    }
+
+    /// Where `baton init` creates the store: `--store`, else `./tickets`.
+    pub fn init_dir(&self) -> PathBuf {
+        self.store_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(crate::store::STORE_DIR))
+    }
+
+    /// A fresh ticket id.
+    pub fn new_id(&self) -> Uuid {
+        #[allow(clippy::disallowed_methods)] // the one place randomness enters
+        Uuid::new_v4()
+    }
+
+    /// The name `user.name`-style sources suggest for a new store's first person.
+    pub fn suggested_name(&self) -> Option<String> {
+        self.actor
+            .clone()
+            .or_else(|| self.user_config_name())
+            .or_else(|| git::config_value(&self.cwd, "user.name").map(|n| handle_from(&n)))
+            .or_else(|| std::env::var("USER").ok())
+            .filter(|n| !n.is_empty())
+    }
+
+    /// The e-mail git knows for the current user.
+    pub fn git_email(&self) -> Option<String> {
+        git::config_value(&self.cwd, "user.email")
+    }
+
+    fn user_config_name(&self) -> Option<String> {
+        let text = std::fs::read_to_string(self.user_config.as_ref()?).ok()?;
+        let table: toml::Table = toml::from_str(&text).ok()?;
+        table.get("name")?.as_str().map(str::to_string)
+    }
+
+    /// Who is acting: `--as`, `BATON_USER`, the user config's `name`, the team
+    /// member whose e-mail is git's `user.email`, or the only person on a team
+    /// of one. The name must be on the team.
+    pub fn actor(&self, config: &Config) -> Result<String> {
+        let name = self
+            .actor
+            .clone()
+            .or_else(|| self.user_config_name())
+            .or_else(|| {
+                let email = self.git_email()?;
+                let p = config.people.iter().find(|p| {
+                    p.email
+                        .as_deref()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(&email))
+                })?;
+                Some(p.name.clone())
+            })
+            .or_else(|| (config.people.len() == 1).then(|| config.people[0].name.clone()));
+        match name {
+            Some(name) => config.member(&name).map(|p| p.name.clone()).map_err(|e| {
+                Error::new(format!("{} (you are acting as '{}')", e.message, name.escape_debug()))
+                    .hint("pass --as NAME or set BATON_USER to a name on the team")
+            }),
+            None => Err(Error::new(format!("cannot tell who you are (the team: {})", config.names())).hint(
+                "pass --as NAME, set BATON_USER, or put name = \"NAME\" in ~/.config/baton/config.toml",
+            )),
+        }
+    }
+
+    /// Reads a file named on the command line, as text.
+    pub fn read_arg_file(&self, path: &Path) -> Result<String> {
+        if path == Path::new("-") {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| Error::new(format!("cannot read standard input: {e}")))?;
+            return Ok(text);
+        }
+        std::fs::read_to_string(self.cwd.join(path)).map_err(|e| Error::io(path, "read", e))
+    }
+}
+
+/// Turns a full name into a handle: "Ana Lima" → "ana".
+fn handle_from(full: &str) -> String {
+    full.split_whitespace()
+        .next()
+        .unwrap_or(full)
+        .to_lowercase()
+}

@@ -1,0 +1,15 @@
+//! baton: a terminal ticket tracker for support work. Every ticket is one TOML
+//! file with exactly one owner and its whole history; tickets nobody solves in
+//! time escalate by themselves.
+//!
+//! Data flows one way: [`cli`] → [`cmd`] → [`core`] (decide) → [`store`]
+//! (persist) → [`render`] (show).
+
+pub mod cli;
+pub mod cmd;
+pub mod core;
+pub mod ctx;
+pub mod error;
+pub mod git;
+pub mod render;
+pub mod store;

@@ -1,0 +1,87 @@
+//! JSON documents: tickets with the same field names as their TOML files (plus
+//! `short_id` and `due`), times in UTC as RFC 3339. `docs/json.md` lists every shape.
+
+use serde_json::{Map, Value, json};
+
+use crate::core::clock::Deadline;
+use crate::core::ticket::{Event, Extra, Ticket};
+use crate::core::time::{from_toml, rfc3339};
+
+/// A TOML value as JSON; date-times become RFC 3339 strings.
+pub fn toml_value(v: &toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => json!(s),
+        toml::Value::Integer(i) => json!(i),
+        toml::Value::Float(f) => json!(f),
+        toml::Value::Boolean(b) => json!(b),
+        toml::Value::Datetime(dt) => {
+            from_toml(dt).map_or_else(|_| json!(dt.to_string()), |t| json!(rfc3339(t)))
+        }
+        toml::Value::Array(a) => Value::Array(a.iter().map(toml_value).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.iter().map(|(k, v)| (k.clone(), toml_value(v))).collect())
+        }
+    }
+}
+
+fn add_extra(map: &mut Map<String, Value>, extra: &Extra) {
+    for (k, v) in extra {
+        map.entry(k.clone()).or_insert_with(|| toml_value(v));
+    }
+}
+
+/// One event, with only the fields it has.
+pub fn event(e: &Event) -> Value {
+    let mut m = Map::new();
+    m.insert("at".into(), json!(rfc3339(e.at)));
+    m.insert("by".into(), json!(e.by));
+    m.insert("kind".into(), json!(e.kind.as_str()));
+    let optional = [
+        ("field", e.field.as_ref().map(|v| json!(v))),
+        ("from", e.from.as_ref().map(|v| json!(v))),
+        ("to", e.to.as_ref().map(|v| json!(v))),
+        ("deadline", e.deadline.map(|v| json!(rfc3339(v)))),
+        ("score", e.score.map(|v| json!(v))),
+        ("minutes", e.minutes.map(|v| json!(v))),
+        ("text", e.text.as_ref().map(|v| json!(v))),
+        ("note", e.note.as_ref().map(|v| json!(v))),
+        ("comment", e.comment.as_ref().map(|v| json!(v))),
+    ];
+    for (k, v) in optional {
+        if let Some(v) = v {
+            m.insert(k.into(), v);
+        }
+    }
+    add_extra(&mut m, &e.extra);
+    Value::Object(m)
+}
+
+/// A ticket; `events` only when asked for (listings leave them out).
+pub fn ticket(t: &Ticket, short: &str, due: Option<&Deadline>, with_events: bool) -> Value {
+    let mut m = Map::new();
+    m.insert("id".into(), json!(t.id.to_string()));
+    m.insert("short_id".into(), json!(short));
+    m.insert("title".into(), json!(t.title));
+    m.insert("status".into(), json!(t.status.as_str()));
+    m.insert("owner".into(), json!(t.owner));
+    m.insert("customer".into(), json!(t.customer));
+    m.insert("priority".into(), json!(t.priority.as_str()));
+    m.insert("tags".into(), json!(t.tags));
+    m.insert("created".into(), json!(rfc3339(t.created)));
+    m.insert("updated".into(), json!(rfc3339(t.updated)));
+    m.insert("escalated".into(), json!(t.escalated));
+    m.insert("description".into(), json!(t.description));
+    m.insert(
+        "due".into(),
+        due.map_or(Value::Null, |d| json!(rfc3339(d.at))),
+    );
+    m.insert("paused".into(), json!(due.is_some_and(|d| d.paused)));
+    add_extra(&mut m, &t.extra);
+    if with_events {
+        m.insert(
+            "events".into(),
+            Value::Array(t.events.iter().map(event).collect()),
+        );
+    }
+    Value::Object(m)
+}

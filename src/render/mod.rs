@@ -1,0 +1,107 @@
+//! The only human-facing output: tables, timelines, messages and JSON. Nothing
+//! outside this module writes to stdout or stderr (but `main`, for the final
+//! error).
+
+pub mod json;
+pub mod table;
+pub mod text;
+pub mod ticket;
+
+use std::io::{self, Write};
+
+use crate::error::{Error, Result};
+
+/// Where output goes and what the terminal allows.
+pub struct Output {
+    /// One JSON document on stdout; human text goes to stderr.
+    pub json: bool,
+    pub color: bool,
+    /// Stdout is a terminal: tables fit its width.
+    pub stdout_tty: bool,
+    /// `COLUMNS`, when set.
+    pub width: Option<u16>,
+}
+
+/// The error that stands for a closed pipe: quiet, and success (see `main`).
+pub fn broken_pipe() -> Error {
+    Error {
+        message: String::new(),
+        hint: None,
+        code: 0,
+    }
+}
+
+fn write_out(text: &str) -> Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::BrokenPipe => broken_pipe(),
+            _ => Error::new(format!("cannot write to standard output: {e}")),
+        })
+}
+
+impl Output {
+    pub fn new(json: bool, color: bool, stdout_tty: bool, width: Option<u16>) -> Self {
+        Output {
+            json,
+            color,
+            stdout_tty,
+            width,
+        }
+    }
+
+    /// Human text for stdout (stderr under `--json`, which owns stdout).
+    pub fn print(&self, text: &str) -> Result<()> {
+        let mut text = text.to_string();
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        if self.json {
+            eprint!("{text}");
+            Ok(())
+        } else {
+            write_out(&text)
+        }
+    }
+
+    /// The JSON document of this command (only under `--json`).
+    pub fn json(&self, value: &serde_json::Value) -> Result<()> {
+        let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+        text.push('\n');
+        write_out(&text)
+    }
+
+    /// A human message to stdout, or the JSON document under `--json`.
+    pub fn result(&self, human: &str, json: impl FnOnce() -> serde_json::Value) -> Result<()> {
+        if self.json {
+            self.json(&json())
+        } else {
+            self.print(human)
+        }
+    }
+
+    /// A remark on stderr that is not the command's result.
+    pub fn info(&self, text: &str) {
+        eprintln!("{text}");
+    }
+
+    /// A problem that did not stop the command.
+    pub fn warn(&self, err: &Error) {
+        let mut s = format!("warning: {}", text::clean_line(&err.message));
+        if let Some(h) = &err.hint {
+            s.push_str(&format!("\nhint: {}", text::clean_line(h)));
+        }
+        eprintln!("{s}");
+    }
+
+    /// Wraps text in an ANSI colour when colour is on.
+    pub fn paint(&self, text: &str, color: text::Color) -> String {
+        if self.color {
+            color.paint(text)
+        } else {
+            text.to_string()
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Text for people: ticket text made safe for a terminal, local times, short
+//! spans of time, the due column, and colours.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use chrono::{DateTime, Duration, Local, Utc};
+
+use crate::core::clock::Deadline;
+
+/// Characters that must never reach a terminal as they are: C0 and C1
+/// controls (escape sequences, carriage returns) and bidirectional overrides
+/// that make text display in a different order than it reads.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let keep = |c: char| keep_newlines && (c == '\n' || c == '\t');
+    if !text.chars().any(|c| is_unsafe(c) && !keep(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if keep(c) || !is_unsafe(c) => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{1b}' => out.push_str("\\e"),
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Ticket text for one line of output: every control character escaped.
+pub fn clean_line(text: &str) -> Cow<'_, str> {
+    escape(text, true)
+        .into_owned()
+        .replace(['\n', '\t'], " ")
+        .into()
+}
+
+/// Ticket text for a block of output: newlines and tabs kept, the rest escaped.
+pub fn clean_block(text: &str) -> Cow<'_, str> {
+    escape(text, true)
+}
+
+/// A time in the reader's time zone, to the minute.
+pub fn local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// A span of time, short: `45m`, `3h`, `3h20m`, `2d4h`.
+pub fn span(d: Duration) -> String {
+    let minutes = d.num_minutes().abs();
+    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    match (days, hours, mins) {
+        (0, 0, 0) => "<1m".to_string(),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h{m}m"),
+        (d, 0, _) => format!("{d}d"),
+        (d, h, _) => format!("{d}d{h}h"),
+    }
+}
+
+/// The due column: `in 3h`, `overdue 2h`, `paused (4h left)`, or `-`.
+pub fn due(deadline: Option<&Deadline>, now: DateTime<Utc>) -> String {
+    match deadline {
+        None => "-".to_string(),
+        Some(d) if d.paused => format!("paused ({} left)", span(d.remaining(now))),
+        Some(d) if d.at <= now => format!("overdue {}", span(now - d.at)),
+        Some(d) => format!("in {}", span(d.at - now)),
+    }
+}
+
+/// The few colours baton uses.
+#[derive(Debug, Clone, Copy)]
+pub enum Color {
+    Red,
+    Yellow,
+    Green,
+    Blue,
+    Dim,
+    Bold,
+}
+
+impl Color {
+    /// The same colour for a table cell (attributes map to white).
+    pub fn cell(self) -> comfy_table::Color {
+        match self {
+            Color::Red => comfy_table::Color::Red,
+            Color::Yellow => comfy_table::Color::Yellow,
+            Color::Green => comfy_table::Color::Green,
+            Color::Blue => comfy_table::Color::Blue,
+            Color::Dim | Color::Bold => comfy_table::Color::Reset,
+        }
+    }
+
+    pub fn paint(self, text: &str) -> String {
+        let code = match self {
+            Color::Red => "31",
+            Color::Yellow => "33",
+            Color::Green => "32",
+            Color::Blue => "34",
+            Color::Dim => "2",
+            Color::Bold => "1",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_and_bidi_overrides_are_shown_not_run() {
+        let title = "Hi\x1b]0;pwned\x07 \x1b[31mred\r\u{202e}txt\u{9b}";
+        assert_eq!(
+            clean_line(title),
+            "Hi\\e]0;pwned\\u{7} \\e[31mred\\r\\u{202e}txt\\u{9b}"
+        );
+    }
+
+    #[test]
+    fn blocks_keep_their_lines() {
+        assert_eq!(clean_block("a\nb\tc\x1b"), "a\nb\tc\\e");
+        assert_eq!(clean_line("a\nb"), "a b");
+    }
+
+    #[test]
+    fn spans_are_short() {
+        let cases = [
+            (0, "<1m"),
+            (45, "45m"),
+            (180, "3h"),
+            (200, "3h20m"),
+            (1440 * 2 + 240, "2d4h"),
+            (1440, "1d"),
+        ];
+        for (m, s) in cases {
+            assert_eq!(span(Duration::minutes(m)), s);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! One ticket for people: its fields, its clock and its history as a timeline.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, Utc};
+
+use super::Output;
+use super::text::{self, Color, clean_block, clean_line};
+use crate::core::clock::Deadline;
+use crate::core::ticket::{Event, EventKind, Ticket};
+
+fn opt(v: &Option<String>) -> String {
+    clean_line(v.as_deref().unwrap_or("?")).into_owned()
+}
+
+/// What an event did, in a few words.
+pub fn describe(e: &Event) -> String {
+    let with_note = |s: String| match &e.note {
+        Some(n) => format!("{s}: {}", clean_line(n)),
+        None => s,
+    };
+    match &e.kind {
+        EventKind::Created => format!("created it for {}", opt(&e.to)),
+        EventKind::Handoff if e.to.as_deref() == Some(e.by.as_str()) => {
+            with_note(format!("took it from {}", opt(&e.from)))
+        }
+        EventKind::Handoff => with_note(format!("passed it to {}", opt(&e.to))),
+        EventKind::Escalated => {
+            let missed = e
+                .deadline
+                .map(|d| format!(" (missed the deadline {})", text::local(d)))
+                .unwrap_or_default();
+            if e.from == e.to {
+                format!("escalated it, already with {}{missed}", opt(&e.to))
+            } else {
+                format!(
+                    "escalated it from {} to {}{missed}",
+                    opt(&e.from),
+                    opt(&e.to)
+                )
+            }
+        }
+        EventKind::Status => with_note(format!("{} → {}", opt(&e.from), opt(&e.to))),
+        EventKind::Reply => "replied to the customer".to_string(),
+        EventKind::Note => "noted".to_string(),
+        EventKind::Customer => "customer wrote".to_string(),
+        EventKind::Edited => match (&e.from, &e.to) {
+            (Some(from), Some(to)) => format!(
+                "changed {} from \"{}\" to \"{}\"",
+                opt(&e.field),
+                clean_line(from),
+                clean_line(to)
+            ),
+            _ => format!("changed {}", opt(&e.field)),
+        },
+        EventKind::Rated => {
+            let comment = e
+                .comment
+                .as_deref()
+                .map(|c| format!(": {}", clean_line(c)))
+                .unwrap_or_default();
+            format!("rated it {}/5{comment}", e.score.unwrap_or(0))
+        }
+        EventKind::Time => with_note(format!(
+            "logged {}",
+            text::span(chrono::Duration::minutes(e.minutes.unwrap_or(0).into()))
+        )),
+        EventKind::Other(kind) => format!("{} (recorded by a newer baton)", clean_line(kind)),
+    }
+}
+
+/// The clock line of `show`.
+pub fn clock(out: &Output, due: Option<&Deadline>, now: DateTime<Utc>) -> String {
+    let Some(d) = due else {
+        return "none (not open)".to_string();
+    };
+    let mut s = format!("{} ({})", text::local(d.at), text::due(Some(d), now));
+    if d.is_overdue(now) {
+        s = out.paint(&s, Color::Red);
+    }
+    if d.waited > chrono::Duration::zero() {
+        let _ = write!(s, ", {} paused", text::span(d.waited));
+    }
+    match d.escalations {
+        0 => {}
+        1 => s.push_str(", escalated once"),
+        n => {
+            let _ = write!(s, ", escalated {n} times");
+        }
+    }
+    s
+}
+
+/// The whole of `baton show`.
+pub fn show(
+    out: &Output,
+    t: &Ticket,
+    short: &str,
+    due: Option<&Deadline>,
+    now: DateTime<Utc>,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{}  {}",
+        out.paint(short, Color::Bold),
+        out.paint(&clean_line(&t.title), Color::Bold)
+    );
+    let _ = writeln!(s, "{}", out.paint(&t.id.to_string(), Color::Dim));
+    let _ = writeln!(s);
+    let tags = if t.tags.is_empty() {
+        "-".to_string()
+    } else {
+        clean_line(&t.tags.join(", ")).into_owned()
+    };
+    let customer = if t.customer.is_empty() {
+        "-".to_string()
+    } else {
+        clean_line(&t.customer).into_owned()
+    };
+    let fields = [
+        ("status", t.status.as_str().to_string()),
+        ("owner", clean_line(&t.owner).into_owned()),
+        ("customer", customer),
+        ("priority", t.priority.as_str().to_string()),
+        ("tags", tags),
+        ("created", text::local(t.created)),
+        ("updated", text::local(t.updated)),
+        ("due", clock(out, due, now)),
+    ];
+    for (k, v) in fields {
+        let _ = writeln!(s, "{:<9} {v}", out.paint(k, Color::Dim));
+    }
+    if !t.description.is_empty() {
+        let _ = writeln!(s);
+        for line in clean_block(&t.description).lines() {
+            let _ = writeln!(s, "  {line}");
+        }
+    }
+    let _ = writeln!(s, "\n{}", out.paint("History", Color::Bold));
+    let by_width = t
+        .events
+        .iter()
+        .map(|e| e.by.chars().count())
+        .max()
+        .unwrap_or(0);
+    for e in &t.events {
+        let by = format!("{:<by_width$}", clean_line(&e.by));
+        let _ = writeln!(
+            s,
+            "  {}  {}  {}",
+            out.paint(&text::local(e.at), Color::Dim),
+            by,
+            describe(e)
+        );
+        if let Some(body) = &e.text {
+            for line in clean_block(body).lines() {
+                let _ = writeln!(s, "      │ {line}");
+            }
+        }
+    }
+    s
+}

@@ -1,0 +1,298 @@
+//! All file IO on the store: finding it, reading the config and tickets,
+//! atomic saves and the lock around read-modify-write.
+
+mod atomic;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use uuid::Uuid;
+
+use crate::core::config::Config;
+use crate::core::id;
+use crate::core::ticket::{ParseError, Ticket, line_col};
+use crate::error::{Error, Result};
+
+pub use atomic::write_atomic;
+
+/// The team config's file name inside the store.
+pub const CONFIG_FILE: &str = "baton.toml";
+/// The untracked folder for caches, local settings and hooks.
+pub const LOCAL_DIR: &str = ".local";
+/// The store folder's conventional name.
+pub const STORE_DIR: &str = "tickets";
+
+/// A ticket store: the `tickets/` folder.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+    /// How paths are shown in messages: relative to where baton was started
+    /// when the store lies below it.
+    shown: PathBuf,
+}
+
+/// A held store lock; released when dropped.
+pub struct Lock {
+    _file: fs::File,
+}
+
+/// The ticket files of a store, by name, without reading them.
+pub struct Listing {
+    pub ids: Vec<Uuid>,
+    /// `*.toml` files that are not named by a ticket id.
+    pub strays: Vec<PathBuf>,
+}
+
+/// Every readable ticket, and a clear error for each file that is not.
+pub struct Loaded {
+    pub tickets: Vec<Ticket>,
+    pub problems: Vec<Error>,
+}
+
+/// A prefix resolved to a ticket id, with the shortest prefix that names it.
+pub struct Resolved {
+    pub id: Uuid,
+    pub short: String,
+}
+
+impl Store {
+    /// Opens the store at `dir`, which must hold a `baton.toml`.
+    pub fn open(dir: &Path, cwd: &Path) -> Result<Store> {
+        let store = Store::at(dir, cwd);
+        if !store.config_path().is_file() {
+            return Err(Error::new(format!(
+                "no baton store at {} (no {CONFIG_FILE} there)",
+                store.shown.display()
+            ))
+            .hint("run 'baton init' to create one, or point --store at the tickets folder"));
+        }
+        Ok(store)
+    }
+
+    /// A store handle for `dir`, whether or not it exists yet.
+    pub fn at(dir: &Path, cwd: &Path) -> Store {
+        let dir = if dir.is_absolute() {
+            dir.to_path_buf()
+        } else {
+            cwd.join(dir)
+        };
+        let shown = dir
+            .strip_prefix(cwd)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| dir.clone());
+        let shown = if shown.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            shown
+        };
+        Store { dir, shown }
+    }
+
+    /// Finds the store by walking up from `cwd`: a `tickets/` folder with a
+    /// config, or the current folder itself when it is such a `tickets/`.
+    pub fn discover(cwd: &Path) -> Result<Store> {
+        for folder in cwd.ancestors() {
+            if folder.file_name().is_some_and(|n| n == STORE_DIR)
+                && folder.join(CONFIG_FILE).is_file()
+            {
+                return Ok(Store::at(folder, cwd));
+            }
+            let candidate = folder.join(STORE_DIR);
+            if candidate.join(CONFIG_FILE).is_file() {
+                return Ok(Store::at(&candidate, cwd));
+            }
+        }
+        Err(Error::new(format!(
+            "no baton store in {} or any folder above it",
+            cwd.display()
+        ))
+        .hint("run 'baton init' to create one here, or pass --store DIR"))
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A path inside the store as messages show it.
+    pub fn shown(&self, path: &Path) -> PathBuf {
+        match path.strip_prefix(&self.dir) {
+            Ok(rel) if rel.as_os_str().is_empty() => self.shown.clone(),
+            Ok(rel) => self.shown.join(rel),
+            Err(_) => path.to_path_buf(),
+        }
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.join(CONFIG_FILE)
+    }
+
+    pub fn local_dir(&self) -> PathBuf {
+        self.dir.join(LOCAL_DIR)
+    }
+
+    pub fn path_of(&self, id: Uuid) -> PathBuf {
+        self.dir.join(format!("{id}.toml"))
+    }
+
+    fn bad_file(&self, path: &Path, err: &ParseError) -> Error {
+        let place = match (err.line, err.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", self.shown(path).display()),
+            _ => self.shown(path).display().to_string(),
+        };
+        Error::new(format!("{place}: {}", err.message))
+            .hint("fix the file by hand (baton never rewrites a file it cannot read); 'baton doctor' checks the store")
+    }
+
+    /// Reads a file as UTF-8 text, naming the line of the first invalid byte.
+    fn read_text(&self, path: &Path) -> Result<String> {
+        let bytes = fs::read(path).map_err(|e| Error::io(&self.shown(path), "read", e))?;
+        String::from_utf8(bytes).map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(&e.as_bytes()[..valid]);
+            let (line, column) = line_col(&text, valid);
+            self.bad_file(
+                path,
+                &ParseError {
+                    message: "the file is not valid UTF-8".into(),
+                    line: Some(line),
+                    column: Some(column),
+                },
+            )
+        })
+    }
+
+    /// Reads and validates the team config.
+    pub fn config(&self) -> Result<Config> {
+        let path = self.config_path();
+        let text = self.read_text(&path)?;
+        Config::parse(&text).map_err(|e| self.bad_file(&path, &e))
+    }
+
+    /// The raw text of the config, for edits that keep its comments.
+    pub fn config_text(&self) -> Result<String> {
+        self.read_text(&self.config_path())
+    }
+
+    /// Lists ticket files by name. Temp files and other files are ignored;
+    /// `*.toml` files not named by an id are reported as strays.
+    pub fn list(&self) -> Result<Listing> {
+        let entries =
+            fs::read_dir(&self.dir).map_err(|e| Error::io(&self.shown, "read the folder", e))?;
+        let mut listing = Listing {
+            ids: Vec::new(),
+            strays: Vec::new(),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&self.shown, "read the folder", e))?;
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let Some(stem) = name.strip_suffix(".toml") else {
+                continue;
+            };
+            if name == CONFIG_FILE || name.starts_with('.') {
+                continue;
+            }
+            match Uuid::try_parse(stem) {
+                Ok(id) if id.hyphenated().to_string() == stem => listing.ids.push(id),
+                _ => listing.strays.push(entry.path()),
+            }
+        }
+        listing.ids.sort();
+        listing.strays.sort();
+        Ok(listing)
+    }
+
+    /// Reads one ticket; the error names the file, line and column.
+    pub fn read(&self, id: Uuid) -> Result<Ticket> {
+        let path = self.path_of(id);
+        let text = self.read_text(&path)?;
+        let ticket = Ticket::parse(&text).map_err(|e| self.bad_file(&path, &e))?;
+        if ticket.id != id {
+            return Err(Error::new(format!(
+                "{}: the id inside ({}) does not match the file name",
+                self.shown(&path).display(),
+                ticket.id
+            ))
+            .hint(
+                "rename the file after its id, or correct the id; 'baton doctor' checks the store",
+            ));
+        }
+        Ok(ticket)
+    }
+
+    /// Reads every ticket; unreadable files become problems, not failures.
+    pub fn load_all(&self) -> Result<Loaded> {
+        let listing = self.list()?;
+        let mut loaded = Loaded {
+            tickets: Vec::with_capacity(listing.ids.len()),
+            problems: Vec::new(),
+        };
+        for id in listing.ids {
+            match self.read(id) {
+                Ok(t) => loaded.tickets.push(t),
+                Err(e) => loaded.problems.push(e),
+            }
+        }
+        for stray in listing.strays {
+            loaded.problems.push(
+                Error::new(format!(
+                    "{}: not named by a ticket id, so it was skipped",
+                    self.shown(&stray).display()
+                ))
+                .hint("ticket files are named <id>.toml; move other files out of the store"),
+            );
+        }
+        Ok(loaded)
+    }
+
+    /// Resolves what a person typed to one ticket, by file names alone.
+    pub fn resolve(&self, input: &str) -> Result<Resolved> {
+        let prefix = id::normalise(input)?;
+        let listing = self.list()?;
+        let id = id::resolve(&prefix, &listing.ids)?;
+        let pos = listing.ids.binary_search(&id).unwrap_or(0);
+        let short = id::short_ids(&listing.ids).swap_remove(pos);
+        Ok(Resolved { id, short })
+    }
+
+    /// Saves a ticket atomically, replacing its file.
+    pub fn save(&self, ticket: &Ticket) -> Result<()> {
+        let path = self.path_of(ticket.id);
+        write_atomic(&path, ticket.to_toml().as_bytes(), true)
+            .map_err(|e| Error::io(&self.shown(&path), "write", e))
+    }
+
+    /// Saves a new ticket atomically, refusing to replace an existing file.
+    pub fn create(&self, ticket: &Ticket) -> Result<()> {
+        let path = self.path_of(ticket.id);
+        write_atomic(&path, ticket.to_toml().as_bytes(), false)
+            .map_err(|e| Error::io(&self.shown(&path), "create", e))
+    }
+
+    /// Makes sure the untracked `.local/` folder exists, ignored by git.
+    pub fn ensure_local(&self) -> Result<PathBuf> {
+        let local = self.local_dir();
+        fs::create_dir_all(&local).map_err(|e| Error::io(&self.shown(&local), "create", e))?;
+        let ignore = local.join(".gitignore");
+        if !ignore.exists() {
+            write_atomic(&ignore, b"*\n", true)
+                .map_err(|e| Error::io(&self.shown(&ignore), "write", e))?;
+        }
+        Ok(local)
+    }
+
+    /// Takes the store's write lock, waiting for other baton processes. Every
+    /// read-modify-write happens under it, so concurrent changes are never lost.
+    pub fn lock(&self) -> Result<Lock> {
+        let path = self.ensure_local()?.join("lock");
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io(&self.shown(&path), "open the lock", e))?;
+        file.lock()
+            .map_err(|e| Error::io(&self.shown(&path), "lock", e))?;
+        Ok(Lock { _file: file })
+    }
+}
