@@ -16,6 +16,9 @@ pub struct Args {
     /// Your name on the team (default: --as, your user config, git's user.name or $USER)
     #[arg(long)]
     pub name: Option<String>,
+    /// Your e-mail (default: git's user.email)
+    #[arg(long)]
+    pub email: Option<String>,
 }
 
 /// The config a new store starts with: one person, the default rules spelled out.
@@ -57,7 +60,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .hint("baton init --name YOUR_NAME"));
     };
     check_name(&name).map_err(|m| Error::usage(m).hint("baton init --name YOUR_NAME"))?;
-    let email = ctx.git_email();
+    let email = args.email.or_else(|| ctx.git_email());
     let text = starter_config(&name, email.as_deref());
     // The starter config must itself pass the checks every command makes.
     Config::parse(&text).map_err(|e| Error::new(format!("the starter config is invalid: {e}")))?;

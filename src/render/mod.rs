@@ -18,7 +18,7 @@ pub struct Output {
     pub color: bool,
     /// Stdout is a terminal: tables fit its width.
     pub stdout_tty: bool,
-    /// `COLUMNS`, when set.
+    /// The terminal's width: `COLUMNS`, else what the terminal reports.
     pub width: Option<u16>,
 }
 

@@ -1,7 +1,9 @@
 //! Tables: fitted to the terminal with light rules, plain columns when piped.
 
 use chrono::{DateTime, Utc};
+
 use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::Output;
 use super::text::{self, Color, clean_line};
@@ -18,85 +20,155 @@ fn status_color(s: Status) -> Color {
     }
 }
 
-/// A table in the house style, with its header.
+/// Space between columns.
+const GAP: u16 = 2;
+
+/// A table in the house style, with its header. Widths are fitted by the
+/// caller, so a row is always exactly one line.
 fn base(out: &Output, header: &[&str]) -> Table {
     let mut table = Table::new();
-    if out.stdout_tty {
-        table.load_style(presets::UTF8_HORIZONTAL_ONLY);
-        table.set_content_arrangement(ContentArrangement::Dynamic);
-        if let Some(w) = out.width {
-            table.set_width(w);
-        }
-    } else {
-        // Piped: no borders, no wrapping, no width limit: one line per row.
-        table.load_style(presets::NOTHING);
-        table.set_content_arrangement(ContentArrangement::Disabled);
-    }
+    table.load_style(presets::NOTHING);
+    table.set_content_arrangement(ContentArrangement::Disabled);
     if out.color {
         table.enforce_styling();
     } else {
         table.force_no_tty();
     }
     table.set_header(header.to_vec());
-    if !out.stdout_tty {
-        for column in table.column_iter_mut() {
-            column.set_padding((0, 2));
-        }
+    for column in table.column_iter_mut() {
+        column.set_padding((0, GAP));
     }
     table
 }
 
-/// The table's text; trailing padding is noise in files and diffs.
+/// The table's text, with a thin rule under the header on a terminal.
+/// Trailing padding is noise in files and diffs, so it goes.
 fn finish(out: &Output, table: &Table) -> String {
-    let s = table.to_string();
+    let mut lines: Vec<String> = table
+        .to_string()
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .collect();
     if out.stdout_tty {
-        s
-    } else {
-        s.lines().map(str::trim_end).collect::<Vec<_>>().join("\n")
+        let widest = lines.iter().map(|l| console_width(l)).max().unwrap_or(0);
+        lines.insert(1.min(lines.len()), "─".repeat(widest));
     }
+    lines.join("\n")
 }
 
-/// The ticket table of `baton list`.
+/// Display width of a line that may hold colour codes.
+fn console_width(line: &str) -> usize {
+    let mut width = 0;
+    let mut in_escape = false;
+    for c in line.chars() {
+        match c {
+            '\x1b' => in_escape = true,
+            'm' if in_escape => in_escape = false,
+            _ if in_escape => {}
+            c => width += c.width().unwrap_or(0),
+        }
+    }
+    width
+}
+
+/// Cuts text to `max` display columns, marking the cut with an ellipsis.
+pub fn fit(text: &str, max: usize) -> String {
+    if text.width() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// The widest customer shown before the title is cut, on wide and on narrow terminals.
+const CUSTOMER_MAX: (usize, usize) = (28, 18);
+/// The title never gets narrower than this, even on a tiny terminal.
+const TITLE_MIN: usize = 16;
+
+/// The ticket table of `baton list`. On a terminal the title takes the width
+/// left by the other columns; piped, nothing is cut.
 pub fn tickets(out: &Output, rows: &[Row], now: DateTime<Utc>) -> String {
-    let mut table = base(
-        out,
-        &[
-            "ID", "STATUS", "OWNER", "PRIORITY", "DUE", "CUSTOMER", "TITLE",
-        ],
-    );
-    for row in rows {
+    let header = [
+        "ID", "STATUS", "OWNER", "PRIORITY", "DUE", "CUSTOMER", "TITLE",
+    ];
+    let mut texts: Vec<[String; 7]> = rows
+        .iter()
+        .map(|row| {
+            let t = row.ticket;
+            [
+                row.short.clone(),
+                t.status.as_str().to_string(),
+                clean_line(&t.owner).into_owned(),
+                t.priority.as_str().to_string(),
+                text::due(row.due.as_ref(), now),
+                clean_line(&t.customer).into_owned(),
+                clean_line(&t.title).into_owned(),
+            ]
+        })
+        .collect();
+    if out.stdout_tty {
+        let width = usize::from(out.width.unwrap_or(100));
+        let customer_max = if width >= 120 {
+            CUSTOMER_MAX.0
+        } else {
+            CUSTOMER_MAX.1
+        };
+        for r in &mut texts {
+            r[5] = fit(&r[5], customer_max);
+        }
+        let used: usize = (0..6)
+            .map(|i| {
+                texts
+                    .iter()
+                    .map(|r| r[i].width())
+                    .chain([header[i].len()])
+                    .max()
+                    .unwrap_or(0)
+                    + usize::from(GAP)
+            })
+            .sum();
+        let budget = width.saturating_sub(used).max(TITLE_MIN);
+        for r in &mut texts {
+            r[6] = fit(&r[6], budget);
+        }
+    }
+    let mut table = base(out, &header);
+    for (row, [short, status, owner, priority, due, customer, title]) in rows.iter().zip(texts) {
         let t = row.ticket;
-        let short = &row.short;
-        let due = text::due(row.due.as_ref(), now);
         let overdue = row.due.as_ref().is_some_and(|d| d.is_overdue(now));
-        let priority = t.priority.as_str();
-        let priority_cell = match t.priority {
+        let status = match status_color(t.status) {
+            Color::Dim => Cell::new(status).add_attribute(Attribute::Dim),
+            c => Cell::new(status).fg(c.cell()),
+        };
+        let priority = match t.priority {
             Priority::Urgent => Cell::new(priority).fg(Color::Red.cell()),
             Priority::High => Cell::new(priority).fg(Color::Yellow.cell()),
             _ => Cell::new(priority),
         };
-        let due_cell = if overdue {
+        let due = if overdue {
             Cell::new(due).fg(Color::Red.cell())
         } else {
             Cell::new(due)
         };
-        let status = Cell::new(t.status.as_str());
-        let status = match status_color(t.status) {
-            Color::Dim => status.add_attribute(Attribute::Dim),
-            c => status.fg(c.cell()),
-        };
-        let cells = [
+        table.add_row([
             Cell::new(short).add_attribute(Attribute::Bold),
             status,
-            Cell::new(clean_line(&t.owner)),
-            priority_cell,
-            due_cell,
-            Cell::new(clean_line(&t.customer)),
-            Cell::new(clean_line(&t.title)),
-        ];
-        let mut r = comfy_table::Row::from(cells);
-        r.max_height(1);
-        table.add_row(r);
+            Cell::new(owner),
+            priority,
+            due,
+            Cell::new(customer),
+            Cell::new(title),
+        ]);
     }
     finish(out, &table)
 }
@@ -130,4 +202,16 @@ pub fn people(out: &Output, members: &[Member]) -> String {
         ]);
     }
     finish(out, &table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn fit_cuts_by_display_width() {
+        assert_eq!(fit("Refund", 10), "Refund");
+        assert_eq!(fit("Refund for double charge", 10), "Refund fo…");
+        assert_eq!(fit("日本語のタイトル", 7), "日本語…");
+    }
 }

@@ -69,11 +69,11 @@ pub fn span(d: Duration) -> String {
     }
 }
 
-/// The due column: `in 3h`, `overdue 2h`, `paused (4h left)`, or `-`.
+/// The due column: `in 3h`, `overdue 2h`, `paused 4h` (left), or `-`.
 pub fn due(deadline: Option<&Deadline>, now: DateTime<Utc>) -> String {
     match deadline {
         None => "-".to_string(),
-        Some(d) if d.paused => format!("paused ({} left)", span(d.remaining(now))),
+        Some(d) if d.paused => format!("paused {}", span(d.remaining(now))),
         Some(d) if d.at <= now => format!("overdue {}", span(now - d.at)),
         Some(d) => format!("in {}", span(d.at - now)),
     }
