@@ -39,7 +39,7 @@ pub struct Global {
     /// Print one JSON document on stdout (messages go to stderr)
     #[arg(long, global = true)]
     pub json: bool,
-    /// When to colour the output
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always or never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 }
@@ -47,7 +47,6 @@ pub struct Global {
 /// `--color` choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set
     Auto,
     Always,
     Never,

@@ -80,7 +80,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             })
         })
         .collect();
-    query::sort(&mut rows, args.sort);
+    query::sort(&mut rows, args.sort, ctx.now);
 
     for problem in &loaded.problems {
         ctx.out.warn(problem);

@@ -40,8 +40,10 @@ impl Deadline {
         self.at - now
     }
 
+    /// Past the deadline. A ticket set waiting only after its deadline had
+    /// passed stays overdue: the pause cannot undo a breach.
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
-        !self.paused && self.at <= now
+        self.at <= now
     }
 }
 
@@ -370,6 +372,18 @@ mod tests {
     }
 
     #[test]
+    fn waiting_after_the_deadline_does_not_undo_the_breach() {
+        let c = config("top", true);
+        let mut tk = ticket("ana", vec![status(21, "open", "waiting")]);
+        let d = deadline(&tk, &c, t(22, 0)).unwrap();
+        assert!(d.paused && d.is_overdue(t(22, 0)));
+        assert_eq!(
+            sweep(&mut tk, &c, t(22, 0)),
+            vec![("cora".into(), t(20, 0))]
+        );
+    }
+
+    #[test]
     fn reopening_after_resolve_restarts_the_clock() {
         let c = config("top", true);
         let mut tk = ticket(
@@ -474,5 +488,92 @@ mod tests {
             ],
         );
         assert_eq!(deadline(&tk, &c, t(11, 0)).unwrap().at, t(20, 0));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// One step of an arbitrary history: minutes after the previous step, and what happens.
+        fn step() -> impl Strategy<Value = (i64, u8, u8)> {
+            (1i64..1800, 0u8..6, 0u8..4)
+        }
+
+        fn people() -> [&'static str; 4] {
+            ["ana", "ben", "cora", "dan"]
+        }
+
+        /// Builds a history from steps: hand-offs, waiting, resuming, resolving, reopening.
+        fn history(steps: &[(i64, u8, u8)]) -> Ticket {
+            let mut tk = ticket("ana", vec![]);
+            let mut now = t(0, 0);
+            for &(gap, what, who) in steps {
+                now += Duration::minutes(gap);
+                let who = people()[who as usize];
+                let owner = tk.owner.clone();
+                let status = tk.status.as_str();
+                let event = match (what, tk.status) {
+                    (0, _) => Event::new(now, who, EventKind::Handoff).from(owner).to(who),
+                    (1, Status::Open) => Event::new(now, &owner, EventKind::Status)
+                        .from(status)
+                        .to("waiting"),
+                    (2, Status::Waiting | Status::Resolved) => {
+                        Event::new(now, who, EventKind::Status)
+                            .from(status)
+                            .to("open")
+                    }
+                    (3, Status::Open | Status::Waiting) => {
+                        Event::new(now, &owner, EventKind::Status)
+                            .from(status)
+                            .to("resolved")
+                    }
+                    _ => Event::new(now, who, EventKind::Note).text("x"),
+                };
+                tk.record(event);
+            }
+            tk
+        }
+
+        proptest! {
+            /// However often cron ran, a ticket ends with the same owner and the same missed deadlines.
+            #[test]
+            fn sweeping_often_or_once_gives_the_same_escalations(
+                steps in proptest::collection::vec(step(), 0..12),
+                sweeps in proptest::collection::vec(1i64..6000, 1..8),
+                to in prop_oneof![Just("top"), Just("next")],
+                pause in any::<bool>(),
+            ) {
+                let c = config(to, pause);
+                let base = history(&steps);
+                let last_event = base.events.last().unwrap().at;
+                let mut often = base.clone();
+                let mut at = last_event;
+                for gap in &sweeps {
+                    at += Duration::minutes(*gap);
+                    sweep(&mut often, &c, at);
+                }
+                let mut once = base.clone();
+                sweep(&mut once, &c, at);
+                let deadlines = |tk: &Ticket| tk.events.iter().filter_map(|e| e.deadline).collect::<Vec<_>>();
+                prop_assert_eq!(&often.owner, &once.owner);
+                prop_assert_eq!(deadlines(&often), deadlines(&once));
+                prop_assert!(sweep(&mut once, &c, at).is_empty(), "a second sweep at the same time changes nothing");
+            }
+
+            /// A deadline is never earlier than the period's start plus the escalation time.
+            #[test]
+            fn deadlines_never_come_early(steps in proptest::collection::vec(step(), 0..12), pause in any::<bool>()) {
+                let c = config("top", pause);
+                let tk = history(&steps);
+                let now = tk.events.last().unwrap().at;
+                if let Some(d) = deadline(&tk, &c, now) {
+                    prop_assert!(d.at >= d.start + Duration::hours(20));
+                    // Before a breach, the deadline is start + after + time waited so far.
+                    if pause && d.at > now {
+                        prop_assert_eq!(d.at, d.start + Duration::hours(20) + d.waited);
+                    }
+                }
+            }
+        }
     }
 }

@@ -56,10 +56,10 @@ pub struct Row<'a> {
     pub short: String,
 }
 
-fn by_due(a: &Row, b: &Row) -> Ordering {
-    // Running clocks first (soonest first), then paused ones, then no clock.
+fn by_due(a: &Row, b: &Row, now: DateTime<Utc>) -> Ordering {
+    // Running or breached clocks first (soonest first), then paused ones, then no clock.
     let key = |r: &Row| match &r.due {
-        Some(d) if !d.paused => (0, Some(d.at)),
+        Some(d) if !d.paused || d.is_overdue(now) => (0, Some(d.at)),
         Some(d) => (1, Some(d.at)),
         None => (2, None),
     };
@@ -67,16 +67,16 @@ fn by_due(a: &Row, b: &Row) -> Ordering {
 }
 
 /// Sorts rows; ties fall back to creation time, then id, so output is stable.
-pub fn sort(rows: &mut [Row], order: Sort) {
+pub fn sort(rows: &mut [Row], order: Sort, now: DateTime<Utc>) {
     rows.sort_by(|a, b| {
         let primary = match order {
-            Sort::Due => by_due(a, b),
+            Sort::Due => by_due(a, b, now),
             Sort::Updated => b.ticket.updated.cmp(&a.ticket.updated),
             Sort::Priority => b
                 .ticket
                 .priority
                 .cmp(&a.ticket.priority)
-                .then_with(|| by_due(a, b)),
+                .then_with(|| by_due(a, b, now)),
         };
         primary
             .then_with(|| a.ticket.created.cmp(&b.ticket.created))

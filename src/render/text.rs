@@ -73,8 +73,8 @@ pub fn span(d: Duration) -> String {
 pub fn due(deadline: Option<&Deadline>, now: DateTime<Utc>) -> String {
     match deadline {
         None => "-".to_string(),
+        Some(d) if d.is_overdue(now) => format!("overdue {}", span(now - d.at)),
         Some(d) if d.paused => format!("paused {}", span(d.remaining(now))),
-        Some(d) if d.at <= now => format!("overdue {}", span(now - d.at)),
         Some(d) => format!("in {}", span(d.at - now)),
     }
 }
