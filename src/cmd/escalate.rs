@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 use crate::core::clock;
 use crate::core::config::Config;
 use crate::core::duration;
-use crate::core::id;
 use crate::core::ticket::{Event, Ticket};
 use crate::core::time::rfc3339;
 use crate::ctx::Ctx;
@@ -40,7 +39,7 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 }
 
 /// One ticket's escalations, planned or done.
-struct Escalation {
+struct Escalated {
     short: String,
     title: String,
     id: String,
@@ -103,8 +102,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     loaded
         .tickets
         .sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
-    let ids: Vec<_> = loaded.tickets.iter().map(|t| t.id).collect();
-    let shorts = id::short_ids(&ids);
+    let short_ids = loaded.short_ids();
+    let shorts: Vec<String> = loaded
+        .tickets
+        .iter()
+        .map(|t| short_ids[&t.id].clone())
+        .collect();
     let mut load = open_load(&loaded.tickets);
     let mut done = Vec::new();
     let mut failures = loaded.problems;
@@ -122,7 +125,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 continue;
             }
         }
-        done.push(Escalation {
+        done.push(Escalated {
             short: short.clone(),
             title: ticket.title.clone(),
             id: ticket.id.to_string(),
@@ -163,8 +166,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let mut lines = String::new();
         for d in &done {
             for e in &d.events {
-                let from = e.from.as_deref().unwrap_or("?");
-                let to = e.to.as_deref().unwrap_or("?");
+                let from = clean_line(e.from.as_deref().unwrap_or("?"));
+                let to = clean_line(e.to.as_deref().unwrap_or("?"));
                 let whom = if from == to {
                     format!("(stays with {to})")
                 } else {
@@ -186,7 +189,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 text::span(w.due - ctx.now),
                 text::local(w.due),
                 w.short,
-                w.owner,
+                clean_line(&w.owner),
                 clean_line(&w.title)
             );
         }

@@ -1,7 +1,6 @@
 //! `baton list`: the tickets that need someone, soonest deadline first.
 
 use crate::core::clock;
-use crate::core::id;
 use crate::core::query::{self, Filter, Row, Sort};
 use crate::core::ticket::Status;
 use crate::ctx::Ctx;
@@ -65,18 +64,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         all: args.all,
     };
     let loaded = store.load_all()?;
-    let ids: Vec<_> = loaded.tickets.iter().map(|t| t.id).collect();
-    let shorts = id::short_ids(&ids);
+    let mut shorts = loaded.short_ids();
     let mut rows: Vec<Row> = loaded
         .tickets
         .iter()
-        .zip(shorts)
-        .filter_map(|(t, short)| {
+        .filter_map(|t| {
             let due = clock::deadline(t, &config, ctx.now);
-            filter.matches(t, due.as_ref(), ctx.now).then_some(Row {
+            filter.matches(t, due.as_ref(), ctx.now).then(|| Row {
                 ticket: t,
                 due,
-                short,
+                short: shorts.remove(&t.id).unwrap_or_default(),
             })
         })
         .collect();

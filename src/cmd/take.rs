@@ -25,7 +25,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let done = format!(
         "took {} from {}: {}",
         o.short,
-        previous,
+        clean_line(&previous),
         clean_line(&o.ticket.title)
     );
     super::report(ctx, &o, &done, &format!("{} is already yours", o.short))

@@ -8,8 +8,8 @@ use super::config::Config;
 use super::ticket::{Event, EventKind, Priority, Status, Ticket};
 use crate::error::Error;
 
-/// Who does something, when, and how the ticket is named in messages (the id
-/// or prefix the person typed, so a hint can be pasted back).
+/// Who does something, when, and how the ticket is named in messages (its
+/// shortest unique prefix, so a hint can be pasted back as a command).
 pub struct Ctx<'a> {
     pub actor: &'a str,
     pub now: DateTime<Utc>,

@@ -3,6 +3,7 @@
 
 mod atomic;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -47,6 +48,20 @@ pub struct Listing {
 pub struct Loaded {
     pub tickets: Vec<Ticket>,
     pub problems: Vec<Error>,
+    /// Every ticket file's id, readable or not, sorted.
+    pub ids: Vec<Uuid>,
+}
+
+impl Loaded {
+    /// Each ticket's shortest unique prefix, unique among all ticket files
+    /// (unreadable ones too), so every prefix shown also resolves.
+    pub fn short_ids(&self) -> BTreeMap<Uuid, String> {
+        self.ids
+            .iter()
+            .copied()
+            .zip(id::short_ids(&self.ids))
+            .collect()
+    }
 }
 
 /// A prefix resolved to a ticket id, with the shortest prefix that names it.
@@ -226,6 +241,7 @@ impl Store {
         let mut loaded = Loaded {
             tickets: Vec::with_capacity(listing.ids.len()),
             problems: Vec::new(),
+            ids: listing.ids.clone(),
         };
         for id in listing.ids {
             match self.read(id) {
