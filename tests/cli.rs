@@ -1,0 +1,42 @@
+//! baton's end-to-end tests: one test binary that runs the real `baton` in a
+//! sealed environment (see `common`). Each module covers one command or topic.
+
+/// The sealed test environment: temp store, cleared environment, fixed clock.
+mod common;
+
+// Commands, one file each (reply and note share messages.rs; wait, resolve,
+// reopen and close share status.rs).
+/// `baton edit`: content fields.
+mod edit;
+/// `baton escalate`: the sweep, deadlines, `--dry-run` and `--warn`.
+mod escalate;
+/// `baton init`: creating a store.
+mod init;
+/// `baton list`: filters, order, the DUE column, JSON.
+mod list;
+/// `baton reply` and `baton note`.
+mod messages;
+/// `baton new`: opening tickets.
+mod new;
+/// `baton pass`: handing a ticket on.
+mod pass;
+/// `baton people` and `baton people add`: the team.
+mod people;
+/// `baton show`: one ticket in full.
+mod show;
+/// `baton wait`, `resolve`, `reopen` and `close`.
+mod status;
+/// `baton take`: making a ticket yours.
+mod take;
+
+// Topics that cut across commands.
+/// The repository's own demo store in `tickets/`.
+mod demo_store;
+/// Finding the store: walking up, `--store`, `BATON_STORE`.
+mod discovery;
+/// Errors and exit codes every command shares.
+mod errors;
+/// The ticket file format, the clock in files, broken files, terminal safety.
+mod files;
+/// Who is acting: `--as`, `BATON_USER`, the user config, git, a team of one.
+mod identity;

@@ -1,0 +1,127 @@
+use std::fs;
+
+use crate::common::{ID_A, TestEnv};
+
+/// The ids `baton list --json` shows when run in a way.
+fn listed(out: &crate::common::Output) -> Vec<String> {
+    out.success();
+    out.json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_store_is_found_from_any_subfolder() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Printer on fire", &[], ID_A);
+    let deep = env.root().join("src/app/deep");
+    fs::create_dir_all(&deep).unwrap();
+    for dir in [
+        env.root().to_path_buf(),
+        deep,
+        env.store(),
+        env.store().join(".local"),
+    ] {
+        let out = env.cmd(&["list", "--json"]).cwd(&dir).run();
+        assert_eq!(listed(&out), [ID_A], "from {}", dir.display());
+    }
+}
+
+#[test]
+fn commands_in_a_subfolder_write_to_the_found_store() {
+    let env = TestEnv::team();
+    let deep = env.root().join("a/b");
+    fs::create_dir_all(&deep).unwrap();
+    let out = env
+        .cmd(&["--as", "ben", "new", "From below"])
+        .cwd(&deep)
+        .run();
+    out.success();
+    assert_eq!(env.ticket_ids(), [out.stdout.trim()]);
+    assert!(!deep.join("tickets").exists());
+}
+
+#[test]
+fn store_flag_and_variable_override_discovery() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "In the usual store", &[], ID_A);
+    // A second store elsewhere, for a team of one.
+    let other = env.root().join("elsewhere/desk");
+    env.baton(&["init", "--name", "zoe", "--store", "elsewhere/desk"])
+        .success();
+    let zoe = env
+        .cmd(&["new", "In the other store", "--store", "elsewhere/desk"])
+        .run();
+    zoe.success();
+    let zoe_id = zoe.stdout.trim().to_string();
+    assert!(other.join(format!("{zoe_id}.toml")).is_file());
+
+    let by_flag = env.baton(&["list", "--json", "--store", other.to_str().unwrap()]);
+    assert_eq!(listed(&by_flag), [zoe_id.as_str()]);
+    let by_variable = env
+        .cmd(&["list", "--json"])
+        .env("BATON_STORE", &other)
+        .run();
+    assert_eq!(listed(&by_variable), [zoe_id.as_str()]);
+    let relative = env
+        .cmd(&["list", "--json"])
+        .env("BATON_STORE", "elsewhere/desk")
+        .run();
+    assert_eq!(listed(&relative), [zoe_id]);
+    let flag_wins = env
+        .cmd(&["list", "--json", "--store", "tickets"])
+        .env("BATON_STORE", &other)
+        .run();
+    assert_eq!(listed(&flag_wins), [ID_A]);
+    let plain = env.baton(&["list", "--json"]);
+    assert_eq!(listed(&plain), [ID_A]);
+}
+
+#[test]
+fn a_store_flag_pointing_at_no_store_is_an_error() {
+    let env = TestEnv::team();
+    fs::create_dir_all(env.root().join("empty")).unwrap();
+    for dir in ["empty", "missing"] {
+        let out = env.baton(&["list", "--store", dir]);
+        out.code(1);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "error: no baton store at {dir} (no baton.toml there)\n\
+                 hint: run 'baton init' to create one, or point --store at the tickets folder\n"
+            )
+        );
+    }
+}
+
+#[test]
+fn a_tickets_folder_without_a_config_is_not_a_store() {
+    let env = TestEnv::empty();
+    fs::create_dir_all(env.root().join("tickets")).unwrap();
+    let out = env.baton(&["list"]);
+    out.code(1);
+    assert!(out.stderr.contains("no baton store in"), "{}", out.stderr);
+}
+
+#[test]
+fn init_creates_the_store_that_baton_store_names() {
+    let env = TestEnv::empty();
+    env.cmd(&["init", "--name", "ana"])
+        .env("BATON_STORE", "desk")
+        .run()
+        .success();
+    assert!(env.root().join("desk/baton.toml").is_file());
+    let out = env
+        .cmd(&["new", "Here"])
+        .env("BATON_STORE", env.root().join("desk"))
+        .run();
+    out.success();
+    assert!(
+        env.root()
+            .join(format!("desk/{}.toml", out.stdout.trim()))
+            .is_file()
+    );
+}

@@ -1,0 +1,273 @@
+use crate::common::{ID_A, TestEnv};
+
+/// One invocation of every command that needs a store, with a valid-looking id.
+const EVERY_COMMAND: [&[&str]; 16] = [
+    &["people"],
+    &["people", "add", "ben", "--level", "2"],
+    &["new", "Title"],
+    &["list"],
+    &["show", "0b7c"],
+    &["take", "0b7c"],
+    &["pass", "0b7c", "ben"],
+    &["reply", "0b7c", "hello"],
+    &["note", "0b7c", "hello"],
+    &["wait", "0b7c"],
+    &["resolve", "0b7c"],
+    &["reopen", "0b7c"],
+    &["close", "0b7c"],
+    &["edit", "0b7c", "--title", "x"],
+    &["escalate"],
+    &["escalate", "--dry-run"],
+];
+
+#[test]
+fn every_command_without_a_store_says_to_run_init() {
+    let env = TestEnv::empty();
+    for args in EVERY_COMMAND {
+        let out = env.baton(args);
+        out.code(1);
+        let expected = format!(
+            "error: no baton store in {} or any folder above it\n\
+             hint: run 'baton init' to create one here, or pass --store DIR\n",
+            env.root().display()
+        );
+        assert_eq!(out.stderr, expected, "{args:?}");
+        assert_eq!(out.stdout, "", "{args:?}");
+    }
+    assert!(!env.store().exists(), "nothing was created");
+}
+
+#[test]
+fn a_missing_store_is_reported_with_the_folder_searched() {
+    let env = TestEnv::empty();
+    let out = env.baton(&["list"]);
+    let shown = out
+        .render()
+        .replace(&env.root().display().to_string(), "$TMP");
+    insta::assert_snapshot!(shown, @r"
+        ------- stderr -------
+        error: no baton store in $TMP or any folder above it
+        hint: run 'baton init' to create one here, or pass --store DIR
+        [exit 1]
+    ");
+}
+
+#[test]
+fn an_unknown_actor_is_an_error_that_lists_the_team() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Printer on fire", &[], ID_A);
+    let before = env.store_bytes();
+    let out = env.baton_as("zed", &["note", "0b7c", "hello"]);
+    insta::assert_snapshot!(out.render(), @r"
+        ------- stderr -------
+        error: 'zed' is not on the team (the team: ana, ben, cora) (you are acting as 'zed')
+        hint: pass --as NAME or set BATON_USER to a name on the team
+        [exit 1]
+    ");
+    assert_eq!(env.store_bytes(), before);
+    for args in [&["new", "x"][..], &["take", "0b7c"], &["list", "--mine"]] {
+        let out = env.baton_as("zed", args);
+        out.code(1);
+        assert!(
+            out.stderr
+                .starts_with("error: 'zed' is not on the team (the team: ana, ben, cora)"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    assert_eq!(env.store_bytes(), before);
+}
+
+#[test]
+fn only_the_owner_may_resolve_pass_or_wait() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Printer on fire", &[], ID_A);
+    let before = env.store_bytes();
+    let cases: [(&[&str], &str); 3] = [
+        (&["resolve", "0b7c"], "resolve"),
+        (&["pass", "0b7c", "cora"], "pass"),
+        (&["wait", "0b7c"], "set waiting"),
+    ];
+    for (args, verb) in cases {
+        let out = env.baton_as("ben", args);
+        out.code(1);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "error: only the owner can {verb} 0b7c; it belongs to ana\n\
+                 hint: run 'baton take 0b7c' first to make it yours\n"
+            ),
+            "{args:?}"
+        );
+    }
+    // However the id was typed, the hint names the ticket by a prefix that pastes back.
+    let out = env.baton_as("ben", &["resolve", ID_A]);
+    assert!(
+        out.stderr.contains("hint: run 'baton take 0b7c' first"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.store_bytes(), before);
+}
+
+#[test]
+fn an_ambiguous_prefix_lists_the_candidates() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Printer on fire", &[], ID_A);
+    env.copy_ticket(ID_A, "0b7c7000-5d1a-4f7e-9a53-3c2d1e0f9a84");
+    let before = env.store_bytes();
+    let out = env.baton_as("ana", &["note", "0b7c", "which one?"]);
+    insta::assert_snapshot!(out.render(), @r"
+        ------- stderr -------
+        error: '0b7c' matches 2 tickets: 0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84, 0b7c7000-5d1a-4f7e-9a53-3c2d1e0f9a84
+        hint: type more characters of the id
+        [exit 1]
+    ");
+    assert_eq!(env.store_bytes(), before);
+    let longer = env.baton_as("ana", &["show", "0b7c6", "--json"]);
+    longer.success();
+    assert_eq!(longer.json()["id"], ID_A);
+}
+
+#[test]
+fn bad_ids_are_refused_with_a_hint() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Printer on fire", &[], ID_A);
+    let before = env.store_bytes();
+    let not_an_id = |id: &str| {
+        format!(
+            "error: '{id}' is not a ticket id\n\
+             hint: a ticket id is hexadecimal, such as 0b7c; 'baton list' shows them\n"
+        )
+    };
+    let cases = [
+        (
+            "ffff",
+            "error: no ticket matches 'ffff'\nhint: 'baton list --all' shows every ticket\n"
+                .to_string(),
+        ),
+        (
+            "0b7",
+            "error: '0b7' is too short to name a ticket; use at least 4 characters\n\
+             hint: 'baton list' shows each ticket's shortest unique id\n"
+                .to_string(),
+        ),
+        ("../../etc/passwd", not_an_id("../../etc/passwd")),
+        ("/etc/passwd", not_an_id("/etc/passwd")),
+        ("0b7c/../x", not_an_id("0b7c/../x")),
+        ("tickets/baton", not_an_id("tickets/baton")),
+    ];
+    for (id, stderr) in &cases {
+        for command in [&["show", id][..], &["note", id, "x"], &["resolve", id]] {
+            let out = env.baton_as("ana", command);
+            out.code(1);
+            assert_eq!(&out.stderr, stderr, "{command:?}");
+            assert_eq!(out.stdout, "", "{command:?}");
+        }
+    }
+    assert_eq!(env.store_bytes(), before);
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Printer on fire", &[], ID_A);
+    let before = env.store_bytes();
+    let cases: [&[&str]; 9] = [
+        &[],
+        &["frobnicate"],
+        &["list", "--frobnicate"],
+        &["new", ""],
+        &["new", "  "],
+        &["show"],
+        &["list", "--sort", "sideways"],
+        &["people", "add", "dan", "--level", "many"],
+        &["--color", "sometimes", "list"],
+    ];
+    for args in cases {
+        let out = env.baton_as("ana", args);
+        out.code(2);
+        assert_eq!(out.stdout, "", "{args:?}");
+        assert!(!out.stderr.is_empty(), "{args:?}");
+    }
+    assert_eq!(env.store_bytes(), before);
+}
+
+#[test]
+fn an_empty_title_is_a_usage_error() {
+    let env = TestEnv::team();
+    let out = env.baton_as("ana", &["new", "  "]);
+    insta::assert_snapshot!(out.render(), @r#"
+        ------- stderr -------
+        error: a ticket needs a title; the one given is empty
+        hint: baton new "Refund not received"
+        [exit 2]
+    "#);
+    assert!(env.ticket_ids().is_empty());
+}
+
+#[test]
+fn an_invalid_baton_now_is_a_usage_error() {
+    let env = TestEnv::team();
+    for now in ["tomorrow", "2026-11-02", "2026-11-02 08:00", "1700000000"] {
+        let out = env.cmd(&["list"]).now(now).run();
+        out.code(2);
+        assert!(
+            out.stderr
+                .starts_with(&format!("error: BATON_NOW='{now}' is not an RFC 3339 time")),
+            "{now:?}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr
+                .contains("hint: use a form such as BATON_NOW=2026-11-20T09:14:00Z, or unset it"),
+            "{now:?}: {}",
+            out.stderr
+        );
+    }
+    let out = env.cmd(&["--as", "ana", "new", "x"]).now("tomorrow").run();
+    out.code(2);
+    assert!(
+        env.ticket_ids().is_empty(),
+        "nothing written under a bad clock"
+    );
+}
+
+#[test]
+fn a_broken_team_config_names_its_line() {
+    let env = TestEnv::team();
+    env.edit_config("after = \"20h\"", "after = \"soon\"");
+    for args in [&["list"][..], &["--as", "ana", "new", "x"], &["escalate"]] {
+        let out = env.baton(args);
+        out.code(1);
+        assert!(
+            out.stderr
+                .starts_with("error: tickets/baton.toml:17:9: 'soon' is not a duration"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    assert!(env.ticket_ids().is_empty());
+}
+
+#[test]
+fn errors_under_json_leave_stdout_empty() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Printer on fire", &[], ID_A);
+    let cases: [(&[&str], i32); 4] = [
+        (&["show", "ffff", "--json"], 1),
+        (&["--as", "ben", "resolve", "0b7c", "--json"], 1),
+        (&["--as", "ana", "new", "", "--json"], 2),
+        (&["--as", "zed", "note", "0b7c", "x", "--json"], 1),
+    ];
+    for (args, code) in cases {
+        let out = env.baton(args);
+        out.code(code);
+        assert_eq!(out.stdout, "", "{args:?}");
+        assert!(
+            out.stderr.starts_with("error: "),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}

@@ -1,0 +1,137 @@
+use std::fs;
+
+use crate::common::TestEnv;
+
+#[test]
+fn people_lists_the_team_with_levels_and_open_tickets() {
+    let env = TestEnv::team();
+    env.baton(&[
+        "people",
+        "add",
+        "dan",
+        "--level",
+        "3",
+        "--email",
+        "dan@example.com",
+    ])
+    .success();
+    env.new_ticket("ana", "One");
+    env.new_ticket("ana", "Two");
+    let done = env.new_ticket("ben", "Three");
+    env.baton_as("ben", &["resolve", &done]).success();
+    let waiting = env.new_ticket("cora", "Four");
+    env.baton_as("cora", &["wait", &waiting]).success();
+
+    let out = env.baton(&["people"]);
+    insta::assert_snapshot!(out.render(), @r"
+        NAME  LEVEL    EMAIL            OPEN
+        ana   1        -                2
+        ben   2        -                0
+        cora  3 (top)  -                1
+        dan   3 (top)  dan@example.com  0
+        [exit 0]
+    ");
+    let listed = env.baton(&["people", "list"]);
+    assert_eq!(listed.stdout, out.stdout, "list is the default action");
+}
+
+#[test]
+fn people_json_has_name_level_email_and_open_count() {
+    let env = TestEnv::team();
+    env.baton(&[
+        "people",
+        "add",
+        "dan",
+        "--level",
+        "2",
+        "--email",
+        "dan@example.com",
+    ])
+    .success();
+    env.new_ticket("ben", "One");
+    let out = env.baton(&["people", "--json"]);
+    out.success();
+    assert_eq!(
+        out.json(),
+        serde_json::json!([
+            {"name": "ana", "level": 1, "email": null, "open": 0},
+            {"name": "ben", "level": 2, "email": null, "open": 1},
+            {"name": "cora", "level": 3, "email": null, "open": 0},
+            {"name": "dan", "level": 2, "email": "dan@example.com", "open": 0},
+        ])
+    );
+}
+
+#[test]
+fn people_add_grows_the_config_and_keeps_its_comments() {
+    let env = TestEnv::solo();
+    let path = env.store().join("baton.toml");
+    let before = fs::read_to_string(&path).unwrap();
+    let out = env.baton(&[
+        "people",
+        "add",
+        "ben",
+        "--level",
+        "2",
+        "--email",
+        "ben@example.com",
+    ]);
+    insta::assert_snapshot!(out.render(), @r"
+        added ben at level 2 (the top of the pyramid)
+        [exit 0]
+    ");
+    let after = fs::read_to_string(&path).unwrap();
+    for line in before.lines().filter(|l| l.contains('#')) {
+        assert!(after.contains(line), "comment lost: {line}\n{after}");
+    }
+    let config = baton::core::config::Config::parse(&after).unwrap();
+    let ben = config.person("ben").unwrap();
+    assert_eq!(
+        (ben.level, ben.email.as_deref()),
+        (2, Some("ben@example.com"))
+    );
+    assert_eq!(config.people.len(), 2);
+}
+
+#[test]
+fn people_add_below_the_top_does_not_claim_the_top() {
+    let env = TestEnv::team();
+    let out = env.baton(&["people", "add", "dan", "--level", "1"]);
+    out.success();
+    assert_eq!(out.stdout, "added dan at level 1\n");
+}
+
+#[test]
+fn people_add_json_echoes_the_person() {
+    let env = TestEnv::solo();
+    let out = env.baton(&["people", "add", "ben", "--level", "2", "--json"]);
+    out.success();
+    assert_eq!(
+        out.json(),
+        serde_json::json!({"name": "ben", "level": 2, "email": null})
+    );
+}
+
+#[test]
+fn people_add_refuses_bad_input_and_leaves_the_config_alone() {
+    // (arguments, exit code, text the error contains)
+    let cases: [(&[&str], i32, &str); 6] = [
+        (&["ben", "--level", "3"], 1, "'ben' is already on the team"),
+        (&["dan", "--level", "0"], 2, "level 0 is out of range"),
+        (&["dan", "--level", "100"], 2, "level 100 is out of range"),
+        (&["d n", "--level", "1"], 2, "'d n' is not a usable name"),
+        (&["baton", "--level", "1"], 2, "'baton' is reserved"),
+        (&["dan"], 2, "--level"),
+    ];
+    let env = TestEnv::team();
+    let before = env.store_bytes();
+    for (args, code, needle) in cases {
+        let mut all = vec!["people", "add"];
+        all.extend_from_slice(args);
+        let out = env.baton(&all);
+        out.code(code);
+        assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
+        assert_eq!(out.stdout, "", "{args:?}");
+    }
+    assert_eq!(env.store_bytes(), before);
+}
