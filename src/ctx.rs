@@ -127,18 +127,19 @@ impl Ctx {
     }
 
     fn user_config_name(&self) -> Option<String> {
-        let text = std::fs::read_to_string(self.user_config.as_ref()?).ok()?;
-        let table: toml::Table = toml::from_str(&text).ok()?;
-        table.get("name")?.as_str().map(str::to_string)
+        name_in(self.user_config.as_ref()?)
     }
 
-    /// Who is acting: `--as`, `BATON_USER`, the user config's `name`, the team
-    /// member whose e-mail is git's `user.email`, or the only person on a team
-    /// of one. The name must be on the team.
-    pub fn actor(&self, config: &Config) -> Result<String> {
+    /// Who is acting: `--as`, `BATON_USER`, the store's local settings
+    /// (`tickets/.local/config.toml`, written by `baton init` for whoever made
+    /// the store), the user config's `name`, the team member whose e-mail is
+    /// git's `user.email`, or the only person on a team of one. The name must be
+    /// on the team.
+    pub fn actor(&self, store: &Store, config: &Config) -> Result<String> {
         let name = self
             .actor
             .clone()
+            .or_else(|| name_in(&store.local_config_path()))
             .or_else(|| self.user_config_name())
             .or_else(|| {
                 let email = self.git_email()?;
@@ -156,7 +157,7 @@ impl Ctx {
                     .hint("pass --as NAME or set BATON_USER to a name on the team")
             }),
             None => Err(Error::new(format!("cannot tell who you are (the team: {})", config.names())).hint(
-                "pass --as NAME, set BATON_USER, or put name = \"NAME\" in ~/.config/baton/config.toml",
+                "pass --as NAME, set BATON_USER, or put name = \"NAME\" in tickets/.local/config.toml",
             )),
         }
     }
@@ -171,6 +172,13 @@ impl Ctx {
         }
         std::fs::read_to_string(self.cwd.join(path)).map_err(|e| Error::io(path, "read", e))
     }
+}
+
+/// The `name` in a small TOML settings file, if the file is there and says one.
+fn name_in(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    table.get("name")?.as_str().map(str::to_string)
 }
 
 /// Turns a full name into a handle: "Ana Lima" → "ana".

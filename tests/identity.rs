@@ -39,6 +39,27 @@ fn identity_comes_from_flag_variable_or_user_config_in_that_order() {
 }
 
 #[test]
+fn the_founder_stays_themselves_after_the_team_grows() {
+    let env = TestEnv::solo();
+    env.baton(&["people", "add", "ben", "--level", "2"])
+        .success();
+    assert_eq!(creator(&env, &[], &[]), "ana");
+    assert_eq!(
+        fs::read_to_string(env.store().join(".local/config.toml")).unwrap(),
+        "# This copy of the store only; never committed.\nname = \"ana\"\n"
+    );
+}
+
+#[test]
+fn the_stores_local_settings_come_after_the_variable_and_before_the_user_config() {
+    let env = TestEnv::team();
+    fs::write(env.user_config_path(), "name = \"cora\"\n").unwrap();
+    fs::write(env.store().join(".local/config.toml"), "name = \"ben\"\n").unwrap();
+    assert_eq!(creator(&env, &[], &[]), "ben");
+    assert_eq!(creator(&env, &[], &[("BATON_USER", "cora")]), "cora");
+}
+
+#[test]
 fn a_team_of_one_needs_no_identity() {
     let env = TestEnv::solo();
     assert_eq!(creator(&env, &[], &[]), "ana");
@@ -51,7 +72,7 @@ fn a_larger_team_without_identity_is_told_how_to_say_who_you_are() {
     insta::assert_snapshot!(out.render(), @r#"
         ------- stderr -------
         error: cannot tell who you are (the team: ana, ben, cora)
-        hint: pass --as NAME, set BATON_USER, or put name = "NAME" in ~/.config/baton/config.toml
+        hint: pass --as NAME, set BATON_USER, or put name = "NAME" in tickets/.local/config.toml
         [exit 1]
     "#);
     assert!(env.ticket_ids().is_empty());

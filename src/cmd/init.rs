@@ -69,6 +69,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     write_atomic(&path, text.as_bytes(), false)
         .map_err(|e| Error::io(&store.shown(&path), "create", e))?;
     store.ensure_local()?;
+    // Whoever made the store keeps acting as themselves once the team grows.
+    let local = store.local_config_path();
+    let settings = format!("# This copy of the store only; never committed.\nname = \"{name}\"\n");
+    write_atomic(&local, settings.as_bytes(), true)
+        .map_err(|e| Error::io(&store.shown(&local), "write", e))?;
     let human = format!(
         "created {shown}/ with {CONFIG_FILE} for a team of one: {name}\n\
          next: baton new \"First ticket\"   (and 'baton people add NAME --level N' to grow the team)"

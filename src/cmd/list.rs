@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let config = store.config()?;
     let owner = if args.mine {
-        Some(ctx.actor(&config)?)
+        Some(ctx.actor(&store, &config)?)
     } else {
         args.owner
     };

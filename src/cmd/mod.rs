@@ -59,7 +59,7 @@ pub struct Outcome {
 pub fn open(ctx: &Ctx) -> Result<(Store, Config, String)> {
     let store = ctx.store()?;
     let config = store.config()?;
-    let actor = ctx.actor(&config)?;
+    let actor = ctx.actor(&store, &config)?;
     Ok((store, config, actor))
 }
 

@@ -145,6 +145,11 @@ impl Store {
         self.dir.join(LOCAL_DIR)
     }
 
+    /// Settings for this copy of the store only (never committed): who works here.
+    pub fn local_config_path(&self) -> PathBuf {
+        self.local_dir().join("config.toml")
+    }
+
     pub fn path_of(&self, id: Uuid) -> PathBuf {
         self.dir.join(format!("{id}.toml"))
     }

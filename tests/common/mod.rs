@@ -172,13 +172,16 @@ impl TestEnv {
         env
     }
 
-    /// A store with a three-level pyramid: ana (1), ben (2) and cora (3, the top).
+    /// A store with a three-level pyramid: ana (1), ben (2) and cora (3, the
+    /// top), as a clone of a shared store sees it: without the creator's
+    /// untracked local settings, so nobody is implied as the actor.
     pub fn team() -> TestEnv {
         let env = TestEnv::solo();
         env.baton(&["people", "add", "ben", "--level", "2"])
             .success();
         env.baton(&["people", "add", "cora", "--level", "3"])
             .success();
+        fs::remove_file(env.store().join(".local/config.toml")).unwrap();
         env
     }
 
