@@ -23,8 +23,9 @@ pub struct Ctx {
     store_dir: Option<PathBuf>,
     actor: Option<String>,
     user_config: Option<PathBuf>,
-    /// Standard input is a terminal, so a person could answer a prompt.
-    pub interactive: bool,
+    /// Standard input and standard error are terminals, so a person could
+    /// answer a prompt.
+    interactive: bool,
     pub out: Output,
 }
 
@@ -85,9 +86,14 @@ impl Ctx {
             store_dir: global.store.clone(),
             actor: global.actor.clone(),
             user_config: user_config_path(),
-            interactive: std::io::stdin().is_terminal(),
+            interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             out: Output::new(global.json, color, stdout_tty, width),
         })
+    }
+
+    /// Whether a person can be asked: terminals on both ends and no `--json`.
+    pub fn can_prompt(&self) -> bool {
+        self.interactive && !self.out.json
     }
 
     /// The store named by `--store`/`BATON_STORE`, else found by walking up.

@@ -7,7 +7,7 @@ use crate::core::clock;
 use crate::core::ticket::Priority;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::render::json;
+use crate::render::{json, prompt};
 
 /// Open a new ticket and print its id
 #[derive(Debug, clap::Args)]
@@ -39,9 +39,13 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let Some(title) = args.title else {
-        return Err(Error::usage("a new ticket needs a title")
-            .hint("baton new \"Refund not received\" [--customer C]"));
+    let title = match args.title {
+        Some(title) => title,
+        None if ctx.can_prompt() => prompt::text("Title")?,
+        None => {
+            return Err(Error::usage("a new ticket needs a title")
+                .hint("baton new \"Refund not received\" [--customer C]"));
+        }
     };
     let description = match &args.body_file {
         Some(path) => ctx.read_arg_file(path)?,

@@ -3,7 +3,8 @@
 use crate::core::action;
 use crate::core::ticket::Status;
 use crate::ctx::Ctx;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::render::prompt;
 
 /// Set a ticket you own waiting for the customer (its clock pauses)
 #[derive(Debug, clap::Args)]
@@ -73,5 +74,21 @@ pub fn reopen(ctx: &Ctx, args: ReopenArgs) -> Result<()> {
 }
 
 pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
-    set(ctx, &args.id, Status::Closed, args.note, args.yes)
+    let mut confirmed = args.yes;
+    if !confirmed && ctx.can_prompt() {
+        // Ask before taking the lock, so nobody waits while a person thinks.
+        let (store, _, actor) = super::open(ctx)?;
+        let resolved = store.resolve(&args.id)?;
+        let owner = store.read(resolved.id)?.owner;
+        if owner != actor {
+            confirmed = prompt::confirm(&format!(
+                "{} belongs to {owner}. Close it anyway?",
+                resolved.short
+            ))?;
+            if !confirmed {
+                return Err(Error::new(format!("{} was not closed", resolved.short)));
+            }
+        }
+    }
+    set(ctx, &args.id, Status::Closed, args.note, confirmed)
 }

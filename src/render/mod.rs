@@ -3,6 +3,7 @@
 //! error).
 
 pub mod json;
+pub mod prompt;
 pub mod table;
 pub mod text;
 pub mod ticket;
