@@ -1,7 +1,6 @@
 //! `baton escalate`: the sweep cron runs, giving overdue tickets to the
 //! escalation target.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
@@ -10,6 +9,7 @@ use serde_json::{Value, json};
 use crate::core::clock;
 use crate::core::config::Config;
 use crate::core::duration;
+use crate::core::query;
 use crate::core::ticket::{Event, Ticket};
 use crate::core::time::rfc3339;
 use crate::ctx::Ctx;
@@ -53,14 +53,6 @@ struct Warning {
     id: String,
     owner: String,
     due: DateTime<Utc>,
-}
-
-fn open_load(tickets: &[Ticket]) -> BTreeMap<String, usize> {
-    let mut load = BTreeMap::new();
-    for t in tickets.iter().filter(|t| t.status.is_active()) {
-        *load.entry(t.owner.clone()).or_insert(0) += 1;
-    }
-    load
 }
 
 fn warnings(
@@ -108,7 +100,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .iter()
         .map(|t| short_ids[&t.id].clone())
         .collect();
-    let mut load = open_load(&loaded.tickets);
+    let mut load = query::open_load(&loaded.tickets);
     let mut done = Vec::new();
     let mut failures = loaded.problems;
     for (ticket, short) in loaded.tickets.iter_mut().zip(&shorts) {

@@ -1,6 +1,7 @@
 //! `baton pass`: hand a ticket you own to someone else.
 
 use crate::core::action;
+use crate::core::query;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::prompt;
@@ -23,13 +24,7 @@ pub struct Args {
 fn ask_whom(ctx: &Ctx) -> Result<String> {
     let (store, config, actor) = super::open(ctx)?;
     let loaded = store.load_all()?;
-    let open = |name: &str| {
-        loaded
-            .tickets
-            .iter()
-            .filter(|t| t.status.is_active() && t.owner == name)
-            .count()
-    };
+    let load = query::open_load(&loaded.tickets);
     let next = config.next_level_above(config.level_of(&actor));
     let mut people: Vec<_> = config.people.iter().filter(|p| p.name != actor).collect();
     people.sort_by_key(|p| (Some(p.level) != next, p.level));
@@ -39,7 +34,14 @@ fn ask_whom(ctx: &Ctx) -> Result<String> {
     }
     let items: Vec<String> = people
         .iter()
-        .map(|p| format!("{:<12} level {}, {} open", p.name, p.level, open(&p.name)))
+        .map(|p| {
+            format!(
+                "{:<12} level {}, {} open",
+                p.name,
+                p.level,
+                load.get(&p.name).copied().unwrap_or(0)
+            )
+        })
         .collect();
     let i = prompt::choose("Pass to", &items)?;
     Ok(people[i].name.clone())

@@ -1,10 +1,9 @@
 //! `baton people`: the team and its levels.
 
-use std::collections::BTreeMap;
-
 use serde_json::json;
 
 use crate::core::config::{Config, check_name};
+use crate::core::query;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::table::{self, Member};
@@ -51,10 +50,7 @@ fn list(ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;
     let config = store.config()?;
     let loaded = store.load_all()?;
-    let mut open: BTreeMap<&str, usize> = BTreeMap::new();
-    for t in loaded.tickets.iter().filter(|t| t.status.is_active()) {
-        *open.entry(t.owner.as_str()).or_default() += 1;
-    }
+    let open = query::open_load(&loaded.tickets);
     for p in &loaded.problems {
         ctx.out.warn(p);
     }

@@ -1,6 +1,7 @@
 //! Which tickets `list` shows and in what order.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
@@ -47,6 +48,16 @@ impl Filter {
             && self.tags.iter().all(|tag| t.tags.contains(tag))
             && (!self.overdue || due.is_some_and(|d| d.is_overdue(now)))
     }
+}
+
+/// How many open or waiting tickets each person owns: the load that decides
+/// who receives an escalation and what `people` and the `pass` prompt show.
+pub fn open_load(tickets: &[Ticket]) -> BTreeMap<String, usize> {
+    let mut load = BTreeMap::new();
+    for t in tickets.iter().filter(|t| t.status.is_active()) {
+        *load.entry(t.owner.clone()).or_insert(0) += 1;
+    }
+    load
 }
 
 /// A ticket with its deadline and shortest unique id, as listings carry them.
