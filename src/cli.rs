@@ -69,7 +69,10 @@ pub enum Command {
     Reopen(cmd::status::ReopenArgs),
     Close(cmd::status::CloseArgs),
     Edit(cmd::edit::Args),
+    Rate(cmd::rate::Args),
+    Log(cmd::log::Args),
     Escalate(cmd::escalate::Args),
+    Report(cmd::report::Args),
 }
 
 #[cfg(test)]

@@ -22,6 +22,10 @@ mod new;
 mod pass;
 /// `baton people` and `baton people add`: the team.
 mod people;
+/// `baton rate` and `baton log`: satisfaction and time spent.
+mod rate_log;
+/// `baton report`: the month-end figures.
+mod report;
 /// `baton show`: one ticket in full.
 mod show;
 /// `baton wait`, `resolve`, `reopen` and `close`.

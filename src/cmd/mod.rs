@@ -6,10 +6,13 @@ pub mod edit;
 pub mod escalate;
 pub mod init;
 pub mod list;
+pub mod log;
 pub mod message;
 pub mod new;
 pub mod pass;
 pub mod people;
+pub mod rate;
+pub mod report;
 pub mod show;
 pub mod status;
 pub mod take;
@@ -42,7 +45,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Reopen(args) => status::reopen(&ctx, args),
         Command::Close(args) => status::close(&ctx, args),
         Command::Edit(args) => edit::run(&ctx, args),
+        Command::Rate(args) => rate::run(&ctx, args),
+        Command::Log(args) => log::run(&ctx, args),
         Command::Escalate(args) => escalate::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, args),
     }
 }
 

@@ -173,6 +173,62 @@ pub fn note(t: &mut Ticket, cx: &Ctx, text: &str) -> Result<Changed, Error> {
     Ok(true)
 }
 
+/// A customer's satisfaction score on a solved ticket. Every rating stays in
+/// the history; the report counts the latest.
+pub fn rate(
+    t: &mut Ticket,
+    cx: &Ctx,
+    score: u8,
+    comment: Option<String>,
+) -> Result<Changed, Error> {
+    if !(1..=5).contains(&score) {
+        return Err(Error::usage(format!(
+            "a score is 1 to 5 (5 is best), not {score}"
+        )));
+    }
+    if t.status.is_active() {
+        return Err(Error::new(format!(
+            "cannot rate {}: it is {}; customers rate solved tickets",
+            cx.label, t.status
+        ))
+        .hint(format!(
+            "resolve it first with 'baton resolve {}'",
+            cx.label
+        )));
+    }
+    let mut e = Event::new(cx.now, cx.actor, EventKind::Rated);
+    e.score = Some(score);
+    e.comment = comment.filter(|c| !c.trim().is_empty());
+    t.record(e);
+    Ok(true)
+}
+
+/// Time the actor spent on a ticket, in whole minutes (anyone may log time,
+/// on a ticket in any status: work is often written down afterwards).
+pub fn log_time(
+    t: &mut Ticket,
+    cx: &Ctx,
+    spent: std::time::Duration,
+    note: Option<String>,
+) -> Result<Changed, Error> {
+    let minutes = (spent.as_secs() + 30) / 60;
+    if minutes == 0 {
+        return Err(
+            Error::usage("baton logs whole minutes; the time given is less than one")
+                .hint(format!("baton log {} 15m", cx.label)),
+        );
+    }
+    let Ok(minutes) = u32::try_from(minutes) else {
+        return Err(Error::usage(format!(
+            "{minutes} minutes is more than one entry can hold; log it in parts"
+        )));
+    };
+    let mut e = Event::new(cx.now, cx.actor, EventKind::Time).note(note);
+    e.minutes = Some(minutes);
+    t.record(e);
+    Ok(true)
+}
+
 /// Moves a ticket to another status, checking who may and from where.
 pub fn set_status(
     t: &mut Ticket,
@@ -495,5 +551,43 @@ mod tests {
             (Some("normal"), Some("urgent"))
         );
         assert_eq!(t.tags, ["hw"]);
+    }
+
+    #[test]
+    fn ratings_need_a_solved_ticket_and_a_score_from_one_to_five() {
+        let c = config();
+        let mut t = new_ticket(&c);
+        let ana = cx("ana", &c);
+        assert!(
+            rate(&mut t, &ana, 5, None)
+                .unwrap_err()
+                .hint
+                .unwrap()
+                .contains("baton resolve")
+        );
+        set_status(&mut t, &ana, Status::Resolved, None, false).unwrap();
+        assert_eq!(rate(&mut t, &ana, 0, None).unwrap_err().code, 2);
+        assert_eq!(rate(&mut t, &ana, 6, None).unwrap_err().code, 2);
+        assert!(rate(&mut t, &ana, 3, Some(" ".into())).unwrap());
+        let e = t.events.last().unwrap();
+        assert_eq!(
+            (e.kind.clone(), e.score, e.comment.clone()),
+            (EventKind::Rated, Some(3), None)
+        );
+        assert_eq!(t.status, Status::Resolved, "rating leaves the status alone");
+    }
+
+    #[test]
+    fn logged_time_is_rounded_to_whole_minutes() {
+        let c = config();
+        let mut t = new_ticket(&c);
+        let ben = cx("ben", &c);
+        let secs = std::time::Duration::from_secs;
+        for (given, minutes) in [(secs(89), 1), (secs(90), 2), (secs(5400), 90)] {
+            log_time(&mut t, &ben, given, None).unwrap();
+            assert_eq!(t.events.last().unwrap().minutes, Some(minutes), "{given:?}");
+        }
+        assert_eq!(log_time(&mut t, &ben, secs(29), None).unwrap_err().code, 2);
+        assert_eq!(t.events.last().unwrap().by, "ben");
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod json;
 pub mod prompt;
+pub mod report;
 pub mod table;
 pub mod text;
 pub mod ticket;

@@ -25,7 +25,7 @@ const GAP: u16 = 2;
 
 /// A table in the house style, with its header. Widths are fitted by the
 /// caller, so a row is always exactly one line.
-fn base(out: &Output, header: &[&str]) -> Table {
+pub(super) fn base(out: &Output, header: &[&str]) -> Table {
     let mut table = Table::new();
     table.load_style(presets::NOTHING);
     table.set_content_arrangement(ContentArrangement::Disabled);
@@ -43,7 +43,7 @@ fn base(out: &Output, header: &[&str]) -> Table {
 
 /// The table's text, with a thin rule under the header on a terminal.
 /// Trailing padding is noise in files and diffs, so it goes.
-fn finish(out: &Output, table: &Table) -> String {
+pub(super) fn finish(out: &Output, table: &Table) -> String {
     let mut lines: Vec<String> = table
         .to_string()
         .lines()

@@ -1,0 +1,38 @@
+//! `baton log`: time spent on a ticket, the base for charging support by use.
+
+use std::time::Duration;
+
+use crate::core::{action, duration};
+use crate::ctx::Ctx;
+use crate::error::Result;
+use crate::render::text;
+
+/// Log time you spent on a ticket (counted per person and per customer in the report)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  baton log 0b7c 45m\n  \
+                        baton log 0b7c 1h30m --note \"reproduced on staging, wrote the fix\"")]
+pub struct Args {
+    /// The ticket (a unique id prefix, at least 4 characters)
+    pub id: String,
+    /// How long, such as 45m, 1h30m or 2h (rounded to whole minutes)
+    #[arg(value_parser = duration::parse_positive)]
+    pub duration: Duration,
+    /// What the time went on
+    #[arg(long, short)]
+    pub note: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let spent = args.duration;
+    let o = super::change(ctx, &args.id, |t, cx| {
+        action::log_time(t, cx, spent, args.note)
+    })?;
+    let minutes = o
+        .ticket
+        .events
+        .last()
+        .and_then(|e| e.minutes)
+        .unwrap_or_default();
+    let logged = text::span(chrono::Duration::minutes(minutes.into()));
+    super::report(ctx, &o, &format!("logged {logged} on {}", o.short), "")
+}

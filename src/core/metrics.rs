@@ -1,0 +1,779 @@
+//! The month-end figures: who solved, who passed, how fast, how satisfied, and
+//! how many hours each customer used. A pure function of the tickets, the team
+//! config, a period and "now"; `docs/metrics.md` defines every figure.
+//!
+//! Every event counts in the period its time falls in, so a report for a past
+//! period gives the same figures whenever it is run. Events after the period's
+//! end are never looked at, with one exception that can only make a figure
+//! final sooner: whether a ticket's first reply came in time.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use super::clock;
+use super::config::{Config, SYSTEM_ACTOR};
+use super::duration;
+use super::replay::{State, starts_period};
+use super::ticket::{Event, EventKind, Status, Ticket};
+
+/// The span a report covers: from `since` (inclusive) to `until` (exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    #[serde(serialize_with = "rfc3339")]
+    pub since: DateTime<Utc>,
+    #[serde(serialize_with = "rfc3339")]
+    pub until: DateTime<Utc>,
+}
+
+fn rfc3339<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&super::time::rfc3339(*t))
+}
+
+impl Period {
+    pub fn contains(&self, at: DateTime<Utc>) -> bool {
+        self.since <= at && at < self.until
+    }
+}
+
+/// The whole desk's figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Totals {
+    pub created: u32,
+    pub resolved: u32,
+    pub open_at_end: u32,
+    pub sla_met_pct: Option<f64>,
+    pub first_response_met_pct: Option<f64>,
+    pub fcr_pct: Option<f64>,
+    pub reopened: u32,
+    pub csat_avg: Option<f64>,
+    pub csat_pct: Option<f64>,
+    pub hours: f64,
+}
+
+/// One person's figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PersonFigures {
+    pub name: String,
+    pub received: u32,
+    pub taken: u32,
+    pub resolved: u32,
+    pub passed: u32,
+    pub escalated_away: u32,
+    pub median_resolve_hours: Option<f64>,
+    pub median_first_response_minutes: Option<f64>,
+    pub hours: f64,
+}
+
+/// One customer's figures: the base for charging support by use.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CustomerFigures {
+    pub customer: String,
+    pub tickets: u32,
+    pub hours: f64,
+    pub csat_avg: Option<f64>,
+}
+
+/// A month-end report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub period: Period,
+    pub totals: Totals,
+    pub people: Vec<PersonFigures>,
+    pub customers: Vec<CustomerFigures>,
+}
+
+/// Raw tallies for one person, before medians and rounding.
+#[derive(Default)]
+struct PersonTally {
+    received: u32,
+    taken: u32,
+    resolved: u32,
+    passed: u32,
+    escalated_away: u32,
+    resolve_hours: Vec<f64>,
+    first_response_minutes: Vec<f64>,
+    minutes: u64,
+}
+
+#[derive(Default)]
+struct CustomerTally {
+    tickets: u32,
+    minutes: u64,
+    scores: Vec<u8>,
+}
+
+#[derive(Default)]
+struct Tally {
+    people: BTreeMap<String, PersonTally>,
+    customers: BTreeMap<String, CustomerTally>,
+    created: u32,
+    resolved: u32,
+    resolved_in_time: u32,
+    first_contact: u32,
+    open_at_end: u32,
+    reopened: u32,
+    first_response: (u32, u32),
+    scores: Vec<u8>,
+    minutes: u64,
+}
+
+impl Tally {
+    fn person(&mut self, name: &str) -> &mut PersonTally {
+        self.people.entry(name.to_string()).or_default()
+    }
+}
+
+/// Builds the report. With `owner`, the people section holds only that person,
+/// and totals and customers count only tickets that person owned at some time
+/// in the period.
+pub fn report(
+    tickets: &[Ticket],
+    config: &Config,
+    period: Period,
+    owner: Option<&str>,
+    now: DateTime<Utc>,
+) -> Report {
+    let mut tally = Tally::default();
+    for ticket in tickets {
+        if owner.is_none_or(|o| owned_during(ticket, o, period)) {
+            count_ticket(&mut tally, ticket, config, period, now);
+        }
+    }
+    finish(tally, config, period, owner)
+}
+
+/// Whether `name` owned the ticket at any moment of the period.
+fn owned_during(ticket: &Ticket, name: &str, period: Period) -> bool {
+    let mut state: Option<State> = None;
+    let owns = |s: &Option<State>| s.as_ref().is_some_and(|s| s.owner == name);
+    for e in ticket.events.iter().filter(|e| e.at < period.until) {
+        // Checked before and after each event in the period: the owner when
+        // the period began counts as much as one who received it during it.
+        if e.at >= period.since && owns(&state) {
+            return true;
+        }
+        apply(&mut state, e);
+        if e.at >= period.since && owns(&state) {
+            return true;
+        }
+    }
+    owns(&state)
+}
+
+/// Replays one event onto an optional state (none before the first event).
+fn apply(state: &mut Option<State>, e: &Event) {
+    match state {
+        Some(s) => s.apply(e),
+        None => *state = super::replay::replay(std::slice::from_ref(e)),
+    }
+}
+
+fn count_ticket(
+    tally: &mut Tally,
+    ticket: &Ticket,
+    config: &Config,
+    period: Period,
+    now: DateTime<Utc>,
+) {
+    let events = history_until(ticket, period.until);
+    let Some(first) = events.first() else {
+        return;
+    };
+    let created_at = first.at;
+
+    // First contact: no hand-off, no escalation, no reopening up to the end.
+    let mut clean = true;
+    let mut state: Option<State> = None;
+    let mut first_reply_seen = false;
+    let mut resolutions_in_period = 0;
+    let mut touched = false;
+    let mut minutes = 0u64;
+
+    for (i, e) in events.iter().enumerate() {
+        let before = state.as_ref().map(|s| s.status);
+        apply(&mut state, e);
+        let in_period = period.contains(e.at);
+        touched |= in_period;
+        let reopening = matches!(
+            (before, &e.kind, e.to.as_deref().and_then(|s| s.parse::<Status>().ok())),
+            (Some(from), EventKind::Status, Some(to)) if starts_period(from, to)
+        );
+        match e.kind {
+            EventKind::Handoff | EventKind::Escalated => clean = false,
+            _ if reopening => clean = false,
+            _ => {}
+        }
+        let is_first_reply = e.kind == EventKind::Reply && !first_reply_seen;
+        first_reply_seen |= e.kind == EventKind::Reply;
+        if !in_period {
+            continue;
+        }
+        match &e.kind {
+            EventKind::Created => {
+                tally.created += 1;
+                if let Some(to) = &e.to {
+                    tally.person(to).received += 1;
+                }
+            }
+            EventKind::Handoff => {
+                let to = e.to.as_deref().unwrap_or_default();
+                if e.by == to {
+                    tally.person(to).taken += 1;
+                } else {
+                    tally.person(&e.by).passed += 1;
+                    tally.person(to).received += 1;
+                }
+            }
+            EventKind::Escalated => {
+                let from = e.from.as_deref().unwrap_or_default();
+                let to = e.to.as_deref().unwrap_or_default();
+                tally.person(from).escalated_away += 1;
+                if to != from {
+                    tally.person(to).received += 1;
+                }
+            }
+            EventKind::Status if e.to.as_deref() == Some(Status::Resolved.as_str()) => {
+                tally.resolved += 1;
+                resolutions_in_period += 1;
+                // The clock of the period being resolved: events up to, not including, this one.
+                let open = clock::counted(&events[..i], &config.escalation, e.at)
+                    .unwrap_or_else(Duration::zero);
+                if open < duration::chrono(config.escalation.after) {
+                    tally.resolved_in_time += 1;
+                }
+                let p = tally.person(&e.by);
+                p.resolved += 1;
+                p.resolve_hours.push(open.num_seconds() as f64 / 3600.0);
+            }
+            EventKind::Status if reopening => tally.reopened += 1,
+            EventKind::Reply if is_first_reply => {
+                let waited = (e.at - created_at).num_seconds() as f64 / 60.0;
+                tally.person(&e.by).first_response_minutes.push(waited);
+            }
+            EventKind::Time => {
+                let m = u64::from(e.minutes.unwrap_or(0));
+                minutes += m;
+                tally.minutes += m;
+                tally.person(&e.by).minutes += m;
+            }
+            _ => {}
+        }
+    }
+    if clean {
+        tally.first_contact += resolutions_in_period;
+    }
+    if state.is_some_and(|s| s.status.is_active()) {
+        tally.open_at_end += 1;
+    }
+
+    if period.contains(created_at) {
+        // Judged on the whole history: a reply after the period's end that came
+        // in time still met the target.
+        let target = created_at + duration::chrono(config.sla.first_response);
+        let first_reply = ticket
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Reply)
+            .map(|e| e.at)
+            .min();
+        match first_reply {
+            Some(at) if at <= target => tally.first_response = add(tally.first_response, 1, 1),
+            Some(_) => tally.first_response = add(tally.first_response, 0, 1),
+            None if target <= now => tally.first_response = add(tally.first_response, 0, 1),
+            None => {}
+        }
+    }
+
+    // The latest rating before the end counts, if it was given in the period.
+    let rating = events
+        .iter()
+        .rfind(|e| e.kind == EventKind::Rated && e.score.is_some());
+    let score = rating
+        .filter(|e| period.contains(e.at))
+        .and_then(|e| e.score);
+    if let Some(score) = score {
+        tally.scores.push(score);
+    }
+
+    if touched {
+        let c = tally.customers.entry(ticket.customer.clone()).or_default();
+        c.tickets += 1;
+        c.minutes += minutes;
+        c.scores.extend(score);
+    }
+}
+
+/// The events before `until` in time order. Files keep their events in order,
+/// so this borrows; a hand-edited file with shuffled events is sorted first.
+fn history_until(ticket: &Ticket, until: DateTime<Utc>) -> Cow<'_, [Event]> {
+    let events = &ticket.events;
+    if events.is_sorted_by_key(|e| e.at) {
+        let n = events.partition_point(|e| e.at < until);
+        return Cow::Borrowed(&events[..n]);
+    }
+    let mut sorted: Vec<Event> = events.iter().filter(|e| e.at < until).cloned().collect();
+    sorted.sort_by_key(|e| e.at);
+    Cow::Owned(sorted)
+}
+
+fn add((met, all): (u32, u32), m: u32, a: u32) -> (u32, u32) {
+    (met + m, all + a)
+}
+
+fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>) -> Report {
+    let totals = Totals {
+        created: tally.created,
+        resolved: tally.resolved,
+        open_at_end: tally.open_at_end,
+        sla_met_pct: pct(tally.resolved_in_time, tally.resolved),
+        first_response_met_pct: pct(tally.first_response.0, tally.first_response.1),
+        fcr_pct: pct(tally.first_contact, tally.resolved),
+        reopened: tally.reopened,
+        csat_avg: average(&tally.scores),
+        csat_pct: pct(
+            tally.scores.iter().filter(|&&s| s >= 4).count() as u32,
+            tally.scores.len() as u32,
+        ),
+        hours: hours(tally.minutes),
+    };
+
+    // The team in config order, then anyone else who did something (a former
+    // member), by name. The sweep is not a person.
+    tally.people.remove(SYSTEM_ACTOR);
+    tally.people.remove("");
+    let mut names: Vec<String> = config.people.iter().map(|p| p.name.clone()).collect();
+    let known: HashSet<String> = names.iter().cloned().collect();
+    names.extend(tally.people.keys().filter(|n| !known.contains(*n)).cloned());
+    if let Some(o) = owner {
+        names.retain(|n| n == o);
+    }
+    let people = names
+        .into_iter()
+        .map(|name| {
+            let t = tally.people.remove(&name).unwrap_or_default();
+            PersonFigures {
+                received: t.received,
+                taken: t.taken,
+                resolved: t.resolved,
+                passed: t.passed,
+                escalated_away: t.escalated_away,
+                median_resolve_hours: median(t.resolve_hours).map(|h| round(h, 2)),
+                median_first_response_minutes: median(t.first_response_minutes)
+                    .map(|m| round(m, 1)),
+                hours: hours(t.minutes),
+                name,
+            }
+        })
+        .collect();
+
+    let mut customers: Vec<CustomerFigures> = tally
+        .customers
+        .into_iter()
+        .map(|(customer, c)| CustomerFigures {
+            customer,
+            tickets: c.tickets,
+            hours: hours(c.minutes),
+            csat_avg: average(&c.scores),
+        })
+        .collect();
+    // Most hours first (the bill), then most tickets; no customer last.
+    customers.sort_by(|a, b| {
+        (a.customer.is_empty(), b.hours, b.tickets, &a.customer)
+            .partial_cmp(&(b.customer.is_empty(), a.hours, a.tickets, &b.customer))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+
+    Report {
+        period,
+        totals,
+        people,
+        customers,
+    }
+}
+
+fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}
+
+fn pct(part: u32, all: u32) -> Option<f64> {
+    (all > 0).then(|| round(f64::from(part) * 100.0 / f64::from(all), 1))
+}
+
+fn average(scores: &[u8]) -> Option<f64> {
+    (!scores.is_empty()).then(|| {
+        let sum: u32 = scores.iter().map(|&s| u32::from(s)).sum();
+        round(f64::from(sum) / scores.len() as f64, 2)
+    })
+}
+
+fn hours(minutes: u64) -> f64 {
+    round(minutes as f64 / 60.0, 2)
+}
+
+/// The middle value; the mean of the two middle ones for an even count.
+fn median(mut xs: Vec<f64>) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    xs.sort_by(f64::total_cmp);
+    let mid = xs.len() / 2;
+    Some(if xs.len() % 2 == 1 {
+        xs[mid]
+    } else {
+        (xs[mid - 1] + xs[mid]) / 2.0
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ticket::Priority;
+    use chrono::TimeZone;
+    use uuid::Uuid;
+
+    fn at(month: u32, day: u32, h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, month, day, h, m, 0).unwrap()
+    }
+
+    fn nov(day: u32, h: u32, m: u32) -> DateTime<Utc> {
+        at(11, day, h, m)
+    }
+
+    fn november() -> Period {
+        Period {
+            since: nov(1, 0, 0),
+            until: at(12, 1, 0, 0),
+        }
+    }
+
+    fn config() -> Config {
+        Config::parse(
+            "[[people]]\nname = \"ana\"\nlevel = 1\n[[people]]\nname = \"ben\"\nlevel = 2\n\
+             [[people]]\nname = \"dan\"\nlevel = 2\n[[people]]\nname = \"cora\"\nlevel = 3\n\
+             [escalation]\nafter = \"20h\"\nto = \"top\"\npause_when_waiting = true\n\
+             [sla]\nfirst_response = \"1h\"\n",
+        )
+        .unwrap()
+    }
+
+    fn created(t: DateTime<Utc>, owner: &str) -> Event {
+        Event::new(t, owner, EventKind::Created).to(owner)
+    }
+    fn handoff(t: DateTime<Utc>, by: &str, from: &str, to: &str) -> Event {
+        Event::new(t, by, EventKind::Handoff).from(from).to(to)
+    }
+    fn escalated(t: DateTime<Utc>, from: &str, to: &str) -> Event {
+        let mut e = Event::new(t, SYSTEM_ACTOR, EventKind::Escalated)
+            .from(from)
+            .to(to);
+        e.deadline = Some(t);
+        e
+    }
+    fn status(t: DateTime<Utc>, by: &str, from: &str, to: &str) -> Event {
+        Event::new(t, by, EventKind::Status).from(from).to(to)
+    }
+    fn reply(t: DateTime<Utc>, by: &str) -> Event {
+        Event::new(t, by, EventKind::Reply).text("hello")
+    }
+    fn rated(t: DateTime<Utc>, score: u8) -> Event {
+        let mut e = Event::new(t, "ana", EventKind::Rated);
+        e.score = Some(score);
+        e
+    }
+    fn time(t: DateTime<Utc>, by: &str, minutes: u32) -> Event {
+        let mut e = Event::new(t, by, EventKind::Time);
+        e.minutes = Some(minutes);
+        e
+    }
+
+    fn ticket(n: u128, customer: &str, events: Vec<Event>) -> Ticket {
+        let mut t = Ticket {
+            id: Uuid::from_u128(n),
+            title: format!("ticket {n}"),
+            status: Status::Open,
+            owner: String::new(),
+            customer: customer.into(),
+            priority: Priority::Normal,
+            tags: vec![],
+            created: events[0].at,
+            updated: events[0].at,
+            escalated: 0,
+            description: String::new(),
+            extra: Default::default(),
+            events,
+        };
+        t.sync_state();
+        t
+    }
+
+    /// The fixture of docs/metrics.md's worked example: November 2026, the
+    /// report run on 5 December at noon; escalation after 20 h, first reply
+    /// within 1 h.
+    fn desk() -> Vec<Ticket> {
+        vec![
+            // T1 acme: answered in 30 min, solved by ana in 3 h alone, rated 5.
+            ticket(
+                1,
+                "acme",
+                vec![
+                    created(nov(2, 9, 0), "ana"),
+                    reply(nov(2, 9, 30), "ana"),
+                    time(nov(2, 11, 0), "ana", 45),
+                    status(nov(2, 12, 0), "ana", "open", "resolved"),
+                    rated(nov(3, 9, 0), 5),
+                ],
+            ),
+            // T2 acme: passed to ben, first reply after 2 h, 24 h waiting
+            // (paused), solved after 11 h of counted time; rated 2, then 4.
+            ticket(
+                2,
+                "acme",
+                vec![
+                    created(nov(3, 9, 0), "ana"),
+                    handoff(nov(3, 9, 10), "ana", "ana", "ben"),
+                    reply(nov(3, 11, 0), "ben"),
+                    status(nov(3, 11, 0), "ben", "open", "waiting"),
+                    status(nov(4, 11, 0), "ben", "waiting", "open"),
+                    time(nov(4, 19, 0), "ben", 90),
+                    status(nov(4, 20, 0), "ben", "open", "resolved"),
+                    rated(nov(5, 9, 0), 2),
+                    rated(nov(6, 9, 0), 4),
+                ],
+            ),
+            // T3 globex: created in October, never answered, escalated to
+            // cora on 1 November, solved by her 38 h after creation; rated 1.
+            ticket(
+                3,
+                "globex",
+                vec![
+                    created(at(10, 31, 20, 0), "ana"),
+                    escalated(nov(1, 16, 0), "ana", "cora"),
+                    status(nov(2, 10, 0), "cora", "open", "resolved"),
+                    rated(nov(3, 10, 0), 1),
+                ],
+            ),
+            // T4 globex: answered in 20 min, solved in 1 h, reopened, solved
+            // again 2 h after the reopening.
+            ticket(
+                4,
+                "globex",
+                vec![
+                    created(nov(10, 8, 0), "ana"),
+                    reply(nov(10, 8, 20), "ana"),
+                    status(nov(10, 9, 0), "ana", "open", "resolved"),
+                    status(nov(11, 8, 0), "ana", "resolved", "open"),
+                    status(nov(11, 10, 0), "ana", "open", "resolved"),
+                ],
+            ),
+            // T5, no customer: never answered, taken by cora, open at the end.
+            ticket(
+                5,
+                "",
+                vec![
+                    created(nov(29, 22, 0), "ana"),
+                    handoff(nov(30, 23, 0), "cora", "ana", "cora"),
+                ],
+            ),
+            // T6 initech: created 30 minutes before the end, answered 40 min
+            // later (in December): in time; open at the end.
+            ticket(
+                6,
+                "initech",
+                vec![
+                    created(nov(30, 23, 30), "ana"),
+                    reply(at(12, 1, 0, 10), "ana"),
+                    status(at(12, 1, 1, 0), "ana", "open", "resolved"),
+                ],
+            ),
+            // T7: after the period; not counted at all.
+            ticket(
+                7,
+                "acme",
+                vec![
+                    created(at(12, 2, 9, 0), "ana"),
+                    time(at(12, 2, 10, 0), "ana", 600),
+                ],
+            ),
+        ]
+    }
+
+    fn now() -> DateTime<Utc> {
+        at(12, 5, 12, 0)
+    }
+
+    #[test]
+    fn totals_match_the_worked_example() {
+        let r = report(&desk(), &config(), november(), None, now());
+        assert_eq!(
+            r.totals,
+            Totals {
+                created: 5,                         // T1 T2 T4 T5 T6
+                resolved: 5,                        // T1 T2 T3 T4 T4
+                open_at_end: 2,                     // T5 T6
+                sla_met_pct: Some(80.0),            // 3h 11h 1h 2h in time; T3's 38h not
+                first_response_met_pct: Some(60.0), // T1 T4 T6 of T1 T2 T4 T5 T6
+                fcr_pct: Some(20.0),                // only T1 of 5 resolutions
+                reopened: 1,                        // T4
+                csat_avg: Some(3.33),               // 5, 4 (latest of T2), 1
+                csat_pct: Some(66.7),               // 2 of 3
+                hours: 2.25,                        // 45 + 90 minutes
+            }
+        );
+    }
+
+    #[test]
+    fn people_match_the_worked_example() {
+        let r = report(&desk(), &config(), november(), None, now());
+        let row = |name: &str| r.people.iter().find(|p| p.name == name).unwrap().clone();
+        assert_eq!(
+            row("ana"),
+            PersonFigures {
+                name: "ana".into(),
+                received: 5, // created for her: T1 T2 T4 T5 T6
+                taken: 0,
+                resolved: 3,                               // T1, T4 twice
+                passed: 1,                                 // T2 to ben
+                escalated_away: 1,                         // T3
+                median_resolve_hours: Some(2.0),           // 3h, 1h, 2h
+                median_first_response_minutes: Some(25.0), // 30, 20 (T6's is in December)
+                hours: 0.75,
+            }
+        );
+        assert_eq!(
+            row("ben"),
+            PersonFigures {
+                name: "ben".into(),
+                received: 1,
+                taken: 0,
+                resolved: 1,
+                passed: 0,
+                escalated_away: 0,
+                median_resolve_hours: Some(11.0),
+                median_first_response_minutes: Some(120.0),
+                hours: 1.5,
+            }
+        );
+        assert_eq!(
+            row("cora"),
+            PersonFigures {
+                name: "cora".into(),
+                received: 1, // T3 by escalation
+                taken: 1,    // T5
+                resolved: 1,
+                passed: 0,
+                escalated_away: 0,
+                median_resolve_hours: Some(38.0),
+                median_first_response_minutes: None,
+                hours: 0.0,
+            }
+        );
+        assert_eq!(
+            row("dan"),
+            PersonFigures {
+                name: "dan".into(),
+                ..PersonFigures::default()
+            },
+            "a person with no tickets still has a row"
+        );
+        let order: Vec<&str> = r.people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(order, ["ana", "ben", "dan", "cora"], "config order");
+    }
+
+    #[test]
+    fn customers_are_billed_by_hours() {
+        let r = report(&desk(), &config(), november(), None, now());
+        let rows: Vec<(&str, u32, f64, Option<f64>)> = r
+            .customers
+            .iter()
+            .map(|c| (c.customer.as_str(), c.tickets, c.hours, c.csat_avg))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("acme", 2, 2.25, Some(4.5)),
+                ("globex", 2, 0.0, Some(1.0)),
+                ("initech", 1, 0.0, None),
+                ("", 1, 0.0, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_owner_sees_the_tickets_they_held() {
+        let r = report(&desk(), &config(), november(), Some("ben"), now());
+        assert_eq!(r.people.len(), 1);
+        assert_eq!(r.people[0].resolved, 1);
+        assert_eq!(
+            (r.totals.created, r.totals.resolved, r.totals.hours),
+            (1, 1, 1.5),
+            "only T2, with ben's 90 minutes"
+        );
+        assert_eq!(r.totals.first_response_met_pct, Some(0.0));
+        assert_eq!(r.customers.len(), 1);
+        // cora owned T5 from the 30th and T3 from the 1st.
+        let r = report(&desk(), &config(), november(), Some("cora"), now());
+        assert_eq!((r.totals.created, r.totals.open_at_end), (1, 1));
+    }
+
+    #[test]
+    fn an_owner_at_the_start_of_a_quiet_period_still_owns_it() {
+        let t = ticket(9, "x", vec![created(at(10, 1, 9, 0), "ben")]);
+        let r = report(&[t], &config(), november(), Some("ben"), now());
+        assert_eq!(r.totals.open_at_end, 1);
+    }
+
+    #[test]
+    fn an_empty_period_has_zeros_and_no_rates() {
+        let period = Period {
+            since: at(1, 1, 0, 0),
+            until: at(2, 1, 0, 0),
+        };
+        let r = report(&desk(), &config(), period, None, now());
+        assert_eq!(r.totals, Totals::default());
+        assert!(r.customers.is_empty());
+        assert_eq!(r.people.len(), 4);
+        assert!(r.people.iter().all(|p| p.resolved == 0 && p.hours == 0.0));
+    }
+
+    #[test]
+    fn a_past_period_reads_the_same_whenever_it_is_run() {
+        let early = report(&desk(), &config(), november(), None, now());
+        let mut later_desk = desk();
+        // December brings a new rating for T1 and more work on T2.
+        later_desk[0].events.push(rated(at(12, 3, 9, 0), 1));
+        later_desk[1].events.push(time(at(12, 3, 9, 0), "ben", 60));
+        let later = report(&later_desk, &config(), november(), None, at(12, 30, 0, 0));
+        assert_eq!(early, later);
+    }
+
+    #[test]
+    fn a_pending_first_reply_is_not_yet_judged() {
+        // Created 20 minutes before "now", no reply yet: neither met nor missed.
+        let t = ticket(8, "x", vec![created(nov(20, 11, 40), "ana")]);
+        let r = report(&[t], &config(), november(), None, nov(20, 12, 0));
+        assert_eq!(r.totals.first_response_met_pct, None);
+        assert_eq!(r.totals.created, 1);
+    }
+
+    #[test]
+    fn shuffled_events_count_as_if_in_order() {
+        let mut shuffled = desk();
+        shuffled[1].events.reverse();
+        let r = report(&shuffled, &config(), november(), None, now());
+        assert_eq!(
+            r.totals,
+            report(&desk(), &config(), november(), None, now()).totals
+        );
+    }
+
+    #[test]
+    fn medians_take_the_middle() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
+    }
+}

@@ -1,0 +1,196 @@
+//! The month-end report for people: totals, the people table, a bar chart of
+//! resolved against passed, and the customers table.
+
+use chrono::Duration;
+use comfy_table::CellAlignment;
+use unicode_width::UnicodeWidthStr;
+
+use super::Output;
+use super::table::{self, fit};
+use super::text::{self, Color, clean_line};
+use crate::core::metrics::{PersonFigures, Report};
+
+/// Shown where a figure has nothing to be computed from.
+const NONE: &str = "–";
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or_else(|| NONE.to_string(), |p| format!("{p}%"))
+}
+
+fn hours(h: f64) -> String {
+    if h == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{h}")
+    }
+}
+
+fn span_minutes(m: Option<f64>) -> String {
+    m.map_or_else(
+        || NONE.to_string(),
+        |m| text::span(Duration::seconds((m * 60.0).round() as i64)),
+    )
+}
+
+/// The whole report as text; `title` names the period.
+pub fn report(out: &Output, r: &Report, title: &str) -> String {
+    let mut heading = out.paint(&format!("Report for {title}"), Color::Bold);
+    if r.customers.is_empty() {
+        heading.push_str("\nNo ticket changed in this period.");
+    }
+    let mut parts = vec![heading];
+    parts.push(totals(out, r));
+    parts.push(people(out, &r.people));
+    if let Some(chart) = chart(out, &r.people) {
+        parts.push(chart);
+    }
+    if !r.customers.is_empty() {
+        parts.push(customers(out, r));
+    }
+    parts.join("\n\n")
+}
+
+fn totals(out: &Output, r: &Report) -> String {
+    let t = &r.totals;
+    let csat = match (t.csat_avg, t.csat_pct) {
+        (Some(avg), Some(p)) => format!("{avg} of 5, {p}% rated 4 or 5"),
+        _ => NONE.to_string(),
+    };
+    let rows: [(&str, String); 9] = [
+        ("tickets created", t.created.to_string()),
+        ("resolved", t.resolved.to_string()),
+        ("open or waiting at the end", t.open_at_end.to_string()),
+        ("resolved before the deadline", pct(t.sla_met_pct)),
+        ("first reply in time", pct(t.first_response_met_pct)),
+        ("solved at first contact", pct(t.fcr_pct)),
+        ("reopened", t.reopened.to_string()),
+        ("customer satisfaction", csat),
+        ("hours logged", hours(t.hours)),
+    ];
+    let mut tbl = table::base(out, &["TOTALS", ""]);
+    for (label, value) in rows {
+        tbl.add_row([label.to_string(), value]);
+    }
+    table::finish(out, &tbl)
+}
+
+fn people(out: &Output, people: &[PersonFigures]) -> String {
+    let header = [
+        "NAME",
+        "RECEIVED",
+        "TAKEN",
+        "RESOLVED",
+        "PASSED",
+        "ESCALATED",
+        "RESOLVE",
+        "1ST REPLY",
+        "HOURS",
+    ];
+    let mut tbl = table::base(out, &header);
+    for p in people {
+        tbl.add_row([
+            clean_line(&p.name).into_owned(),
+            p.received.to_string(),
+            p.taken.to_string(),
+            p.resolved.to_string(),
+            p.passed.to_string(),
+            p.escalated_away.to_string(),
+            span_minutes(p.median_resolve_hours.map(|h| h * 60.0)),
+            span_minutes(p.median_first_response_minutes),
+            hours(p.hours),
+        ]);
+    }
+    for i in 1..header.len() {
+        if let Some(c) = tbl.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let note = out.paint(
+        "RESOLVE and 1ST REPLY are medians; ESCALATED counts deadlines missed while the person owned the ticket.",
+        Color::Dim,
+    );
+    format!("{}\n{note}", table::finish(out, &tbl))
+}
+
+/// The widest bar, so that a wide terminal does not stretch a small month.
+const BAR_MAX: usize = 48;
+
+/// The most cells one ticket may take in the chart.
+const UNIT_MAX: usize = 4;
+
+/// Resolved (█) against passed (░) per person, scaled to the terminal.
+fn chart(out: &Output, people: &[PersonFigures]) -> Option<String> {
+    let rows: Vec<(String, u32, u32)> = people
+        .iter()
+        .filter(|p| p.resolved + p.passed > 0)
+        .map(|p| (fit(&clean_line(&p.name), 16), p.resolved, p.passed))
+        .collect();
+    let most = rows.iter().map(|(_, r, p)| r + p).max()?;
+    let name_w = rows.iter().map(|(n, _, _)| n.width()).max().unwrap_or(0);
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|(_, r, p)| format!("{r} resolved, {p} passed"))
+        .collect();
+    let label_w = labels.iter().map(|l| l.len()).max().unwrap_or(0);
+    let width = usize::from(out.width.unwrap_or(80));
+    let budget = width
+        .saturating_sub(name_w + label_w + 4)
+        .clamp(10, BAR_MAX);
+    // A quiet month draws short bars rather than a few huge blocks.
+    let area = budget.min(most as usize * UNIT_MAX);
+    let scale = area as f64 / f64::from(most);
+    // A count above zero always shows, however small next to the others.
+    let cells = |n: u32| match (f64::from(n) * scale).round() as usize {
+        0 if n > 0 => 1,
+        c => c,
+    };
+    let mut lines = vec![format!(
+        "{} resolved  {} passed",
+        out.paint("█", Color::Green),
+        out.paint("░", Color::Yellow)
+    )];
+    for ((name, resolved, passed), label) in rows.iter().zip(&labels) {
+        let (r, p) = (cells(*resolved), cells(*passed));
+        let pad = " ".repeat(name_w - name.width());
+        let gap = " ".repeat(area.saturating_sub(r + p));
+        lines.push(format!(
+            "{name}{pad}  {}{}{gap}  {label}",
+            out.paint(&"█".repeat(r), Color::Green),
+            out.paint(&"░".repeat(p), Color::Yellow),
+        ));
+    }
+    Some(
+        lines
+            .iter()
+            .map(|l| l.trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
+fn customers(out: &Output, r: &Report) -> String {
+    let mut tbl = table::base(out, &["CUSTOMER", "TICKETS", "HOURS", "SATISFACTION"]);
+    let name_max = usize::from(out.width.unwrap_or(100))
+        .saturating_sub(40)
+        .max(20);
+    for c in &r.customers {
+        let name = if c.customer.is_empty() {
+            "(no customer)".to_string()
+        } else {
+            fit(&clean_line(&c.customer), name_max)
+        };
+        tbl.add_row([
+            name,
+            c.tickets.to_string(),
+            hours(c.hours),
+            c.csat_avg
+                .map_or_else(|| NONE.to_string(), |a| a.to_string()),
+        ]);
+    }
+    for i in 1..4 {
+        if let Some(col) = tbl.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table::finish(out, &tbl)
+}
