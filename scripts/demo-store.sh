@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the demo store in tickets/ with baton itself: a small support desk
-# (front line, specialists, the top) over one week of November 2026.
+# (front line, specialists, the top) over the first three weeks of November
+# 2026: two quiet weeks of settled work, then a busy week still in progress.
 # Usage: scripts/demo-store.sh   (from the repository root; replaces tickets/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,15 +19,88 @@ new() { # new TIME ACTOR ARGS... : prints the new ticket's id
   BATON_NOW="2026-11-$at:00Z" "$bin" --as "$who" new "$@" 2>/dev/null
 }
 
-BATON_NOW=2026-11-16T08:00:00Z "$bin" init --name ana --email ana@example.com >/dev/null
-b 16T08:01 ana people add eli --level 1 --email eli@example.com >/dev/null
-b 16T08:02 ana people add ben --level 2 --email ben@example.com >/dev/null
-b 16T08:03 ana people add dana --level 2 --email dana@example.com >/dev/null
-b 16T08:04 ana people add cora --level 3 --email cora@example.com >/dev/null
-{
-  b 16T08:05 ana people
-} >/dev/null
+BATON_NOW=2026-11-02T08:00:00Z "$bin" init --name ana --email ana@example.com >/dev/null
+b 02T08:01 ana people add eli --level 1 --email eli@example.com >/dev/null
+b 02T08:02 ana people add ben --level 2 --email ben@example.com >/dev/null
+b 02T08:03 ana people add dana --level 2 --email dana@example.com >/dev/null
+b 02T08:04 ana people add cora --level 3 --email cora@example.com >/dev/null
 
+plus() { # plus DDTHH:MM MINUTES: the moment MINUTES later, as DDTHH:MM
+  date -u -d "2026-11-${1/T/ } UTC + $2 minutes" +%dT%H:%M
+}
+rate() { # rate TIME TICKET SCORE: the customer's score, entered by the front line
+  [ "$3" = - ] || b "$1" ana rate "$2" "$3" >/dev/null
+}
+
+# Weeks 1 and 2, settled. Each line is one ticket's whole life:
+#   solve START WHO REPLY_AFTER LOG_MINUTES SOLVED_AFTER SCORE CUSTOMER TAG TITLE
+#   pass  START WHO TO REPLY_AFTER LOG_MINUTES SOLVED_AFTER SCORE CUSTOMER TAG TITLE
+# (times in minutes after START; SCORE - when the customer never rated)
+solve() {
+  local at=$1 who=$2 reply=$3 log=$4 done=$5 score=$6 customer=$7 tag=$8 title=$9 t
+  t=$(new "$at" "$who" "$title" --customer "$customer" --tag "$tag")
+  b "$(plus "$at" "$reply")" "$who" reply "$t" "Thanks for writing in - looking at it now." >/dev/null
+  b "$(plus "$at" $((done - 1)))" "$who" log "$t" "${log}m" >/dev/null
+  b "$(plus "$at" "$done")" "$who" resolve "$t" >/dev/null
+  rate "$(plus "$at" $((done + 600)))" "$t" "$score"
+}
+pass() {
+  local at=$1 who=$2 to=$3 reply=$4 log=$5 done=$6 score=$7 customer=$8 tag=$9 title=${10} t
+  t=$(new "$at" "$who" "$title" --customer "$customer" --tag "$tag")
+  b "$(plus "$at" "$reply")" "$who" reply "$t" "Thanks - a specialist is taking a look." >/dev/null
+  b "$(plus "$at" $((reply + 2)))" "$who" pass "$t" "$to" --note "needs $tag expertise" >/dev/null
+  b "$(plus "$at" $((done - 2)))" "$to" log "$t" "${log}m" >/dev/null
+  b "$(plus "$at" $((done - 1)))" "$to" reply "$t" "This is fixed on our side; please try again." >/dev/null
+  b "$(plus "$at" "$done")" "$to" resolve "$t" >/dev/null
+  rate "$(plus "$at" $((done + 900)))" "$t" "$score"
+}
+
+solve 02T09:10 ana 12 15 40 5 jan.kowalski@example.com billing "Invoice PDF is blank"
+solve 02T10:25 eli 35 20 90 4 ops@harbour-freight.example auth "2FA codes rejected after phone change"
+pass  02T11:40 ana ben 20 75 260 4 finance@alpenblick.example billing "Credit note for cancelled order"
+solve 02T14:05 eli 8 10 25 - lena@studio-nord.example accounts "How do I rename my workspace?"
+pass  03T08:50 eli dana 15 120 380 5 dev@quickcart.example api "Rate limit hit at 50 requests per minute"
+solve 03T09:30 ana 95 30 150 3 m.rossi@example.it auth "Locked out after too many attempts"
+solve 03T13:15 ana 10 15 45 5 office@lindqvist.example billing "VAT number missing on invoices"
+pass  04T09:05 ana cora 25 180 420 5 data@kleinmann.example export "Export job stuck at 99%"
+solve 04T10:40 eli 5 10 20 4 support@cafe-noir.example accounts "Add a colleague to our account"
+pass  04T15:30 eli ben 40 60 1020 2 jan.kowalski@example.com billing "Charged after cancelling the trial"
+solve 05T08:15 ana 18 25 70 - it@bergmann-bau.example accounts "Single sign-on button missing"
+solve 05T11:00 eli 70 15 110 4 anna.berg@example.se mobile "Push notifications stopped"
+pass  06T09:20 ana dana 10 90 300 4 status@shopline.example api "Webhook retries flood our endpoint"
+solve 06T14:45 ana 12 10 30 5 lena@studio-nord.example feature "Can we export to Excel directly?"
+solve 09T08:30 eli 20 35 95 3 ops@harbour-freight.example auth "Session expires every 10 minutes"
+pass  09T10:10 ana ben 15 150 520 4 finance@alpenblick.example billing "Annual plan billed monthly"
+solve 10T09:45 ana 7 10 22 5 office@lindqvist.example accounts "Update the contact person"
+pass  10T13:20 eli cora 30 240 610 5 data@kleinmann.example export "Scheduled export emails are empty"
+solve 11T10:05 eli 140 20 200 2 dev@quickcart.example api "API docs link is broken"
+solve 12T09:00 ana 15 25 60 4 support@cafe-noir.example search "Search results in the wrong order"
+pass  12T15:10 ana dana 12 80 240 - m.rossi@example.it auth "Password rules reject a valid password"
+
+# A ticket nobody moved: passed on Friday evening, escalated overnight by the
+# sweep, solved at the top; the customer was not pleased.
+t=$(new 13T16:40 eli "Refund stuck in 'pending' for a week" --customer anna.berg@example.se --tag billing \
+  --body "The refund for order 20931 still shows as pending.")
+b 13T16:45 eli pass "$t" ben --note "refund tooling is billing's" >/dev/null
+BATON_NOW=2026-11-14T12:50:00Z "$bin" escalate >/dev/null
+b 14T13:30 cora reply "$t" "Sorry for the wait: the refund was released today." >/dev/null
+b 14T13:32 cora log "$t" 30m >/dev/null
+b 14T13:33 cora resolve "$t" --note "released from the provider's review queue" >/dev/null
+rate 15T09:00 "$t" 2
+
+# A fix that did not hold: resolved, reopened by the customer, solved again.
+t=$(new 11T14:00 ana "Images missing from order confirmation mails" --customer status@shopline.example \
+  --tag mail --body "Product images show as broken links.")
+b 11T14:10 ana reply "$t" "Thanks - we re-published the image CDN settings." >/dev/null
+b 11T14:40 ana resolve "$t" >/dev/null
+b 12T09:00 ana reopen "$t" --note "customer: still broken in Outlook" >/dev/null
+b 12T09:05 ana pass "$t" dana --note "Outlook blocks our image host" >/dev/null
+b 12T11:30 dana log "$t" 1h30m --note "moved images to the main domain" >/dev/null
+b 12T11:35 dana reply "$t" "Images now load from our main domain, which Outlook allows." >/dev/null
+b 12T11:36 dana resolve "$t" >/dev/null
+rate 13T10:00 "$t" 3
+
+# Week 3, in progress.
 # 1. Double charge: passed to billing, refunded, resolved, rated later.
 t=$(new 16T09:14 ana "Refund for double charge not received" --customer jan.kowalski@example.com \
   --tag billing --body "Charged twice for the November invoice. Order 18823, card ending 4421.")
