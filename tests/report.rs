@@ -169,7 +169,8 @@ fn the_terminal_report_has_tables_and_a_chart() {
     ana          3      0         1       1          1       3h        30m   0.75
     ben          1      0         0       0          0        –          –    1.5
     cora         1      0         1       0          0    1d14h          –      0
-    RESOLVE and 1ST REPLY are medians; ESCALATED counts deadlines missed while the person owned the ticket.
+    RESOLVE and 1ST REPLY are medians.
+    ESCALATED counts deadlines missed while the person owned the ticket.
 
     █ resolved  ░ passed
     ana   ████░░░░  1 resolved, 1 passed
@@ -250,7 +251,8 @@ fn an_empty_period_prints_zeros_and_dashes() {
     ana          0      0         0       0          0        –          –      0
     ben          0      0         0       0          0        –          –      0
     cora         0      0         0       0          0        –          –      0
-    RESOLVE and 1ST REPLY are medians; ESCALATED counts deadlines missed while the person owned the ticket.
+    RESOLVE and 1ST REPLY are medians.
+    ESCALATED counts deadlines missed while the person owned the ticket.
     ");
     let csv = env.baton(&["report", "--month", "2026-01", "--csv", "customers"]);
     assert_eq!(csv.stdout, "customer,tickets,hours,csat_avg\n");

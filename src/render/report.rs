@@ -106,7 +106,8 @@ fn people(out: &Output, people: &[PersonFigures]) -> String {
         }
     }
     let note = out.paint(
-        "RESOLVE and 1ST REPLY are medians; ESCALATED counts deadlines missed while the person owned the ticket.",
+        "RESOLVE and 1ST REPLY are medians.\n\
+         ESCALATED counts deadlines missed while the person owned the ticket.",
         Color::Dim,
     );
     format!("{}\n{note}", table::finish(out, &tbl))
