@@ -73,6 +73,7 @@ pub enum Command {
     Log(cmd::log::Args),
     Escalate(cmd::escalate::Args),
     Report(cmd::report::Args),
+    Doctor(cmd::doctor::Args),
 }
 
 #[cfg(test)]

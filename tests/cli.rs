@@ -6,6 +6,8 @@ mod common;
 
 // Commands, one file each (reply and note share messages.rs; wait, resolve,
 // reopen and close share status.rs).
+/// `baton doctor`: finding and repairing hand edits.
+mod doctor;
 /// `baton edit`: content fields.
 mod edit;
 /// `baton escalate`: the sweep, deadlines, `--dry-run` and `--warn`.

@@ -2,6 +2,7 @@
 //! a `run` that reads like a recipe: resolve, decide in `core`, persist in
 //! `store`, show through `render`.
 
+pub mod doctor;
 pub mod edit;
 pub mod escalate;
 pub mod init;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Log(args) => log::run(&ctx, args),
         Command::Escalate(args) => escalate::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
+        Command::Doctor(args) => doctor::run(&ctx, args),
     }
 }
 

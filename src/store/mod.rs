@@ -22,6 +22,9 @@ pub const CONFIG_FILE: &str = "baton.toml";
 pub const LOCAL_DIR: &str = ".local";
 /// The store folder's conventional name.
 pub const STORE_DIR: &str = "tickets";
+/// How atomic writes name their temp files.
+pub const TEMP_PREFIX: &str = ".baton-";
+pub const TEMP_SUFFIX: &str = ".tmp";
 
 /// A ticket store: the `tickets/` folder.
 #[derive(Debug, Clone)]
@@ -224,6 +227,11 @@ impl Store {
 
     /// Reads one ticket; the error names the file, line and column.
     pub fn read(&self, id: Uuid) -> Result<Ticket> {
+        self.read_with_text(id).map(|(ticket, _)| ticket)
+    }
+
+    /// Reads one ticket and keeps the text it was read from (for line numbers).
+    pub fn read_with_text(&self, id: Uuid) -> Result<(Ticket, String)> {
         let path = self.path_of(id);
         let text = self.read_text(&path)?;
         let ticket = Ticket::parse(&text).map_err(|e| self.bad_file(&path, &e))?;
@@ -237,7 +245,7 @@ impl Store {
                 "rename the file after its id, or correct the id; 'baton doctor' checks the store",
             ));
         }
-        Ok(ticket)
+        Ok((ticket, text))
     }
 
     /// Reads every ticket; unreadable files become problems, not failures.
@@ -264,6 +272,41 @@ impl Store {
             );
         }
         Ok(loaded)
+    }
+
+    /// Temp files that interrupted writes left behind (`.baton-*.tmp`).
+    /// Readers never look at them; `baton doctor --fix` clears them away.
+    pub fn temp_files(&self) -> Result<Vec<PathBuf>> {
+        let entries =
+            fs::read_dir(&self.dir).map_err(|e| Error::io(&self.shown, "read the folder", e))?;
+        let mut out: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                e.file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with(TEMP_PREFIX) && n.ends_with(TEMP_SUFFIX))
+            })
+            .map(|e| e.path())
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// A new, empty backup folder in `.local/backup/`, named by the time.
+    pub fn backup_dir(&self, stamp: &str) -> Result<PathBuf> {
+        let root = self.ensure_local()?.join("backup");
+        for n in 1.. {
+            let dir = match n {
+                1 => root.join(stamp),
+                n => root.join(format!("{stamp}-{n}")),
+            };
+            match fs::create_dir_all(&root).and_then(|()| fs::create_dir(&dir)) {
+                Ok(()) => return Ok(dir),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(Error::io(&self.shown(&dir), "create", e)),
+            }
+        }
+        unreachable!("some numbered folder name is free")
     }
 
     /// Resolves what a person typed to one ticket, by file names alone.

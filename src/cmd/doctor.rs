@@ -1,0 +1,315 @@
+//! `baton doctor`: checks the config and every ticket file, and with `--fix`
+//! repairs what is safe to repair after keeping a backup.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::core::check;
+use crate::core::config::Config;
+use crate::ctx::Ctx;
+use crate::error::{Error, Result};
+use crate::git;
+use crate::render::text::clean_line;
+use crate::store::Store;
+
+/// Check the config and every ticket file; --fix repairs what is safe to repair
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "doctor reports each problem with its file, line and what to do, and \
+                        exits 1 when it finds any. --fix recomputes state fields from the \
+                        events and clears away temp files left by interrupted writes, after \
+                        copying everything it touches to tickets/.local/backup/; it never \
+                        touches a file it cannot parse.\n\n\
+                        Examples:\n  baton doctor\n  baton doctor --fix\n  \
+                        baton doctor --json | jq -r '.problems[] | .path'"
+)]
+pub struct Args {
+    /// Repair what is safe to repair (a backup is kept first)
+    #[arg(long)]
+    pub fix: bool,
+}
+
+/// One problem, where it is, and what to do.
+struct Problem {
+    path: PathBuf,
+    line: Option<usize>,
+    message: String,
+    fix: String,
+    repairable: bool,
+}
+
+impl Problem {
+    fn new(path: &Path, message: impl Into<String>, fix: impl Into<String>) -> Problem {
+        Problem {
+            path: path.to_path_buf(),
+            line: None,
+            message: message.into(),
+            fix: fix.into(),
+            repairable: false,
+        }
+    }
+}
+
+/// Everything doctor found in one pass over the store.
+struct Examination {
+    problems: Vec<Problem>,
+    tickets: usize,
+}
+
+/// An error from reading a file already names the file and place; split it
+/// back into the place and the message for the report.
+fn from_error(path: &Path, shown: &Path, err: &Error) -> Problem {
+    let prefix = format!("{}", shown.display());
+    let rest = err.message.strip_prefix(&prefix).unwrap_or(&err.message);
+    let (line, message) = match rest.strip_prefix(':') {
+        Some(r) => {
+            let mut parts = r.splitn(3, ':');
+            let line = parts.next().and_then(|l| l.trim().parse().ok());
+            match (line, parts.next(), parts.next()) {
+                (Some(l), Some(_col), Some(m)) => (Some(l), m.trim().to_string()),
+                _ => (None, r.trim().to_string()),
+            }
+        }
+        None => (None, rest.trim().to_string()),
+    };
+    Problem {
+        path: path.to_path_buf(),
+        line,
+        message,
+        fix: match &err.hint {
+            Some(h) if !h.contains("baton doctor") => h.clone(),
+            _ => "correct it by hand, or restore it from git; baton never rewrites a file it cannot read"
+                .into(),
+        },
+        repairable: false,
+    }
+}
+
+fn examine(store: &Store) -> Result<(Examination, Option<Config>)> {
+    let mut problems = Vec::new();
+    let config_path = store.config_path();
+    let config = match store.config() {
+        Ok(c) => Some(c),
+        Err(e) => {
+            problems.push(from_error(&config_path, &store.shown(&config_path), &e));
+            None
+        }
+    };
+    let listing = store.list()?;
+    for id in &listing.ids {
+        let path = store.path_of(*id);
+        match store.read_with_text(*id) {
+            Err(e) => problems.push(from_error(&path, &store.shown(&path), &e)),
+            Ok((ticket, text)) => {
+                for f in check::ticket(&ticket, &text, config.as_ref()) {
+                    problems.push(Problem {
+                        path: path.clone(),
+                        line: f.line,
+                        message: f.message,
+                        fix: f.fix,
+                        repairable: f.repairable,
+                    });
+                }
+            }
+        }
+    }
+    for stray in &listing.strays {
+        problems.push(Problem::new(
+            stray,
+            "a .toml file not named by a ticket id; every command skips it",
+            "ticket files are named <id>.toml; rename it or move it out of the store",
+        ));
+    }
+    for tmp in store.temp_files()? {
+        problems.push(Problem {
+            repairable: true,
+            ..Problem::new(
+                &tmp,
+                "a temp file left by an interrupted write (every command ignores it)",
+                "'baton doctor --fix' moves it to tickets/.local/backup/",
+            )
+        });
+    }
+    if let Some(p) = merge_driver_problem(store) {
+        problems.push(p);
+    }
+    Ok((
+        Examination {
+            problems,
+            tickets: listing.ids.len(),
+        },
+        config,
+    ))
+}
+
+/// In a git work tree, ticket files must go through baton's merge driver, or
+/// two people's changes to one ticket end in conflict markers.
+fn merge_driver_problem(store: &Store) -> Option<Problem> {
+    let dir = store.dir();
+    if !git::in_work_tree(dir) {
+        return None;
+    }
+    let sample = "00000000-0000-4000-8000-000000000000.toml";
+    let attribute = git::merge_attribute(dir, sample);
+    let driver = git::config_value(dir, "merge.baton.driver");
+    let message = match (attribute.as_deref(), driver) {
+        (Some("baton"), Some(_)) => return None,
+        (Some("baton"), None) => "the git merge driver is not registered in this clone",
+        _ => "git does not send ticket files to baton's merge driver (.gitattributes)",
+    };
+    Some(Problem::new(
+        dir,
+        message,
+        "run 'baton init' in this clone: it sets up .gitattributes and registers the driver",
+    ))
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let store = ctx.store()?;
+    let (mut exam, _) = examine(&store)?;
+    let mut fixed = Vec::new();
+    let mut backup = None;
+    if args.fix && exam.problems.iter().any(|p| p.repairable) {
+        let _lock = store.lock()?;
+        let dir = store.backup_dir(&ctx.now.format("%Y%m%dT%H%M%SZ").to_string())?;
+        fixed = repair(&store, &exam, &dir)?;
+        backup = Some(dir);
+        // What is left, read afresh.
+        exam = examine(&store)?.0;
+    }
+    show(ctx, &store, &exam, &fixed, backup.as_deref())?;
+    let n = exam.problems.len();
+    let repairable = exam.problems.iter().filter(|p| p.repairable).count();
+    match (n, repairable) {
+        (0, _) => Ok(()),
+        (n, 0) => Err(Error::new(format!(
+            "{n} problem(s) in the store; each one above says what to do"
+        ))),
+        (n, r) => Err(
+            Error::new(format!("{n} problem(s) in the store")).hint(format!(
+                "'baton doctor --fix' repairs {r} of them, after a backup"
+            )),
+        ),
+    }
+}
+
+/// Repairs the repairable problems, copying each file to `backup` first.
+/// Returns what was done, one line per file.
+fn repair(store: &Store, exam: &Examination, backup: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut done = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for p in exam.problems.iter().filter(|p| p.repairable) {
+        if !seen.insert(p.path.clone()) {
+            continue;
+        }
+        let name = p.path.file_name().unwrap_or_default();
+        let shown = store.shown(&p.path);
+        let keep = backup.join(name);
+        if name.to_string_lossy().ends_with(crate::store::TEMP_SUFFIX) {
+            fs::rename(&p.path, &keep)
+                .or_else(|_| fs::copy(&p.path, &keep).and_then(|_| fs::remove_file(&p.path)))
+                .map_err(|e| Error::io(&shown, "move", e))?;
+            done.push((p.path.clone(), "temp file moved to the backup".to_string()));
+            continue;
+        }
+        // Only a ticket that still parses under the lock is rewritten.
+        let Some(id) = name
+            .to_str()
+            .and_then(|n| n.strip_suffix(".toml"))
+            .and_then(|s| uuid::Uuid::try_parse(s).ok())
+        else {
+            continue;
+        };
+        let Ok(mut ticket) = store.read(id) else {
+            continue;
+        };
+        fs::copy(&p.path, &keep).map_err(|e| Error::io(&shown, "back up", e))?;
+        ticket.sync_state();
+        if let Some(first) = ticket.events.first()
+            && first.kind == crate::core::ticket::EventKind::Created
+        {
+            ticket.created = first.at;
+        }
+        store.save(&ticket)?;
+        done.push((
+            p.path.clone(),
+            "state recomputed from the events".to_string(),
+        ));
+    }
+    Ok(done)
+}
+
+fn show(
+    ctx: &Ctx,
+    store: &Store,
+    exam: &Examination,
+    fixed: &[(PathBuf, String)],
+    backup: Option<&Path>,
+) -> Result<()> {
+    let place = |path: &Path, line: Option<usize>| {
+        let shown = store.shown(path).display().to_string();
+        match line {
+            Some(l) => format!("{shown}:{l}"),
+            None => shown,
+        }
+    };
+    if ctx.out.json {
+        let problems: Vec<_> = exam
+            .problems
+            .iter()
+            .map(|p| {
+                json!({
+                    "path": store.shown(&p.path),
+                    "line": p.line,
+                    "problem": p.message,
+                    "fix": p.fix,
+                    "fixable": p.repairable,
+                })
+            })
+            .collect();
+        let fixed: Vec<_> = fixed
+            .iter()
+            .map(|(path, what)| json!({"path": store.shown(path), "done": what}))
+            .collect();
+        return ctx.out.json(&json!({
+            "ok": exam.problems.is_empty(),
+            "tickets": exam.tickets,
+            "problems": problems,
+            "fixed": fixed,
+            "backup": backup.map(|b| store.shown(b)),
+        }));
+    }
+    let mut text = String::new();
+    for (path, what) in fixed {
+        text.push_str(&format!(
+            "fixed {}: {what}\n",
+            clean_line(&place(path, None))
+        ));
+    }
+    if let Some(b) = backup {
+        text.push_str(&format!(
+            "the files as they were are in {}\n",
+            store.shown(b).display()
+        ));
+    }
+    for p in &exam.problems {
+        text.push_str(&format!(
+            "{}: {}\n  fix: {}\n",
+            clean_line(&place(&p.path, p.line)),
+            clean_line(&p.message),
+            clean_line(&p.fix)
+        ));
+    }
+    if exam.problems.is_empty() {
+        text.push_str(&format!(
+            "checked the config and {} ticket file(s): all well",
+            exam.tickets
+        ));
+    }
+    if text.is_empty() {
+        return Ok(());
+    }
+    ctx.out.print(&text)
+}

@@ -1,0 +1,270 @@
+//! `baton doctor` on a copy of the demo store with every kind of hand edit.
+
+use std::fs;
+use std::path::Path;
+
+use crate::common::TestEnv;
+
+const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tickets");
+
+/// A copy of the demo store in a fresh temporary folder.
+fn demo_copy() -> TestEnv {
+    let env = TestEnv::empty();
+    fs::create_dir(env.store()).unwrap();
+    for entry in fs::read_dir(DEMO).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            fs::copy(&path, env.store().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    env
+}
+
+/// The demo's ticket ids, sorted.
+fn ids(env: &TestEnv) -> Vec<String> {
+    env.ticket_ids()
+}
+
+/// The 1-based line of a ticket file that starts with `start`.
+fn line_of(env: &TestEnv, id: &str, start: &str) -> usize {
+    env.ticket_text(id)
+        .lines()
+        .position(|l| l.starts_with(start))
+        .unwrap()
+        + 1
+}
+
+#[test]
+fn the_demo_store_is_healthy() {
+    let env = demo_copy();
+    let out = env.baton(&["doctor"]);
+    out.success();
+    assert!(
+        out.stdout.ends_with("ticket file(s): all well\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn every_hand_edit_is_found_with_its_file_line_and_fix() {
+    let env = demo_copy();
+    let ids = ids(&env);
+    // (ticket, edit from, edit to, expected "file:line: message" fragment)
+    let status_line = line_of(&env, &ids[0], "status =");
+    let edits = [
+        (
+            &ids[0],
+            "status = \"",
+            "status = \"waiting\" # \"",
+            format!("{}.toml:{status_line}: the state disagrees", ids[0]),
+        ),
+        (
+            &ids[1],
+            "title = ",
+            "title = = ",
+            format!("{}.toml:2:", ids[1]),
+        ),
+        (
+            &ids[2],
+            "kind = \"created\"",
+            "kind = \"creatd\"",
+            "unknown kind 'creatd'".to_string(),
+        ),
+        (
+            &ids[3],
+            "\nat = 2026-11-",
+            "\nat = 2025-11-",
+            format!(
+                "{}.toml:{}: the created field says",
+                ids[3],
+                line_of(&env, &ids[3], "created =")
+            ),
+        ),
+        (
+            &ids[4],
+            &format!("id = \"{}\"", ids[4]),
+            "id = \"0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84\"",
+            "does not match the file name".to_string(),
+        ),
+    ];
+    for (id, from, to, _) in &edits {
+        env.edit_ticket_file(id, from, to);
+    }
+    // The last event of ids[3] dated a year early: out of time order.
+    let text = env.ticket_text(&ids[5]);
+    let last_at = text.rfind("\nat = 2026-").unwrap();
+    let mut changed = text.clone();
+    changed.replace_range(last_at + 6..last_at + 10, "2020");
+    fs::write(env.ticket_path(&ids[5]), changed).unwrap();
+    // The owner is someone who left the team: the history says so too.
+    let text = env.ticket_text(&ids[6]);
+    let owner = text
+        .lines()
+        .find_map(|l| l.strip_prefix("owner = "))
+        .unwrap()
+        .to_string();
+    fs::write(env.ticket_path(&ids[6]), text.replace(&owner, "\"zed\"")).unwrap();
+    fs::write(env.store().join(".baton-x1y2.tmp"), "id = \"half a wri").unwrap();
+    fs::write(env.store().join("notes.toml"), "x = 1\n").unwrap();
+
+    let out = env.baton(&["doctor"]);
+    out.code(1);
+    for (_, _, _, expected) in &edits {
+        assert!(
+            out.stdout.contains(expected.as_str()),
+            "{expected}\n{}",
+            out.stdout
+        );
+    }
+    for expected in [
+        "before the event above it",
+        "the owner 'zed' is not on the team",
+        "baton people add zed",
+        "tickets/.baton-x1y2.tmp: a temp file left by an interrupted write",
+        "tickets/notes.toml: a .toml file not named by a ticket id",
+    ] {
+        assert!(out.stdout.contains(expected), "{expected}\n{}", out.stdout);
+    }
+    assert!(
+        out.stdout
+            .lines()
+            .filter(|l| l.starts_with("  fix: "))
+            .count()
+            >= 9,
+        "every problem says what to do:\n{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.stderr,
+        "error: 11 problem(s) in the store\nhint: 'baton doctor --fix' repairs 4 of them, after a backup\n"
+    );
+}
+
+#[test]
+fn fix_repairs_state_and_temp_files_after_a_backup_and_nothing_else() {
+    let env = demo_copy();
+    let ids = ids(&env);
+    let original = env.ticket_text(&ids[0]);
+    env.edit_ticket_file(
+        &ids[0],
+        "\nupdated = ",
+        "\nupdated = 2020-01-01T00:00:00Z\nold_updated = ",
+    );
+    let edited = env.ticket_text(&ids[0]);
+    env.edit_ticket_file(&ids[1], "title = ", "title = = ");
+    let broken = env.ticket_text(&ids[1]);
+    fs::write(env.store().join(".baton-x1y2.tmp"), "half").unwrap();
+    env.set_now("2026-11-23T10:00:00Z");
+
+    let out = env.baton(&["doctor", "--fix"]);
+    out.code(1); // the broken file is still there
+    assert!(
+        out.stdout.contains("state recomputed from the events"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("temp file moved to the backup"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        env.ticket_text(&ids[1]),
+        broken,
+        "an unreadable file is never touched"
+    );
+    let original_updated = original
+        .lines()
+        .find_map(|l| l.strip_prefix("updated = "))
+        .unwrap();
+    assert_eq!(
+        env.field(&ids[0], "updated"),
+        original_updated,
+        "recomputed from the events"
+    );
+    assert_eq!(
+        env.field(&ids[0], "old_updated"),
+        original_updated,
+        "an unknown key is kept"
+    );
+    let backup = env.store().join(".local/backup/20261123T100000Z");
+    assert_eq!(
+        fs::read_to_string(backup.join(format!("{}.toml", ids[0]))).unwrap(),
+        edited
+    );
+    assert_eq!(
+        fs::read_to_string(backup.join(".baton-x1y2.tmp")).unwrap(),
+        "half"
+    );
+    assert!(!env.store().join(".baton-x1y2.tmp").exists());
+    assert!(!backup.join(format!("{}.toml", ids[1])).exists());
+
+    // Once the broken file is mended, the store is healthy again.
+    fs::write(
+        env.ticket_path(&ids[1]),
+        broken.replacen("title = = ", "title = ", 1),
+    )
+    .unwrap();
+    env.baton(&["doctor"]).success();
+}
+
+#[test]
+fn json_lists_each_problem() {
+    let env = demo_copy();
+    let ids = ids(&env);
+    env.edit_ticket_file(&ids[0], "title = ", "title = = ");
+    let out = env.baton(&["doctor", "--json"]);
+    out.code(1);
+    let json = out.json();
+    assert_eq!(json["ok"], false);
+    assert_eq!(
+        json["problems"][0]["path"],
+        format!("tickets/{}.toml", ids[0])
+    );
+    assert_eq!(json["problems"][0]["line"], 2);
+    assert_eq!(json["problems"][0]["fixable"], false);
+}
+
+#[test]
+fn in_git_an_unregistered_merge_driver_is_a_problem() {
+    let env = demo_copy();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(env.root())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    let out = env.baton(&["doctor"]);
+    out.code(1);
+    assert!(
+        out.stdout.contains("baton's merge driver (.gitattributes)"),
+        "{}",
+        out.stdout
+    );
+    fs::write(
+        env.root().join(".gitattributes"),
+        "tickets/*.toml merge=baton\n",
+    )
+    .unwrap();
+    let out = env.baton(&["doctor"]);
+    assert!(
+        out.stdout.contains("not registered in this clone"),
+        "{}",
+        out.stdout
+    );
+    git(&[
+        "config",
+        "merge.baton.driver",
+        "baton merge-driver %O %A %B %P",
+    ]);
+    env.baton(&["doctor"]).success();
+    assert!(Path::new(&env.root().join(".git")).is_dir());
+}
