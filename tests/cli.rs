@@ -44,5 +44,9 @@ mod discovery;
 mod errors;
 /// The ticket file format, the clock in files, broken files, terminal safety.
 mod files;
+/// Hostile input: broken files, escape sequences, paths as ids.
+mod hostile;
 /// Who is acting: `--as`, `BATON_USER`, the user config, git, a team of one.
 mod identity;
+/// Concurrent writers and writers killed mid-write.
+mod stress;

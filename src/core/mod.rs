@@ -7,6 +7,8 @@ pub mod check;
 pub mod clock;
 pub mod config;
 pub mod duration;
+#[cfg(test)]
+mod fuzz;
 pub mod id;
 pub mod metrics;
 pub mod query;
