@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod duration;
 pub mod id;
+pub mod merge;
 pub mod query;
 pub mod replay;
 pub mod ticket;
