@@ -38,5 +38,7 @@ mod discovery;
 mod errors;
 /// The ticket file format, the clock in files, broken files, terminal safety.
 mod files;
+/// `[git] commit = true`: each command commits what it changed.
+mod git;
 /// Who is acting: `--as`, `BATON_USER`, the user config, git, a team of one.
 mod identity;
