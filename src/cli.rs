@@ -70,6 +70,7 @@ pub enum Command {
     Close(cmd::status::CloseArgs),
     Edit(cmd::edit::Args),
     Escalate(cmd::escalate::Args),
+    MergeDriver(cmd::merge_driver::Args),
 }
 
 #[cfg(test)]

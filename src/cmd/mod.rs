@@ -6,6 +6,7 @@ pub mod edit;
 pub mod escalate;
 pub mod init;
 pub mod list;
+pub mod merge_driver;
 pub mod message;
 pub mod new;
 pub mod pass;
@@ -46,6 +47,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Close(args) => status::close(&ctx, args),
         Command::Edit(args) => edit::run(&ctx, args),
         Command::Escalate(args) => escalate::run(&ctx, args),
+        Command::MergeDriver(args) => merge_driver::run(&ctx, args),
     }
 }
 
