@@ -74,6 +74,7 @@ pub enum Command {
     Escalate(cmd::escalate::Args),
     Report(cmd::report::Args),
     Doctor(cmd::doctor::Args),
+    MergeDriver(cmd::merge_driver::Args),
 }
 
 #[cfg(test)]

@@ -1,44 +1,279 @@
-//! git as a subprocess, always with argument lists and never through a shell.
+//! git as a subprocess, always with argument lists and never through a shell:
+//! reading config, setting up the merge driver for ticket files, committing
+//! what a command changed, and git's own line-by-line merge as the fallback.
 
-use std::path::Path;
-use std::process::Command;
+use std::ffi::OsStr;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::store::write_atomic;
+
+/// The name of baton's merge driver in `.gitattributes` and the git config.
+pub const DRIVER: &str = "baton";
+
+fn git(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C").arg(dir);
+    cmd
+}
+
+/// Runs git and returns its output, or what went wrong as one line.
+fn run<I, S>(dir: &Path, args: I) -> Result<Output, String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let out = git(dir)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if out.status.success() {
+        Ok(out)
+    } else {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let why = stderr
+            .lines()
+            .chain(stdout.lines())
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("no message")
+            .to_string();
+        Err(format!("git {why}"))
+    }
+}
 
 /// A `git config` value as git resolves it from `dir`, or `None` when git is
 /// missing, the key is unset or git fails.
 pub fn config_value(dir: &Path, key: &str) -> Option<String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["config", "--get", key])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
+    let out = run(dir, ["config", "--get", key]).ok()?;
     let value = String::from_utf8(out.stdout).ok()?.trim().to_string();
     (!value.is_empty()).then_some(value)
 }
 
-/// Whether `dir` lies inside a git work tree.
-pub fn in_work_tree(dir: &Path) -> bool {
-    Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["rev-parse", "--is-inside-work-tree"])
-        .output()
-        .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"true"))
-}
-
 /// The `merge` attribute git applies to `file` (relative to `dir`), if any.
 pub fn merge_attribute(dir: &Path, file: &str) -> Option<String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["check-attr", "merge", "--", file])
-        .output()
-        .ok()?;
+    let out = run(dir, ["check-attr", "merge", "--", file]).ok()?;
     let text = String::from_utf8(out.stdout).ok()?;
     // "path: merge: baton"
     let value = text.trim().rsplit(": ").next()?.to_string();
-    (out.status.success() && value != "unspecified" && value != "unset").then_some(value)
+    (value != "unspecified" && value != "unset").then_some(value)
+}
+
+/// The top folder of the git work tree that holds `dir`, or `None` when `dir`
+/// is not in one (or git is missing).
+pub fn work_tree_root(dir: &Path) -> Option<PathBuf> {
+    let out = run(dir, ["rev-parse", "--show-toplevel"]).ok()?;
+    let root = String::from_utf8(out.stdout).ok()?;
+    let root = root.trim_end_matches(['\n', '\r']);
+    (!root.is_empty()).then(|| PathBuf::from(root))
+}
+
+/// Whether the git config that `dir` sees names a command for baton's merge
+/// driver; without one git merges ticket files line by line.
+pub fn merge_driver_registered(dir: &Path) -> bool {
+    config_value(dir, &format!("merge.{DRIVER}.driver")).is_some()
+}
+
+/// Quotes a word for the POSIX shell git runs merge drivers through.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%=,".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// The driver command for the git config. Plain `baton` when the running
+/// binary is the `baton` found on `PATH` (so it keeps working after an
+/// upgrade moves the binary), else this binary's absolute path (a build run
+/// from its folder, or a test).
+pub fn driver_command(exe: Option<&Path>, on_path: Option<&Path>) -> String {
+    let same = |a: &Path, b: &Path| match (fs::canonicalize(a), fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    let program = match (exe, on_path) {
+        (Some(exe), Some(found)) if same(exe, found) => DRIVER.to_string(),
+        (Some(exe), _) => shell_word(&exe.to_string_lossy()),
+        (None, _) => DRIVER.to_string(),
+    };
+    format!("{program} merge-driver %O %A %B %P")
+}
+
+/// The first `baton` executable on `PATH`.
+pub fn baton_on_path() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(DRIVER))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Registers the merge driver in the repository's own config (`.git/config`),
+/// which a clone never brings along: each clone runs `baton init` once. A
+/// driver already set (here, or in the user's global config) is left as it
+/// is. Returns whether anything changed.
+pub fn register_merge_driver(dir: &Path, command: &str) -> Result<bool, String> {
+    if merge_driver_registered(dir) {
+        return Ok(false);
+    }
+    let name_key = format!("merge.{DRIVER}.name");
+    let driver_key = format!("merge.{DRIVER}.driver");
+    run(
+        dir,
+        [
+            "config",
+            "--local",
+            &name_key,
+            "baton: union of ticket events",
+        ],
+    )?;
+    run(dir, ["config", "--local", &driver_key, command])?;
+    Ok(true)
+}
+
+/// The `.gitattributes` line that sends a store's ticket files to the driver;
+/// `store` is the store's folder relative to the work tree's top.
+pub fn attributes_line(store: &Path) -> String {
+    let mut pattern = String::new();
+    for part in store.components() {
+        let part = part.as_os_str().to_string_lossy();
+        for c in part.chars() {
+            if "*?[\\".contains(c) {
+                pattern.push('\\');
+            }
+            pattern.push(c);
+        }
+        pattern.push('/');
+    }
+    if pattern.is_empty() {
+        pattern.push('/');
+    }
+    pattern.push_str("*.toml");
+    if pattern.contains([' ', '\t', '"']) {
+        pattern = format!("\"{}\"", pattern.replace('\\', "\\\\").replace('"', "\\\""));
+    }
+    format!("{pattern} merge={DRIVER}")
+}
+
+/// Adds `line` to `.gitattributes` in `root` unless an equal line is there;
+/// the rest of the file is kept. Returns whether the file changed.
+pub fn ensure_attributes(root: &Path, line: &str) -> io::Result<bool> {
+    let path = root.join(".gitattributes");
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e),
+    };
+    let wanted: Vec<&str> = line.split_whitespace().collect();
+    if text
+        .lines()
+        .any(|l| l.split_whitespace().collect::<Vec<_>>() == wanted)
+    {
+        return Ok(false);
+    }
+    let mut new = text;
+    if !new.is_empty() && !new.ends_with('\n') {
+        new.push('\n');
+    }
+    new.push_str(line);
+    new.push('\n');
+    write_atomic(&path, new.as_bytes(), true)?;
+    Ok(true)
+}
+
+/// Commits exactly `paths` (inside `dir`) with `message`. Whatever else is
+/// staged stays staged and out of the commit (`git commit --only`).
+pub fn commit(dir: &Path, paths: &[PathBuf], message: &str) -> Result<(), String> {
+    let rel: Vec<&Path> = paths
+        .iter()
+        .map(|p| p.strip_prefix(dir).unwrap_or(p))
+        .collect();
+    // New files must be known to git before `--only` can commit them.
+    let mut add: Vec<&OsStr> = vec![OsStr::new("add"), OsStr::new("--")];
+    add.extend(rel.iter().map(|p| p.as_os_str()));
+    run(dir, &add)?;
+    let head = ["commit", "--quiet", "--only", "-m", message, "--"];
+    let mut commit: Vec<&OsStr> = head.iter().map(OsStr::new).collect();
+    commit.extend(rel.iter().map(|p| p.as_os_str()));
+    run(dir, &commit)?;
+    Ok(())
+}
+
+/// git's own three-way line merge of `ours` (rewritten with the result and
+/// conflict markers where the sides overlap), `base` and `theirs`. Returns
+/// the number of conflicts.
+pub fn merge_file(
+    dir: &Path,
+    ours: &Path,
+    base: &Path,
+    theirs: &Path,
+    labels: [&str; 3],
+) -> Result<u32, String> {
+    let out = git(dir)
+        .arg("merge-file")
+        .args(["-L", labels[0], "-L", labels[1], "-L", labels[2]])
+        .arg(ours)
+        .arg(base)
+        .arg(theirs)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    match out.status.code() {
+        Some(n) if (0..=127).contains(&n) => Ok(n as u32),
+        _ => Err(format!(
+            "git merge-file failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribute_lines_name_the_store_folder() {
+        let cases = [
+            ("tickets", "tickets/*.toml merge=baton"),
+            ("support/desk", "support/desk/*.toml merge=baton"),
+            ("", "/*.toml merge=baton"),
+            ("my tickets", "\"my tickets/*.toml\" merge=baton"),
+            ("t[1]", "t\\[1]/*.toml merge=baton"),
+        ];
+        for (store, line) in cases {
+            assert_eq!(attributes_line(Path::new(store)), line, "{store}");
+        }
+    }
+
+    #[test]
+    fn driver_paths_are_quoted_for_the_shell() {
+        assert_eq!(
+            driver_command(Some(Path::new("/opt/baton/bin/baton")), None),
+            "/opt/baton/bin/baton merge-driver %O %A %B %P"
+        );
+        assert_eq!(
+            driver_command(Some(Path::new("/home/o'neil/my bin/baton")), None),
+            r"'/home/o'\''neil/my bin/baton' merge-driver %O %A %B %P"
+        );
+    }
+
+    #[test]
+    fn attributes_are_appended_once_and_the_rest_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".gitattributes");
+        fs::write(&path, "*.png binary").unwrap();
+        let line = "tickets/*.toml merge=baton";
+        assert!(ensure_attributes(dir.path(), line).unwrap());
+        assert!(!ensure_attributes(dir.path(), line).unwrap());
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "*.png binary\ntickets/*.toml merge=baton\n"
+        );
+    }
 }

@@ -16,6 +16,8 @@ mod escalate;
 mod init;
 /// `baton list`: filters, order, the DUE column, JSON.
 mod list;
+/// `baton merge-driver` run by hand, as git runs it.
+mod merge_driver;
 /// `baton reply` and `baton note`.
 mod messages;
 /// `baton new`: opening tickets.
@@ -44,6 +46,8 @@ mod discovery;
 mod errors;
 /// The ticket file format, the clock in files, broken files, terminal safety.
 mod files;
+/// A team on git: init in a repository, two clones merging, auto-commit.
+mod git;
 /// Hostile input: broken files, escape sequences, paths as ids.
 mod hostile;
 /// Who is acting: `--as`, `BATON_USER`, the user config, git, a team of one.

@@ -148,16 +148,14 @@ fn examine(store: &Store) -> Result<(Examination, Option<Config>)> {
 /// two people's changes to one ticket end in conflict markers.
 fn merge_driver_problem(store: &Store) -> Option<Problem> {
     let dir = store.dir();
-    if !git::in_work_tree(dir) {
-        return None;
-    }
+    git::work_tree_root(dir)?;
     let sample = "00000000-0000-4000-8000-000000000000.toml";
-    let attribute = git::merge_attribute(dir, sample);
-    let driver = git::config_value(dir, "merge.baton.driver");
-    let message = match (attribute.as_deref(), driver) {
-        (Some("baton"), Some(_)) => return None,
-        (Some("baton"), None) => "the git merge driver is not registered in this clone",
-        _ => "git does not send ticket files to baton's merge driver (.gitattributes)",
+    let message = if git::merge_attribute(dir, sample).as_deref() != Some(git::DRIVER) {
+        "git does not send ticket files to baton's merge driver (.gitattributes)"
+    } else if !git::merge_driver_registered(dir) {
+        "the git merge driver is not registered in this clone"
+    } else {
+        return None;
     };
     Some(Problem::new(
         dir,

@@ -14,6 +14,7 @@ use crate::core::ticket::{Event, Ticket};
 use crate::core::time::rfc3339;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
+use crate::render::commit::{self, Swept};
 use crate::render::text::{self, clean_line};
 
 /// Escalate every ticket past its deadline (run it from cron)
@@ -102,6 +103,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .collect();
     let mut load = query::open_load(&loaded.tickets);
     let mut done = Vec::new();
+    let mut saved = Vec::new();
     let mut failures = loaded.problems;
     for (ticket, short) in loaded.tickets.iter_mut().zip(&shorts) {
         let events = clock::owed(ticket, &config, &mut load, ctx.now);
@@ -116,6 +118,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 failures.push(e);
                 continue;
             }
+            saved.push(store.path_of(ticket.id));
         }
         done.push(Escalated {
             short: short.clone(),
@@ -123,6 +126,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             id: ticket.id.to_string(),
             events,
         });
+    }
+    if !args.dry_run && !done.is_empty() {
+        let swept: Vec<Swept> = done
+            .iter()
+            .map(|d| Swept {
+                short: &d.short,
+                title: &d.title,
+                events: &d.events,
+            })
+            .collect();
+        super::commit(ctx, &store, &config, &saved, &commit::sweep(&swept));
     }
     let warned = args
         .warn

@@ -1,13 +1,20 @@
-//! `baton init`: create a store with a team of one.
+//! `baton init`: create a store with a team of one, and set up git's merge
+//! driver for it when it lies in a git work tree.
 
 use std::fs;
 
 use crate::core::config::{Config, check_name};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
+use crate::git;
 use crate::store::{CONFIG_FILE, Store, write_atomic};
 
 /// Create a tickets/ folder here with a team config for you
+///
+/// In a git repository it also sends the ticket files to baton's merge driver
+/// (a line in .gitattributes) and registers the driver in the repository's git
+/// config. On a fresh clone of a repository that already has a store, it only
+/// does the latter: run it once in every clone.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  baton init\n  baton init --name ana\n  baton init --store ~/support/tickets"
@@ -45,14 +52,88 @@ fn starter_config(name: &str, email: Option<&str>) -> String {
     )
 }
 
+/// What `baton init` did about git.
+struct GitSetup {
+    /// The `.gitattributes` line added, if it was not there.
+    attributes: Option<String>,
+    /// The merge driver was registered just now.
+    registered: bool,
+    /// The merge driver is registered, now or before.
+    driver: bool,
+}
+
+impl GitSetup {
+    /// What changed, for a person; `None` when everything was already set up.
+    fn describe(&self) -> Option<String> {
+        match (&self.attributes, self.registered) {
+            (Some(line), true) => Some(format!(
+                "added '{line}' to .gitattributes and registered the git merge driver"
+            )),
+            (Some(line), false) => Some(format!("added '{line}' to .gitattributes")),
+            (None, true) => Some("registered the git merge driver".to_string()),
+            (None, false) => None,
+        }
+    }
+}
+
+/// Sets up the merge driver for a store inside a git work tree: the
+/// `.gitattributes` line at the top of the work tree, and the driver in the
+/// repository's config. `None` when the store is not in a work tree. Failures
+/// only warn: the store works without git.
+fn setup_git(ctx: &Ctx, store: &Store) -> Option<GitSetup> {
+    let root = git::work_tree_root(store.dir())?;
+    let mut setup = GitSetup {
+        attributes: None,
+        registered: false,
+        driver: false,
+    };
+    let (dir, top) = (
+        fs::canonicalize(store.dir()).ok()?,
+        fs::canonicalize(&root).ok()?,
+    );
+    if let Ok(rel) = dir.strip_prefix(&top) {
+        let line = git::attributes_line(rel);
+        match git::ensure_attributes(&top, &line) {
+            Ok(added) => setup.attributes = added.then_some(line),
+            Err(e) => ctx
+                .out
+                .warn(&Error::io(&root.join(".gitattributes"), "write", e)),
+        }
+    }
+    let exe = std::env::current_exe().ok();
+    let command = git::driver_command(exe.as_deref(), git::baton_on_path().as_deref());
+    match git::register_merge_driver(store.dir(), &command) {
+        Ok(registered) => {
+            setup.registered = registered;
+            setup.driver = true;
+        }
+        Err(why) => ctx.out.warn(
+            &Error::new(format!("cannot register the git merge driver: {why}")).hint(format!(
+                "git config merge.baton.driver \"{command}\" (without it, git merges tickets line by line)"
+            )),
+        ),
+    }
+    Some(setup)
+}
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = Store::at(&ctx.init_dir(), &ctx.cwd);
     let shown = store.shown(store.dir()).display().to_string();
     if store.config_path().is_file() {
         store.ensure_local()?;
+        // A fresh clone of a shared store: only this clone's git setup is missing.
+        let git = setup_git(ctx, &store);
+        let human = match git.as_ref().map(|g| (g, g.describe())) {
+            None => format!("{shown} is already a baton store; nothing changed"),
+            Some((_, Some(done))) => format!("{shown} is already a baton store; {done}"),
+            Some((_, None)) => {
+                format!("{shown} is already a baton store, set up for git; nothing changed")
+            }
+        };
+        let driver = git.is_some_and(|g| g.driver);
         return ctx.out.result(
-            &format!("{shown} is already a baton store; nothing changed"),
-            || serde_json::json!({"store": store.dir(), "created": false}),
+            &human,
+            || serde_json::json!({"store": store.dir(), "created": false, "merge_driver": driver}),
         );
     }
     let Some(name) = args.name.or_else(|| ctx.suggested_name()) else {
@@ -74,14 +155,21 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let settings = format!("# This copy of the store only; never committed.\nname = \"{name}\"\n");
     write_atomic(&local, settings.as_bytes(), true)
         .map_err(|e| Error::io(&store.shown(&local), "write", e))?;
+    let git = setup_git(ctx, &store);
+    let git_line = git
+        .as_ref()
+        .and_then(GitSetup::describe)
+        .map(|done| format!("{done}\n"))
+        .unwrap_or_default();
     let human = format!(
         "created {shown}/ with {CONFIG_FILE} for a team of one: {name}\n\
+         {git_line}\
          next: baton new \"First ticket\"   (and 'baton people add NAME --level N' to grow the team)"
     );
-    ctx.out.result(
-        &human,
-        || serde_json::json!({"store": store.dir(), "created": true, "people": [name]}),
-    )
+    let driver = git.is_some_and(|g| g.driver);
+    ctx.out.result(&human, || {
+        serde_json::json!({"store": store.dir(), "created": true, "people": [name], "merge_driver": driver})
+    })
 }
 
 #[cfg(test)]

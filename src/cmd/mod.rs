@@ -8,6 +8,7 @@ pub mod escalate;
 pub mod init;
 pub mod list;
 pub mod log;
+pub mod merge_driver;
 pub mod message;
 pub mod new;
 pub mod pass;
@@ -18,14 +19,17 @@ pub mod show;
 pub mod status;
 pub mod take;
 
+use std::path::PathBuf;
+
 use crate::cli::{Cli, Command};
 use crate::core::action;
 use crate::core::clock;
 use crate::core::config::Config;
 use crate::core::ticket::Ticket;
 use crate::ctx::Ctx;
-use crate::error::Result;
-use crate::render::json;
+use crate::error::{Error, Result};
+use crate::git;
+use crate::render::{self, json};
 use crate::store::Store;
 
 /// Runs the command the user asked for.
@@ -51,6 +55,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Escalate(args) => escalate::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),
+        Command::MergeDriver(args) => merge_driver::run(&ctx, args),
     }
 }
 
@@ -82,6 +87,7 @@ pub fn change(
     let resolved = store.resolve(input)?;
     let _lock = store.lock()?;
     let mut ticket = store.read(resolved.id)?;
+    let before = ticket.events.len();
     let acx = action::Ctx {
         actor: &actor,
         now: ctx.now,
@@ -91,6 +97,8 @@ pub fn change(
     let changed = act(&mut ticket, &acx)?;
     if changed {
         store.save(&ticket)?;
+        let message = render::commit::ticket(&resolved.short, &ticket, &ticket.events[before..]);
+        commit(ctx, &store, &config, &[store.path_of(ticket.id)], &message);
     }
     Ok(Outcome {
         ticket,
@@ -98,6 +106,22 @@ pub fn change(
         changed,
         config,
     })
+}
+
+/// Commits the files a command wrote, when the team config says `[git]
+/// commit = true`. Called under the store lock, so baton's own commits never
+/// race. A failed commit only warns: the change itself is saved.
+pub fn commit(ctx: &Ctx, store: &Store, config: &Config, paths: &[PathBuf], message: &str) {
+    if !config.git.commit || paths.is_empty() {
+        return;
+    }
+    if let Err(why) = git::commit(store.dir(), paths, message) {
+        ctx.out.warn(
+            &Error::new(format!("the change is saved but not committed: {why}")).hint(
+                "commit it with git yourself, or set commit = false under [git] in baton.toml",
+            ),
+        );
+    }
 }
 
 /// Reports a change: the human sentence, or the ticket as JSON.

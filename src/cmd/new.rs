@@ -7,7 +7,7 @@ use crate::core::clock;
 use crate::core::ticket::Priority;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::render::{json, prompt};
+use crate::render::{commit, json, prompt};
 
 /// Open a new ticket and print its id
 #[derive(Debug, clap::Args)]
@@ -67,8 +67,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         owner: args.owner,
     };
     let ticket = action::create(&cx, ctx.new_id(), draft)?;
+    // Under the lock, so that the commit does not race another baton's.
+    let lock = store.lock()?;
     store.create(&ticket)?;
     let short = store.resolve(&ticket.id.to_string())?.short;
+    let message = commit::ticket(&short, &ticket, &ticket.events);
+    super::commit(ctx, &store, &config, &[store.path_of(ticket.id)], &message);
+    drop(lock);
     if !ctx.out.json {
         ctx.out
             .info(&format!("created {short}, owned by {}", ticket.owner));

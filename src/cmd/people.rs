@@ -6,6 +6,7 @@ use crate::core::config::{Config, check_name};
 use crate::core::query;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
+use crate::render::commit;
 use crate::render::table::{self, Member};
 use crate::store::write_atomic;
 
@@ -128,6 +129,8 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
     let path = store.config_path();
     write_atomic(&path, new_text.as_bytes(), true)
         .map_err(|e| Error::io(&store.shown(&path), "write", e))?;
+    let message = commit::person_added(&args.name, args.level);
+    super::commit(ctx, &store, &new_config, &[path], &message);
     let top = new_config.top_level();
     let role = if args.level == top && new_config.people.len() > 1 {
         " (the top of the pyramid)"

@@ -65,12 +65,20 @@ impl Default for Sla {
     }
 }
 
+/// The `[git]` section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Git {
+    /// Each command commits the files it changed.
+    pub commit: bool,
+}
+
 /// The whole team config.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub people: Vec<Person>,
     pub escalation: Escalation,
     pub sla: Sla,
+    pub git: Git,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +89,8 @@ struct RawConfig {
     escalation: RawEscalation,
     #[serde(default)]
     sla: RawSla,
+    #[serde(default)]
+    git: RawGit,
 }
 
 #[derive(Deserialize)]
@@ -100,6 +110,11 @@ struct RawEscalation {
 #[derive(Deserialize, Default)]
 struct RawSla {
     first_response: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawGit {
+    commit: Option<bool>,
 }
 
 /// Checks a person's handle: short, printable, usable in a shell and a file.
@@ -214,6 +229,9 @@ impl Config {
             people,
             escalation,
             sla,
+            git: Git {
+                commit: raw.git.commit.unwrap_or(false),
+            },
         })
     }
 
@@ -300,6 +318,15 @@ to = "top"
         assert_eq!(c.next_level_above(3), None);
         assert!(c.escalation.pause_when_waiting);
         assert_eq!(c.sla.first_response.as_secs(), 3600);
+        assert!(!c.git.commit, "committing is opt-in");
+    }
+
+    #[test]
+    fn git_commit_is_read_and_type_checked() {
+        let on = Config::parse(&format!("{TEAM}\n[git]\ncommit = true\n")).unwrap();
+        assert!(on.git.commit);
+        let err = Config::parse(&format!("{TEAM}\n[git]\ncommit = \"yes\"\n")).unwrap_err();
+        assert_eq!(err.line, Some(20), "{err}");
     }
 
     #[test]

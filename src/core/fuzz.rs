@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 
 use super::config::Config;
+use super::merge::merge;
 use super::ticket::{Event, EventKind, Extra, Priority, Status, Ticket};
 
 const VALID: &str = r#"id = "0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84"
@@ -162,6 +163,27 @@ proptest! {
         let _ = Config::parse(&String::from_utf8_lossy(&bytes));
         if let Ok(text) = String::from_utf8(mutate(CONFIG, at, what, byte)) {
             let _ = Config::parse(&text);
+        }
+    }
+
+    #[test]
+    fn the_merge_driver_survives_what_the_reader_accepts(
+        base in any_ticket(), ours in any_ticket(), theirs in any_ticket(),
+        at in any::<usize>(), what in any::<u8>(), byte in any::<u8>(),
+    ) {
+        // Arbitrary tickets, even with different ids or histories, and a
+        // mutated file on one side: an answer or an error, never a panic, and
+        // an answer reads back the same.
+        if let Ok(m) = merge(Some(&base), &ours, &theirs) {
+            round_trips(&m)?;
+        }
+        if let Ok(text) = String::from_utf8(mutate(VALID, at, what, byte))
+            && let Ok(mutated) = Ticket::parse(&text)
+        {
+            let valid = Ticket::parse(VALID).unwrap();
+            if let Ok(m) = merge(Some(&valid), &mutated, &valid) {
+                round_trips(&m)?;
+            }
         }
     }
 }

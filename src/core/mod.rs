@@ -10,6 +10,7 @@ pub mod duration;
 #[cfg(test)]
 mod fuzz;
 pub mod id;
+pub mod merge;
 pub mod metrics;
 pub mod query;
 pub mod replay;

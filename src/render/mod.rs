@@ -2,6 +2,7 @@
 //! outside this module writes to stdout or stderr (but `main`, for the final
 //! error).
 
+pub mod commit;
 pub mod json;
 pub mod prompt;
 pub mod report;

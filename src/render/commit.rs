@@ -1,0 +1,282 @@
+//! Commit messages for `[git] commit = true`: what a command did, in a subject
+//! line that reads well in `git log --oneline`, and the note or message it
+//! recorded as the body.
+
+use std::fmt::Write;
+
+use crate::core::ticket::{Event, EventKind, Ticket};
+use crate::core::time::rfc3339;
+use crate::render::text::{clean_block, clean_line};
+
+/// How many characters of a title a subject line shows.
+const TITLE_CHARS: usize = 40;
+
+/// A title for a subject line: one line, cut to length, in quotes.
+fn quoted(title: &str) -> String {
+    let title = clean_line(title);
+    let mut chars = title.chars();
+    let mut short: String = chars.by_ref().take(TITLE_CHARS).collect();
+    if chars.next().is_some() {
+        short = short.trim_end().to_string();
+        short.push('…');
+    }
+    format!("\"{short}\"")
+}
+
+fn who(name: Option<&str>) -> String {
+    clean_line(name.unwrap_or("?")).into_owned()
+}
+
+/// The command a status change came from.
+fn status_verb(to: Option<&str>) -> &'static str {
+    match to {
+        Some("waiting") => "wait",
+        Some("resolved") => "resolve",
+        Some("closed") => "close",
+        Some("open") => "reopen",
+        _ => "status",
+    }
+}
+
+/// The subject's verb and what follows the title, for one event.
+fn describe(e: &Event) -> (String, String) {
+    let by = who(Some(&e.by));
+    match &e.kind {
+        EventKind::Created => {
+            let owner = who(e.to.as_deref());
+            let tail = if owner == by {
+                format!("by {by}")
+            } else {
+                format!("by {by} for {owner}")
+            };
+            ("new".into(), tail)
+        }
+        EventKind::Handoff => {
+            let verb = if e.to.as_deref() == Some(e.by.as_str()) && e.from.as_deref() != Some(&e.by)
+            {
+                "take"
+            } else {
+                "pass"
+            };
+            let tail = format!("{} → {}", who(e.from.as_deref()), who(e.to.as_deref()));
+            (verb.into(), tail)
+        }
+        EventKind::Escalated => {
+            let (from, to) = (who(e.from.as_deref()), who(e.to.as_deref()));
+            let tail = if from == to {
+                format!("stays with {to}")
+            } else {
+                format!("{from} → {to}")
+            };
+            ("escalate".into(), tail)
+        }
+        EventKind::Status => (status_verb(e.to.as_deref()).into(), format!("by {by}")),
+        EventKind::Rated => {
+            let score = e.score.map_or("?".to_string(), |s| s.to_string());
+            ("rate".into(), format!("{score}/5 by {by}"))
+        }
+        EventKind::Time => {
+            let minutes = e.minutes.unwrap_or(0);
+            let spent = match (minutes / 60, minutes % 60) {
+                (0, m) => format!("{m}m"),
+                (h, 0) => format!("{h}h"),
+                (h, m) => format!("{h}h{m}m"),
+            };
+            ("log".into(), format!("{spent} by {by}"))
+        }
+        other => (clean_line(other.as_str()).into_owned(), format!("by {by}")),
+    }
+}
+
+/// The message for a change to one ticket, from the events the change
+/// appended: `baton: pass 0b7c "Refund for double charge…" ana → ben`, with
+/// the note or message as the body.
+pub fn ticket(short: &str, ticket: &Ticket, new_events: &[Event]) -> String {
+    let title = quoted(&ticket.title);
+    let Some(first) = new_events.first() else {
+        return format!("baton: change {short} {title}");
+    };
+    let subject = if new_events.iter().all(|e| e.kind == EventKind::Edited) {
+        let fields: Vec<&str> = new_events
+            .iter()
+            .filter_map(|e| e.field.as_deref())
+            .collect();
+        format!(
+            "baton: edit {short} {title} {} by {}",
+            clean_line(&fields.join(", ")),
+            who(Some(&first.by))
+        )
+    } else {
+        let (verb, tail) = describe(first);
+        format!("baton: {verb} {short} {title} {tail}")
+    };
+    let body: Vec<String> = new_events
+        .iter()
+        .filter_map(|e| e.text.as_deref().or(e.note.as_deref()))
+        .map(|text| clean_block(text.trim()).into_owned())
+        .filter(|text| !text.is_empty())
+        .collect();
+    if body.is_empty() {
+        subject
+    } else {
+        format!("{subject}\n\n{}\n", body.join("\n\n"))
+    }
+}
+
+/// One ticket the escalation sweep changed.
+pub struct Swept<'a> {
+    pub short: &'a str,
+    pub title: &'a str,
+    pub events: &'a [Event],
+}
+
+/// The message for one sweep: the count in the subject, a line per escalation
+/// in the body.
+pub fn sweep(swept: &[Swept]) -> String {
+    let n = swept.len();
+    let noun = if n == 1 { "ticket" } else { "tickets" };
+    let mut message = format!("baton: escalate {n} {noun}\n\n");
+    for s in swept {
+        for e in s.events {
+            let (_, tail) = describe(e);
+            let missed = e
+                .deadline
+                .map(|d| format!(" (missed {})", rfc3339(d)))
+                .unwrap_or_default();
+            let _ = writeln!(message, "{} {} {tail}{missed}", s.short, quoted(s.title));
+        }
+    }
+    message
+}
+
+/// The message for a person joining the team.
+pub fn person_added(name: &str, level: u32) -> String {
+    format!("baton: people add {} (level {level})", clean_line(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+    use uuid::Uuid;
+
+    fn ticket_titled(title: &str) -> Ticket {
+        let at = Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap();
+        let mut t = Ticket {
+            id: Uuid::nil(),
+            title: title.into(),
+            status: crate::core::ticket::Status::Open,
+            owner: "ana".into(),
+            customer: String::new(),
+            priority: Default::default(),
+            tags: vec![],
+            created: at,
+            updated: at,
+            escalated: 0,
+            description: String::new(),
+            extra: Default::default(),
+            events: vec![],
+        };
+        t.record(Event::new(at, "ana", EventKind::Created).to("ana"));
+        t
+    }
+
+    fn ev(kind: EventKind, by: &str) -> Event {
+        Event::new(
+            Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
+            by,
+            kind,
+        )
+    }
+
+    #[test]
+    fn each_kind_of_change_has_its_own_subject() {
+        let t = ticket_titled("Refund for double charge not received in November");
+        let mut edited = ev(EventKind::Edited, "ben");
+        edited.field = Some("title".into());
+        let mut edited2 = edited.clone();
+        edited2.field = Some("priority".into());
+        let status = |to: &str| ev(EventKind::Status, "ben").from("open").to(to);
+        let cases: Vec<(Vec<Event>, &str)> = vec![
+            (
+                vec![t.events[0].clone()],
+                "new 0b7c \"Refund for double charge not received in…\" by ana",
+            ),
+            (
+                vec![ev(EventKind::Created, "ana").to("ben")],
+                "new 0b7c \"Refund for double charge not received in…\" by ana for ben",
+            ),
+            (
+                vec![ev(EventKind::Handoff, "ana").from("ana").to("ben")],
+                "pass 0b7c \"Refund for double charge not received in…\" ana → ben",
+            ),
+            (
+                vec![ev(EventKind::Handoff, "ben").from("ana").to("ben")],
+                "take 0b7c \"Refund for double charge not received in…\" ana → ben",
+            ),
+            (
+                vec![ev(EventKind::Reply, "ben").text("hi")],
+                "reply 0b7c \"Refund for double charge not received in…\" by ben",
+            ),
+            (
+                vec![ev(EventKind::Note, "ben").text("hi")],
+                "note 0b7c \"Refund for double charge not received in…\" by ben",
+            ),
+            (
+                vec![status("waiting")],
+                "wait 0b7c \"Refund for double charge not received in…\" by ben",
+            ),
+            (
+                vec![status("resolved")],
+                "resolve 0b7c \"Refund for double charge not received in…\" by ben",
+            ),
+            (
+                vec![status("open")],
+                "reopen 0b7c \"Refund for double charge not received in…\" by ben",
+            ),
+            (
+                vec![status("closed")],
+                "close 0b7c \"Refund for double charge not received in…\" by ben",
+            ),
+            (
+                vec![edited, edited2],
+                "edit 0b7c \"Refund for double charge not received in…\" title, priority by ben",
+            ),
+        ];
+        for (events, subject) in cases {
+            let message = ticket("0b7c", &t, &events);
+            assert_eq!(message.lines().next().unwrap(), format!("baton: {subject}"));
+        }
+    }
+
+    #[test]
+    fn the_note_or_message_is_the_body_and_control_characters_are_escaped() {
+        let t = ticket_titled("Bad\u{1b}[31m title\nsecond line");
+        let e = ev(EventKind::Handoff, "ana")
+            .from("ana")
+            .to("ben")
+            .note(Some("needs approval\nfrom finance".into()));
+        assert_eq!(
+            ticket("0b7c", &t, &[e]),
+            "baton: pass 0b7c \"Bad\\e[31m title second line\" ana → ben\n\n\
+             needs approval\nfrom finance\n"
+        );
+    }
+
+    #[test]
+    fn a_sweep_lists_each_escalation() {
+        let mut e = ev(EventKind::Escalated, "baton").from("ben").to("cora");
+        e.deadline = Some(Utc.with_ymd_and_hms(2026, 11, 3, 4, 0, 0).unwrap());
+        let events = [e];
+        let swept = [Swept {
+            short: "0b7c",
+            title: "Refund",
+            events: &events,
+        }];
+        let message = sweep(&swept);
+        assert!(
+            message.starts_with("baton: escalate 1 ticket\n\n0b7c \"Refund\" ben → cora (missed "),
+            "{message}"
+        );
+    }
+}
