@@ -258,6 +258,8 @@ fn assert_clean(desk: &Desk, dir: &Path) {
         "",
         "nothing left over"
     );
+    // doctor checks every file, the history order and the driver's set-up.
+    desk.baton(dir, "ana", "2026-11-30T12:00:00Z", &["doctor"]);
 }
 
 /// The id a `baton new` printed, and the file it lives in.
