@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::render::report;
 use crate::render::text::clean_block;
 
-/// Show who solved and passed how many tickets, how fast, and how satisfied customers were
+/// Show month-end figures: solved, passed, response times, satisfaction, hours
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Periods are whole days in local time; the default is the current month. \
