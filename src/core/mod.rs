@@ -6,6 +6,7 @@ pub mod action;
 pub mod clock;
 pub mod config;
 pub mod duration;
+pub mod form;
 pub mod id;
 pub mod query;
 pub mod replay;
