@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use std::ffi::OsString;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::cmd;
@@ -36,9 +38,12 @@ pub struct Global {
     /// Act as this team member
     #[arg(long = "as", global = true, env = "BATON_USER", value_name = "NAME")]
     pub actor: Option<String>,
-    /// Print one JSON document on stdout (messages go to stderr)
+    /// Print one JSON document on stdout (messages go to stderr); never asks
     #[arg(long, global = true)]
     pub json: bool,
+    /// Never ask: a missing value is an error naming its flag, a confirmation counts as yes
+    #[arg(long, short, global = true)]
+    pub yes: bool,
     /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always or never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -72,6 +77,27 @@ pub enum Command {
     Escalate(cmd::escalate::Args),
 }
 
+/// How clap colours its own help and usage errors: as the `--color` among
+/// `args` says (read before parsing, since clap prints those while parsing).
+pub fn clap_color(args: &[OsString]) -> clap::ColorChoice {
+    let mut choice = clap::ColorChoice::Auto;
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        let value = match word.as_ref() {
+            "--" => break,
+            "--color" => words.next().map(|v| v.into_owned()),
+            w => w.strip_prefix("--color=").map(str::to_string),
+        };
+        choice = match value.as_deref() {
+            Some("always") => clap::ColorChoice::Always,
+            Some("never") => clap::ColorChoice::Never,
+            Some(_) => clap::ColorChoice::Auto,
+            None => choice,
+        };
+    }
+    choice
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +106,32 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn clap_colours_as_the_color_flag_says() {
+        let cases: [(&[&str], clap::ColorChoice); 5] = [
+            (&["baton", "list"], clap::ColorChoice::Auto),
+            (
+                &["baton", "--color", "never", "list"],
+                clap::ColorChoice::Never,
+            ),
+            (
+                &["baton", "list", "--color=always"],
+                clap::ColorChoice::Always,
+            ),
+            (
+                &["baton", "--color=never", "list"],
+                clap::ColorChoice::Never,
+            ),
+            (
+                &["baton", "note", "0b7c", "--", "--color=never"],
+                clap::ColorChoice::Auto,
+            ),
+        ];
+        for (args, want) in cases {
+            let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+            assert_eq!(clap_color(&args), want, "{args:?}");
+        }
     }
 }

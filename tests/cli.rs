@@ -30,6 +30,8 @@ mod status;
 mod take;
 
 // Topics that cut across commands.
+/// Colour: on a terminal or when asked, never with NO_COLOR or in JSON.
+mod color;
 /// The repository's own demo store in `tickets/`.
 mod demo_store;
 /// Finding the store: walking up, `--store`, `BATON_STORE`.
@@ -40,3 +42,5 @@ mod errors;
 mod files;
 /// Who is acting: `--as`, `BATON_USER`, the user config, git, a team of one.
 mod identity;
+/// At a terminal: prompts, the editor loop, colour (on a pseudo-terminal).
+mod terminal;

@@ -7,7 +7,9 @@ use crate::render::text::clean_line;
 
 /// Take a ticket: it becomes yours, recorded as a hand-off from its owner
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  baton take 0b7c --note \"I know this customer\"")]
+#[command(after_help = "Examples:
+  baton take 0b7c
+  baton take 0b7c --note \"I know this customer\"")]
 pub struct Args {
     /// The ticket (a unique id prefix, at least 4 characters)
     pub id: String,
