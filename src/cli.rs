@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::ffi::OsString;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
 
 use crate::cmd;
 
@@ -36,7 +37,8 @@ pub struct Global {
     #[arg(long, global = true, env = "BATON_STORE", value_name = "DIR")]
     pub store: Option<PathBuf>,
     /// Act as this team member
-    #[arg(long = "as", global = true, env = "BATON_USER", value_name = "NAME")]
+    #[arg(long = "as", global = true, env = "BATON_USER", value_name = "NAME",
+          add = ArgValueCandidates::new(cmd::completions::people))]
     pub actor: Option<String>,
     /// Print one JSON document on stdout (messages go to stderr); never asks
     #[arg(long, global = true)]
@@ -75,6 +77,8 @@ pub enum Command {
     Close(cmd::status::CloseArgs),
     Edit(cmd::edit::Args),
     Escalate(cmd::escalate::Args),
+    Completions(cmd::completions::Args),
+    Man(cmd::man::Args),
 }
 
 /// How clap colours its own help and usage errors: as the `--color` among

@@ -57,6 +57,17 @@ fn editor_command() -> String {
         .unwrap_or_else(|| if cfg!(windows) { "notepad" } else { "vi" }.to_string())
 }
 
+/// The store a shell completion reads from: `BATON_STORE`, else the one found
+/// above the current folder. Flags typed on the command line being completed
+/// (such as `--store`) are not seen.
+pub fn completion_store() -> Option<Store> {
+    let cwd = std::env::current_dir().ok()?;
+    match std::env::var_os("BATON_STORE") {
+        Some(dir) => Store::open(Path::new(&dir), &cwd).ok(),
+        None => Store::discover(&cwd).ok(),
+    }
+}
+
 /// The user config file: `BATON_CONFIG`, else `$XDG_CONFIG_HOME/baton/config.toml`,
 /// else `~/.config/baton/config.toml`.
 fn user_config_path() -> Option<PathBuf> {

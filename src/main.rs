@@ -10,6 +10,9 @@ use baton::ctx::color_enabled;
 use baton::render::text::problem;
 
 fn main() -> ExitCode {
+    // A shell asking for completions (COMPLETE=bash baton -- …) is answered
+    // here and never reaches a command.
+    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
     // clap prints usage errors and help itself (exit 2 and 0), coloured as
     // `--color` says.
     let args: Vec<_> = std::env::args_os().collect();

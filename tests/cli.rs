@@ -32,6 +32,8 @@ mod take;
 // Topics that cut across commands.
 /// Colour: on a terminal or when asked, never with NO_COLOR or in JSON.
 mod color;
+/// Tab completion: scripts, candidates, bash completing an id.
+mod completions;
 /// The repository's own demo store in `tickets/`.
 mod demo_store;
 /// Finding the store: walking up, `--store`, `BATON_STORE`.

@@ -3,6 +3,9 @@
 
 use std::path::PathBuf;
 
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
+
+use super::completions;
 use crate::core::action::{self, Edit};
 use crate::core::form::{self, Fields};
 use crate::core::ticket::{ParseError, Priority};
@@ -23,6 +26,7 @@ use crate::render::editor;
   baton edit 0b7c --body-file notes.txt")]
 pub struct Args {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// The new title
     #[arg(long)]
@@ -31,7 +35,7 @@ pub struct Args {
     #[arg(long)]
     pub customer: Option<String>,
     /// The new priority: low, normal, high or urgent
-    #[arg(long, value_parser = parse_priority)]
+    #[arg(long, value_parser = parse_priority, add = ArgValueCandidates::new(completions::priorities))]
     pub priority: Option<Priority>,
     /// Add a tag (repeat for more)
     #[arg(long = "tag", value_name = "TAG")]

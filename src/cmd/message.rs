@@ -1,5 +1,8 @@
 //! `baton reply` and `baton note`: messages to the customer and internal notes.
 
+use clap_complete::engine::ArgValueCompleter;
+
+use super::completions;
 use crate::core::action;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
@@ -16,6 +19,7 @@ use crate::render::text::clean_line;
   baton reply 0b7c                   write it in your editor")]
 pub struct ReplyArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// The message sent to the customer
     pub text: Option<String>,
@@ -31,6 +35,7 @@ pub struct ReplyArgs {
   baton note 0b7c                    write it in your editor")]
 pub struct NoteArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// The note
     pub text: Option<String>,

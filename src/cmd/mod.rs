@@ -2,10 +2,12 @@
 //! a `run` that reads like a recipe: resolve, decide in `core`, persist in
 //! `store`, show through `render`.
 
+pub mod completions;
 pub mod edit;
 pub mod escalate;
 pub mod init;
 pub mod list;
+pub mod man;
 pub mod message;
 pub mod new;
 pub mod pass;
@@ -43,6 +45,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Close(args) => status::close(&ctx, args),
         Command::Edit(args) => edit::run(&ctx, args),
         Command::Escalate(args) => escalate::run(&ctx, args),
+        Command::Completions(args) => completions::run(&ctx, args),
+        Command::Man(args) => man::run(&ctx, args),
     }
 }
 

@@ -2,6 +2,9 @@
 
 use std::path::PathBuf;
 
+use clap_complete::engine::ArgValueCandidates;
+
+use super::completions;
 use crate::core::action::{self, Draft};
 use crate::core::clock;
 use crate::core::form::{self, Fields};
@@ -37,10 +40,11 @@ pub struct Args {
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub body_file: Option<PathBuf>,
     /// Who owns it first (default: you)
-    #[arg(long, short, value_name = "NAME")]
+    #[arg(long, short, value_name = "NAME", add = ArgValueCandidates::new(completions::people))]
     pub owner: Option<String>,
     /// How urgent it is: low, normal (the default), high or urgent
-    #[arg(long, short, value_parser = super::edit::parse_priority)]
+    #[arg(long, short, value_parser = super::edit::parse_priority,
+          add = ArgValueCandidates::new(completions::priorities))]
     pub priority: Option<Priority>,
     /// A tag (repeat for more)
     #[arg(long = "tag", short, value_name = "TAG")]

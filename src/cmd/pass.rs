@@ -1,5 +1,8 @@
 //! `baton pass`: hand a ticket you own to someone else.
 
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
+
+use super::completions;
 use crate::core::action;
 use crate::core::query;
 use crate::ctx::Ctx;
@@ -16,9 +19,10 @@ use crate::error::{Error, Result};
   baton pass 0b7c                 choose from the team (at a terminal)")]
 pub struct Args {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// Who takes it over
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = ArgValueCandidates::new(completions::people))]
     pub to: Option<String>,
     /// What the next owner should know
     #[arg(long, short)]

@@ -1,5 +1,8 @@
 //! `baton wait`, `resolve`, `reopen` and `close`: status changes.
 
+use clap_complete::engine::ArgValueCompleter;
+
+use super::completions;
 use crate::core::action;
 use crate::core::ticket::Status;
 use crate::ctx::Ctx;
@@ -12,6 +15,7 @@ use crate::error::Result;
   baton reopen 0b7c                  when the customer answers (the clock resumes)")]
 pub struct WaitArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// What you are waiting for
     #[arg(long, short)]
@@ -25,6 +29,7 @@ pub struct WaitArgs {
   baton list --all --status resolved          what was solved")]
 pub struct ResolveArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// How it was solved
     #[arg(long, short)]
@@ -38,6 +43,7 @@ pub struct ResolveArgs {
   baton reopen 0b7c                  resume a waiting ticket")]
 pub struct ReopenArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// Why it is open again
     #[arg(long, short)]
@@ -51,6 +57,7 @@ pub struct ReopenArgs {
   baton close 0b7c --yes             close it though someone else owns it")]
 pub struct CloseArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// Why it is closed
     #[arg(long, short)]
