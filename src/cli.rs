@@ -19,10 +19,15 @@ use crate::cmd;
     propagate_version = true,
     max_term_width = 100
 )]
-#[command(
-    after_help = "Start with 'baton init', then 'baton new \"Title\"' and 'baton list'.\n\
-                        Every command takes --json for scripts; 'baton help COMMAND' explains one."
-)]
+#[command(after_help = "Examples:
+  baton init                       a store here, with you as the team
+  baton new                        asks for the title, customer, priority and description
+  baton list                       open tickets, soonest deadline first
+  baton pass 0b7c                  offers the team to pass a ticket to
+  baton list --json | jq .         every command takes --json for scripts
+
+'baton help COMMAND' explains one command; 'baton completions bash' and 'baton man'
+install tab completion and manual pages.")]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -32,6 +37,7 @@ pub struct Cli {
 
 /// Flags every command takes.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// The tickets folder to use instead of finding one above the current folder
     #[arg(long, global = true, env = "BATON_STORE", value_name = "DIR")]

@@ -42,6 +42,8 @@ mod discovery;
 mod errors;
 /// The ticket file format, the clock in files, broken files, terminal safety.
 mod files;
+/// `--help` of every command, examples, suggestions, manual pages.
+mod help;
 /// Who is acting: `--as`, `BATON_USER`, the user config, git, a team of one.
 mod identity;
 /// At a terminal: prompts, the editor loop, colour (on a pseudo-terminal).
