@@ -47,4 +47,5 @@ mod help;
 /// Who is acting: `--as`, `BATON_USER`, the user config, git, a team of one.
 mod identity;
 /// At a terminal: prompts, the editor loop, colour (on a pseudo-terminal).
+#[cfg(unix)]
 mod terminal;

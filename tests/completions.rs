@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{ID_A, ID_B, TestEnv, finish};
+use crate::common::{ID_A, ID_B, TestEnv};
 
 /// What baton offers a bash that asks to complete the last of `words`.
 fn complete(env: &TestEnv, words: &[&str]) -> Vec<String> {
@@ -118,6 +118,7 @@ fn the_bash_script_calls_baton_by_the_path_it_was_run_from() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn bash_completes_a_ticket_id_on_tab() {
     let env = TestEnv::team();
@@ -152,6 +153,6 @@ fn bash_completes_a_ticket_id_on_tab() {
     let shown = p.exp_string("ready> ").unwrap();
     assert!(shown.contains("0b7c  Refund not received"), "{shown}");
     p.send_line("exit").unwrap();
-    let (_, code) = finish(p);
+    let (_, code) = crate::common::finish(p);
     assert_eq!(code, 0);
 }

@@ -514,3 +514,21 @@ fn colour_on_a_terminal_unless_no_color_or_color_never() {
         assert!(!out.contains('\x1b'), "--color never: {out:?}");
     }
 }
+
+#[test]
+fn ctrl_c_at_a_question_ends_with_the_cursor_shown_and_nothing_written() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Refund not received", &[], ID_A);
+    let before = env.store_bytes();
+    let mut p = env.cmd(&["--as", "ana", "pass", "0b7c"]).pty();
+    p.exp_string("Pass 0b7c to:").unwrap();
+    p.exp_string("cora").unwrap();
+    keys(&mut p, "\x03");
+    let (rest, code) = finish(p);
+    assert_eq!(code, 130, "{rest:?}");
+    assert!(
+        rest.contains("\x1b[?25h"),
+        "the cursor is shown again: {rest:?}"
+    );
+    assert_eq!(env.store_bytes(), before);
+}

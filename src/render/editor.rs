@@ -30,11 +30,11 @@ fn run(command: &str, path: &Path) -> Result<()> {
     let Some((program, args)) = words.split_first() else {
         return Err(Error::new("the editor command is empty").hint(EDITOR_HINT));
     };
-    let status = Command::new(program)
+    let mut child = Command::new(program)
         .args(args)
         .arg(path)
         .stdout(std::io::stderr())
-        .status()
+        .spawn()
         .map_err(|e| {
             Error::new(format!(
                 "cannot start the editor '{}': {e}",
@@ -42,6 +42,8 @@ fn run(command: &str, path: &Path) -> Result<()> {
             ))
             .hint(EDITOR_HINT)
         })?;
+    let status = super::interrupt::leave_to_child(|| child.wait())
+        .map_err(|e| Error::new(format!("cannot wait for the editor: {e}")))?;
     if !status.success() {
         return Err(Error::new(format!(
             "the editor '{}' failed ({status}); nothing was written",

@@ -3,6 +3,7 @@
 //! error).
 
 pub mod editor;
+pub mod interrupt;
 pub mod json;
 pub mod prompt;
 pub mod table;

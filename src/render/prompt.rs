@@ -24,6 +24,7 @@ pub struct Prompt {
 
 impl Prompt {
     pub fn new(color: bool) -> Prompt {
+        super::interrupt::restore_cursor_on_interrupt();
         let theme: Box<dyn Theme> = if color {
             Box::new(ColorfulTheme::default())
         } else {
