@@ -3,7 +3,10 @@
 
 use std::path::PathBuf;
 
+use std::ffi::OsString;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
 
 use crate::cmd;
 
@@ -16,10 +19,15 @@ use crate::cmd;
     propagate_version = true,
     max_term_width = 100
 )]
-#[command(
-    after_help = "Start with 'baton init', then 'baton new \"Title\"' and 'baton list'.\n\
-                        Every command takes --json for scripts; 'baton help COMMAND' explains one."
-)]
+#[command(after_help = "Examples:
+  baton init                       a store here, with you as the team
+  baton new                        asks for the title, customer, priority and description
+  baton list                       open tickets, soonest deadline first
+  baton pass 0b7c                  offers the team to pass a ticket to
+  baton list --json | jq .         every command takes --json for scripts
+
+'baton help COMMAND' explains one command; 'baton completions bash' and 'baton man'
+install tab completion and manual pages.")]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -29,16 +37,21 @@ pub struct Cli {
 
 /// Flags every command takes.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// The tickets folder to use instead of finding one above the current folder
     #[arg(long, global = true, env = "BATON_STORE", value_name = "DIR")]
     pub store: Option<PathBuf>,
     /// Act as this team member
-    #[arg(long = "as", global = true, env = "BATON_USER", value_name = "NAME")]
+    #[arg(long = "as", global = true, env = "BATON_USER", value_name = "NAME",
+          add = ArgValueCandidates::new(cmd::completions::people))]
     pub actor: Option<String>,
-    /// Print one JSON document on stdout (messages go to stderr)
+    /// Print one JSON document on stdout (messages go to stderr); never asks
     #[arg(long, global = true)]
     pub json: bool,
+    /// Never ask: a missing value is an error naming its flag, a confirmation counts as yes
+    #[arg(long, short, global = true)]
+    pub yes: bool,
     /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always or never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -75,6 +88,29 @@ pub enum Command {
     Report(cmd::report::Args),
     Doctor(cmd::doctor::Args),
     MergeDriver(cmd::merge_driver::Args),
+    Completions(cmd::completions::Args),
+    Man(cmd::man::Args),
+}
+
+/// How clap colours its own help and usage errors: as the `--color` among
+/// `args` says (read before parsing, since clap prints those while parsing).
+pub fn clap_color(args: &[OsString]) -> clap::ColorChoice {
+    let mut choice = clap::ColorChoice::Auto;
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        let value = match word.as_ref() {
+            "--" => break,
+            "--color" => words.next().map(|v| v.into_owned()),
+            w => w.strip_prefix("--color=").map(str::to_string),
+        };
+        choice = match value.as_deref() {
+            Some("always") => clap::ColorChoice::Always,
+            Some("never") => clap::ColorChoice::Never,
+            Some(_) => clap::ColorChoice::Auto,
+            None => choice,
+        };
+    }
+    choice
 }
 
 #[cfg(test)]
@@ -85,5 +121,32 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn clap_colours_as_the_color_flag_says() {
+        let cases: [(&[&str], clap::ColorChoice); 5] = [
+            (&["baton", "list"], clap::ColorChoice::Auto),
+            (
+                &["baton", "--color", "never", "list"],
+                clap::ColorChoice::Never,
+            ),
+            (
+                &["baton", "list", "--color=always"],
+                clap::ColorChoice::Always,
+            ),
+            (
+                &["baton", "--color=never", "list"],
+                clap::ColorChoice::Never,
+            ),
+            (
+                &["baton", "note", "0b7c", "--", "--color=never"],
+                clap::ColorChoice::Auto,
+            ),
+        ];
+        for (args, want) in cases {
+            let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+            assert_eq!(clap_color(&args), want, "{args:?}");
+        }
     }
 }

@@ -13,6 +13,7 @@ use crate::core::config::Config;
 use crate::error::{Error, Result};
 use crate::git;
 use crate::render::Output;
+use crate::render::prompt::Prompt;
 use crate::store::Store;
 
 /// The outside world as one command sees it.
@@ -26,7 +27,45 @@ pub struct Ctx {
     /// Standard input and standard error are terminals, so a person could
     /// answer a prompt.
     interactive: bool,
+    /// `--yes`: never ask; confirmations count as answered yes.
+    assume_yes: bool,
+    /// The editor command: `$VISUAL`, else `$EDITOR`, else a default.
+    editor: String,
     pub out: Output,
+}
+
+/// Whether to colour a stream: `--color`, then `NO_COLOR` and a dumb or
+/// missing terminal.
+pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            is_terminal && !no_color && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// The editor a person has chosen, as git finds it: `$VISUAL`, else `$EDITOR`,
+/// else `vi` (`notepad` on Windows).
+fn editor_command() -> String {
+    ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|e| !e.trim().is_empty())
+        .unwrap_or_else(|| if cfg!(windows) { "notepad" } else { "vi" }.to_string())
+}
+
+/// The store a shell completion reads from: `BATON_STORE`, else the one found
+/// above the current folder. Flags typed on the command line being completed
+/// (such as `--store`) are not seen.
+pub fn completion_store() -> Option<Store> {
+    let cwd = std::env::current_dir().ok()?;
+    match std::env::var_os("BATON_STORE") {
+        Some(dir) => Store::open(Path::new(&dir), &cwd).ok(),
+        None => Store::discover(&cwd).ok(),
+    }
 }
 
 /// The user config file: `BATON_CONFIG`, else `$XDG_CONFIG_HOME/baton/config.toml`,
@@ -67,15 +106,8 @@ impl Ctx {
         let cwd = std::env::current_dir()
             .map_err(|e| Error::new(format!("cannot read the current folder: {e}")))?;
         let stdout_tty = std::io::stdout().is_terminal();
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = !global.json
-            && match global.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    stdout_tty && !no_color && std::env::var("TERM").map_or(true, |t| t != "dumb")
-                }
-            };
+        let color = !global.json && color_enabled(global.color, stdout_tty);
+        let err_color = color_enabled(global.color, std::io::stderr().is_terminal());
         let width = std::env::var("COLUMNS")
             .ok()
             .and_then(|c| c.trim().parse::<u16>().ok())
@@ -87,13 +119,32 @@ impl Ctx {
             actor: global.actor.clone(),
             user_config: user_config_path(),
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
-            out: Output::new(global.json, color, stdout_tty, width),
+            assume_yes: global.yes,
+            editor: editor_command(),
+            out: Output::new(global.json, color, stdout_tty, width).err_color(err_color),
         })
     }
 
-    /// Whether a person can be asked: terminals on both ends and no `--json`.
+    /// Whether a person can be asked: terminals on both ends, and neither
+    /// `--json` nor `--yes`.
     pub fn can_prompt(&self) -> bool {
-        self.interactive && !self.out.json
+        self.interactive && !self.out.json && !self.assume_yes
+    }
+
+    /// Questions for the person at the terminal, coloured as stderr allows.
+    pub fn prompt(&self) -> Prompt {
+        Prompt::new(self.out.err_color)
+    }
+
+    /// `--yes` was given: a confirmation counts as answered.
+    pub fn assume_yes(&self) -> bool {
+        self.assume_yes
+    }
+
+    /// The command that opens the person's editor (it may carry arguments,
+    /// such as `code --wait`).
+    pub fn editor(&self) -> &str {
+        &self.editor
     }
 
     /// The store named by `--store`/`BATON_STORE`, else found by walking up.
@@ -159,8 +210,12 @@ impl Ctx {
             .or_else(|| (config.people.len() == 1).then(|| config.people[0].name.clone()));
         match name {
             Some(name) => config.member(&name).map(|p| p.name.clone()).map_err(|e| {
+                let hint = match config.closest(&name) {
+                    Some(near) => format!("did you mean '{near}'? pass --as {near} or set BATON_USER={near}"),
+                    None => "pass --as NAME or set BATON_USER to a name on the team".to_string(),
+                };
                 Error::new(format!("{} (you are acting as '{}')", e.message, name.escape_debug()))
-                    .hint("pass --as NAME or set BATON_USER to a name on the team")
+                    .hint(hint)
             }),
             None => Err(Error::new(format!("cannot tell who you are (the team: {})", config.names())).hint(
                 "pass --as NAME, set BATON_USER, or put name = \"NAME\" in tickets/.local/config.toml",

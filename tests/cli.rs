@@ -38,6 +38,10 @@ mod status;
 mod take;
 
 // Topics that cut across commands.
+/// Colour: on a terminal or when asked, never with NO_COLOR or in JSON.
+mod color;
+/// Tab completion: scripts, candidates, bash completing an id.
+mod completions;
 /// The repository's own demo store in `tickets/`.
 mod demo_store;
 /// Finding the store: walking up, `--store`, `BATON_STORE`.
@@ -48,9 +52,14 @@ mod errors;
 mod files;
 /// A team on git: init in a repository, two clones merging, auto-commit.
 mod git;
+/// `--help` of every command, examples, suggestions, manual pages.
+mod help;
 /// Hostile input: broken files, escape sequences, paths as ids.
 mod hostile;
 /// Who is acting: `--as`, `BATON_USER`, the user config, git, a team of one.
 mod identity;
 /// Concurrent writers and writers killed mid-write.
 mod stress;
+/// At a terminal: prompts, the editor loop, colour (on a pseudo-terminal).
+#[cfg(unix)]
+mod terminal;

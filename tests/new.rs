@@ -178,7 +178,7 @@ fn new_without_a_title_names_the_flag_to_pass() {
     insta::assert_snapshot!(out.render(), @r#"
         ------- stderr -------
         error: a new ticket needs a title
-        hint: baton new "Refund not received" [--customer C]
+        hint: baton new "Refund not received" [--customer C]; at a terminal, 'baton new' asks for it
         [exit 2]
     "#);
 }

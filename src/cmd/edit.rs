@@ -1,17 +1,32 @@
-//! `baton edit`: change a ticket's content fields.
+//! `baton edit`: change a ticket's content fields, from flags or in the
+//! person's editor.
 
 use std::path::PathBuf;
 
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
+
+use super::completions;
 use crate::core::action::{self, Edit};
-use crate::core::ticket::Priority;
+use crate::core::form::{self, Fields};
+use crate::core::ticket::{ParseError, Priority};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
+use crate::render::editor;
 
 /// Change a ticket's title, customer, priority, tags or description
+///
+/// With no field flags, at a terminal, the ticket's fields open in your editor
+/// ($VISUAL or $EDITOR) as a small TOML document; a mistake reopens it with the
+/// error on top, and saving it unchanged or empty cancels. Anyone may edit.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  baton edit 0b7c --priority high --tag billing --untag misc")]
+#[command(after_help = "Examples:
+  baton edit 0b7c                            every field in your editor
+  baton edit 0b7c --priority high --tag billing --untag misc
+  baton edit 0b7c --title \"Refund for a double charge\"
+  baton edit 0b7c --body-file notes.txt")]
 pub struct Args {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// The new title
     #[arg(long)]
@@ -19,8 +34,8 @@ pub struct Args {
     /// The customer (usually an e-mail address)
     #[arg(long)]
     pub customer: Option<String>,
-    /// The new priority
-    #[arg(long, value_parser = parse_priority)]
+    /// The new priority: low, normal, high or urgent
+    #[arg(long, value_parser = parse_priority, add = ArgValueCandidates::new(completions::priorities))]
     pub priority: Option<Priority>,
     /// Add a tag (repeat for more)
     #[arg(long = "tag", value_name = "TAG")]
@@ -32,7 +47,7 @@ pub struct Args {
     #[arg(long, conflicts_with = "body_file")]
     pub body: Option<String>,
     /// Read the new description from a file ('-' for standard input)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub body_file: Option<PathBuf>,
 }
 
@@ -46,7 +61,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Some(path) => Some(ctx.read_arg_file(path)?),
         None => args.body,
     };
-    let change = Edit {
+    let mut change = Edit {
         title: args.title,
         customer: args.customer,
         priority: args.priority,
@@ -55,8 +70,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         remove_tags: args.untags,
     };
     if change.is_empty() {
-        return Err(Error::usage("nothing to change")
-            .hint("pass --title, --customer, --priority, --tag, --untag, --body or --body-file"));
+        if !ctx.can_prompt() {
+            return Err(Error::usage("nothing to change").hint(
+                "pass --title, --customer, --priority, --tag, --untag, --body or --body-file \
+                 (at a terminal, 'baton edit ID' alone opens your editor)",
+            ));
+        }
+        match in_editor(ctx, &args.id)? {
+            Some(edit) => change = edit,
+            None => {
+                ctx.out
+                    .info("cancelled: the text was left unchanged or empty; nothing changed");
+                return Ok(());
+            }
+        }
     }
     let mut fields = Vec::new();
     let o = super::change(ctx, &args.id, |t, cx| {
@@ -70,4 +97,36 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         &done,
         &format!("{} already is as asked; nothing changed", o.short),
     )
+}
+
+/// The person's changes made in their editor, checked as the edit will be
+/// applied; `None` when they cancelled. The ticket is read without the lock,
+/// which `change` takes only afterwards (on the ticket as it is then), so
+/// nobody waits while a person types.
+fn in_editor(ctx: &Ctx, id: &str) -> Result<Option<Edit>> {
+    let (store, config, actor) = super::open(ctx)?;
+    let resolved = store.resolve(id)?;
+    let before = store.read(resolved.id)?;
+    let cx = action::Ctx {
+        actor: &actor,
+        now: ctx.now,
+        config: &config,
+        label: &resolved.short,
+    };
+    let heading = format!(
+        "Ticket {} ({}, owned by {}).",
+        resolved.short, before.status, before.owner
+    );
+    let doc = form::render(&heading, &Fields::of(&before));
+    let session = editor::Session {
+        command: ctx.editor(),
+        suffix: ".toml",
+        is_blank: &form::is_blank,
+    };
+    session.edit(&doc, |text| {
+        let edit = form::parse(text)?.changes_from(&before);
+        // The same rules the real edit applies, on a copy.
+        action::edit(&mut before.clone(), &cx, edit.clone()).map_err(ParseError::from)?;
+        Ok(edit)
+    })
 }

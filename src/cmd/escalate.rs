@@ -15,7 +15,7 @@ use crate::core::time::rfc3339;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::commit::{self, Swept};
-use crate::render::text::{self, clean_line};
+use crate::render::text::{self, Color, clean_line};
 
 /// Escalate every ticket past its deadline (run it from cron)
 ///
@@ -182,8 +182,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 let missed = e.deadline.map(text::local).unwrap_or_default();
                 let _ = writeln!(
                     lines,
-                    "{verb} {} {whom}, deadline {missed}: {}",
+                    "{} {} {whom}, deadline {}: {}",
+                    ctx.out.paint(verb, Color::Red),
                     d.short,
+                    ctx.out.paint(&missed, Color::Red),
                     clean_line(&d.title)
                 );
             }
@@ -191,8 +193,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         for w in &warned {
             let _ = writeln!(
                 lines,
-                "due in {} ({}): {} owned by {}: {}",
-                text::span(w.due - ctx.now),
+                "{} ({}): {} owned by {}: {}",
+                ctx.out.paint(
+                    &format!("due in {}", text::span(w.due - ctx.now)),
+                    Color::Yellow
+                ),
                 text::local(w.due),
                 w.short,
                 clean_line(&w.owner),

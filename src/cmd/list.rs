@@ -1,5 +1,8 @@
 //! `baton list`: the tickets that need someone, soonest deadline first.
 
+use clap_complete::engine::ArgValueCandidates;
+
+use super::completions;
 use crate::core::clock;
 use crate::core::query::{self, Filter, Row, Sort};
 use crate::core::ticket::Status;
@@ -18,10 +21,11 @@ pub struct Args {
     #[arg(long, conflicts_with = "owner")]
     pub mine: bool,
     /// Only tickets this person owns
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(completions::people))]
     pub owner: Option<String>,
     /// Only tickets in these statuses (repeat, or separate with commas)
-    #[arg(long, value_delimiter = ',', value_parser = parse_status)]
+    #[arg(long, value_delimiter = ',', value_parser = parse_status,
+          add = ArgValueCandidates::new(completions::statuses))]
     pub status: Vec<Status>,
     /// Only tickets whose customer contains this text
     #[arg(long)]

@@ -2,6 +2,9 @@
 
 use std::time::Duration;
 
+use clap_complete::engine::ArgValueCompleter;
+
+use super::completions;
 use crate::core::{action, duration};
 use crate::ctx::Ctx;
 use crate::error::Result;
@@ -13,6 +16,7 @@ use crate::render::text;
                         baton log 0b7c 1h30m --note \"reproduced on staging, wrote the fix\"")]
 pub struct Args {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// How long, such as 45m, 1h30m or 2h (rounded to whole minutes)
     #[arg(value_parser = duration::parse_positive)]

@@ -24,7 +24,8 @@ use crate::store::{CONFIG_FILE, write_atomic};
     after_help = "Set up by 'baton init' in a git repository, which adds to .gitattributes\n  \
                         tickets/*.toml merge=baton\n\
                         and to .git/config\n  \
-                        [merge \"baton\"]\n      driver = baton merge-driver %O %A %B %P"
+                        [merge \"baton\"]\n      driver = baton merge-driver %O %A %B %P\n\n\
+                        Examples:\n  baton merge-driver base.toml ours.toml theirs.toml   # the merge replaces ours.toml"
 )]
 pub struct Args {
     /// The common ancestor's version (git's %O; empty when both sides added the file)

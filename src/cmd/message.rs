@@ -1,39 +1,91 @@
 //! `baton reply` and `baton note`: messages to the customer and internal notes.
 
+use clap_complete::engine::ArgValueCompleter;
+
+use super::completions;
 use crate::core::action;
 use crate::ctx::Ctx;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::render::editor;
+use crate::render::text::clean_line;
 
 /// Record a reply to the customer (the first one stops the first-response clock)
+///
+/// Without TEXT, at a terminal, the reply is written in your editor
+/// ($VISUAL or $EDITOR).
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Example:\n  baton reply 0b7c \"The refund was sent today; expect it within 3 days.\""
-)]
+#[command(after_help = "Examples:
+  baton reply 0b7c \"The refund was sent today; expect it within 3 days.\"
+  baton reply 0b7c                   write it in your editor")]
 pub struct ReplyArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// The message sent to the customer
-    pub text: String,
+    pub text: Option<String>,
 }
 
 /// Add an internal note to a ticket (customers never see notes)
+///
+/// Without TEXT, at a terminal, the note is written in your editor
+/// ($VISUAL or $EDITOR).
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Example:\n  baton note 0b7c \"Card ending 4421 was charged twice on the 3rd\""
-)]
+#[command(after_help = "Examples:
+  baton note 0b7c \"Card ending 4421 was charged twice on the 3rd\"
+  baton note 0b7c                    write it in your editor")]
 pub struct NoteArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// The note
-    pub text: String,
+    pub text: Option<String>,
+}
+
+/// The text given, or written in the editor at a terminal. `None` when the
+/// person left the editor empty.
+fn text_for(ctx: &Ctx, id: &str, given: Option<String>, what: &str) -> Result<Option<String>> {
+    if let Some(text) = given {
+        return Ok(Some(text));
+    }
+    if !ctx.can_prompt() {
+        return Err(Error::usage(format!("{what} needs <TEXT>")).hint(format!(
+            "baton {what} {id} \"TEXT\" (at a terminal, leaving out <TEXT> opens your editor)"
+        )));
+    }
+    // Name the ticket in the guide, so the person knows where the text goes.
+    let store = ctx.store()?;
+    let resolved = store.resolve(id)?;
+    let ticket = store.read(resolved.id)?;
+    let purpose = if what == "reply" {
+        "Write the reply to the customer"
+    } else {
+        "Write an internal note (customers never see it)"
+    };
+    let guide = format!(
+        "{purpose} on {} \"{}\".\n\
+         These '#' lines are left out; leave the text empty to cancel.",
+        resolved.short,
+        clean_line(&ticket.title)
+    );
+    editor::text(ctx.editor(), &guide, "")
 }
 
 pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
-    let o = super::change(ctx, &args.id, |t, cx| action::reply(t, cx, &args.text))?;
+    let Some(text) = text_for(ctx, &args.id, args.text, "reply")? else {
+        ctx.out
+            .info("cancelled: the reply was empty; nothing was recorded");
+        return Ok(());
+    };
+    let o = super::change(ctx, &args.id, |t, cx| action::reply(t, cx, &text))?;
     super::report(ctx, &o, &format!("replied on {}", o.short), "")
 }
 
 pub fn note(ctx: &Ctx, args: NoteArgs) -> Result<()> {
-    let o = super::change(ctx, &args.id, |t, cx| action::note(t, cx, &args.text))?;
+    let Some(text) = text_for(ctx, &args.id, args.text, "note")? else {
+        ctx.out
+            .info("cancelled: the note was empty; nothing was recorded");
+        return Ok(());
+    };
+    let o = super::change(ctx, &args.id, |t, cx| action::note(t, cx, &text))?;
     super::report(ctx, &o, &format!("noted on {}", o.short), "")
 }

@@ -2,12 +2,14 @@
 //! a `run` that reads like a recipe: resolve, decide in `core`, persist in
 //! `store`, show through `render`.
 
+pub mod completions;
 pub mod doctor;
 pub mod edit;
 pub mod escalate;
 pub mod init;
 pub mod list;
 pub mod log;
+pub mod man;
 pub mod merge_driver;
 pub mod message;
 pub mod new;
@@ -56,6 +58,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => report::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),
         Command::MergeDriver(args) => merge_driver::run(&ctx, args),
+        Command::Completions(args) => completions::run(&ctx, args),
+        Command::Man(args) => man::run(&ctx, args),
     }
 }
 

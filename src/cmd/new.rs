@@ -2,19 +2,31 @@
 
 use std::path::PathBuf;
 
+use clap_complete::engine::ArgValueCandidates;
+
+use super::completions;
 use crate::core::action::{self, Draft};
 use crate::core::clock;
-use crate::core::ticket::Priority;
+use crate::core::form::{self, Fields};
+use crate::core::ticket::{ParseError, Priority, Ticket};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::render::{commit, json, prompt};
+use crate::render::{commit, editor, json};
 
 /// Open a new ticket and print its id
+///
+/// At a terminal, `baton new` without a title asks for the title, the customer,
+/// the priority and a description (in your editor); with --edit, every field
+/// opens in your editor ($VISUAL or $EDITOR) instead, filled in from the flags
+/// given. Without a terminal, or with --yes or --json, nothing is asked: the
+/// title must be on the command line.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  baton new \"Refund not received\" --customer jan@example.com --priority high\n  \
-                        baton new \"Login fails\" --body-file report.txt --owner ben --tag auth"
-)]
+#[command(after_help = "Examples:
+  baton new                                      asks for each field
+  baton new \"Refund not received\" --customer jan@example.com --priority high
+  baton new \"Login fails\" --body-file report.txt --owner ben --tag auth
+  baton new \"Printer on fire\" --edit              the rest in your editor
+  baton new \"Web form message\" --body-file - < message.txt")]
 pub struct Args {
     /// A one-line summary of the problem
     pub title: Option<String>,
@@ -25,31 +37,38 @@ pub struct Args {
     #[arg(long, short, conflicts_with = "body_file")]
     pub body: Option<String>,
     /// Read the description from a file ('-' for standard input)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub body_file: Option<PathBuf>,
     /// Who owns it first (default: you)
-    #[arg(long, short)]
+    #[arg(long, short, value_name = "NAME", add = ArgValueCandidates::new(completions::people))]
     pub owner: Option<String>,
-    /// How urgent it is: low, normal, high or urgent
-    #[arg(long, short, value_parser = super::edit::parse_priority, default_value = "normal")]
-    pub priority: Priority,
+    /// How urgent it is: low, normal (the default), high or urgent
+    #[arg(long, short, value_parser = super::edit::parse_priority,
+          add = ArgValueCandidates::new(completions::priorities))]
+    pub priority: Option<Priority>,
     /// A tag (repeat for more)
     #[arg(long = "tag", short, value_name = "TAG")]
     pub tags: Vec<String>,
+    /// Write the ticket in your editor, starting from the other flags
+    #[arg(long, short)]
+    pub edit: bool,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let title = match args.title {
-        Some(title) => title,
-        None if ctx.can_prompt() => prompt::text("Title")?,
-        None => {
-            return Err(Error::usage("a new ticket needs a title")
-                .hint("baton new \"Refund not received\" [--customer C]"));
-        }
-    };
+    if args.edit && !ctx.can_prompt() {
+        return Err(Error::usage("--edit opens your editor, which needs a terminal")
+            .hint("give the fields as flags: baton new TITLE [--customer C] [--priority P] [--body TEXT]"));
+    }
+    // A person at a terminal who gave no title is guided through every field.
+    let guided = args.title.is_none() && !args.edit && ctx.can_prompt();
+    if args.title.is_none() && !args.edit && !guided {
+        return Err(Error::usage("a new ticket needs a title").hint(
+            "baton new \"Refund not received\" [--customer C]; at a terminal, 'baton new' asks for it",
+        ));
+    }
     let description = match &args.body_file {
-        Some(path) => ctx.read_arg_file(path)?,
-        None => args.body.unwrap_or_default(),
+        Some(path) => Some(ctx.read_arg_file(path)?),
+        None => args.body.clone(),
     };
     let (store, config, actor) = super::open(ctx)?;
     let cx = action::Ctx {
@@ -58,15 +77,51 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         config: &config,
         label: "the new ticket",
     };
-    let draft = Draft {
-        title,
-        customer: args.customer.unwrap_or_default(),
-        description,
-        priority: args.priority,
-        tags: args.tags,
-        owner: args.owner,
+    if let Some(owner) = &args.owner {
+        // Before any question, so nobody answers them in vain.
+        config.member(owner)?;
+    }
+    let id = ctx.new_id();
+    let ticket = if args.edit {
+        let fields = Fields {
+            title: args.title.unwrap_or_default(),
+            customer: args.customer.unwrap_or_default(),
+            priority: args.priority.unwrap_or_default(),
+            tags: args.tags,
+            description: description.unwrap_or_default(),
+        };
+        let doc = form::render("A new ticket: fill in the fields.", &fields);
+        let session = editor::Session {
+            command: ctx.editor(),
+            suffix: ".toml",
+            is_blank: &form::is_blank,
+        };
+        let owner = args.owner;
+        let created = session.edit(&doc, |text| {
+            let draft = form::parse(text)?.into_draft(owner.clone());
+            action::create(&cx, id, draft).map_err(ParseError::from)
+        })?;
+        match created {
+            Some(ticket) => ticket,
+            None => {
+                ctx.out
+                    .info("cancelled: the text was left unchanged or empty; no ticket was created");
+                return Ok(());
+            }
+        }
+    } else if guided {
+        guide(ctx, &cx, id, args, description)?
+    } else {
+        let draft = Draft {
+            title: args.title.unwrap_or_default(),
+            customer: args.customer.unwrap_or_default(),
+            description: description.unwrap_or_default(),
+            priority: args.priority.unwrap_or_default(),
+            tags: args.tags,
+            owner: args.owner,
+        };
+        action::create(&cx, id, draft)?
     };
-    let ticket = action::create(&cx, ctx.new_id(), draft)?;
     // Under the lock, so that the commit does not race another baton's.
     let lock = store.lock()?;
     store.create(&ticket)?;
@@ -81,5 +136,60 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     ctx.out.result(&ticket.id.to_string(), || {
         let due = clock::deadline(&ticket, &config, ctx.now);
         json::ticket(&ticket, &short, due.as_ref(), true)
-    })
+    })?;
+    if guided {
+        ctx.out.info(&format!(
+            "next: 'baton pass {short}' hands it on; 'baton resolve {short}' when it is solved"
+        ));
+    }
+    Ok(())
+}
+
+/// Asks a person for every field the flags left out: the title, the
+/// customer, the priority (a choice) and the description (in their editor).
+fn guide(
+    ctx: &Ctx,
+    cx: &action::Ctx,
+    id: uuid::Uuid,
+    args: Args,
+    description: Option<String>,
+) -> Result<Ticket> {
+    let prompt = ctx.prompt();
+    let title = prompt.text("Title (one line)")?;
+    let customer = match args.customer {
+        Some(c) => c,
+        None => prompt.optional_text("Customer (usually an e-mail; Enter for none)")?,
+    };
+    let priority = match args.priority {
+        Some(p) => p,
+        None => {
+            let names: Vec<String> = Priority::ALL.iter().map(|p| p.to_string()).collect();
+            let normal = Priority::ALL
+                .iter()
+                .position(|p| *p == Priority::Normal)
+                .unwrap_or(0);
+            Priority::ALL[prompt.choose("Priority", &names, normal)?]
+        }
+    };
+    let description = match description {
+        Some(d) => d,
+        None if prompt.confirm("Write a description in your editor?", true)? => {
+            let guide = format!(
+                "Describe the problem of \"{}\": what happened, what the customer expects.\n\
+                 These '#' lines are left out; leave the text empty for no description.",
+                crate::render::text::clean_line(&title)
+            );
+            editor::text(ctx.editor(), &guide, "")?.unwrap_or_default()
+        }
+        None => String::new(),
+    };
+    let draft = Draft {
+        title,
+        customer,
+        description,
+        priority,
+        tags: args.tags,
+        owner: args.owner,
+    };
+    action::create(cx, id, draft)
 }

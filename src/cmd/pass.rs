@@ -1,18 +1,28 @@
 //! `baton pass`: hand a ticket you own to someone else.
 
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
+
+use super::completions;
 use crate::core::action;
 use crate::core::query;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::render::prompt;
 
 /// Pass a ticket you own to another team member
+///
+/// At a terminal, leaving out who takes it over offers the team to choose
+/// from: the next level up first, each person with their level and how many
+/// open tickets they already have.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  baton pass 0b7c ben --note \"needs a refund approval\"")]
+#[command(after_help = "Examples:
+  baton pass 0b7c ben --note \"needs a refund approval\"
+  baton pass 0b7c                 choose from the team (at a terminal)")]
 pub struct Args {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// Who takes it over
+    #[arg(value_name = "NAME", add = ArgValueCandidates::new(completions::people))]
     pub to: Option<String>,
     /// What the next owner should know
     #[arg(long, short)]
@@ -21,8 +31,17 @@ pub struct Args {
 
 /// Offers the team to pass to: the next level up first, then the rest by
 /// level, each with how many open tickets they already have.
-fn ask_whom(ctx: &Ctx) -> Result<String> {
+fn ask_whom(ctx: &Ctx, id: &str) -> Result<String> {
     let (store, config, actor) = super::open(ctx)?;
+    // Only the owner may pass: say so before anyone picks a name.
+    let resolved = store.resolve(id)?;
+    let cx = action::Ctx {
+        actor: &actor,
+        now: ctx.now,
+        config: &config,
+        label: &resolved.short,
+    };
+    action::check_pass(&store.read(resolved.id)?, &cx)?;
     let loaded = store.load_all()?;
     let load = query::open_load(&loaded.tickets);
     let next = config.next_level_above(config.level_of(&actor));
@@ -32,25 +51,47 @@ fn ask_whom(ctx: &Ctx) -> Result<String> {
         return Err(Error::new("there is nobody else on the team to pass to")
             .hint("add someone with 'baton people add NAME --level N'"));
     }
+    let width = people
+        .iter()
+        .map(|p| p.name.chars().count())
+        .max()
+        .unwrap_or(0);
     let items: Vec<String> = people
         .iter()
         .map(|p| {
+            let role = if Some(p.level) == next {
+                ", the next level up"
+            } else {
+                ""
+            };
             format!(
-                "{:<12} level {}, {} open",
+                "{:<width$}  level {}, {} open{role}",
                 p.name,
                 p.level,
                 load.get(&p.name).copied().unwrap_or(0)
             )
         })
         .collect();
-    let i = prompt::choose("Pass to", &items)?;
+    let i = ctx
+        .prompt()
+        .choose(&format!("Pass {} to", resolved.short), &items, 0)?;
     Ok(people[i].name.clone())
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let mut note = args.note;
     let to = match args.to {
         Some(to) => to,
-        None if ctx.can_prompt() => ask_whom(ctx)?,
+        None if ctx.can_prompt() => {
+            let to = ask_whom(ctx, &args.id)?;
+            if note.is_none() {
+                let answer = ctx
+                    .prompt()
+                    .optional_text(&format!("Note for {to} (Enter for none)"))?;
+                note = Some(answer).filter(|n| !n.is_empty());
+            }
+            to
+        }
         None => {
             return Err(
                 Error::usage("pass needs the person who takes the ticket over").hint(format!(
@@ -60,6 +101,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             );
         }
     };
-    let o = super::change(ctx, &args.id, |t, cx| action::pass(t, cx, &to, args.note))?;
+    let o = super::change(ctx, &args.id, |t, cx| action::pass(t, cx, &to, note))?;
     super::report(ctx, &o, &format!("passed {} to {to}", o.short), "")
 }

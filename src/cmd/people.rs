@@ -12,9 +12,9 @@ use crate::store::write_atomic;
 
 /// Show the team, or add someone to it
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  baton people\n  baton people add ben --level 2 --email ben@example.com"
-)]
+#[command(after_help = "Examples:
+  baton people                            the team, levels and open tickets
+  baton people add ben --level 2 --email ben@example.com")]
 pub struct Args {
     #[command(subcommand)]
     pub action: Option<Action>,
@@ -23,8 +23,14 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Action {
     /// List the team with levels and open tickets (the default)
+    #[command(after_help = "Examples:
+  baton people list
+  baton people --json | jq -r '.[] | select(.open == 0) | .name'     who is free")]
     List,
     /// Add a person to the team
+    #[command(after_help = "Examples:
+  baton people add ben --level 2
+  baton people add cora --level 3 --email cora@example.com     the top, if nobody is higher")]
     Add(AddArgs),
 }
 

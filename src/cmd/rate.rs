@@ -1,5 +1,8 @@
 //! `baton rate`: the customer's satisfaction with a solved ticket.
 
+use clap_complete::engine::ArgValueCompleter;
+
+use super::completions;
 use crate::core::action;
 use crate::ctx::Ctx;
 use crate::error::Result;
@@ -14,6 +17,7 @@ use crate::error::Result;
 )]
 pub struct Args {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// The score, from 1 (very unhappy) to 5 (very happy)
     #[arg(value_parser = clap::value_parser!(u8).range(1..=5))]

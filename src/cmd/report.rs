@@ -6,7 +6,10 @@ use chrono::{DateTime, Datelike, Local, Months, NaiveDate, TimeZone, Utc};
 use crate::core::metrics::{self, Period};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
+use clap_complete::engine::ArgValueCandidates;
 use serde::Serialize;
+
+use super::completions;
 
 use crate::render::report;
 use crate::render::text::clean_block;
@@ -32,7 +35,7 @@ pub struct Args {
     #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "since")]
     pub until: Option<NaiveDate>,
     /// Only this person's row, and only tickets they owned during the period
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(completions::people))]
     pub owner: Option<String>,
     /// Print one section as CSV instead, for a spreadsheet
     #[arg(long, value_enum, value_name = "SECTION")]

@@ -1,5 +1,8 @@
 //! `baton show`: one ticket in full.
 
+use clap_complete::engine::ArgValueCompleter;
+
+use super::completions;
 use crate::core::clock;
 use crate::ctx::Ctx;
 use crate::error::Result;
@@ -7,9 +10,12 @@ use crate::render::{json, ticket};
 
 /// Show a ticket: its fields, its deadline and its whole history
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  baton show 0b7c")]
+#[command(after_help = "Examples:
+  baton show 0b7c
+  baton show 0b7c --json | jq '.events[-1]'     the latest event, for scripts")]
 pub struct Args {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
 }
 

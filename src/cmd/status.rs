@@ -1,16 +1,21 @@
 //! `baton wait`, `resolve`, `reopen` and `close`: status changes.
 
+use clap_complete::engine::ArgValueCompleter;
+
+use super::completions;
 use crate::core::action;
 use crate::core::ticket::Status;
 use crate::ctx::Ctx;
-use crate::error::{Error, Result};
-use crate::render::prompt;
+use crate::error::Result;
 
 /// Set a ticket you own waiting for the customer (its clock pauses)
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  baton wait 0b7c --note \"asked for the order number\"")]
+#[command(after_help = "Examples:
+  baton wait 0b7c --note \"asked for the order number\"
+  baton reopen 0b7c                  when the customer answers (the clock resumes)")]
 pub struct WaitArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// What you are waiting for
     #[arg(long, short)]
@@ -19,9 +24,12 @@ pub struct WaitArgs {
 
 /// Resolve a ticket you own: the problem is solved
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  baton resolve 0b7c --note \"refund sent\"")]
+#[command(after_help = "Examples:
+  baton resolve 0b7c --note \"refund sent\"
+  baton list --all --status resolved          what was solved")]
 pub struct ResolveArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// How it was solved
     #[arg(long, short)]
@@ -30,27 +38,30 @@ pub struct ResolveArgs {
 
 /// Reopen a waiting, resolved or closed ticket (a resolved one starts a fresh clock)
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  baton reopen 0b7c --note \"customer says it happened again\"")]
+#[command(after_help = "Examples:
+  baton reopen 0b7c --note \"customer says it happened again\"
+  baton reopen 0b7c                  resume a waiting ticket")]
 pub struct ReopenArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// Why it is open again
     #[arg(long, short)]
     pub note: Option<String>,
 }
 
-/// Close a ticket for good (closing someone else's ticket needs --yes)
+/// Close a ticket for good (someone else's ticket: asks first, or needs --yes)
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  baton close 0b7c --note \"duplicate of 9a1f\"")]
+#[command(after_help = "Examples:
+  baton close 0b7c --note \"duplicate of 9a1f\"
+  baton close 0b7c --yes             close it though someone else owns it")]
 pub struct CloseArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// Why it is closed
     #[arg(long, short)]
     pub note: Option<String>,
-    /// Close it even though someone else owns it
-    #[arg(long, short)]
-    pub yes: bool,
 }
 
 fn set(ctx: &Ctx, id: &str, to: Status, note: Option<String>, confirmed: bool) -> Result<()> {
@@ -74,19 +85,21 @@ pub fn reopen(ctx: &Ctx, args: ReopenArgs) -> Result<()> {
 }
 
 pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
-    let mut confirmed = args.yes;
+    let mut confirmed = ctx.assume_yes();
     if !confirmed && ctx.can_prompt() {
         // Ask before taking the lock, so nobody waits while a person thinks.
         let (store, _, actor) = super::open(ctx)?;
         let resolved = store.resolve(&args.id)?;
         let owner = store.read(resolved.id)?.owner;
         if owner != actor {
-            confirmed = prompt::confirm(&format!(
-                "{} belongs to {owner}. Close it anyway?",
-                resolved.short
-            ))?;
+            confirmed = ctx.prompt().confirm(
+                &format!("{} belongs to {owner}. Close it anyway?", resolved.short),
+                false,
+            )?;
             if !confirmed {
-                return Err(Error::new(format!("{} was not closed", resolved.short)));
+                ctx.out
+                    .info(&format!("cancelled: {} was not closed", resolved.short));
+                return Ok(());
             }
         }
     }

@@ -1,5 +1,8 @@
 //! `baton take`: make a ticket yours.
 
+use clap_complete::engine::ArgValueCompleter;
+
+use super::completions;
 use crate::core::action;
 use crate::ctx::Ctx;
 use crate::error::Result;
@@ -7,9 +10,12 @@ use crate::render::text::clean_line;
 
 /// Take a ticket: it becomes yours, recorded as a hand-off from its owner
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  baton take 0b7c --note \"I know this customer\"")]
+#[command(after_help = "Examples:
+  baton take 0b7c
+  baton take 0b7c --note \"I know this customer\"")]
 pub struct Args {
     /// The ticket (a unique id prefix, at least 4 characters)
+    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// Why you take it
     #[arg(long, short)]

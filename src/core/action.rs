@@ -138,11 +138,17 @@ pub fn take(t: &mut Ticket, cx: &Ctx, note: Option<String>) -> Result<Changed, E
     Ok(true)
 }
 
+/// Whether the actor may pass this ticket at all, whoever would take it (so a
+/// person is told before choosing to whom).
+pub fn check_pass(t: &Ticket, cx: &Ctx) -> Result<(), Error> {
+    require_active(t, cx, "pass")?;
+    require_owner(t, cx, "pass")
+}
+
 /// The owner passes the ticket to another team member.
 pub fn pass(t: &mut Ticket, cx: &Ctx, to: &str, note: Option<String>) -> Result<Changed, Error> {
     cx.config.member(to)?;
-    require_active(t, cx, "pass")?;
-    require_owner(t, cx, "pass")?;
+    check_pass(t, cx)?;
     if to == cx.actor {
         return Err(Error::new(format!(
             "{} is already yours; pass it to someone else",

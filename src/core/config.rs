@@ -240,16 +240,35 @@ impl Config {
         self.people.iter().find(|p| p.name == name)
     }
 
-    /// The team member with this name, or an error listing the team.
+    /// The team member with this name, or an error listing the team that
+    /// suggests the closest name when the given one looks like a typo.
     pub fn member(&self, name: &str) -> Result<&Person, Error> {
         self.person(name).ok_or_else(|| {
-            Error::new(format!(
+            let err = Error::new(format!(
                 "'{}' is not on the team (the team: {})",
                 name.escape_debug(),
                 self.names()
-            ))
-            .hint("add them with 'baton people add NAME --level N'")
+            ));
+            match self.closest(name) {
+                Some(near) => err.hint(format!("did you mean '{near}'?")),
+                None => err.hint("add them with 'baton people add NAME --level N'"),
+            }
         })
+    }
+
+    /// The name on the team closest to a mistyped one: a different case, or
+    /// one or two letters off (a swap counts as one), ties to the first in the
+    /// config. `None` when nothing is close enough to be a typo.
+    pub fn closest(&self, typed: &str) -> Option<&str> {
+        let typed = typed.to_lowercase();
+        // Short names tolerate one slip; longer ones two.
+        let allowed = if typed.chars().count() <= 4 { 1 } else { 2 };
+        self.people
+            .iter()
+            .map(|p| (strsim::osa_distance(&typed, &p.name.to_lowercase()), p))
+            .filter(|(d, _)| *d <= allowed)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, p)| p.name.as_str())
     }
 
     /// The team's names, comma-separated, for messages.
@@ -366,6 +385,25 @@ to = "top"
                 .message
                 .contains("no people")
         );
+    }
+
+    #[test]
+    fn a_mistyped_name_suggests_the_closest_member() {
+        let c = Config::parse(TEAM).unwrap();
+        let cases = [
+            ("bne", Some("ben")),
+            ("Ben", Some("ben")),
+            ("cara", Some("cora")),
+            ("coraa", Some("cora")),
+            ("an", Some("ana")),
+            ("zed", None),
+            ("benjamin", None),
+        ];
+        for (typed, near) in cases {
+            assert_eq!(c.closest(typed), near, "{typed}");
+        }
+        let err = c.member("bne").unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("did you mean 'ben'?"));
     }
 
     #[test]

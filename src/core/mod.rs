@@ -7,6 +7,7 @@ pub mod check;
 pub mod clock;
 pub mod config;
 pub mod duration;
+pub mod form;
 #[cfg(test)]
 mod fuzz;
 pub mod id;

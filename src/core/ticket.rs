@@ -314,6 +314,17 @@ impl fmt::Display for ParseError {
     }
 }
 
+impl From<crate::error::Error> for ParseError {
+    /// A rule broken by what was read, without a place in the text.
+    fn from(err: crate::error::Error) -> Self {
+        ParseError {
+            message: err.message,
+            line: None,
+            column: None,
+        }
+    }
+}
+
 /// Turns a byte offset into a 1-based line and column.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

@@ -3,6 +3,8 @@
 //! error).
 
 pub mod commit;
+pub mod editor;
+pub mod interrupt;
 pub mod json;
 pub mod prompt;
 pub mod report;
@@ -18,7 +20,11 @@ use crate::error::{Error, Result};
 pub struct Output {
     /// One JSON document on stdout; human text goes to stderr.
     pub json: bool,
+    /// Colour on stdout.
     pub color: bool,
+    /// Colour on stderr (its own terminal test: `baton list > file` still
+    /// colours a warning on the screen).
+    pub err_color: bool,
     /// Stdout is a terminal: tables fit its width.
     pub stdout_tty: bool,
     /// The terminal's width: `COLUMNS`, else what the terminal reports.
@@ -50,9 +56,16 @@ impl Output {
         Output {
             json,
             color,
+            err_color: false,
             stdout_tty,
             width,
         }
+    }
+
+    /// Sets whether stderr is coloured.
+    pub fn err_color(mut self, on: bool) -> Self {
+        self.err_color = on;
+        self
     }
 
     /// Human text for stdout (stderr under `--json`, which owns stdout).
@@ -92,11 +105,7 @@ impl Output {
 
     /// A problem that did not stop the command.
     pub fn warn(&self, err: &Error) {
-        let mut s = format!("warning: {}", text::clean_line(&err.message));
-        if let Some(h) = &err.hint {
-            s.push_str(&format!("\nhint: {}", text::clean_line(h)));
-        }
-        eprintln!("{s}");
+        eprintln!("{}", text::problem(err, "warning", self.err_color));
     }
 
     /// Wraps text in an ANSI colour when colour is on.

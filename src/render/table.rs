@@ -9,16 +9,6 @@ use super::Output;
 use super::text::{self, Color, clean_line};
 use crate::core::config::Person;
 use crate::core::query::Row;
-use crate::core::ticket::{Priority, Status};
-
-fn status_color(s: Status) -> Color {
-    match s {
-        Status::Open => Color::Green,
-        Status::Waiting => Color::Yellow,
-        Status::Resolved => Color::Blue,
-        Status::Closed => Color::Dim,
-    }
-}
 
 /// Space between columns.
 const GAP: u16 = 2;
@@ -146,14 +136,13 @@ pub fn tickets(out: &Output, rows: &[Row], now: DateTime<Utc>) -> String {
     for (row, [short, status, owner, priority, due, customer, title]) in rows.iter().zip(texts) {
         let t = row.ticket;
         let overdue = row.due.as_ref().is_some_and(|d| d.is_overdue(now));
-        let status = match status_color(t.status) {
+        let status = match text::status_color(t.status) {
             Color::Dim => Cell::new(status).add_attribute(Attribute::Dim),
             c => Cell::new(status).fg(c.cell()),
         };
-        let priority = match t.priority {
-            Priority::Urgent => Cell::new(priority).fg(Color::Red.cell()),
-            Priority::High => Cell::new(priority).fg(Color::Yellow.cell()),
-            _ => Cell::new(priority),
+        let priority = match text::priority_color(t.priority) {
+            Some(c) => Cell::new(priority).fg(c.cell()),
+            None => Cell::new(priority),
         };
         let due = if overdue {
             Cell::new(due).fg(Color::Red.cell())

@@ -7,6 +7,7 @@ use std::fmt::Write;
 use chrono::{DateTime, Duration, Local, Utc};
 
 use crate::core::clock::Deadline;
+use crate::core::ticket::{Priority, Status};
 
 /// Characters that must never reach a terminal as they are: C0 and C1
 /// controls (escape sequences, carriage returns) and bidirectional overrides
@@ -79,6 +80,51 @@ pub fn due(deadline: Option<&Deadline>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// An error or warning as printed on stderr: `error: …` and `hint: …`, the
+/// labels coloured when `color` is on.
+pub fn problem(err: &crate::error::Error, label: &str, color: bool) -> String {
+    let paint = |text: &str, c: Color| {
+        if color {
+            c.paint(text)
+        } else {
+            text.to_string()
+        }
+    };
+    let label_color = if label == "error" {
+        Color::Red
+    } else {
+        Color::Yellow
+    };
+    let mut s = format!(
+        "{} {}",
+        paint(&format!("{label}:"), label_color),
+        clean_line(&err.message)
+    );
+    if let Some(h) = &err.hint {
+        let _ = write!(s, "\n{} {}", paint("hint:", Color::Cyan), clean_line(h));
+    }
+    s
+}
+
+/// The colour of a status wherever it is shown.
+pub fn status_color(s: Status) -> Color {
+    match s {
+        Status::Open => Color::Green,
+        Status::Waiting => Color::Yellow,
+        Status::Resolved => Color::Blue,
+        Status::Closed => Color::Dim,
+    }
+}
+
+/// The colour of a priority; `None` for the unremarkable ones.
+pub fn priority_color(p: Priority) -> Option<Color> {
+    match p {
+        Priority::Urgent => Some(Color::Red),
+        Priority::High => Some(Color::Yellow),
+        Priority::Normal | Priority::Low => None,
+    }
+}
+
 /// The few colours baton uses.
 #[derive(Debug, Clone, Copy)]
 pub enum Color {
@@ -86,6 +132,7 @@ pub enum Color {
     Yellow,
     Green,
     Blue,
+    Cyan,
     Dim,
     Bold,
 }
@@ -98,6 +145,7 @@ impl Color {
             Color::Yellow => comfy_table::Color::Yellow,
             Color::Green => comfy_table::Color::Green,
             Color::Blue => comfy_table::Color::Blue,
+            Color::Cyan => comfy_table::Color::Cyan,
             Color::Dim | Color::Bold => comfy_table::Color::Reset,
         }
     }
@@ -108,6 +156,7 @@ impl Color {
             Color::Yellow => "33",
             Color::Green => "32",
             Color::Blue => "34",
+            Color::Cyan => "36",
             Color::Dim => "2",
             Color::Bold => "1",
         };

@@ -118,11 +118,18 @@ pub fn show(
     } else {
         clean_line(&t.customer).into_owned()
     };
+    let priority = match text::priority_color(t.priority) {
+        Some(c) => out.paint(t.priority.as_str(), c),
+        None => t.priority.as_str().to_string(),
+    };
     let fields = [
-        ("status", t.status.as_str().to_string()),
+        (
+            "status",
+            out.paint(t.status.as_str(), text::status_color(t.status)),
+        ),
         ("owner", clean_line(&t.owner).into_owned()),
         ("customer", customer),
-        ("priority", t.priority.as_str().to_string()),
+        ("priority", priority),
         ("tags", tags),
         ("created", text::local(t.created)),
         ("updated", text::local(t.updated)),

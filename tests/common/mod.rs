@@ -137,6 +137,23 @@ impl Run<'_> {
         cmd
     }
 
+    /// Runs on a pseudo-terminal, as a person at the keyboard would: stdin,
+    /// stdout and stderr are the terminal (`TERM=xterm`). Every expectation
+    /// times out after 15 seconds, so a prompt nobody answers fails the test.
+    #[cfg(unix)]
+    pub fn pty(self) -> rexpect::session::PtySession {
+        let mut cmd = self.env("TERM", "xterm").command();
+        cmd.stdin(Stdio::inherit());
+        spawn_pty(cmd)
+    }
+
+    /// Runs with stdout and stderr on a pseudo-terminal but stdin from
+    /// nowhere, as in a pipeline or under cron with a terminal for output.
+    #[cfg(unix)]
+    pub fn pty_without_stdin(self) -> rexpect::session::PtySession {
+        spawn_pty(self.env("TERM", "xterm").command())
+    }
+
     pub fn run(self) -> Output {
         let out = self.command().output().expect("the baton binary runs");
         Output {
@@ -145,6 +162,24 @@ impl Run<'_> {
             code: out.status.code().unwrap_or(-1),
         }
     }
+}
+
+#[cfg(unix)]
+fn spawn_pty(cmd: Command) -> rexpect::session::PtySession {
+    let options = rexpect::reader::Options::new().timeout_ms(Some(15_000));
+    rexpect::session::spawn_with_options(cmd, options).expect("baton starts on a terminal")
+}
+
+/// What a program on a pseudo-terminal printed until it ended, and its exit code.
+#[cfg(unix)]
+#[track_caller]
+pub fn finish(mut session: rexpect::session::PtySession) -> (String, i32) {
+    let rest = session.exp_eof().expect("the program ends");
+    let code = match session.process().wait().expect("the program is waited for") {
+        rexpect::process::WaitStatus::Exited(_, code) => code,
+        other => panic!("the program did not exit normally: {other:?}\n{rest}"),
+    };
+    (rest, code)
 }
 
 /// A temporary home and working folder, with or without a store in it.
