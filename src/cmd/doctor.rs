@@ -12,7 +12,7 @@ use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::git;
 use crate::render::text::clean_line;
-use crate::store::Store;
+use crate::store::{BadFile, Store};
 
 /// Check the config and every ticket file; --fix repairs what is safe to repair
 #[derive(Debug, clap::Args)]
@@ -58,51 +58,43 @@ struct Examination {
     tickets: usize,
 }
 
-/// An error from reading a file already names the file and place; split it
-/// back into the place and the message for the report.
-fn from_error(path: &Path, shown: &Path, err: &Error) -> Problem {
-    let prefix = format!("{}", shown.display());
-    let rest = err.message.strip_prefix(&prefix).unwrap_or(&err.message);
-    let (line, message) = match rest.strip_prefix(':') {
-        Some(r) => {
-            let mut parts = r.splitn(3, ':');
-            let line = parts.next().and_then(|l| l.trim().parse().ok());
-            match (line, parts.next(), parts.next()) {
-                (Some(l), Some(_col), Some(m)) => (Some(l), m.trim().to_string()),
-                _ => (None, r.trim().to_string()),
-            }
-        }
-        None => (None, rest.trim().to_string()),
-    };
-    Problem {
-        path: path.to_path_buf(),
-        line,
-        message,
-        fix: match &err.hint {
-            Some(h) if !h.contains("baton doctor") => h.clone(),
-            _ => "correct it by hand, or restore it from git; baton never rewrites a file it cannot read"
-                .into(),
+/// Doctor's own advice for a file that cannot be read: the hint other
+/// commands give points at doctor itself.
+const BY_HAND: &str =
+    "correct it by hand, or restore it from git; baton never rewrites a file it cannot read";
+
+/// A file that cannot be read at all, or whose content cannot be used.
+fn unusable(path: &Path, outcome: std::result::Result<BadFile, Error>) -> Problem {
+    match outcome {
+        Ok(bad) => Problem {
+            line: bad.problem.line,
+            ..Problem::new(path, bad.problem.message, BY_HAND)
         },
-        repairable: false,
+        Err(e) => Problem::new(path, e.message, e.hint.unwrap_or_else(|| BY_HAND.into())),
     }
 }
 
 fn examine(store: &Store) -> Result<(Examination, Option<Config>)> {
     let mut problems = Vec::new();
     let config_path = store.config_path();
-    let config = match store.config() {
-        Ok(c) => Some(c),
+    let config = match store.examine_config() {
+        Ok(Ok(c)) => Some(c),
+        Ok(Err(bad)) => {
+            problems.push(unusable(&config_path, Ok(bad)));
+            None
+        }
         Err(e) => {
-            problems.push(from_error(&config_path, &store.shown(&config_path), &e));
+            problems.push(unusable(&config_path, Err(e)));
             None
         }
     };
     let listing = store.list()?;
     for id in &listing.ids {
         let path = store.path_of(*id);
-        match store.read_with_text(*id) {
-            Err(e) => problems.push(from_error(&path, &store.shown(&path), &e)),
-            Ok((ticket, text)) => {
+        match store.examine(*id) {
+            Err(e) => problems.push(unusable(&path, Err(e))),
+            Ok(Err(bad)) => problems.push(unusable(&path, Ok(bad))),
+            Ok(Ok((ticket, text))) => {
                 for f in check::ticket(&ticket, &text, config.as_ref()) {
                     problems.push(Problem {
                         path: path.clone(),

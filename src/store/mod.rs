@@ -67,6 +67,22 @@ impl Loaded {
     }
 }
 
+/// Why a file's content cannot be used: what is wrong and where, and the
+/// hint every command gives for it.
+pub struct BadFile {
+    pub problem: ParseError,
+    pub hint: &'static str,
+}
+
+impl BadFile {
+    fn by_hand(problem: ParseError) -> BadFile {
+        BadFile {
+            problem,
+            hint: "fix the file by hand (baton never rewrites a file it cannot read); 'baton doctor' checks the store",
+        }
+    }
+}
+
 /// A prefix resolved to a ticket id, with the shortest prefix that names it.
 pub struct Resolved {
     pub id: Uuid,
@@ -157,43 +173,51 @@ impl Store {
         self.dir.join(format!("{id}.toml"))
     }
 
-    fn bad_file(&self, path: &Path, err: &ParseError) -> Error {
+    /// The error every command shows for a file it cannot use.
+    fn bad_file(&self, path: &Path, bad: BadFile) -> Error {
+        let err = bad.problem;
         let place = match (err.line, err.column) {
             (Some(l), Some(c)) => format!("{}:{l}:{c}", self.shown(path).display()),
             _ => self.shown(path).display().to_string(),
         };
-        Error::new(format!("{place}: {}", err.message))
-            .hint("fix the file by hand (baton never rewrites a file it cannot read); 'baton doctor' checks the store")
+        Error::new(format!("{place}: {}", err.message)).hint(bad.hint)
     }
 
     /// Reads a file as UTF-8 text, naming the line of the first invalid byte.
-    fn read_text(&self, path: &Path) -> Result<String> {
+    /// The outer error is a failure to read at all.
+    fn text_of(&self, path: &Path) -> Result<Result<String, BadFile>> {
         let bytes = fs::read(path).map_err(|e| Error::io(&self.shown(path), "read", e))?;
-        String::from_utf8(bytes).map_err(|e| {
+        Ok(String::from_utf8(bytes).map_err(|e| {
             let valid = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(&e.as_bytes()[..valid]);
             let (line, column) = line_col(&text, valid);
-            self.bad_file(
-                path,
-                &ParseError {
-                    message: "the file is not valid UTF-8".into(),
-                    line: Some(line),
-                    column: Some(column),
-                },
-            )
-        })
+            BadFile::by_hand(ParseError {
+                message: "the file is not valid UTF-8".into(),
+                line: Some(line),
+                column: Some(column),
+            })
+        }))
     }
 
     /// Reads and validates the team config.
     pub fn config(&self) -> Result<Config> {
         let path = self.config_path();
-        let text = self.read_text(&path)?;
-        Config::parse(&text).map_err(|e| self.bad_file(&path, &e))
+        self.examine_config()?
+            .map_err(|bad| self.bad_file(&path, bad))
+    }
+
+    /// The team config, or what is wrong with its content and where (for
+    /// `baton doctor`). The outer error is a failure to read the file.
+    pub fn examine_config(&self) -> Result<Result<Config, BadFile>> {
+        let text = self.text_of(&self.config_path())?;
+        Ok(text.and_then(|text| Config::parse(&text).map_err(BadFile::by_hand)))
     }
 
     /// The raw text of the config, for edits that keep its comments.
     pub fn config_text(&self) -> Result<String> {
-        self.read_text(&self.config_path())
+        let path = self.config_path();
+        self.text_of(&path)?
+            .map_err(|bad| self.bad_file(&path, bad))
     }
 
     /// Lists ticket files by name. Temp files and other files are ignored;
@@ -232,20 +256,31 @@ impl Store {
 
     /// Reads one ticket and keeps the text it was read from (for line numbers).
     pub fn read_with_text(&self, id: Uuid) -> Result<(Ticket, String)> {
-        let path = self.path_of(id);
-        let text = self.read_text(&path)?;
-        let ticket = Ticket::parse(&text).map_err(|e| self.bad_file(&path, &e))?;
-        if ticket.id != id {
-            return Err(Error::new(format!(
-                "{}: the id inside ({}) does not match the file name",
-                self.shown(&path).display(),
-                ticket.id
-            ))
-            .hint(
-                "rename the file after its id, or correct the id; 'baton doctor' checks the store",
-            ));
-        }
-        Ok((ticket, text))
+        self.examine(id)?
+            .map_err(|bad| self.bad_file(&self.path_of(id), bad))
+    }
+
+    /// One ticket and its text, or what is wrong with its content and where
+    /// (for `baton doctor`). The outer error is a failure to read the file.
+    pub fn examine(&self, id: Uuid) -> Result<Result<(Ticket, String), BadFile>> {
+        let text = self.text_of(&self.path_of(id))?;
+        Ok(text.and_then(|text| {
+            let ticket = Ticket::parse(&text).map_err(BadFile::by_hand)?;
+            if ticket.id != id {
+                return Err(BadFile {
+                    problem: ParseError {
+                        message: format!(
+                            "the id inside ({}) does not match the file name",
+                            ticket.id
+                        ),
+                        line: None,
+                        column: None,
+                    },
+                    hint: "rename the file after its id, or correct the id; 'baton doctor' checks the store",
+                });
+            }
+            Ok((ticket, text))
+        }))
     }
 
     /// Reads every ticket; unreadable files become problems, not failures.
