@@ -9,6 +9,9 @@ cargo build --quiet
 bin="$PWD/target/debug/baton"
 rm -rf tickets
 export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 BATON_CONFIG=/dev/null TZ=UTC
+# baton init would register this debug build as the merge driver in the
+# developer's .git/config; the repository's .gitattributes is already committed.
+export GIT_DIR=/nonexistent
 
 b() { # b TIME ACTOR ARGS... : one baton command at a fixed time as a person
   local at=$1 who=$2; shift 2
