@@ -31,6 +31,8 @@ pub struct Ctx {
     assume_yes: bool,
     /// The editor command: `$VISUAL`, else `$EDITOR`, else a default.
     editor: String,
+    /// `BATON_TRACE`: say on stderr what the cache saved.
+    trace: bool,
     pub out: Output,
 }
 
@@ -121,6 +123,7 @@ impl Ctx {
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             assume_yes: global.yes,
             editor: editor_command(),
+            trace: std::env::var_os("BATON_TRACE").is_some_and(|v| !v.is_empty()),
             out: Output::new(global.json, color, stdout_tty, width).err_color(err_color),
         })
     }
@@ -153,6 +156,7 @@ impl Ctx {
             Some(dir) => Store::open(dir, &self.cwd),
             None => Store::discover(&self.cwd),
         }
+        .map(|s| s.traced(self.trace))
     }
 
     /// Where `baton init` creates the store: `--store`, else `./tickets`.

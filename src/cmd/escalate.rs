@@ -6,16 +6,17 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::core::clock;
 use crate::core::config::Config;
 use crate::core::duration;
 use crate::core::query;
-use crate::core::ticket::{Event, Ticket};
+use crate::core::summary::Summary;
+use crate::core::ticket::Event;
 use crate::core::time::rfc3339;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::commit::{self, Swept};
 use crate::render::text::{self, Color, clean_line};
+use crate::store::{Store, Summaries};
 
 /// Escalate every ticket past its deadline (run it from cron)
 ///
@@ -57,8 +58,8 @@ struct Warning {
 }
 
 fn warnings(
-    tickets: &[Ticket],
-    shorts: &[String],
+    tickets: &[Summary],
+    ids: &Summaries,
     config: &Config,
     now: DateTime<Utc>,
     within: std::time::Duration,
@@ -66,11 +67,10 @@ fn warnings(
     let horizon = now + duration::chrono(within);
     let mut out: Vec<Warning> = tickets
         .iter()
-        .zip(shorts)
-        .filter_map(|(t, short)| {
-            let d = clock::deadline(t, config, now)?;
+        .filter_map(|t| {
+            let d = t.deadline(config, now)?;
             (!d.paused && !d.exhausted && d.at > now && d.at <= horizon).then(|| Warning {
-                short: short.clone(),
+                short: ids.short(t.id),
                 title: t.title.clone(),
                 id: t.id.to_string(),
                 owner: t.owner.clone(),
@@ -82,6 +82,23 @@ fn warnings(
     out
 }
 
+/// Records the escalations in the ticket the summary was made from. The
+/// sweep holds the lock, so only a hand edit in between could change it; then
+/// the ticket is left for the next sweep.
+fn escalate(store: &Store, summary: &Summary, short: &str, events: &[Event]) -> Result<()> {
+    let mut ticket = store.read(summary.id)?;
+    if Summary::of(&ticket) != *summary {
+        return Err(Error::new(format!(
+            "{short} changed while the sweep ran, so it was left alone"
+        ))
+        .hint("run 'baton escalate' again"));
+    }
+    for e in events.iter().cloned() {
+        ticket.record(e);
+    }
+    store.save(&ticket)
+}
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.store()?;
     // The lock is held for the whole sweep so that nobody's change in between is lost.
@@ -91,39 +108,34 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Some(store.lock()?)
     };
     let config = store.config()?;
-    let mut loaded = store.load_all()?;
-    loaded
-        .tickets
-        .sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
-    let short_ids = loaded.short_ids();
-    let shorts: Vec<String> = loaded
-        .tickets
-        .iter()
-        .map(|t| short_ids[&t.id].clone())
-        .collect();
-    let mut load = query::open_load(&loaded.tickets);
+    // Summaries decide who is due; only those tickets are read in full.
+    let mut loaded = store.summaries()?;
+    let summaries = std::mem::take(&mut loaded.tickets);
+    let mut tickets: Vec<&Summary> = summaries.iter().collect();
+    tickets.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
+    let mut load = query::open_load(&summaries);
     let mut done = Vec::new();
     let mut saved = Vec::new();
-    let mut failures = loaded.problems;
-    for (ticket, short) in loaded.tickets.iter_mut().zip(&shorts) {
-        let events = clock::owed(ticket, &config, &mut load, ctx.now);
+    let mut failures = std::mem::take(&mut loaded.problems);
+    for &summary in &tickets {
+        let Some(clock) = &summary.clock else {
+            continue;
+        };
+        let events = clock.owed(&summary.owner, &config, &mut load, ctx.now);
         if events.is_empty() {
             continue;
         }
         if !args.dry_run {
-            for e in events.iter().cloned() {
-                ticket.record(e);
-            }
-            if let Err(e) = store.save(ticket) {
+            if let Err(e) = escalate(&store, summary, &loaded.short(summary.id), &events) {
                 failures.push(e);
                 continue;
             }
-            saved.push(store.path_of(ticket.id));
+            saved.push(store.path_of(summary.id));
         }
         done.push(Escalated {
-            short: short.clone(),
-            title: ticket.title.clone(),
-            id: ticket.id.to_string(),
+            short: loaded.short(summary.id),
+            title: summary.title.clone(),
+            id: summary.id.to_string(),
             events,
         });
     }
@@ -140,7 +152,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let warned = args
         .warn
-        .map(|w| warnings(&loaded.tickets, &shorts, &config, ctx.now, w))
+        .map(|w| warnings(&summaries, &loaded, &config, ctx.now, w))
         .unwrap_or_default();
 
     for f in &failures {

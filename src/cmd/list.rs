@@ -3,7 +3,6 @@
 use clap_complete::engine::ArgValueCandidates;
 
 use super::completions;
-use crate::core::clock;
 use crate::core::query::{self, Filter, Row, Sort};
 use crate::core::ticket::Status;
 use crate::ctx::Ctx;
@@ -67,30 +66,38 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         overdue: args.overdue,
         all: args.all,
     };
-    let loaded = store.load_all()?;
-    let mut shorts = loaded.short_ids();
+    let loaded = store.summaries()?;
     let mut rows: Vec<Row> = loaded
         .tickets
         .iter()
         .filter_map(|t| {
-            let due = clock::deadline(t, &config, ctx.now);
+            let due = t.deadline(&config, ctx.now);
             filter.matches(t, due.as_ref(), ctx.now).then(|| Row {
                 ticket: t,
                 due,
-                short: shorts.remove(&t.id).unwrap_or_default(),
+                short: loaded.short(t.id),
             })
         })
         .collect();
     query::sort(&mut rows, args.sort, ctx.now);
 
-    for problem in &loaded.problems {
+    let mut problems = loaded.problems;
+    // The JSON carries every field, so the listed tickets are read in full.
+    let docs = ctx.out.json.then(|| {
+        let ids: Vec<_> = rows.iter().map(|r| r.ticket.id).collect();
+        let mut docs = Vec::with_capacity(rows.len());
+        for (row, full) in rows.iter().zip(store.read_many(&ids)) {
+            match full {
+                Ok(t) => docs.push(json::ticket(&t, &row.short, row.due.as_ref(), false)),
+                Err(e) => problems.push(e),
+            }
+        }
+        docs
+    });
+    for problem in &problems {
         ctx.out.warn(problem);
     }
-    if ctx.out.json {
-        let docs = rows
-            .iter()
-            .map(|r| json::ticket(r.ticket, &r.short, r.due.as_ref(), false))
-            .collect();
+    if let Some(docs) = docs {
         ctx.out.json(&serde_json::Value::Array(docs))?;
     } else if rows.is_empty() {
         ctx.out
@@ -98,7 +105,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     } else {
         ctx.out.print(&table::tickets(&ctx.out, &rows, ctx.now))?;
     }
-    match loaded.problems.len() {
+    match problems.len() {
         0 => Ok(()),
         n => Err(Error::new(format!(
             "{n} ticket file(s) could not be read; the list shows the rest"

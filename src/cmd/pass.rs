@@ -42,8 +42,7 @@ fn ask_whom(ctx: &Ctx, id: &str) -> Result<String> {
         label: &resolved.short,
     };
     action::check_pass(&store.read(resolved.id)?, &cx)?;
-    let loaded = store.load_all()?;
-    let load = query::open_load(&loaded.tickets);
+    let load = query::open_load(&store.summaries()?.tickets);
     let next = config.next_level_above(config.level_of(&actor));
     let mut people: Vec<_> = config.people.iter().filter(|p| p.name != actor).collect();
     people.sort_by_key(|p| (Some(p.level) != next, p.level));

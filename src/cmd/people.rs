@@ -56,7 +56,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 fn list(ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;
     let config = store.config()?;
-    let loaded = store.load_all()?;
+    let loaded = store.summaries()?;
     let open = query::open_load(&loaded.tickets);
     for p in &loaded.problems {
         ctx.out.warn(p);

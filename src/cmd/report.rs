@@ -119,17 +119,26 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         config.member(owner)?;
     }
     let (period, title) = period(&args, ctx.now)?;
-    let loaded = store.load_all()?;
-    for problem in &loaded.problems {
+    // Only tickets that can count in the period are read in full.
+    let summaries = store.summaries()?;
+    let wanted: Vec<_> = summaries
+        .tickets
+        .iter()
+        .filter(|s| metrics::may_count(s, period))
+        .map(|s| s.id)
+        .collect();
+    let mut problems = summaries.problems;
+    let mut tickets = Vec::with_capacity(wanted.len());
+    for r in store.read_many(&wanted) {
+        match r {
+            Ok(t) => tickets.push(t),
+            Err(e) => problems.push(e),
+        }
+    }
+    for problem in &problems {
         ctx.out.warn(problem);
     }
-    let r = metrics::report(
-        &loaded.tickets,
-        &config,
-        period,
-        args.owner.as_deref(),
-        ctx.now,
-    );
+    let r = metrics::report(&tickets, &config, period, args.owner.as_deref(), ctx.now);
     if let Some(section) = args.csv {
         let text = csv(&r, section)?;
         // Exact data for a file; escaped control characters for a terminal.
@@ -145,7 +154,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     } else {
         ctx.out.print(&report::report(&ctx.out, &r, &title))?;
     }
-    match loaded.problems.len() {
+    match problems.len() {
         0 => Ok(()),
         n => Err(Error::new(format!(
             "{n} ticket file(s) could not be read; the report counts only the rest"

@@ -14,6 +14,8 @@ use super::config::{Config, Escalation, SYSTEM_ACTOR, Target};
 use super::duration;
 use super::replay::starts_period;
 use super::ticket::{Event, EventKind, Status, Ticket};
+use super::time::compact;
+use serde::{Deserialize, Serialize};
 
 /// Where a ticket stands against its escalation deadline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,56 +49,63 @@ impl Deadline {
     }
 }
 
-/// The current period: its start and the status changes after it, in order.
-struct Period {
+/// The clock of a ticket's current open period: where it began, the status
+/// changes since, and the escalations in it. Deadlines are computed from it
+/// alone, so listings can keep it instead of the whole history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clock {
+    #[serde(with = "compact")]
     start: DateTime<Utc>,
-    changes: Vec<(DateTime<Utc>, Status)>,
+    changes: Vec<Change>,
     status: Status,
     escalations: u32,
 }
 
-fn period(events: &[Event]) -> Option<Period> {
-    let first = events.first()?;
-    let mut p = Period {
-        start: first.at,
-        changes: Vec::new(),
-        status: Status::Open,
-        escalations: 0,
-    };
-    for e in events {
-        match e.kind {
-            EventKind::Created => {
-                p = Period {
-                    start: e.at,
-                    changes: Vec::new(),
-                    status: Status::Open,
-                    escalations: 0,
-                };
-            }
-            EventKind::Status => {
-                let Some(to) = e.to.as_deref().and_then(|s| s.parse::<Status>().ok()) else {
-                    continue;
-                };
-                if starts_period(p.status, to) {
-                    p = Period {
-                        start: e.at,
-                        changes: Vec::new(),
-                        status: to,
-                        escalations: 0,
-                    };
-                } else {
-                    p.changes.push((e.at.max(p.start), to));
-                    p.status = to;
-                }
-            }
-            EventKind::Escalated => p.escalations += 1,
-            _ => {}
-        }
-    }
-    Some(p)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Change {
+    #[serde(with = "compact")]
+    at: DateTime<Utc>,
+    to: Status,
 }
 
-impl Period {
+impl Clock {
+    /// The clock after `events`, or `None` when there are none.
+    pub fn of(events: &[Event]) -> Option<Clock> {
+        let first = events.first()?;
+        let mut p = Clock::starting(first.at, Status::Open);
+        for e in events {
+            match e.kind {
+                EventKind::Created => p = Clock::starting(e.at, Status::Open),
+                EventKind::Status => {
+                    let Some(to) = e.to.as_deref().and_then(|s| s.parse::<Status>().ok()) else {
+                        continue;
+                    };
+                    if starts_period(p.status, to) {
+                        p = Clock::starting(e.at, to);
+                    } else {
+                        p.changes.push(Change {
+                            at: e.at.max(p.start),
+                            to,
+                        });
+                        p.status = to;
+                    }
+                }
+                EventKind::Escalated => p.escalations += 1,
+                _ => {}
+            }
+        }
+        Some(p)
+    }
+
+    fn starting(start: DateTime<Utc>, status: Status) -> Clock {
+        Clock {
+            start,
+            changes: Vec::new(),
+            status,
+            escalations: 0,
+        }
+    }
+
     fn counts(&self, status: Status, policy: &Escalation) -> bool {
         status == Status::Open || (status == Status::Waiting && !policy.pause_when_waiting)
     }
@@ -107,7 +116,7 @@ impl Period {
         let mut counted = Duration::zero();
         let mut t = self.start;
         let mut status = Status::Open;
-        for &(at, next) in &self.changes {
+        for &Change { at, to: next } in &self.changes {
             let at = at.max(t);
             if self.counts(status, policy) {
                 let span = at - t;
@@ -132,7 +141,7 @@ impl Period {
         let mut waited = Duration::zero();
         let mut t = self.start;
         let mut status = Status::Open;
-        for &(at, next) in &self.changes {
+        for &Change { at, to: next } in &self.changes {
             let at = at.max(t).min(now.max(t));
             if !self.counts(status, policy) {
                 waited += at - t;
@@ -148,7 +157,7 @@ impl Period {
 }
 
 /// The k-th deadline of the current period (k ≥ 1).
-fn nth(p: &Period, policy: &Escalation, k: u32, now: DateTime<Utc>) -> DateTime<Utc> {
+fn nth(p: &Clock, policy: &Escalation, k: u32, now: DateTime<Utc>) -> DateTime<Utc> {
     let target = duration::chrono(policy.after) * k as i32;
     p.reaches(target, policy, now)
 }
@@ -163,30 +172,78 @@ fn exhausted(policy: &Escalation, escalations: u32, owner_level: u32, top_level:
 
 /// The deadline of a ticket, or `None` for a resolved or closed one.
 pub fn deadline(ticket: &Ticket, config: &Config, now: DateTime<Utc>) -> Option<Deadline> {
-    let p = period(&ticket.events)?;
-    if !p.status.is_active() {
-        return None;
+    Clock::of(&ticket.events)?.deadline(&ticket.owner, config, now)
+}
+
+impl Clock {
+    /// The deadline of a ticket with this clock and owner, or `None` when it
+    /// is resolved or closed.
+    pub fn deadline(&self, owner: &str, config: &Config, now: DateTime<Utc>) -> Option<Deadline> {
+        let p = self;
+        if !p.status.is_active() {
+            return None;
+        }
+        let policy = &config.escalation;
+        let done = exhausted(
+            policy,
+            p.escalations,
+            config.level_of(owner),
+            config.top_level(),
+        );
+        let k = if done {
+            p.escalations.max(1)
+        } else {
+            p.escalations + 1
+        };
+        Some(Deadline {
+            start: p.start,
+            at: nth(p, policy, k, now),
+            paused: p.status == Status::Waiting && policy.pause_when_waiting,
+            waited: p.waited(policy, now),
+            escalations: p.escalations,
+            exhausted: done,
+        })
     }
-    let policy = &config.escalation;
-    let done = exhausted(
-        policy,
-        p.escalations,
-        config.level_of(&ticket.owner),
-        config.top_level(),
-    );
-    let k = if done {
-        p.escalations.max(1)
-    } else {
-        p.escalations + 1
-    };
-    Some(Deadline {
-        start: p.start,
-        at: nth(&p, policy, k, now),
-        paused: p.status == Status::Waiting && policy.pause_when_waiting,
-        waited: p.waited(policy, now),
-        escalations: p.escalations,
-        exhausted: done,
-    })
+
+    /// The `escalated` events a sweep at `now` owes a ticket with this clock
+    /// and owner; see [`owed`].
+    pub fn owed(
+        &self,
+        owner: &str,
+        config: &Config,
+        load: &mut BTreeMap<String, usize>,
+        now: DateTime<Utc>,
+    ) -> Vec<Event> {
+        let p = self;
+        if !p.status.is_active() {
+            return Vec::new();
+        }
+        let policy = &config.escalation;
+        let mut owner = owner.to_string();
+        let mut k = p.escalations;
+        let mut out = Vec::new();
+        while !exhausted(policy, k, config.level_of(&owner), config.top_level()) {
+            let due = nth(p, policy, k + 1, now);
+            if due > now {
+                break;
+            }
+            let to = target(config, &owner, load);
+            if to != owner {
+                if let Some(n) = load.get_mut(&owner) {
+                    *n = n.saturating_sub(1);
+                }
+                *load.entry(to.clone()).or_insert(0) += 1;
+            }
+            let mut event = Event::new(now, SYSTEM_ACTOR, EventKind::Escalated)
+                .from(&owner)
+                .to(&to);
+            event.deadline = Some(due);
+            out.push(event);
+            owner = to;
+            k += 1;
+        }
+        out
+    }
 }
 
 /// How long the current period of `events` has counted towards its deadline at
@@ -194,7 +251,7 @@ pub fn deadline(ticket: &Ticket, config: &Config, now: DateTime<Utc>) -> Option<
 /// measures resolution times with it, so "resolved in time" means exactly
 /// "resolved before the first deadline".
 pub fn counted(events: &[Event], policy: &Escalation, at: DateTime<Utc>) -> Option<Duration> {
-    let p = period(events)?;
+    let p = Clock::of(events)?;
     Some((at - p.start) - p.waited(policy, at))
 }
 
@@ -228,37 +285,7 @@ pub fn owed(
     load: &mut BTreeMap<String, usize>,
     now: DateTime<Utc>,
 ) -> Vec<Event> {
-    let Some(p) = period(&ticket.events) else {
-        return Vec::new();
-    };
-    if !p.status.is_active() {
-        return Vec::new();
-    }
-    let policy = &config.escalation;
-    let mut owner = ticket.owner.clone();
-    let mut k = p.escalations;
-    let mut out = Vec::new();
-    while !exhausted(policy, k, config.level_of(&owner), config.top_level()) {
-        let due = nth(&p, policy, k + 1, now);
-        if due > now {
-            break;
-        }
-        let to = target(config, &owner, load);
-        if to != owner {
-            if let Some(n) = load.get_mut(&owner) {
-                *n = n.saturating_sub(1);
-            }
-            *load.entry(to.clone()).or_insert(0) += 1;
-        }
-        let mut event = Event::new(now, SYSTEM_ACTOR, EventKind::Escalated)
-            .from(&owner)
-            .to(&to);
-        event.deadline = Some(due);
-        out.push(event);
-        owner = to;
-        k += 1;
-    }
-    out
+    Clock::of(&ticket.events).map_or_else(Vec::new, |c| c.owed(&ticket.owner, config, load, now))
 }
 
 #[cfg(test)]

@@ -81,6 +81,38 @@ pub fn short_ids(ids: &[Uuid]) -> Vec<String> {
         .collect()
 }
 
+/// The shortest unique prefix of `id` among `sorted` (sorted ids, as a
+/// folder listing gives them): only its two neighbours can share a prefix
+/// with it, so this costs a binary search, not a pass over every id.
+pub fn short_in(sorted: &[Uuid], id: Uuid) -> String {
+    let i = sorted.partition_point(|x| *x < id);
+    let common = |other: &Uuid| (id.as_u128() ^ other.as_u128()).leading_zeros() as usize / 4;
+    let mut need = MIN_PREFIX;
+    if i > 0 {
+        need = need.max(common(&sorted[i - 1]) + 1);
+    }
+    if let Some(next) = sorted[i..].iter().find(|x| **x != id) {
+        need = need.max(common(next) + 1);
+    }
+    hyphenated_prefix(&id, need.min(32))
+}
+
+/// The ids in `sorted` that can start with `prefix` (a normalised prefix):
+/// a binary search for the range between the prefix padded with 0s and with fs.
+pub fn candidates<'a>(prefix: &str, sorted: &'a [Uuid]) -> &'a [Uuid] {
+    let hex: String = prefix.chars().filter(|c| *c != '-').take(32).collect();
+    let bound = |pad: char| {
+        let full: String = hex.chars().chain(std::iter::repeat(pad)).take(32).collect();
+        u128::from_str_radix(&full, 16).map(Uuid::from_u128)
+    };
+    let (Ok(lo), Ok(hi)) = (bound('0'), bound('f')) else {
+        return sorted;
+    };
+    let start = sorted.partition_point(|x| *x < lo);
+    let end = sorted.partition_point(|x| *x <= hi);
+    &sorted[start..end.max(start)]
+}
+
 /// The first `hex` hex digits of the hyphenated id, hyphens included.
 fn hyphenated_prefix(id: &Uuid, hex: usize) -> String {
     let mut out = String::new();
@@ -143,6 +175,24 @@ mod tests {
                 .message
                 .contains("no ticket")
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn short_in_agrees_with_short_ids(raw in proptest::collection::vec(0u128..(1 << 20), 1..40), pick in 0usize..40) {
+            // Small numbers shifted to the top share long prefixes often.
+            let mut ids: Vec<Uuid> = raw.iter().map(|n| Uuid::from_u128(n << 108)).collect();
+            ids.sort();
+            ids.dedup();
+            let all = short_ids(&ids);
+            let i = pick % ids.len();
+            proptest::prop_assert_eq!(&short_in(&ids, ids[i]), &all[i]);
+            let prefix = &all[i];
+            let found = candidates(prefix, &ids);
+            proptest::prop_assert_eq!(resolve(prefix, found).unwrap(), ids[i]);
+            let everywhere: Vec<Uuid> = ids.iter().filter(|id| id.hyphenated().to_string().starts_with(&prefix[..4])).copied().collect();
+            proptest::prop_assert_eq!(candidates(&prefix[..4], &ids), &everywhere[..]);
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ use super::clock;
 use super::config::{Config, SYSTEM_ACTOR};
 use super::duration;
 use super::replay::{State, starts_period};
+use super::summary::Summary;
 use super::ticket::{Event, EventKind, Status, Ticket};
 
 /// The span a report covers: from `since` (inclusive) to `until` (exclusive).
@@ -143,6 +144,13 @@ pub fn report(
         }
     }
     finish(tally, config, period, owner)
+}
+
+/// Whether a ticket can count in the period at all: it has an event in it,
+/// or it was still open or waiting when the period ended. The report reads
+/// only these tickets in full; the rest would add nothing.
+pub fn may_count(s: &Summary, period: Period) -> bool {
+    s.first_event < period.until && (s.last_event >= period.since || s.ends_active)
 }
 
 /// Whether `name` owned the ticket at any moment of the period.

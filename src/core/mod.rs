@@ -15,5 +15,6 @@ pub mod merge;
 pub mod metrics;
 pub mod query;
 pub mod replay;
+pub mod summary;
 pub mod ticket;
 pub mod time;

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::clock::Deadline;
-use super::ticket::{Status, Ticket};
+use super::summary::Summary;
+use super::ticket::Status;
 
 /// The order of a listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -33,7 +34,7 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn matches(&self, t: &Ticket, due: Option<&Deadline>, now: DateTime<Utc>) -> bool {
+    pub fn matches(&self, t: &Summary, due: Option<&Deadline>, now: DateTime<Utc>) -> bool {
         let status_ok = if self.statuses.is_empty() {
             self.all || t.status.is_active()
         } else {
@@ -52,7 +53,7 @@ impl Filter {
 
 /// How many open or waiting tickets each person owns: the load that decides
 /// who receives an escalation and what `people` and the `pass` prompt show.
-pub fn open_load(tickets: &[Ticket]) -> BTreeMap<String, usize> {
+pub fn open_load(tickets: &[Summary]) -> BTreeMap<String, usize> {
     let mut load = BTreeMap::new();
     for t in tickets.iter().filter(|t| t.status.is_active()) {
         *load.entry(t.owner.clone()).or_insert(0) += 1;
@@ -62,7 +63,7 @@ pub fn open_load(tickets: &[Ticket]) -> BTreeMap<String, usize> {
 
 /// A ticket with its deadline and shortest unique id, as listings carry them.
 pub struct Row<'a> {
-    pub ticket: &'a Ticket,
+    pub ticket: &'a Summary,
     pub due: Option<Deadline>,
     pub short: String,
 }

@@ -85,6 +85,21 @@ pub mod toml_time_opt {
     }
 }
 
+/// `#[serde(with = "time::compact")]`: an instant as seconds and nanoseconds,
+/// for binary caches where parsing text for every time would cost too much.
+pub mod compact {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        (t.timestamp(), t.timestamp_subsec_nanos()).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let (secs, nanos) = <(i64, u32)>::deserialize(d)?;
+        DateTime::from_timestamp(secs, nanos).ok_or_else(|| D::Error::custom("time out of range"))
+    }
+}
+
 /// Formats an instant as RFC 3339 in UTC, to the second (the JSON form).
 pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

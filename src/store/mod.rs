@@ -2,15 +2,18 @@
 //! atomic saves and the lock around read-modify-write.
 
 mod atomic;
+mod cache;
+mod par;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use uuid::Uuid;
 
 use crate::core::config::Config;
 use crate::core::id;
+use crate::core::summary::Summary;
 use crate::core::ticket::{ParseError, Ticket, line_col};
 use crate::error::{Error, Result};
 
@@ -33,6 +36,8 @@ pub struct Store {
     /// How paths are shown in messages: relative to where baton was started
     /// when the store lies below it.
     shown: PathBuf,
+    /// Say on stderr what the cache saved (`BATON_TRACE`).
+    trace: bool,
 }
 
 /// A held store lock; released when dropped.
@@ -55,15 +60,19 @@ pub struct Loaded {
     pub ids: Vec<Uuid>,
 }
 
-impl Loaded {
-    /// Each ticket's shortest unique prefix, unique among all ticket files
+/// Every readable ticket's summary, and a clear error for each file that is not.
+pub struct Summaries {
+    pub tickets: Vec<Summary>,
+    pub problems: Vec<Error>,
+    /// Every ticket file's id, readable or not, sorted.
+    pub ids: Vec<Uuid>,
+}
+
+impl Summaries {
+    /// A ticket's shortest unique prefix, unique among all ticket files
     /// (unreadable ones too), so every prefix shown also resolves.
-    pub fn short_ids(&self) -> BTreeMap<Uuid, String> {
-        self.ids
-            .iter()
-            .copied()
-            .zip(id::short_ids(&self.ids))
-            .collect()
+    pub fn short(&self, id: Uuid) -> String {
+        id::short_in(&self.ids, id)
     }
 }
 
@@ -119,7 +128,11 @@ impl Store {
         } else {
             shown
         };
-        Store { dir, shown }
+        Store {
+            dir,
+            shown,
+            trace: false,
+        }
     }
 
     /// Finds the store by walking up from `cwd`: a `tickets/` folder with a
@@ -141,6 +154,18 @@ impl Store {
             cwd.display()
         ))
         .hint("run 'baton init' to create one here, or pass --store DIR"))
+    }
+
+    /// Reports on stderr what the cache saved and what was read.
+    pub fn traced(mut self, on: bool) -> Store {
+        self.trace = on;
+        self
+    }
+
+    fn trace(&self, what: std::fmt::Arguments) {
+        if self.trace {
+            eprintln!("trace: {what}");
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -221,8 +246,54 @@ impl Store {
     }
 
     /// Lists ticket files by name. Temp files and other files are ignored;
-    /// `*.toml` files not named by an id are reported as strays.
+    /// `*.toml` files not named by an id are reported as strays. A folder
+    /// unchanged since the listing was cached is not read again.
     pub fn list(&self) -> Result<Listing> {
+        let start = SystemTime::now();
+        let folder = fs::metadata(&self.dir)
+            .map(|m| cache::Stamp::of(&m))
+            .map_err(|e| Error::io(&self.shown, "read the folder", e))?;
+        let path = cache::dir(&self.local_dir()).join(cache::LISTING);
+        if let Some(c) = cache::read::<cache::Listing>(&path).filter(|c| c.folder == folder) {
+            self.trace(format_args!("listing: {} ids from the cache", c.ids.len()));
+            return Ok(Listing {
+                ids: c.ids,
+                strays: c.strays.iter().map(|n| self.dir.join(n)).collect(),
+            });
+        }
+        let listing = self.read_folder()?;
+        self.trace(format_args!(
+            "listing: read the folder, {} ids",
+            listing.ids.len()
+        ));
+        if folder.settled(start) {
+            let c = cache::Listing {
+                folder,
+                ids: listing.ids.clone(),
+                strays: listing
+                    .strays
+                    .iter()
+                    .filter_map(|p| p.file_name()?.to_str().map(String::from))
+                    .collect(),
+            };
+            self.keep(&path, &c);
+        }
+        Ok(listing)
+    }
+
+    /// Saves a cache file if it can; a read-only store or a full disk only
+    /// costs the next run some time.
+    fn keep<T: serde::Serialize>(&self, path: &Path, body: &T) {
+        if let Err(e) = self
+            .ensure_local()
+            .map_err(|e| e.message)
+            .and_then(|_| cache::write(path, body).map_err(|e| e.to_string()))
+        {
+            self.trace(format_args!("cache not written: {e}"));
+        }
+    }
+
+    fn read_folder(&self) -> Result<Listing> {
         let entries =
             fs::read_dir(&self.dir).map_err(|e| Error::io(&self.shown, "read the folder", e))?;
         let mut listing = Listing {
@@ -283,30 +354,140 @@ impl Store {
         }))
     }
 
-    /// Reads every ticket; unreadable files become problems, not failures.
+    /// Every ticket's summary; unreadable files become problems, not
+    /// failures. Summaries of files unchanged since they were cached are not
+    /// read again; the rest are read and parsed on every core.
+    pub fn summaries(&self) -> Result<Summaries> {
+        let start = SystemTime::now();
+        let listing = self.list()?;
+        let path = cache::dir(&self.local_dir()).join(cache::SUMMARIES);
+        let mut cached = cache::read::<Vec<cache::Entry>>(&path)
+            .unwrap_or_default()
+            .into_iter()
+            .peekable();
+        let cached_count = cached.len();
+        // Stat before reading: a change after the stat then shows as a
+        // different stamp next time, never as a stale summary.
+        let stamps = par::map(&listing.ids, |id| {
+            fs::symlink_metadata(self.path_of(*id))
+                .ok()
+                .map(|m| cache::Stamp::of(&m))
+        });
+        let mut slots: Vec<Option<Summary>> = Vec::with_capacity(listing.ids.len());
+        let mut todo = Vec::new();
+        for (i, (id, stamp)) in listing.ids.iter().zip(&stamps).enumerate() {
+            while cached.next_if(|e| e.id < *id).is_some() {}
+            match cached.next_if(|e| e.id == *id) {
+                Some(e) if Some(e.stamp) == *stamp => slots.push(Some(e.summary)),
+                _ => {
+                    slots.push(None);
+                    todo.push(i);
+                }
+            }
+        }
+        drop(cached);
+        let hits = listing.ids.len() - todo.len();
+        let read = par::map(&todo, |&i| {
+            self.read(listing.ids[i]).map(|t| Summary::of(&t))
+        });
+        let mut problems = Vec::new();
+        let mut fresh = 0;
+        for (&i, r) in todo.iter().zip(read) {
+            match r {
+                Ok(s) => {
+                    fresh += usize::from(stamps[i].is_some_and(|s| s.settled(start)));
+                    slots[i] = Some(s);
+                }
+                Err(e) => problems.push(e),
+            }
+        }
+        self.trace(format_args!(
+            "summaries: {hits} from the cache, {} read from files",
+            todo.len()
+        ));
+        if fresh > 0 || hits != cached_count {
+            let entries: Vec<cache::EntryRef> = listing
+                .ids
+                .iter()
+                .zip(&stamps)
+                .zip(&slots)
+                .enumerate()
+                .filter_map(|(i, ((id, stamp), slot))| {
+                    let stamp = (*stamp)?;
+                    let summary = slot.as_ref()?;
+                    let keep = todo.binary_search(&i).is_err() || stamp.settled(start);
+                    keep.then_some(cache::EntryRef {
+                        id: *id,
+                        stamp,
+                        summary,
+                    })
+                })
+                .collect();
+            self.keep(&path, &entries);
+        }
+        for stray in &listing.strays {
+            problems.push(self.stray(stray));
+        }
+        Ok(Summaries {
+            tickets: slots.into_iter().flatten().collect(),
+            problems,
+            ids: listing.ids,
+        })
+    }
+
+    /// Reads every ticket in full, on every core; unreadable files become
+    /// problems, not failures. Listings use [`Store::summaries`] instead.
     pub fn load_all(&self) -> Result<Loaded> {
         let listing = self.list()?;
         let mut loaded = Loaded {
             tickets: Vec::with_capacity(listing.ids.len()),
             problems: Vec::new(),
-            ids: listing.ids.clone(),
+            ids: Vec::new(),
         };
-        for id in listing.ids {
-            match self.read(id) {
+        for r in self.read_many(&listing.ids) {
+            match r {
                 Ok(t) => loaded.tickets.push(t),
                 Err(e) => loaded.problems.push(e),
             }
         }
-        for stray in listing.strays {
-            loaded.problems.push(
-                Error::new(format!(
-                    "{}: not named by a ticket id, so it was skipped",
-                    self.shown(&stray).display()
-                ))
-                .hint("ticket files are named <id>.toml; move other files out of the store"),
-            );
-        }
+        loaded
+            .problems
+            .extend(listing.strays.iter().map(|p| self.stray(p)));
+        loaded.ids = listing.ids;
         Ok(loaded)
+    }
+
+    /// Reads the named tickets on every core, in the order given.
+    pub fn read_many(&self, ids: &[Uuid]) -> Vec<Result<Ticket>> {
+        par::map(ids, |id| self.read(*id))
+    }
+
+    /// Reads every ticket file's bytes on every core and keeps what `f`
+    /// makes of them; a file that cannot be read becomes an error.
+    pub fn scan<R: Send>(
+        &self,
+        ids: &[Uuid],
+        f: impl Fn(Uuid, &[u8]) -> Option<R> + Sync,
+    ) -> Vec<Result<R>> {
+        par::map(ids, |id| {
+            let path = self.path_of(*id);
+            fs::read(&path)
+                .map(|bytes| f(*id, &bytes))
+                .map_err(|e| Error::io(&self.shown(&path), "read", e))
+                .transpose()
+        })
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// The problem every listing reports for a stray file.
+    pub fn stray(&self, path: &Path) -> Error {
+        Error::new(format!(
+            "{}: not named by a ticket id, so it was skipped",
+            self.shown(path).display()
+        ))
+        .hint("ticket files are named <id>.toml; move other files out of the store")
     }
 
     /// Temp files that interrupted writes left behind (`.baton-*.tmp`).
@@ -348,9 +529,8 @@ impl Store {
     pub fn resolve(&self, input: &str) -> Result<Resolved> {
         let prefix = id::normalise(input)?;
         let listing = self.list()?;
-        let id = id::resolve(&prefix, &listing.ids)?;
-        let pos = listing.ids.binary_search(&id).unwrap_or(0);
-        let short = id::short_ids(&listing.ids).swap_remove(pos);
+        let id = id::resolve(&prefix, id::candidates(&prefix, &listing.ids))?;
+        let short = id::short_in(&listing.ids, id);
         Ok(Resolved { id, short })
     }
 

@@ -1,0 +1,155 @@
+//! The read cache in `.local/cache/`: the folder listing and every ticket's
+//! summary, each kept with the stamp of what it was read from. It only ever
+//! saves work: anything that does not match the files exactly (another
+//! version, a checksum that fails, a stamp that differs) is ignored and read
+//! again from the files, and failing to write it is never an error.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use uuid::Uuid;
+
+use crate::core::summary::Summary;
+
+/// Bumped whenever what the cache holds changes shape or meaning.
+const FORMAT: u32 = 1;
+const MAGIC: &[u8; 8] = b"baton\0c\n";
+
+/// A change this recent may share its stamp with a later one (file times
+/// are coarse), so what was read from it is not cached until it has settled.
+const SETTLE: Duration = Duration::from_secs(2);
+
+/// What identifies one version of a file without reading it: size, inode,
+/// and modification and change times to the nanosecond. A file edited in
+/// place, replaced by git or copied over changes at least one of them; the
+/// change time cannot be set back by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    size: u64,
+    inode: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+}
+
+impl Stamp {
+    #[cfg(unix)]
+    pub fn of(meta: &fs::Metadata) -> Stamp {
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            size: meta.size(),
+            inode: meta.ino(),
+            modified: (meta.mtime(), meta.mtime_nsec()),
+            changed: (meta.ctime(), meta.ctime_nsec()),
+        }
+    }
+
+    #[cfg(not(unix))]
+    pub fn of(meta: &fs::Metadata) -> Stamp {
+        let since = |t: std::io::Result<SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                .map_or((0, 0), |d| {
+                    (d.as_secs() as i64, i64::from(d.subsec_nanos()))
+                })
+        };
+        Stamp {
+            size: meta.len(),
+            inode: 0,
+            modified: since(meta.modified()),
+            changed: since(meta.created()),
+        }
+    }
+
+    /// Whether the file last changed well before `start`, when this run
+    /// began reading. Only then can no later change carry the same stamp.
+    /// `start` is the system clock, the one file times come from.
+    pub fn settled(&self, start: SystemTime) -> bool {
+        let Ok(start) = start.duration_since(SystemTime::UNIX_EPOCH) else {
+            return false;
+        };
+        let latest = self.modified.max(self.changed);
+        let cutoff = start.saturating_sub(SETTLE);
+        latest.0 >= 0
+            && (latest.0 as u64, latest.1 as u32) < (cutoff.as_secs(), cutoff.subsec_nanos())
+    }
+}
+
+/// The folder listing, valid while the folder's own stamp is unchanged
+/// (adding, removing or renaming a file changes it).
+#[derive(Serialize, Deserialize)]
+pub struct Listing {
+    pub folder: Stamp,
+    pub ids: Vec<Uuid>,
+    /// File names of `*.toml` files not named by an id.
+    pub strays: Vec<String>,
+}
+
+/// One ticket's summary and the stamp of the file it was read from.
+#[derive(Serialize, Deserialize)]
+pub struct Entry {
+    pub id: Uuid,
+    pub stamp: Stamp,
+    pub summary: Summary,
+}
+
+/// The same, borrowed, for writing without copying every summary.
+#[derive(Serialize)]
+pub struct EntryRef<'a> {
+    pub id: Uuid,
+    pub stamp: Stamp,
+    pub summary: &'a Summary,
+}
+
+/// The cache's folder inside `.local/`.
+pub fn dir(local: &Path) -> PathBuf {
+    local.join("cache")
+}
+
+pub const LISTING: &str = "listing";
+pub const SUMMARIES: &str = "summaries";
+
+/// What a cache file held, when it is whole and of this version.
+#[derive(Serialize, Deserialize)]
+struct Framed<T> {
+    format: u32,
+    version: String,
+    body: T,
+}
+
+/// Reads a cache file; `None` for a missing, foreign, damaged or outdated one.
+pub fn read<T: DeserializeOwned>(path: &Path) -> Option<T> {
+    let bytes = fs::read(path).ok()?;
+    let rest = bytes.strip_prefix(MAGIC)?;
+    let (sum, payload) = rest.split_first_chunk::<4>()?;
+    if u32::from_le_bytes(*sum) != crc32fast::hash(payload) {
+        return None;
+    }
+    let framed: Framed<T> = postcard::from_bytes(payload).ok()?;
+    (framed.format == FORMAT && framed.version == env!("CARGO_PKG_VERSION")).then_some(framed.body)
+}
+
+/// Writes a cache file by renaming a finished temp file over it, so readers
+/// see the old file or the new one. No fsync: a cache lost in a crash is
+/// rebuilt, and a torn one fails its checksum.
+pub fn write<T: Serialize>(path: &Path, body: &T) -> std::io::Result<()> {
+    let framed = Framed {
+        format: FORMAT,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        body,
+    };
+    let payload = postcard::to_stdvec(&framed).map_err(std::io::Error::other)?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(super::TEMP_PREFIX)
+        .suffix(super::TEMP_SUFFIX)
+        .tempfile_in(dir)?;
+    tmp.write_all(MAGIC)?;
+    tmp.write_all(&crc32fast::hash(&payload).to_le_bytes())?;
+    tmp.write_all(&payload)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
