@@ -73,6 +73,7 @@ pub enum Command {
     New(cmd::new::Args),
     List(cmd::list::Args),
     Show(cmd::show::Args),
+    Search(cmd::search::Args),
     Take(cmd::take::Args),
     Pass(cmd::pass::Args),
     Reply(cmd::message::ReplyArgs),

@@ -30,6 +30,8 @@ mod people;
 mod rate_log;
 /// `baton report`: the month-end figures.
 mod report;
+/// `baton search`: words in any field, any status.
+mod search;
 /// `baton show`: one ticket in full.
 mod show;
 /// `baton wait`, `resolve`, `reopen` and `close`.

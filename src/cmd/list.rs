@@ -43,7 +43,7 @@ pub struct Args {
     pub sort: Sort,
 }
 
-fn parse_status(s: &str) -> Result<Status, String> {
+pub(super) fn parse_status(s: &str) -> Result<Status, String> {
     s.parse()
 }
 

@@ -17,6 +17,7 @@ pub mod pass;
 pub mod people;
 pub mod rate;
 pub mod report;
+pub mod search;
 pub mod show;
 pub mod status;
 pub mod take;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::New(args) => new::run(&ctx, args),
         Command::List(args) => list::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),
+        Command::Search(args) => search::run(&ctx, args),
         Command::Take(args) => take::run(&ctx, args),
         Command::Pass(args) => pass::run(&ctx, args),
         Command::Reply(args) => message::reply(&ctx, args),

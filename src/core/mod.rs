@@ -15,6 +15,7 @@ pub mod merge;
 pub mod metrics;
 pub mod query;
 pub mod replay;
+pub mod search;
 pub mod summary;
 pub mod ticket;
 pub mod time;

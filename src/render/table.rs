@@ -9,6 +9,7 @@ use super::Output;
 use super::text::{self, Color, clean_line};
 use crate::core::config::Person;
 use crate::core::query::Row;
+use crate::core::search::Found;
 
 /// Space between columns.
 const GAP: u16 = 2;
@@ -157,6 +158,68 @@ pub fn tickets(out: &Output, rows: &[Row], now: DateTime<Utc>) -> String {
             due,
             Cell::new(customer),
             Cell::new(title),
+        ]);
+    }
+    finish(out, &table)
+}
+
+/// The results of `baton search`. On a terminal the title and the matching
+/// text share the width the other columns leave; piped, nothing is cut.
+pub fn found(out: &Output, found: &[Found]) -> String {
+    let header = ["ID", "STATUS", "OWNER", "CUSTOMER", "TITLE", "MATCH"];
+    let mut texts: Vec<[String; 6]> = found
+        .iter()
+        .map(|f| {
+            let t = &f.ticket;
+            [
+                f.short.clone(),
+                t.status.as_str().to_string(),
+                clean_line(&t.owner).into_owned(),
+                clean_line(&t.customer).into_owned(),
+                clean_line(&t.title).into_owned(),
+                clean_line(&format!("{}: {}", f.hit.field, f.hit.snippet)).into_owned(),
+            ]
+        })
+        .collect();
+    if out.stdout_tty {
+        let width = usize::from(out.width.unwrap_or(100));
+        for r in &mut texts {
+            r[3] = fit(&r[3], CUSTOMER_MAX.1);
+        }
+        let used: usize = (0..4)
+            .map(|i| {
+                texts
+                    .iter()
+                    .map(|r| r[i].width())
+                    .chain([header[i].len()])
+                    .max()
+                    .unwrap_or(0)
+                    + usize::from(GAP)
+            })
+            .sum();
+        let budget = width.saturating_sub(used + usize::from(GAP));
+        let title = (budget * 2 / 5).max(TITLE_MIN);
+        let widest_title = texts.iter().map(|r| r[4].width()).max().unwrap_or(0);
+        let title = title.min(widest_title.max(header[4].len()));
+        let rest = budget.saturating_sub(title).max(TITLE_MIN);
+        for r in &mut texts {
+            r[4] = fit(&r[4], title);
+            r[5] = fit(&r[5], rest);
+        }
+    }
+    let mut table = base(out, &header);
+    for (f, [short, status, owner, customer, title, hit]) in found.iter().zip(texts) {
+        let status = match text::status_color(f.ticket.status) {
+            Color::Dim => Cell::new(status).add_attribute(Attribute::Dim),
+            c => Cell::new(status).fg(c.cell()),
+        };
+        table.add_row([
+            Cell::new(short).add_attribute(Attribute::Bold),
+            status,
+            Cell::new(owner),
+            Cell::new(customer),
+            Cell::new(title),
+            Cell::new(hit),
         ]);
     }
     finish(out, &table)

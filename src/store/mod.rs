@@ -92,6 +92,54 @@ impl BadFile {
     }
 }
 
+/// A ticket file's bytes, read but not yet parsed.
+pub struct Raw<'a> {
+    store: &'a Store,
+    pub id: Uuid,
+    pub bytes: Vec<u8>,
+}
+
+impl Raw<'_> {
+    /// Parses the bytes, with the error [`Store::read`] would give.
+    pub fn ticket(self) -> Result<Ticket> {
+        utf8(self.bytes)
+            .and_then(|text| decode(self.id, text))
+            .map(|(ticket, _)| ticket)
+            .map_err(|bad| self.store.bad_file(&self.store.path_of(self.id), bad))
+    }
+}
+
+/// A file's bytes as text, or the line and column of the first byte that
+/// is not UTF-8.
+fn utf8(bytes: Vec<u8>) -> Result<String, BadFile> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.as_bytes()[..valid]);
+        let (line, column) = line_col(&text, valid);
+        BadFile::by_hand(ParseError {
+            message: "the file is not valid UTF-8".into(),
+            line: Some(line),
+            column: Some(column),
+        })
+    })
+}
+
+/// Parses the text of the file named after `id`.
+fn decode(id: Uuid, text: String) -> Result<(Ticket, String), BadFile> {
+    let ticket = Ticket::parse(&text).map_err(BadFile::by_hand)?;
+    if ticket.id != id {
+        return Err(BadFile {
+            problem: ParseError {
+                message: format!("the id inside ({}) does not match the file name", ticket.id),
+                line: None,
+                column: None,
+            },
+            hint: "rename the file after its id, or correct the id; 'baton doctor' checks the store",
+        });
+    }
+    Ok((ticket, text))
+}
+
 /// A prefix resolved to a ticket id, with the shortest prefix that names it.
 pub struct Resolved {
     pub id: Uuid,
@@ -212,16 +260,7 @@ impl Store {
     /// The outer error is a failure to read at all.
     fn text_of(&self, path: &Path) -> Result<Result<String, BadFile>> {
         let bytes = fs::read(path).map_err(|e| Error::io(&self.shown(path), "read", e))?;
-        Ok(String::from_utf8(bytes).map_err(|e| {
-            let valid = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(&e.as_bytes()[..valid]);
-            let (line, column) = line_col(&text, valid);
-            BadFile::by_hand(ParseError {
-                message: "the file is not valid UTF-8".into(),
-                line: Some(line),
-                column: Some(column),
-            })
-        }))
+        Ok(utf8(bytes))
     }
 
     /// Reads and validates the team config.
@@ -335,23 +374,7 @@ impl Store {
     /// (for `baton doctor`). The outer error is a failure to read the file.
     pub fn examine(&self, id: Uuid) -> Result<Result<(Ticket, String), BadFile>> {
         let text = self.text_of(&self.path_of(id))?;
-        Ok(text.and_then(|text| {
-            let ticket = Ticket::parse(&text).map_err(BadFile::by_hand)?;
-            if ticket.id != id {
-                return Err(BadFile {
-                    problem: ParseError {
-                        message: format!(
-                            "the id inside ({}) does not match the file name",
-                            ticket.id
-                        ),
-                        line: None,
-                        column: None,
-                    },
-                    hint: "rename the file after its id, or correct the id; 'baton doctor' checks the store",
-                });
-            }
-            Ok((ticket, text))
-        }))
+        Ok(text.and_then(|text| decode(id, text)))
     }
 
     /// Every ticket's summary; unreadable files become problems, not
@@ -368,10 +391,14 @@ impl Store {
         let cached_count = cached.len();
         // Stat before reading: a change after the stat then shows as a
         // different stamp next time, never as a stale summary.
+        let folder = cache::Folder::open(&self.dir)
+            .map_err(|e| Error::io(&self.shown, "read the folder", e))?;
         let stamps = par::map(&listing.ids, |id| {
-            fs::symlink_metadata(self.path_of(*id))
-                .ok()
-                .map(|m| cache::Stamp::of(&m))
+            let mut name = [0u8; 41];
+            let hyphenated = id.hyphenated().encode_lower(&mut name[..36]).len();
+            name[hyphenated..hyphenated + 5].copy_from_slice(b".toml");
+            let name = std::str::from_utf8(&name[..hyphenated + 5]).unwrap_or_default();
+            cache::Stamp::at(&folder, name)
         });
         let mut slots: Vec<Option<Summary>> = Vec::with_capacity(listing.ids.len());
         let mut todo = Vec::new();
@@ -462,22 +489,26 @@ impl Store {
         par::map(ids, |id| self.read(*id))
     }
 
-    /// Reads every ticket file's bytes on every core and keeps what `f`
-    /// makes of them; a file that cannot be read becomes an error.
+    /// Reads the named ticket files on every core and keeps what `f` makes
+    /// of each: `f` sees the raw bytes first and may skip the file, or parse
+    /// it with the [`Raw::ticket`] it is given. Files that cannot be read or
+    /// parsed become errors.
     pub fn scan<R: Send>(
         &self,
         ids: &[Uuid],
-        f: impl Fn(Uuid, &[u8]) -> Option<R> + Sync,
+        f: impl Fn(Raw) -> Result<Option<R>> + Sync,
     ) -> Vec<Result<R>> {
         par::map(ids, |id| {
             let path = self.path_of(*id);
-            fs::read(&path)
-                .map(|bytes| f(*id, &bytes))
-                .map_err(|e| Error::io(&self.shown(&path), "read", e))
-                .transpose()
+            let bytes = fs::read(&path).map_err(|e| Error::io(&self.shown(&path), "read", e))?;
+            f(Raw {
+                store: self,
+                id: *id,
+                bytes,
+            })
         })
         .into_iter()
-        .flatten()
+        .filter_map(Result::transpose)
         .collect()
     }
 

@@ -1,0 +1,270 @@
+//! `search`: which tickets mention every word of a query, and where. A file
+//! whose bytes cannot hold a match is ruled out without parsing it; every
+//! other file is parsed and the words are looked for in its text fields, so
+//! a word in a field name, an owner's name or a timestamp never counts.
+
+use regex::{Regex, RegexBuilder, bytes};
+
+use super::ticket::{EventKind, Ticket};
+
+/// How much text a match snippet shows around the word.
+const SNIPPET: usize = 60;
+
+/// A search for tickets that mention every word, ignoring case.
+#[derive(Debug, Clone)]
+pub struct Query {
+    words: Vec<Regex>,
+    raw: Vec<bytes::Regex>,
+    /// Whether every word reads the same in a file's bytes as in the parsed
+    /// text. A word holding a quote, a backslash or a control character is
+    /// written escaped, so then every file is parsed.
+    raw_ok: bool,
+    escapes: bytes::Regex,
+}
+
+/// Where a ticket mentions the query: the field and a line of text around
+/// the first word found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub field: String,
+    pub snippet: String,
+}
+
+/// A ticket that matched, the prefix that names it, and where it matched.
+pub struct Found {
+    pub ticket: Ticket,
+    pub short: String,
+    pub hit: Hit,
+}
+
+impl Query {
+    /// A query for `words`, each matched as plain text (no patterns).
+    pub fn new(words: &[String]) -> Result<Query, String> {
+        let words: Vec<&str> = words.iter().flat_map(|w| w.split_whitespace()).collect();
+        if words.is_empty() {
+            return Err("nothing to search for".into());
+        }
+        let build = |w: &str| {
+            RegexBuilder::new(&regex::escape(w))
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| e.to_string())
+        };
+        let build_raw = |w: &str| {
+            bytes::RegexBuilder::new(&regex::escape(w))
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| e.to_string())
+        };
+        Ok(Query {
+            raw_ok: words
+                .iter()
+                .all(|w| !w.chars().any(|c| c == '"' || c == '\\' || c.is_control())),
+            words: words.iter().map(|w| build(w)).collect::<Result<_, _>>()?,
+            raw: words
+                .iter()
+                .map(|w| build_raw(w))
+                .collect::<Result<_, _>>()?,
+            // \u, \U and \x escapes can spell any character, and a backslash
+            // at the end of a line joins the lines around it: in a file that
+            // has either, the bytes say nothing certain about the text.
+            escapes: bytes::Regex::new(r"\\(?:[uUx]|[ \t]*\r?\n)").map_err(|e| e.to_string())?,
+        })
+    }
+
+    /// Whether a ticket file's bytes may hold a match. `false` is certain:
+    /// the parsed ticket would not match either.
+    pub fn may_match(&self, bytes: &[u8]) -> bool {
+        if !self.raw_ok || self.escapes.is_match(bytes) {
+            return true;
+        }
+        self.raw.iter().all(|r| r.is_match(bytes))
+    }
+
+    /// Where `t` mentions every word, or `None`. The hit is the first field,
+    /// in the order a reader meets them, that holds any of the words.
+    pub fn find(&self, t: &Ticket) -> Option<Hit> {
+        let fields = fields(t);
+        let all = self
+            .words
+            .iter()
+            .all(|w| fields.iter().any(|(_, text)| w.is_match(text)));
+        if !all {
+            return None;
+        }
+        fields.iter().find_map(|(field, text)| {
+            let found = self
+                .words
+                .iter()
+                .filter_map(|w| w.find(text))
+                .min_by_key(|m| m.start())?;
+            Some(Hit {
+                field: field.clone(),
+                snippet: snippet(text, found.start(), found.end()),
+            })
+        })
+    }
+}
+
+/// The text a search looks in, each with the name a hit shows for it.
+fn fields(t: &Ticket) -> Vec<(String, &str)> {
+    let mut out = vec![
+        ("title".to_string(), t.title.as_str()),
+        ("customer".to_string(), t.customer.as_str()),
+    ];
+    out.extend(t.tags.iter().map(|tag| ("tag".to_string(), tag.as_str())));
+    out.push(("description".to_string(), t.description.as_str()));
+    for e in &t.events {
+        let kind = e.kind.as_str();
+        if let Some(text) = &e.text {
+            out.push((kind.to_string(), text));
+        }
+        if let Some(note) = &e.note {
+            out.push((format!("{kind} note"), note));
+        }
+        if let Some(comment) = &e.comment {
+            out.push(("rating comment".to_string(), comment));
+        }
+        // An edit keeps the old and new wording of a title or description.
+        if e.kind == EventKind::Edited {
+            for text in [&e.from, &e.to].into_iter().flatten() {
+                out.push(("edit".to_string(), text));
+            }
+        }
+    }
+    out.retain(|(_, text)| !text.is_empty());
+    out
+}
+
+/// About `SNIPPET` characters of `text` around the match at `start..end`,
+/// on one line, with an ellipsis where text was left out.
+fn snippet(text: &str, start: usize, end: usize) -> String {
+    if text.chars().count() <= SNIPPET {
+        return text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    let before: Vec<char> = text[..start].chars().collect();
+    let matched = &text[start..end];
+    let room = SNIPPET.saturating_sub(matched.chars().count());
+    let lead = (room / 3).min(before.len());
+    let head: String = before[before.len() - lead..].iter().collect();
+    let tail: String = text[end..].chars().take(room - lead).collect();
+    let cut_head = lead < before.len();
+    let cut_tail = text[end..].chars().nth(room - lead).is_some();
+    let line = format!("{head}{matched}{tail}");
+    let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    format!(
+        "{}{line}{}",
+        if cut_head { "…" } else { "" },
+        if cut_tail { "…" } else { "" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ticket::{Event, Priority, Status};
+    use chrono::{TimeZone, Utc};
+    use proptest::prelude::*;
+
+    fn query(words: &[&str]) -> Query {
+        Query::new(&words.iter().map(|w| w.to_string()).collect::<Vec<_>>()).unwrap()
+    }
+
+    fn ticket() -> Ticket {
+        let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+        let mut reply = Event::new(at, "ana", EventKind::Reply);
+        reply.text = Some("Could you try the CSV export from Firefox?".into());
+        Ticket {
+            id: uuid::Uuid::from_u128(7),
+            title: "Export fails in Safari".into(),
+            status: Status::Open,
+            owner: "ana".into(),
+            customer: "jo@example.com".into(),
+            priority: Priority::Normal,
+            tags: vec!["browser".into()],
+            created: at,
+            updated: at,
+            escalated: 0,
+            description: String::new(),
+            extra: Default::default(),
+            events: vec![Event::new(at, "ana", EventKind::Created), reply],
+        }
+    }
+
+    #[test]
+    fn every_word_must_appear_somewhere_ignoring_case() {
+        let t = ticket();
+        let hit = query(&["SAFARI", "firefox"]).find(&t).unwrap();
+        assert_eq!(hit.field, "title");
+        assert_eq!(hit.snippet, "Export fails in Safari");
+        assert_eq!(query(&["safari", "chrome"]).find(&t), None);
+        let hit = query(&["firefox"]).find(&t).unwrap();
+        assert_eq!(hit.field, "reply");
+        assert_eq!(hit.snippet, "Could you try the CSV export from Firefox?");
+    }
+
+    #[test]
+    fn field_names_owners_and_times_are_not_text() {
+        let t = ticket();
+        for word in ["status", "ana", "2026", "kind"] {
+            assert_eq!(query(&[word]).find(&t), None, "{word}");
+        }
+    }
+
+    #[test]
+    fn a_long_text_is_cut_around_the_match() {
+        let long = format!("{} needle {}", "a ".repeat(80), "b ".repeat(80));
+        let m = long.find("needle").unwrap();
+        let s = snippet(&long, m, m + 6);
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert!(s.contains("needle"));
+        assert!(s.chars().count() <= SNIPPET + 2, "{s}");
+    }
+
+    #[test]
+    fn escapes_make_the_bytes_inconclusive() {
+        let q = query(&["café"]);
+        assert!(!q.may_match(b"title = \"cafe\"\n"));
+        assert!(q.may_match(b"title = \"caf\\u00e9\"\n"));
+        assert!(q.may_match("title = \"CAFÉ\"\n".as_bytes()));
+        // a backslash at a line's end joins "ca" and "fé"
+        assert!(q.may_match("description = \"\"\"ca\\\n  fé\"\"\"\n".as_bytes()));
+        assert!(query(&["say \"hi\""]).may_match(b"nothing"));
+    }
+
+    fn escaped(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                c if c.is_control() || (!c.is_ascii() && (c as u32).is_multiple_of(3)) => {
+                    out.push_str(&format!("\\u{:04X}", c as u32))
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    proptest! {
+        /// The byte test never rules out a ticket that matches, however
+        /// its text is written.
+        #[test]
+        fn the_byte_test_never_hides_a_match(
+            title in "[a-zA-Zé\"\\\\ \n\t\u{e9}\u{3b1}\u{391}]{0,30}",
+            word in "[a-zA-Zé\u{3b1}\u{391}\"\\\\]{1,4}",
+        ) {
+            let q = query(&[word.as_str()]);
+            let text = format!(
+                "id = \"00000000-0000-0000-0000-000000000007\"\ntitle = \"T {}\"\nstatus = \"open\"\nowner = \"ana\"\ncreated = 2026-11-02T09:00:00Z\nupdated = 2026-11-02T09:00:00Z\n\n[[events]]\nat = 2026-11-02T09:00:00Z\nby = \"ana\"\nkind = \"created\"\nto = \"ana\"\n",
+                escaped(&title)
+            );
+            let t = Ticket::parse(&text).map_err(|e| format!("{e:?}\n{text}")).unwrap();
+            if q.find(&t).is_some() {
+                prop_assert!(q.may_match(text.as_bytes()));
+            }
+        }
+    }
+}
