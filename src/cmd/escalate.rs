@@ -41,6 +41,8 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 
 /// One ticket's escalations, planned or done.
 struct Escalated {
+    /// Where the ticket is in the sweep's list.
+    index: usize,
     short: String,
     title: String,
     id: String,
@@ -85,7 +87,7 @@ fn warnings(
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.store()?;
     // The lock is held for the whole sweep so that nobody's change in between is lost.
-    let _lock = if args.dry_run {
+    let lock = if args.dry_run {
         None
     } else {
         Some(store.lock()?)
@@ -105,7 +107,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut done = Vec::new();
     let mut saved = Vec::new();
     let mut failures = loaded.problems;
-    for (ticket, short) in loaded.tickets.iter_mut().zip(&shorts) {
+    for (index, (ticket, short)) in loaded.tickets.iter_mut().zip(&shorts).enumerate() {
         let events = clock::owed(ticket, &config, &mut load, ctx.now);
         if events.is_empty() {
             continue;
@@ -121,6 +123,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             saved.push(store.path_of(ticket.id));
         }
         done.push(Escalated {
+            index,
             short: short.clone(),
             title: ticket.title.clone(),
             id: ticket.id.to_string(),
@@ -137,6 +140,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             })
             .collect();
         super::commit(ctx, &store, &config, &saved, &commit::sweep(&swept));
+    }
+    // Hooks run once every change is saved and the lock is free.
+    drop(lock);
+    if !args.dry_run {
+        for d in &done {
+            super::run_hooks(
+                ctx,
+                &store,
+                &config,
+                &loaded.tickets[d.index],
+                &d.short,
+                &d.events,
+            );
+        }
     }
     let warned = args
         .warn
