@@ -90,6 +90,26 @@ fn html_text(html: &str) -> String {
     tidy(&out)
 }
 
+/// Whether the input begins as mail does: with a header field (`Name: value`,
+/// the name printable ASCII without a colon), after the `From ` envelope
+/// line an mbox-style delivery (procmail) puts first. The parser itself
+/// takes any bytes as headers, so without this check random bytes would be
+/// reported as a message with no From rather than as no message at all.
+fn starts_with_header(raw: &[u8]) -> bool {
+    let mut rest = raw;
+    if rest.starts_with(b"From ") {
+        let Some(end) = rest.iter().position(|&b| b == b'\n') else {
+            return false;
+        };
+        rest = &rest[end + 1..];
+    }
+    let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+    match line.iter().position(|&b| b == b':') {
+        Some(colon) if colon > 0 => line[..colon].iter().all(|b| (33..=126).contains(b)),
+        _ => false,
+    }
+}
+
 /// Reads one message, or says why it cannot become a ticket.
 pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
     if raw.iter().all(u8::is_ascii_whitespace) {
@@ -101,6 +121,11 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
             size(raw.len()),
             size(MAX_BYTES)
         ));
+    }
+    if !starts_with_header(raw) {
+        return Err(
+            "the input is not an e-mail message (it does not begin with header lines)".into(),
+        );
     }
     let message = MessageParser::default()
         .parse(raw)
@@ -208,8 +233,24 @@ mod tests {
     }
 
     #[test]
+    fn an_mbox_envelope_line_is_skipped() {
+        let raw = format!("From jan@example.com Mon Nov  2 07:52:13 2026\n{PLAIN}");
+        let m = parse(raw.as_bytes()).unwrap();
+        assert_eq!(
+            (m.from.as_str(), m.subject.as_str()),
+            ("jan@example.com", "Zwrot nie dotarł")
+        );
+    }
+
+    #[test]
     fn unusable_input_says_why() {
-        let cases: [(&[u8], &str); 4] = [
+        let cases: [(&[u8], &str); 7] = [
+            (b"\x89PNG\r\n\x1a\n\0\0", "not an e-mail message"),
+            (
+                b"Hello there\nFrom: jan@example.com\n\nhi",
+                "not an e-mail message",
+            ),
+            (b"From jan@example.com", "not an e-mail message"),
             (b"", "empty"),
             (b" \r\n", "empty"),
             (b"Subject: hi\r\n\r\nbody", "no From"),
