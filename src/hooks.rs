@@ -110,6 +110,9 @@ pub fn run(
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::from(std::io::stderr()))
         .stderr(Stdio::inherit());
+    // A hook that runs baton must not pass its own message on to the hooks
+    // of that run: the message is set for the events that have one only.
+    cmd.env_remove("BATON_MESSAGE");
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -175,11 +175,19 @@ pub fn run_hooks(
         );
         let mut bytes = serde_json::to_vec_pretty(&payload).unwrap_or_default();
         bytes.push(b'\n');
-        let env = [
+        let mut env = vec![
             ("BATON_EVENT", event.kind.as_str().to_string()),
             ("BATON_TICKET", ticket.id.to_string()),
             ("BATON_STORE", store.dir().display().to_string()),
         ];
+        // The message ready for `sendmail -t`, so that a hook in plain sh
+        // needs no JSON tool. Large ones stay in the payload only: the
+        // environment has a size limit per variable.
+        if let Some(mail) = message.as_ref().map(notice::Notice::mail)
+            && mail.len() <= 64 * 1024
+        {
+            env.push(("BATON_MESSAGE", mail));
+        }
         for f in found {
             match f {
                 Found::Refused(path, why) => ctx.out.warn(
