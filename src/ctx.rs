@@ -24,6 +24,9 @@ pub struct Ctx {
     store_dir: Option<PathBuf>,
     actor: Option<String>,
     user_config: Option<PathBuf>,
+    /// The user's own hook folder: `$XDG_CONFIG_HOME/baton/hooks`, else
+    /// `~/.config/baton/hooks`.
+    user_hooks: Option<PathBuf>,
     /// Standard input and standard error are terminals, so a person could
     /// answer a prompt.
     interactive: bool,
@@ -70,17 +73,21 @@ pub fn completion_store() -> Option<Store> {
     }
 }
 
+/// The user's config folder: `$XDG_CONFIG_HOME`, else `~/.config`.
+fn config_home() -> Option<PathBuf> {
+    std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+}
+
 /// The user config file: `BATON_CONFIG`, else `$XDG_CONFIG_HOME/baton/config.toml`,
 /// else `~/.config/baton/config.toml`.
 fn user_config_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("BATON_CONFIG") {
         return Some(PathBuf::from(p));
     }
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("baton").join("config.toml"))
+    Some(config_home()?.join("baton").join("config.toml"))
 }
 
 fn parse_now(value: Option<String>) -> Result<DateTime<Utc>> {
@@ -120,6 +127,7 @@ impl Ctx {
             store_dir: global.store.clone(),
             actor: global.actor.clone(),
             user_config: user_config_path(),
+            user_hooks: config_home().map(|c| c.join("baton").join("hooks")),
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             assume_yes: global.yes,
             editor: editor_command(),
@@ -164,6 +172,27 @@ impl Ctx {
         self.store_dir
             .clone()
             .unwrap_or_else(|| PathBuf::from(crate::store::STORE_DIR))
+    }
+
+    /// Where hooks are looked for, in order: the store's untracked
+    /// `.local/hooks/`, then the user's own hook folder. Never a tracked folder.
+    pub fn hook_dirs(&self, store: &Store) -> Vec<PathBuf> {
+        std::iter::once(store.hooks_dir())
+            .chain(self.user_hooks.clone())
+            .collect()
+    }
+
+    /// Standard input is a terminal (nothing was piped in).
+    pub fn stdin_is_terminal(&self) -> bool {
+        std::io::stdin().is_terminal()
+    }
+
+    /// Reads all of standard input as bytes (a message piped in).
+    pub fn read_stdin_bytes(&self) -> Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| Error::new(format!("cannot read standard input: {e}")))?;
+        Ok(bytes)
     }
 
     /// A fresh ticket id.

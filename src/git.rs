@@ -62,6 +62,24 @@ pub fn merge_attribute(dir: &Path, file: &str) -> Option<String> {
     (value != "unspecified" && value != "unset").then_some(value)
 }
 
+/// Whether git tracks this file (`false` outside a work tree or without git).
+/// Hooks check it: a tracked file came with a clone, and never runs.
+pub fn is_tracked(path: &Path) -> bool {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return false;
+    };
+    run(
+        dir,
+        [
+            OsStr::new("ls-files"),
+            OsStr::new("--error-unmatch"),
+            OsStr::new("--"),
+            name,
+        ],
+    )
+    .is_ok()
+}
+
 /// The top folder of the git work tree that holds `dir`, or `None` when `dir`
 /// is not in one (or git is missing).
 pub fn work_tree_root(dir: &Path) -> Option<PathBuf> {

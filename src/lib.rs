@@ -11,5 +11,7 @@ pub mod core;
 pub mod ctx;
 pub mod error;
 pub mod git;
+pub mod hooks;
+pub mod mail;
 pub mod render;
 pub mod store;

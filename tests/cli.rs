@@ -16,6 +16,8 @@ mod escalate;
 mod init;
 /// `baton list`: filters, order, the DUE column, JSON.
 mod list;
+/// `baton new --from-mail`: e-mail intake, threading, rejected mail, acknowledgements.
+mod mail;
 /// `baton merge-driver` run by hand, as git runs it.
 mod merge_driver;
 /// `baton reply` and `baton note`.
@@ -56,6 +58,9 @@ mod files;
 mod git;
 /// `--help` of every command, examples, suggestions, manual pages.
 mod help;
+/// Hooks: payloads, failures, timeouts, where they may live, the sendmail hook.
+#[cfg(unix)]
+mod hooks;
 /// Hostile input: broken files, escape sequences, paths as ids.
 mod hostile;
 /// Who is acting: `--as`, `BATON_USER`, the user config, git, a team of one.

@@ -532,3 +532,19 @@ fn ctrl_c_at_a_question_ends_with_the_cursor_shown_and_nothing_written() {
     );
     assert_eq!(env.store_bytes(), before);
 }
+
+#[test]
+fn from_mail_at_a_terminal_says_to_pipe_a_message_in_instead_of_waiting() {
+    let env = TestEnv::team();
+    let (rest, code) = finish(env.cmd(&["new", "--from-mail"]).pty());
+    assert_eq!(code, 2, "{rest}");
+    assert!(
+        rest.contains("--from-mail reads one e-mail on standard input"),
+        "{rest}"
+    );
+    assert!(
+        rest.contains("baton new --from-mail < message.eml"),
+        "{rest}"
+    );
+    assert!(env.ticket_ids().is_empty());
+}

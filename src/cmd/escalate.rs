@@ -10,7 +10,7 @@ use crate::core::config::Config;
 use crate::core::duration;
 use crate::core::query;
 use crate::core::summary::Summary;
-use crate::core::ticket::Event;
+use crate::core::ticket::{Event, Ticket};
 use crate::core::time::rfc3339;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
@@ -42,6 +42,8 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 
 /// One ticket's escalations, planned or done.
 struct Escalated {
+    /// The ticket as saved; none in a dry run.
+    ticket: Option<Ticket>,
     short: String,
     title: String,
     id: String,
@@ -85,7 +87,7 @@ fn warnings(
 /// Records the escalations in the ticket the summary was made from. The
 /// sweep holds the lock, so only a hand edit in between could change it; then
 /// the ticket is left for the next sweep.
-fn escalate(store: &Store, summary: &Summary, short: &str, events: &[Event]) -> Result<()> {
+fn escalate(store: &Store, summary: &Summary, short: &str, events: &[Event]) -> Result<Ticket> {
     let mut ticket = store.read(summary.id)?;
     if Summary::of(&ticket) != *summary {
         return Err(Error::new(format!(
@@ -96,13 +98,14 @@ fn escalate(store: &Store, summary: &Summary, short: &str, events: &[Event]) -> 
     for e in events.iter().cloned() {
         ticket.record(e);
     }
-    store.save(&ticket)
+    store.save(&ticket)?;
+    Ok(ticket)
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.store()?;
     // The lock is held for the whole sweep so that nobody's change in between is lost.
-    let _lock = if args.dry_run {
+    let lock = if args.dry_run {
         None
     } else {
         Some(store.lock()?)
@@ -125,14 +128,22 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         if events.is_empty() {
             continue;
         }
-        if !args.dry_run {
-            if let Err(e) = escalate(&store, summary, &loaded.short(summary.id), &events) {
-                failures.push(e);
-                continue;
+        let ticket = if args.dry_run {
+            None
+        } else {
+            match escalate(&store, summary, &loaded.short(summary.id), &events) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    failures.push(e);
+                    continue;
+                }
             }
+        };
+        if ticket.is_some() {
             saved.push(store.path_of(summary.id));
         }
         done.push(Escalated {
+            ticket,
             short: loaded.short(summary.id),
             title: summary.title.clone(),
             id: summary.id.to_string(),
@@ -149,6 +160,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             })
             .collect();
         super::commit(ctx, &store, &config, &saved, &commit::sweep(&swept));
+    }
+    // Hooks run once every change is saved and the lock is free.
+    drop(lock);
+    for d in &done {
+        if let Some(ticket) = &d.ticket {
+            super::run_hooks(ctx, &store, &config, ticket, &d.short, &d.events);
+        }
     }
     let warned = args
         .warn

@@ -7,6 +7,7 @@ pub mod doctor;
 pub mod edit;
 pub mod escalate;
 pub mod init;
+pub mod intake;
 pub mod list;
 pub mod log;
 pub mod man;
@@ -28,10 +29,12 @@ use crate::cli::{Cli, Command};
 use crate::core::action;
 use crate::core::clock;
 use crate::core::config::Config;
-use crate::core::ticket::Ticket;
+use crate::core::notice;
+use crate::core::ticket::{Event, Ticket};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::git;
+use crate::hooks::{self, Found};
 use crate::render::{self, json};
 use crate::store::Store;
 
@@ -91,7 +94,7 @@ pub fn change(
 ) -> Result<Outcome> {
     let (store, config, actor) = open(ctx)?;
     let resolved = store.resolve(input)?;
-    let _lock = store.lock()?;
+    let lock = store.lock()?;
     let mut ticket = store.read(resolved.id)?;
     let before = ticket.events.len();
     let acx = action::Ctx {
@@ -105,6 +108,19 @@ pub fn change(
         store.save(&ticket)?;
         let message = render::commit::ticket(&resolved.short, &ticket, &ticket.events[before..]);
         commit(ctx, &store, &config, &[store.path_of(ticket.id)], &message);
+    }
+    // Hooks run once the change is saved and the lock is free (a hook may
+    // well run baton itself).
+    drop(lock);
+    if changed {
+        run_hooks(
+            ctx,
+            &store,
+            &config,
+            &ticket,
+            &resolved.short,
+            &ticket.events[before..],
+        );
     }
     Ok(Outcome {
         ticket,
@@ -127,6 +143,72 @@ pub fn commit(ctx: &Ctx, store: &Store, config: &Config, paths: &[PathBuf], mess
                 "commit it with git yourself, or set commit = false under [git] in baton.toml",
             ),
         );
+    }
+}
+
+/// Runs the hooks for each event a change appended, in order, after the
+/// change is saved and the store lock released. A hook that is refused,
+/// fails or runs too long is a warning: the change stands either way.
+pub fn run_hooks(
+    ctx: &Ctx,
+    store: &Store,
+    config: &Config,
+    ticket: &Ticket,
+    short: &str,
+    events: &[Event],
+) {
+    let dirs = ctx.hook_dirs(store);
+    // Only the store's folder can be inside a repository a clone came from.
+    let tracked = |p: &std::path::Path| p.starts_with(store.dir()) && git::is_tracked(p);
+    for event in events {
+        let found = hooks::find(&dirs, event.kind.as_str(), tracked);
+        if found.is_empty() {
+            continue;
+        }
+        let due = clock::deadline(ticket, config, ctx.now);
+        let message = notice::for_event(ticket, event, short, config, due.as_ref().map(|d| d.at));
+        let payload = json::hook_payload(
+            ticket,
+            short,
+            due.as_ref(),
+            event,
+            message.as_ref(),
+            store.dir(),
+        );
+        let mut bytes = serde_json::to_vec_pretty(&payload).unwrap_or_default();
+        bytes.push(b'\n');
+        let mut env = vec![
+            ("BATON_EVENT", event.kind.as_str().to_string()),
+            ("BATON_TICKET", ticket.id.to_string()),
+            ("BATON_STORE", store.dir().display().to_string()),
+        ];
+        // The message ready for `sendmail -t`, so that a hook in plain sh
+        // needs no JSON tool. Large ones stay in the payload only: the
+        // environment has a size limit per variable.
+        if let Some(mail) = message.as_ref().map(notice::Notice::mail)
+            && mail.len() <= 64 * 1024
+        {
+            env.push(("BATON_MESSAGE", mail));
+        }
+        for f in found {
+            match f {
+                Found::Refused(path, why) => ctx.out.warn(
+                    &Error::new(format!("hook {} {why}; it was not run", store.shown(&path).display()))
+                        .hint("hooks run from tickets/.local/hooks/ or ~/.config/baton/hooks/ (see docs/hooks.md)"),
+                ),
+                Found::Run(path) => {
+                    if let Err(why) = hooks::run(&path, &bytes, &env, config.hooks.timeout) {
+                        ctx.out.warn(
+                            &Error::new(format!(
+                                "hook {} {why}; the change to {short} is saved all the same",
+                                store.shown(&path).display()
+                            ))
+                            .hint("run the hook by hand with the payload to see why (see docs/hooks.md)"),
+                        );
+                    }
+                }
+            }
+        }
     }
 }
 

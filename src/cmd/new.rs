@@ -8,6 +8,7 @@ use super::completions;
 use crate::core::action::{self, Draft};
 use crate::core::clock;
 use crate::core::form::{self, Fields};
+use crate::core::notice;
 use crate::core::ticket::{ParseError, Priority, Ticket};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
@@ -20,13 +21,21 @@ use crate::render::{commit, editor, json};
 /// opens in your editor ($VISUAL or $EDITOR) instead, filled in from the flags
 /// given. Without a terminal, or with --yes or --json, nothing is asked: the
 /// title must be on the command line.
+///
+/// With --from-mail, one e-mail on standard input becomes a ticket (the sender
+/// is the customer, the subject the title, the text the description), or a
+/// message on the ticket it answers (by a [#id] tag in the subject, or its
+/// In-Reply-To and References). A message that cannot be used is kept in
+/// tickets/.local/rejected/ and the command exits 1. See docs/mail.md.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   baton new                                      asks for each field
   baton new \"Refund not received\" --customer jan@example.com --priority high
   baton new \"Login fails\" --body-file report.txt --owner ben --tag auth
   baton new \"Printer on fire\" --edit              the rest in your editor
-  baton new \"Web form message\" --body-file - < message.txt")]
+  baton new \"Web form message\" --body-file - < message.txt
+  baton new --from-mail < message.eml             file an e-mail (procmail, .forward)
+  baton new \"Refund\" --customer jan@example.com --ack | sendmail -t")]
 pub struct Args {
     /// A one-line summary of the problem
     pub title: Option<String>,
@@ -52,9 +61,20 @@ pub struct Args {
     /// Write the ticket in your editor, starting from the other flags
     #[arg(long, short)]
     pub edit: bool,
+    /// Read one e-mail on standard input and file it (a new ticket, or a
+    /// message on the ticket it answers)
+    #[arg(long, conflicts_with_all = ["title", "customer", "body", "body_file", "edit"])]
+    pub from_mail: bool,
+    /// Print the acknowledgement for the customer ([templates] ack in
+    /// baton.toml) as a mail ready for 'sendmail -t', instead of the id
+    #[arg(long)]
+    pub ack: bool,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    if args.from_mail {
+        return super::intake::run(ctx, args);
+    }
     if args.edit && !ctx.can_prompt() {
         return Err(Error::usage("--edit opens your editor, which needs a terminal")
             .hint("give the fields as flags: baton new TITLE [--customer C] [--priority P] [--body TEXT]"));
@@ -66,6 +86,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "baton new \"Refund not received\" [--customer C]; at a terminal, 'baton new' asks for it",
         ));
     }
+    let print_ack = args.ack;
     let description = match &args.body_file {
         Some(path) => Some(ctx.read_arg_file(path)?),
         None => args.body.clone(),
@@ -129,20 +150,54 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let message = commit::ticket(&short, &ticket, &ticket.events);
     super::commit(ctx, &store, &config, &[store.path_of(ticket.id)], &message);
     drop(lock);
+    super::run_hooks(ctx, &store, &config, &ticket, &short, &ticket.events);
     if !ctx.out.json {
         ctx.out
             .info(&format!("created {short}, owned by {}", ticket.owner));
     }
-    ctx.out.result(&ticket.id.to_string(), || {
-        let due = clock::deadline(&ticket, &config, ctx.now);
-        json::ticket(&ticket, &short, due.as_ref(), true)
-    })?;
+    let due = clock::deadline(&ticket, &config, ctx.now);
+    let ack = notice::for_event(
+        &ticket,
+        &ticket.events[0],
+        &short,
+        &config,
+        due.as_ref().map(|d| d.at),
+    );
+    let human = match (&ack, print_ack) {
+        (_, false) => ticket.id.to_string(),
+        (Some(ack), true) => ack.mail(),
+        (None, true) => {
+            ctx.out.info(&format!(
+                "no acknowledgement: {short} has no customer with an e-mail address"
+            ));
+            String::new()
+        }
+    };
+    if ctx.out.json || !human.is_empty() {
+        ctx.out.result(&human, || {
+            with_ack(
+                json::ticket(&ticket, &short, due.as_ref(), true),
+                ack.as_ref(),
+            )
+        })?;
+    }
     if guided {
         ctx.out.info(&format!(
             "next: 'baton pass {short}' hands it on; 'baton resolve {short}' when it is solved"
         ));
     }
     Ok(())
+}
+
+/// A new ticket's JSON document with its acknowledgement (`null` when none).
+pub fn with_ack(mut doc: serde_json::Value, ack: Option<&notice::Notice>) -> serde_json::Value {
+    if let Some(m) = doc.as_object_mut() {
+        m.insert(
+            "ack".into(),
+            ack.map_or(serde_json::Value::Null, json::notice),
+        );
+    }
+    doc
 }
 
 /// Asks a person for every field the flags left out: the title, the

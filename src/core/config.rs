@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::duration;
+use super::template;
 use super::ticket::{ParseError, line_col, parse_error};
 use crate::error::Error;
 
@@ -72,6 +73,53 @@ pub struct Git {
     pub commit: bool,
 }
 
+/// The `[intake]` section: where mail intake puts new tickets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Intake {
+    /// Who owns every ticket that arrives by mail; when unset, the front-line
+    /// person with the fewest open tickets.
+    pub owner: Option<String>,
+    /// The support address: the `From` of mail baton renders, and an address
+    /// never acknowledged (mail from it is baton's own coming back).
+    pub address: Option<String>,
+}
+
+/// The `[templates]` section: what customers are told. Defaults in
+/// `core::template`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Templates {
+    pub ack_subject: String,
+    pub ack: String,
+    pub status_subject: String,
+    pub status: String,
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Templates {
+            ack_subject: template::ACK_SUBJECT.into(),
+            ack: template::ACK.into(),
+            status_subject: template::STATUS_SUBJECT.into(),
+            status: template::STATUS.into(),
+        }
+    }
+}
+
+/// The `[hooks]` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hooks {
+    /// How long a hook may run before it is killed.
+    pub timeout: Duration,
+}
+
+impl Default for Hooks {
+    fn default() -> Self {
+        Hooks {
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 /// The whole team config.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -79,6 +127,9 @@ pub struct Config {
     pub escalation: Escalation,
     pub sla: Sla,
     pub git: Git,
+    pub intake: Intake,
+    pub templates: Templates,
+    pub hooks: Hooks,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +142,12 @@ struct RawConfig {
     sla: RawSla,
     #[serde(default)]
     git: RawGit,
+    #[serde(default)]
+    intake: RawIntake,
+    #[serde(default)]
+    templates: RawTemplates,
+    #[serde(default)]
+    hooks: RawHooks,
 }
 
 #[derive(Deserialize)]
@@ -115,6 +172,40 @@ struct RawSla {
 #[derive(Deserialize, Default)]
 struct RawGit {
     commit: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawIntake {
+    owner: Option<Spanned<String>>,
+    address: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawTemplates {
+    ack_subject: Option<Spanned<String>>,
+    ack: Option<Spanned<String>>,
+    status_subject: Option<Spanned<String>>,
+    status: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawHooks {
+    timeout: Option<Spanned<String>>,
+}
+
+/// A template from the config, checked, or the default.
+fn parse_template(
+    text: &str,
+    raw: Option<Spanned<String>>,
+    default: &str,
+) -> Result<String, ParseError> {
+    match raw {
+        None => Ok(default.to_string()),
+        Some(s) => match template::check(s.get_ref()) {
+            Ok(()) => Ok(s.into_inner()),
+            Err((_, message)) => Err(at(text, &s, message)),
+        },
+    }
 }
 
 /// Checks a person's handle: short, printable, usable in a shell and a file.
@@ -225,12 +316,45 @@ impl Config {
                 Sla::default().first_response,
             )?,
         };
+        let owner = match raw.intake.owner {
+            None => None,
+            Some(s) if people.iter().any(|p| p.name == *s.get_ref()) => Some(s.into_inner()),
+            Some(s) => {
+                return Err(at(
+                    text,
+                    &s,
+                    format!(
+                        "intake owner '{}' is not a person in [[people]]",
+                        s.get_ref().escape_debug()
+                    ),
+                ));
+            }
+        };
+        let defaults = Templates::default();
+        let templates = Templates {
+            ack_subject: parse_template(text, raw.templates.ack_subject, &defaults.ack_subject)?,
+            ack: parse_template(text, raw.templates.ack, &defaults.ack)?,
+            status_subject: parse_template(
+                text,
+                raw.templates.status_subject,
+                &defaults.status_subject,
+            )?,
+            status: parse_template(text, raw.templates.status, &defaults.status)?,
+        };
         Ok(Config {
             people,
             escalation,
             sla,
             git: Git {
                 commit: raw.git.commit.unwrap_or(false),
+            },
+            intake: Intake {
+                owner,
+                address: raw.intake.address.filter(|a| !a.trim().is_empty()),
+            },
+            templates,
+            hooks: Hooks {
+                timeout: parse_duration(text, raw.hooks.timeout, Hooks::default().timeout)?,
             },
         })
     }
@@ -297,6 +421,11 @@ impl Config {
             .map(|p| p.level)
             .filter(|&l| l > level)
             .min()
+    }
+
+    /// The lowest level anyone is on: the front line.
+    pub fn front_level(&self) -> u32 {
+        self.people.iter().map(|p| p.level).min().unwrap_or(1)
     }
 
     /// The people at a level, in config order.
@@ -373,6 +502,39 @@ to = "top"
         for (text, line, needle) in cases {
             let err = Config::parse(&text).unwrap_err();
             assert_eq!(err.line, Some(line), "{needle}: {err}");
+            assert!(err.message.contains(needle), "{needle}: {err}");
+        }
+    }
+
+    #[test]
+    fn intake_templates_and_hooks_are_read_and_checked() {
+        let c = Config::parse(&format!(
+            "{TEAM}\n[intake]\nowner = \"ben\"\naddress = \"help@example.com\"\n\
+             [templates]\nack = \"Got it: {{title}}\"\n[hooks]\ntimeout = \"2s\"\n"
+        ))
+        .unwrap();
+        assert_eq!(c.intake.owner.as_deref(), Some("ben"));
+        assert_eq!(c.intake.address.as_deref(), Some("help@example.com"));
+        assert_eq!(c.templates.ack, "Got it: {title}");
+        assert_eq!(
+            c.templates.status,
+            template::STATUS,
+            "the rest keep defaults"
+        );
+        assert_eq!(c.hooks.timeout, Duration::from_secs(2));
+        let d = Config::parse(TEAM).unwrap();
+        assert_eq!((d.intake.owner, d.hooks.timeout.as_secs()), (None, 10));
+        let cases = [
+            ("[intake]\nowner = \"zed\"\n", "not a person"),
+            (
+                "[templates]\nstatus = \"{state}\"\n",
+                "unknown placeholder '{state}'",
+            ),
+            ("[hooks]\ntimeout = \"never\"\n", "not a duration"),
+        ];
+        for (section, needle) in cases {
+            let err = Config::parse(&format!("{TEAM}\n{section}")).unwrap_err();
+            assert_eq!(err.line, Some(20), "{needle}: {err}");
             assert!(err.message.contains(needle), "{needle}: {err}");
         }
     }

@@ -82,16 +82,22 @@ fn any_event() -> impl Strategy<Value = Event> {
         proptest::option::of(any::<u8>()),
         proptest::option::of(any::<u32>()),
         proptest::option::of("[a-z]{1,6}"),
+        proptest::option::of(any_text()),
+        proptest::option::of("[a-z.@]{1,12}"),
     )
-        .prop_map(|(secs, by, kind, text, score, minutes, to)| {
-            let at = chrono::DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap();
-            let mut e = Event::new(at, &by, kind);
-            e.text = text;
-            e.score = score;
-            e.minutes = minutes;
-            e.to = to;
-            e
-        })
+        .prop_map(
+            |(secs, by, kind, text, score, minutes, to, message_id, ack)| {
+                let at = chrono::DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap();
+                let mut e = Event::new(at, &by, kind);
+                e.text = text;
+                e.score = score;
+                e.minutes = minutes;
+                e.to = to;
+                e.message_id = message_id;
+                e.ack = ack;
+                e
+            },
+        )
 }
 
 fn any_ticket() -> impl Strategy<Value = Ticket> {

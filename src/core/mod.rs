@@ -11,11 +11,14 @@ pub mod form;
 #[cfg(test)]
 mod fuzz;
 pub mod id;
+pub mod intake;
 pub mod merge;
 pub mod metrics;
+pub mod notice;
 pub mod query;
 pub mod replay;
 pub mod search;
 pub mod summary;
+pub mod template;
 pub mod ticket;
 pub mod time;

@@ -218,6 +218,14 @@ pub struct Event {
     /// A `rated` event's comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The Message-ID of the e-mail a `created` or `customer` event came
+    /// from, kept so that replies find their ticket in every clone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// On a `created` event of mail intake: the address an acknowledgement
+    /// was rendered for (the record that limits acknowledgements per hour).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ack: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -238,6 +246,8 @@ impl Event {
             text: None,
             note: None,
             comment: None,
+            message_id: None,
+            ack: None,
             extra: Extra::new(),
         }
     }

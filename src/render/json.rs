@@ -4,6 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::core::clock::Deadline;
+use crate::core::notice::Notice;
 use crate::core::ticket::{Event, Extra, Ticket};
 use crate::core::time::{from_toml, rfc3339};
 
@@ -46,6 +47,8 @@ pub fn event(e: &Event) -> Value {
         ("text", e.text.as_ref().map(|v| json!(v))),
         ("note", e.note.as_ref().map(|v| json!(v))),
         ("comment", e.comment.as_ref().map(|v| json!(v))),
+        ("message_id", e.message_id.as_ref().map(|v| json!(v))),
+        ("ack", e.ack.as_ref().map(|v| json!(v))),
     ];
     for (k, v) in optional {
         if let Some(v) = v {
@@ -84,4 +87,38 @@ pub fn ticket(t: &Ticket, short: &str, due: Option<&Deadline>, with_events: bool
         );
     }
     Value::Object(m)
+}
+
+/// A message for the customer: its parts, and `mail`, the whole message
+/// ready for `sendmail -t`.
+pub fn notice(n: &Notice) -> Value {
+    json!({
+        "kind": n.kind.as_str(),
+        "to": n.to,
+        "from": n.from,
+        "subject": n.subject,
+        "text": n.text,
+        "in_reply_to": n.in_reply_to,
+        "references": n.references,
+        "mail": n.mail(),
+    })
+}
+
+/// What a hook reads on stdin: the event, the ticket after the change (with
+/// its events), the message for the customer the event calls for (or
+/// `null`), and the store's folder.
+pub fn hook_payload(
+    t: &Ticket,
+    short: &str,
+    due: Option<&Deadline>,
+    e: &Event,
+    message: Option<&Notice>,
+    store: &std::path::Path,
+) -> Value {
+    json!({
+        "event": event(e),
+        "ticket": ticket(t, short, due, true),
+        "message": message.map_or(Value::Null, notice),
+        "store": store.display().to_string(),
+    })
 }

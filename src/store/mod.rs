@@ -606,3 +606,33 @@ impl Store {
         Ok(Lock { _file: file })
     }
 }
+
+/// Where mail intake keeps what it could not use, and where hooks live: both
+/// inside the untracked `.local/`, so a clone never brings either in.
+impl Store {
+    /// The folder of mail that could not become a ticket or an event.
+    pub fn rejected_dir(&self) -> PathBuf {
+        self.local_dir().join("rejected")
+    }
+
+    /// The store's hook folder: one executable per event name.
+    pub fn hooks_dir(&self) -> PathBuf {
+        self.local_dir().join("hooks")
+    }
+
+    /// Keeps a message intake could not use: the raw bytes as `NAME.eml` and
+    /// the reason as `NAME.reason`, each written atomically (the message
+    /// first, so a reason never stands without its message). Returns the
+    /// message's path as messages show it.
+    pub fn reject(&self, name: &str, raw: &[u8], reason: &str) -> Result<PathBuf> {
+        self.ensure_local()?;
+        let dir = self.rejected_dir();
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&self.shown(&dir), "create", e))?;
+        let eml = dir.join(format!("{name}.eml"));
+        write_atomic(&eml, raw, false).map_err(|e| Error::io(&self.shown(&eml), "write", e))?;
+        let why = dir.join(format!("{name}.reason"));
+        write_atomic(&why, format!("{reason}\n").as_bytes(), false)
+            .map_err(|e| Error::io(&self.shown(&why), "write", e))?;
+        Ok(self.shown(&eml))
+    }
+}

@@ -85,9 +85,16 @@ pub struct Run<'a> {
     vars: Vec<(String, OsString)>,
     removed: Vec<String>,
     cwd: Option<PathBuf>,
+    input: Option<Vec<u8>>,
 }
 
 impl Run<'_> {
+    /// Pipes these bytes into stdin, as a mail delivery agent does.
+    pub fn input(mut self, bytes: impl Into<Vec<u8>>) -> Self {
+        self.input = Some(bytes.into());
+        self
+    }
+
     /// Sets (or overrides) an environment variable for this run.
     pub fn env(mut self, key: &str, value: impl Into<OsString>) -> Self {
         self.vars.push((key.to_string(), value.into()));
@@ -155,7 +162,25 @@ impl Run<'_> {
     }
 
     pub fn run(self) -> Output {
-        let out = self.command().output().expect("the baton binary runs");
+        let input = self.input.clone();
+        let mut cmd = self.command();
+        let out = match input {
+            None => cmd.output().expect("the baton binary runs"),
+            Some(bytes) => {
+                cmd.stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped());
+                let mut child = cmd.spawn().expect("the baton binary runs");
+                let mut stdin = child.stdin.take().unwrap();
+                // From a thread: baton may stop reading (and exit) early.
+                let writer = std::thread::spawn(move || {
+                    let _ = std::io::Write::write_all(&mut stdin, &bytes);
+                });
+                let out = child.wait_with_output().expect("the baton binary runs");
+                writer.join().unwrap();
+                out
+            }
+        };
         Output {
             stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
             stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
@@ -248,6 +273,7 @@ impl TestEnv {
             vars: Vec::new(),
             removed: Vec::new(),
             cwd: None,
+            input: None,
         }
     }
 

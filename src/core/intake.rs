@@ -1,0 +1,543 @@
+//! Mail intake's decisions, apart from reading the mail: which ticket a message
+//! belongs to, who owns a new one, whether the sender may be acknowledged, and
+//! the events a message adds. `crate::mail` turns the raw bytes into an
+//! [`Incoming`]; everything here is pure.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+use super::action::{self, Changed, Draft};
+use super::config::{Config, SYSTEM_ACTOR};
+use super::id;
+use super::ticket::{Event, EventKind, Status, Ticket};
+use crate::error::Error;
+
+/// How many acknowledgements one address may receive in an hour.
+pub const ACKS_PER_HOUR: usize = 3;
+
+/// The longest title taken from a subject, in characters.
+const TITLE_CHARS: usize = 200;
+
+/// One e-mail as intake needs it, already decoded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Incoming {
+    /// The sender's address (From).
+    pub from: String,
+    /// The decoded subject, or empty.
+    pub subject: String,
+    /// The text body (an HTML-only message turned into text).
+    pub body: String,
+    /// The Message-ID, without angle brackets.
+    pub message_id: Option<String>,
+    /// The ids this message answers: In-Reply-To first, then References from
+    /// the newest back.
+    pub replies_to: Vec<String>,
+    /// The `Auto-Submitted` header, if any.
+    pub auto_submitted: Option<String>,
+    /// The `Precedence` header, if any.
+    pub precedence: Option<String>,
+    /// The message came through a mailing list (it has a `List-Id`).
+    pub list_id: bool,
+    /// `Return-Path: <>`: a bounce or other delivery notice.
+    pub null_return_path: bool,
+}
+
+/// Where a message goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Thread {
+    /// It starts a new ticket.
+    New,
+    /// It belongs to this ticket.
+    Existing(Uuid),
+    /// This ticket already holds a message with the same Message-ID (the mail
+    /// was delivered twice); nothing is added.
+    Duplicate(Uuid),
+}
+
+/// The tag a subject carries, such as `0b7c` in `Re: [#0b7c] Refund`: the first
+/// `[#…]` holding an id prefix of at least four hex digits.
+pub fn tag(subject: &str) -> Option<String> {
+    let mut rest = subject;
+    while let Some(start) = rest.find("[#") {
+        let after = &rest[start + 2..];
+        if let Some(end) = after.find(']')
+            && let Ok(prefix) = id::normalise(&after[..end])
+        {
+            return Some(prefix);
+        }
+        rest = after;
+    }
+    None
+}
+
+/// Finds the ticket a message belongs to: the ticket its subject's tag names
+/// (when the tag names exactly one), else the ticket holding a message it
+/// answers (In-Reply-To first, then References from the newest back).
+pub fn thread(mail: &Incoming, tickets: &[Ticket]) -> Thread {
+    if let Some(own) = &mail.message_id
+        && let Some(t) = tickets.iter().find(|t| holds(t, own))
+    {
+        return Thread::Duplicate(t.id);
+    }
+    if let Some(prefix) = tag(&mail.subject)
+        && let Ok(found) = id::resolve(&prefix, tickets.iter().map(|t| &t.id))
+    {
+        return Thread::Existing(found);
+    }
+    for reference in &mail.replies_to {
+        if let Some(t) = tickets.iter().find(|t| holds(t, reference)) {
+            return Thread::Existing(t.id);
+        }
+    }
+    Thread::New
+}
+
+/// Whether a ticket's history holds a message with this id.
+fn holds(t: &Ticket, message_id: &str) -> bool {
+    t.events
+        .iter()
+        .any(|e| e.message_id.as_deref() == Some(message_id))
+}
+
+/// Who owns a ticket that arrives by mail: `[intake] owner`, else the person
+/// on the front line with the fewest open tickets (ties to the first in the
+/// config). `load` counts open tickets per person.
+pub fn owner(config: &Config, load: &BTreeMap<String, usize>) -> String {
+    if let Some(owner) = &config.intake.owner {
+        return owner.clone();
+    }
+    config
+        .at_level(config.front_level())
+        .min_by_key(|p| load.get(&p.name).copied().unwrap_or(0))
+        .map_or_else(|| config.people[0].name.clone(), |p| p.name.clone())
+}
+
+/// The bare address in a customer field: `jan@example.com` or
+/// `Jan <jan@example.com>`; `None` when it is not one address that mail
+/// can safely be sent to.
+pub fn address_of(customer: &str) -> Option<String> {
+    let text = customer.trim();
+    let inner = match (text.rfind('<'), text.ends_with('>')) {
+        (Some(open), true) => &text[open + 1..text.len() - 1],
+        _ => text,
+    };
+    let inner = inner.trim();
+    let (local, domain) = inner.split_once('@')?;
+    let usable = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && inner.chars().all(|c| {
+            !c.is_whitespace() && !c.is_control() && !matches!(c, '<' | '>' | ',' | ';' | '"')
+        });
+    usable.then(|| inner.to_string())
+}
+
+/// How many acknowledgements `address` received through mail intake in the
+/// hour before `now`, as the tickets' own histories record them.
+pub fn recent_acks(tickets: &[Ticket], address: &str, now: DateTime<Utc>) -> usize {
+    let since = now - Duration::hours(1);
+    tickets
+        .iter()
+        .flat_map(|t| &t.events)
+        .filter(|e| e.at > since && e.at <= now)
+        .filter(|e| {
+            e.ack
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case(address))
+        })
+        .count()
+}
+
+/// Local parts of addresses that never take replies.
+const NO_REPLY: &[&str] = &[
+    "noreply",
+    "no-reply",
+    "no_reply",
+    "donotreply",
+    "do-not-reply",
+    "do_not_reply",
+    "mailer-daemon",
+    "postmaster",
+];
+
+/// Why a message must not be acknowledged, or `None` when it may be. A mail
+/// loop needs an automatic answer to an automatic message; these are the
+/// signs of one (RFC 3834), and a cap per address for what slips through.
+pub fn ack_refusal(mail: &Incoming, config: &Config, recent: usize) -> Option<String> {
+    if let Some(v) = &mail.auto_submitted
+        && !v.trim().eq_ignore_ascii_case("no")
+    {
+        return Some(format!(
+            "the message is marked Auto-Submitted: {}",
+            v.trim()
+        ));
+    }
+    if let Some(v) = &mail.precedence {
+        let v = v.trim().to_ascii_lowercase();
+        if matches!(v.as_str(), "bulk" | "list" | "junk") {
+            return Some(format!("the message is marked Precedence: {v}"));
+        }
+    }
+    if mail.list_id {
+        return Some("the message came through a mailing list (List-Id)".into());
+    }
+    if mail.null_return_path {
+        return Some("the message is a delivery notice (Return-Path: <>)".into());
+    }
+    let Some(address) = address_of(&mail.from) else {
+        return Some(format!(
+            "the sender '{}' is not an address mail can go to",
+            mail.from.escape_debug()
+        ));
+    };
+    let local = address
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if NO_REPLY
+        .iter()
+        .any(|n| local == *n || local.starts_with(&format!("{n}+")))
+    {
+        return Some(format!("the sender {address} does not take replies"));
+    }
+    if let Some(own) = config.intake.address.as_deref().and_then(address_of)
+        && own.eq_ignore_ascii_case(&address)
+    {
+        return Some(format!("the message came from the support address {own}"));
+    }
+    if recent >= ACKS_PER_HOUR {
+        return Some(format!(
+            "{address} already got {recent} acknowledgements in the past hour"
+        ));
+    }
+    None
+}
+
+/// Reply and forward markers a title leaves out ("Re: Fwd: Refund" → "Refund").
+const PREFIXES: &[&str] = &["re", "fwd", "fw", "aw", "wg", "sv", "vs", "odp", "tr"];
+
+fn strip_prefixes(subject: &str) -> &str {
+    let mut s = subject.trim();
+    loop {
+        let Some((head, rest)) = s.split_once(':') else {
+            return s;
+        };
+        if PREFIXES.iter().any(|p| head.trim().eq_ignore_ascii_case(p)) {
+            s = rest.trim_start();
+        } else {
+            return s;
+        }
+    }
+}
+
+/// A title from a subject: one line, reply markers left out, cut to length;
+/// a message without a subject is titled by its first line.
+pub fn title(mail: &Incoming) -> String {
+    let one_line = |s: &str| -> String {
+        let cleaned: String = s
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let mut title = one_line(strip_prefixes(&mail.subject));
+    if title.is_empty() {
+        title = mail
+            .body
+            .lines()
+            .map(one_line)
+            .find(|l| !l.is_empty())
+            .unwrap_or_default();
+    }
+    if title.is_empty() {
+        title = "(no subject)".into();
+    }
+    if title.chars().count() > TITLE_CHARS {
+        title = title.chars().take(TITLE_CHARS - 1).collect::<String>();
+        title = title.trim_end().to_string() + "…";
+    }
+    title
+}
+
+/// A ticket from a message: created by `baton`, the sender as the customer,
+/// the subject as the title, the body as the description; owner, priority and
+/// tags come from `base`. `ack` is the address an acknowledgement goes to,
+/// when one may.
+pub fn new_ticket(
+    config: &Config,
+    now: DateTime<Utc>,
+    id: Uuid,
+    mail: &Incoming,
+    base: Draft,
+    ack: Option<String>,
+) -> Result<Ticket, Error> {
+    let cx = action::Ctx {
+        actor: SYSTEM_ACTOR,
+        now,
+        config,
+        label: "the new ticket",
+    };
+    let draft = Draft {
+        title: title(mail),
+        customer: address_of(&mail.from).unwrap_or_else(|| mail.from.trim().to_string()),
+        description: mail.body.clone(),
+        ..base
+    };
+    let mut ticket = action::create(&cx, id, draft)?;
+    let created = &mut ticket.events[0];
+    created.message_id = mail.message_id.clone();
+    created.ack = ack;
+    Ok(ticket)
+}
+
+/// Adds a message to its ticket as a `customer` event, and reopens the ticket
+/// when it was waiting, resolved or closed: the customer has written again.
+pub fn add_message(t: &mut Ticket, now: DateTime<Utc>, mail: &Incoming) -> Changed {
+    let mut e = Event::new(now, SYSTEM_ACTOR, EventKind::Customer)
+        .from(address_of(&mail.from).unwrap_or_else(|| mail.from.trim().to_string()))
+        .text(mail.body.clone());
+    e.message_id = mail.message_id.clone();
+    t.record(e);
+    if t.status != Status::Open {
+        let from = t.status;
+        t.record(
+            Event::new(now, SYSTEM_ACTOR, EventKind::Status)
+                .from(from.as_str())
+                .to(Status::Open.as_str())
+                .note(Some("the customer wrote again".into())),
+        );
+    }
+    true
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn config(extra: &str) -> Config {
+        Config::parse(&format!(
+            "[[people]]\nname = \"cora\"\nlevel = 3\n[[people]]\nname = \"ana\"\nlevel = 1\n\
+             [[people]]\nname = \"ed\"\nlevel = 1\n{extra}"
+        ))
+        .unwrap()
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap()
+    }
+
+    fn mail(from: &str, subject: &str) -> Incoming {
+        Incoming {
+            from: from.into(),
+            subject: subject.into(),
+            body: "It broke.".into(),
+            message_id: Some("m1@example.com".into()),
+            ..Incoming::default()
+        }
+    }
+
+    pub(crate) fn owned_by(owner: &str) -> Draft {
+        Draft {
+            owner: Some(owner.into()),
+            ..Draft::default()
+        }
+    }
+
+    fn ticket(n: u128, message_id: &str) -> Ticket {
+        let c = config("");
+        let mut m = mail("jan@example.com", "Refund");
+        m.message_id = Some(message_id.into());
+        new_ticket(&c, now(), Uuid::from_u128(n), &m, owned_by("ana"), None).unwrap()
+    }
+
+    #[test]
+    fn tags_are_found_in_subjects() {
+        let cases = [
+            ("Re: [#0b7c] Refund", Some("0b7c")),
+            ("[#0B7C6F1E] x", Some("0b7c6f1e")),
+            ("[#0b7] too short", None),
+            ("[#zzzz] [#abcd] second", Some("abcd")),
+            ("[#abcd", None),
+            ("no tag", None),
+        ];
+        for (subject, want) in cases {
+            assert_eq!(tag(subject).as_deref(), want, "{subject}");
+        }
+    }
+
+    #[test]
+    fn replies_thread_by_tag_then_by_references() {
+        let a = ticket(0xaaaa << 112, "a@x");
+        let b = ticket(0xbbbb << 112, "b@x");
+        let tickets = vec![a.clone(), b.clone()];
+        let reply = |subject: &str, refs: &[&str]| Incoming {
+            subject: subject.into(),
+            replies_to: refs.iter().map(|r| r.to_string()).collect(),
+            message_id: Some("new@x".into()),
+            ..Incoming::default()
+        };
+        let cases = [
+            (
+                reply("Re: [#aaaa] Refund", &["b@x"]),
+                Thread::Existing(a.id),
+            ),
+            (
+                reply("Re: Refund", &["zz@x", "b@x"]),
+                Thread::Existing(b.id),
+            ),
+            (reply("Re: [#cccc] gone", &["a@x"]), Thread::Existing(a.id)),
+            (reply("Hello", &["zz@x"]), Thread::New),
+        ];
+        for (m, want) in cases {
+            assert_eq!(thread(&m, &tickets), want, "{m:?}");
+        }
+        let mut again = reply("Refund", &[]);
+        again.message_id = Some("b@x".into());
+        assert_eq!(thread(&again, &tickets), Thread::Duplicate(b.id));
+    }
+
+    #[test]
+    fn new_mail_goes_to_the_intake_owner_else_the_least_loaded_front_line() {
+        let load: BTreeMap<String, usize> = [("ana".to_string(), 2), ("ed".to_string(), 1)].into();
+        assert_eq!(owner(&config(""), &load), "ed");
+        assert_eq!(
+            owner(&config(""), &BTreeMap::new()),
+            "ana",
+            "ties to the first"
+        );
+        assert_eq!(
+            owner(&config("[intake]\nowner = \"cora\"\n"), &load),
+            "cora"
+        );
+    }
+
+    #[test]
+    fn addresses_are_taken_from_customer_fields() {
+        let cases = [
+            ("jan@example.com", Some("jan@example.com")),
+            ("Jan Kowalski <jan@example.com>", Some("jan@example.com")),
+            ("acme", None),
+            ("jan@localhost", None),
+            ("jan@example.com\nBcc: all@example.com", None),
+            ("a@b.c, d@e.f", None),
+        ];
+        for (field, want) in cases {
+            assert_eq!(address_of(field).as_deref(), want, "{field:?}");
+        }
+    }
+
+    #[test]
+    fn automatic_and_repeated_mail_is_not_acknowledged() {
+        let c = config("[intake]\naddress = \"Help <help@example.com>\"\n");
+        let ok = mail("jan@example.com", "x");
+        assert_eq!(ack_refusal(&ok, &c, 2), None);
+        let with = |f: &dyn Fn(&mut Incoming)| {
+            let mut m = ok.clone();
+            f(&mut m);
+            m
+        };
+        let cases = [
+            (
+                with(&|m| m.auto_submitted = Some("auto-replied".into())),
+                0,
+                "Auto-Submitted",
+            ),
+            (
+                with(&|m| m.precedence = Some("Bulk".into())),
+                0,
+                "Precedence: bulk",
+            ),
+            (with(&|m| m.list_id = true), 0, "mailing list"),
+            (with(&|m| m.null_return_path = true), 0, "delivery notice"),
+            (
+                with(&|m| m.from = "No-Reply@shop.example".into()),
+                0,
+                "does not take replies",
+            ),
+            (
+                with(&|m| m.from = "MAILER-DAEMON@mx.example".into()),
+                0,
+                "does not take replies",
+            ),
+            (
+                with(&|m| m.from = "help@example.com".into()),
+                0,
+                "support address",
+            ),
+            (ok.clone(), 3, "3 acknowledgements"),
+        ];
+        for (m, recent, needle) in cases {
+            let why = ack_refusal(&m, &c, recent).unwrap_or_default();
+            assert!(why.contains(needle), "{needle}: {why:?}");
+        }
+        let no = with(&|m| m.auto_submitted = Some("no".into()));
+        assert_eq!(
+            ack_refusal(&no, &c, 0),
+            None,
+            "Auto-Submitted: no is a person"
+        );
+    }
+
+    #[test]
+    fn acknowledgements_are_counted_per_address_over_the_past_hour() {
+        let mut t = ticket(1, "a@x");
+        for (minutes_ago, to) in [
+            (70, "jan@example.com"),
+            (50, "JAN@example.com"),
+            (5, "eva@example.com"),
+        ] {
+            let mut e = Event::new(
+                now() - Duration::minutes(minutes_ago),
+                SYSTEM_ACTOR,
+                EventKind::Created,
+            );
+            e.ack = Some(to.into());
+            t.events.push(e);
+        }
+        assert_eq!(recent_acks(&[t.clone()], "jan@example.com", now()), 1);
+        assert_eq!(recent_acks(&[t], "eva@example.com", now()), 1);
+    }
+
+    #[test]
+    fn titles_come_from_the_subject_or_the_first_line() {
+        let mut m = mail("jan@example.com", "Re: FWD: AW:  Refund \t not\r\nreceived");
+        assert_eq!(title(&m), "Refund not received");
+        m.subject = "   ".into();
+        m.body = "\n\n  First line here\nsecond".into();
+        assert_eq!(title(&m), "First line here");
+        m.body = String::new();
+        assert_eq!(title(&m), "(no subject)");
+        m.subject = "x".repeat(300);
+        assert_eq!(title(&m).chars().count(), TITLE_CHARS);
+    }
+
+    #[test]
+    fn a_customer_message_reopens_a_ticket_that_is_not_open() {
+        let c = config("");
+        let cx = action::Ctx {
+            actor: "ana",
+            now: now(),
+            config: &c,
+            label: "0b7c",
+        };
+        let mut t = ticket(1, "a@x");
+        add_message(&mut t, now(), &mail("jan@example.com", "Re: x"));
+        assert_eq!(t.events.len(), 2, "an open ticket only gains the message");
+        action::set_status(&mut t, &cx, Status::Resolved, None, false).unwrap();
+        add_message(&mut t, now(), &mail("Jan <jan@example.com>", "Re: x"));
+        let kinds: Vec<&str> = t.events.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["created", "customer", "status", "customer", "status"]
+        );
+        assert_eq!(t.status, Status::Open);
+        assert_eq!(t.events[3].from.as_deref(), Some("jan@example.com"));
+        assert_eq!(t.events[3].message_id.as_deref(), Some("m1@example.com"));
+    }
+}

@@ -1,0 +1,631 @@
+//! `baton new --from-mail`: the real-world messages in `tests/fixtures/mail/`
+//! filed as tickets, replies threaded onto theirs, unusable mail kept in
+//! `rejected/`, loop protection, and the acknowledgement (`--ack`, `--json`).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use serde_json::Value;
+
+use crate::common::{ID_A, Output, TestEnv, at, event_kinds};
+
+/// A fixture's bytes, exactly as a mail system would deliver them.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/mail")
+        .join(name);
+    fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Pipes a message into `baton new --from-mail FLAGS`.
+fn deliver(env: &TestEnv, raw: &[u8], flags: &[&str]) -> Output {
+    let mut args = vec!["new", "--from-mail"];
+    args.extend_from_slice(flags);
+    env.cmd(&args).input(raw.to_vec()).run()
+}
+
+/// Files a message with `--json` and returns the document.
+#[track_caller]
+fn filed(env: &TestEnv, raw: &[u8]) -> Value {
+    let out = deliver(env, raw, &["--json"]);
+    out.success();
+    out.json()
+}
+
+/// The files in `tickets/.local/rejected/`, sorted.
+fn rejected(env: &TestEnv) -> Vec<PathBuf> {
+    let Ok(dir) = fs::read_dir(env.store().join(".local/rejected")) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = dir.map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+}
+
+/// A message from `from` with its own id and subject (for counting acks).
+fn message(from: &str, n: usize) -> Vec<u8> {
+    format!(
+        "From: {from}\r\nTo: help@example.com\r\nSubject: Question {n}\r\n\
+         Message-ID: <q{n}@example.net>\r\nDate: Mon, 2 Nov 2026 07:00:00 +0000\r\n\r\nHello {n}\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn every_kind_of_real_mail_becomes_a_well_formed_ticket() {
+    let env = TestEnv::team();
+    // (fixture, title, customer, parts of the description, message id)
+    let cases: &[(&str, &str, &str, &[&str], &str)] = &[
+        (
+            "plain.eml",
+            "Refund for double charge not received",
+            "jan.kowalski@example.com",
+            &[
+                "Hello,\n\nI was charged twice for the November invoice (order 18823, card ending 4421).\nThe refund you promised on the phone has not arrived yet.\n\nRegards,\nJan",
+            ],
+            "CAF=3kT9x1Zq@mail.gmail.com",
+        ),
+        (
+            "multipart-alternative.eml",
+            "CSV export stops at 10000 rows",
+            "eva@novak.example",
+            &["Hi,\n\nthe export to CSV stops at 10,000 rows.\nIs there a limit?\n\nEva"],
+            "20261102065213.1234@novak.example",
+        ),
+        (
+            "quoted-printable.eml",
+            "Falscher Betrag auf Rechnung 2026-1142",
+            "j.weiss@firma.example",
+            &[
+                "Grüße aus München!",
+                "es sollten 1.250,00 € sein, nicht 1.520,00 €. Bitte korrigieren",
+                "Mit freundlichen Grüßen\nJürgen Weiß",
+            ],
+            "5f2a9c@firma.example",
+        ),
+        (
+            "base64.eml",
+            "L'application plante",
+            "elodie.martin@exemple.example",
+            &[
+                "l'application plante dès que j'ouvre l'onglet « Factures ».",
+                "Élodie",
+            ],
+            "a1b2c3d4@exemple.example",
+        ),
+        (
+            "iso-8859-2.eml",
+            "Przesyłka nie dotarła",
+            "lukasz@poczta.example",
+            &[
+                "Dzień dobry,",
+                "zamówienie nr 55012 nie dotarło. Proszę o sprawdzenie przesyłki.",
+                "Łukasz Żółć",
+            ],
+            "009801d9$1a2b3c40$4e5f6a70@poczta.example",
+        ),
+        (
+            "windows-1251.eml",
+            "Не могу войти",
+            "olga@pochta.example",
+            &[
+                "Не могу войти в личный кабинет: пишет «неверный пароль».",
+                "Ольга",
+            ],
+            "1234567890.20261102@pochta.example",
+        ),
+        (
+            "encoded-subject.eml",
+            "Printer on fire 🔥 à l'étage",
+            "maria@garcia.example",
+            &["The printer on the second floor is smoking."],
+            "e7f8a9b0@garcia.example",
+        ),
+        (
+            "html-only.eml",
+            "Wrong VAT number on invoice 7781",
+            "piotr@firma.example",
+            &[
+                "Hello team,\n\nOur invoice #7781 shows the wrong VAT number.\n\n- Expected: PL1234567890\n- Shown: PL0987654321\n\nThanks,\nPiotr",
+            ],
+            "html.7781@firma.example",
+        ),
+        (
+            "attachment.eml",
+            "Invoice total wrong",
+            "tom@berg.example",
+            &[
+                "Please find the invoice attached; the total is wrong.\n\n[attachment not kept: invoice-2026-1142.pdf (960 bytes)]",
+            ],
+            "att.4711@berg.example",
+        ),
+    ];
+    for (name, title, customer, parts, message_id) in cases {
+        let doc = filed(&env, &fixture(name));
+        assert_eq!(doc["intake"]["action"], "created", "{name}");
+        assert_eq!(doc["title"], *title, "{name}");
+        assert_eq!(doc["customer"], *customer, "{name}");
+        let description = doc["description"].as_str().unwrap();
+        for part in *parts {
+            assert!(
+                description.contains(part),
+                "{name}: {part:?} not in\n{description}"
+            );
+        }
+        assert!(
+            !description.contains('<')
+                && !description.contains("=C3")
+                && !description.contains('\r'),
+            "{name}: markup or encoding left in\n{description}"
+        );
+        let id = doc["id"].as_str().unwrap();
+        let events = env.events(id);
+        assert_eq!(events.len(), 1, "{name}");
+        assert_eq!(events[0]["by"].as_str(), Some("baton"), "{name}");
+        assert_eq!(events[0]["kind"].as_str(), Some("created"), "{name}");
+        assert_eq!(
+            events[0]["message_id"].as_str(),
+            Some(*message_id),
+            "{name}: the message id is kept in the file"
+        );
+        assert_eq!(doc["ack"]["to"], *customer, "{name}");
+    }
+    assert_eq!(env.ticket_ids().len(), cases.len());
+    assert!(rejected(&env).is_empty());
+    env.baton(&["doctor"]).success();
+}
+
+#[test]
+fn new_mail_prints_one_line_and_goes_to_the_least_loaded_front_line() {
+    let env = TestEnv::team();
+    env.baton(&["people", "add", "dan", "--level", "1"])
+        .success();
+    env.new_ticket("ana", "Already busy");
+    let out = deliver(&env, &fixture("plain.eml"), &[]);
+    out.success();
+    let short = out.stdout.split_whitespace().nth(1).unwrap().to_string();
+    assert_eq!(
+        out.stdout,
+        format!("created {short} for jan.kowalski@example.com, owned by dan\n")
+    );
+    assert_eq!(out.stderr, "");
+
+    fs::write(
+        env.store().join("baton.toml"),
+        fs::read_to_string(env.store().join("baton.toml")).unwrap()
+            + "\n[intake]\nowner = \"cora\"\n",
+    )
+    .unwrap();
+    let doc = filed(&env, &fixture("html-only.eml"));
+    assert_eq!(doc["owner"], "cora", "[intake] owner wins");
+
+    let doc = filed(
+        &env,
+        &[
+            b"From jan@example.com Mon Nov  2 07:52:13 2026\n".as_slice(),
+            &fixture("base64.eml"),
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        doc["title"], "L'application plante",
+        "procmail's mbox From line is skipped"
+    );
+    let flagged = deliver(
+        &env,
+        &fixture("quoted-printable.eml"),
+        &[
+            "--json",
+            "--priority",
+            "urgent",
+            "--tag",
+            "billing",
+            "--owner",
+            "ben",
+        ],
+    );
+    flagged.success();
+    let doc = flagged.json();
+    assert_eq!(
+        (&doc["priority"], &doc["tags"][0], &doc["owner"]),
+        (
+            &Value::from("urgent"),
+            &Value::from("billing"),
+            &Value::from("ben")
+        )
+    );
+}
+
+#[test]
+fn a_tagged_reply_is_added_to_its_ticket_and_reopens_it() {
+    let env = TestEnv::team();
+    let doc = filed(&env, &fixture("plain.eml"));
+    env.rename_ticket(doc["id"].as_str().unwrap(), ID_A);
+    env.baton_as("ana", &["resolve", "0b7c", "--note", "refund sent"])
+        .success();
+
+    let out = deliver(&env, &fixture("reply-tag.eml"), &[])
+        .code(0)
+        .stdout
+        .clone();
+    assert_eq!(
+        out,
+        "added the message to 0b7c and reopened it (it was resolved)\n"
+    );
+    let events = env.events(ID_A);
+    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["created", "status", "customer", "status"]);
+    let customer = &events[2];
+    assert_eq!(customer["by"].as_str(), Some("baton"));
+    assert_eq!(customer["from"].as_str(), Some("jan.kowalski@example.com"));
+    assert!(
+        customer["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("The order number is 18823, as I wrote.\n\nOn Mon, 2 Nov 2026"),
+        "{customer:?}"
+    );
+    assert_eq!(
+        customer["message_id"].as_str(),
+        Some("CAF=3kT9x2Ab@mail.gmail.com")
+    );
+    assert_eq!(events[3]["from"].as_str(), Some("resolved"));
+    assert_eq!(events[3]["to"].as_str(), Some("open"));
+    assert_eq!(env.field(ID_A, "status"), "open");
+    assert_eq!(env.ticket_ids(), [ID_A], "no new ticket");
+
+    // An auto-reply quoting the tag lands on the ticket too, unacknowledged.
+    let doc = filed(&env, &fixture("auto-reply.eml"));
+    assert_eq!(doc["intake"]["action"], "added");
+    assert_eq!(doc["intake"]["reopened_from"], Value::Null);
+    assert_eq!(doc["ack"], Value::Null);
+    env.baton(&["doctor"]).success();
+}
+
+#[test]
+fn a_reply_is_found_by_in_reply_to_alone_and_a_second_delivery_adds_nothing() {
+    let env = TestEnv::team();
+    let first = filed(&env, &fixture("plain.eml"));
+    let id = first["id"].as_str().unwrap();
+    let short = first["short_id"].as_str().unwrap();
+    let out = deliver(&env, &fixture("reply-in-reply-to.eml"), &["--json"]);
+    out.success();
+    let doc = out.json();
+    assert_eq!(doc["id"], id);
+    assert_eq!(doc["intake"]["action"], "added");
+    assert_eq!(doc["intake"]["message_id"], "CAF=3kT9x3Cd@mail.gmail.com");
+    assert_eq!(event_kinds(&doc), ["created", "customer"]);
+    assert_eq!(
+        doc["events"][1]["text"],
+        "Any news? It has been three days."
+    );
+    assert_eq!(env.ticket_ids(), [id]);
+
+    let before = env.store_bytes();
+    let again = deliver(&env, &fixture("reply-in-reply-to.eml"), &[]);
+    again.success();
+    assert_eq!(
+        again.stdout,
+        format!("{short} already holds this message; nothing was added\n")
+    );
+    assert_eq!(env.store_bytes(), before, "nothing written");
+}
+
+#[test]
+fn unusable_mail_is_kept_in_rejected_with_its_reason() {
+    let env = TestEnv::team();
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        (
+            "no-from",
+            fixture("no-from.eml"),
+            "the message has no From header, so there is no customer to answer",
+        ),
+        (
+            "garbage",
+            fixture("garbage.eml"),
+            "the input is not an e-mail message (it does not begin with header lines)",
+        ),
+        (
+            "empty",
+            Vec::new(),
+            "the input is empty: no message arrived on standard input",
+        ),
+    ];
+    for (what, raw, reason) in cases {
+        let before = rejected(&env).len();
+        let out = deliver(&env, &raw, &[]);
+        out.code(1);
+        assert_eq!(out.stdout, "", "{what}");
+        let files = rejected(&env);
+        assert_eq!(
+            files.len(),
+            before + 2,
+            "{what}: the message and its reason"
+        );
+        let eml = files
+            .iter()
+            .find(|p| {
+                p.extension().is_some_and(|e| e == "eml") && !out.stderr.is_empty() && {
+                    let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                    out.stderr.contains(&name)
+                }
+            })
+            .unwrap_or_else(|| panic!("{what}: the error names the file:\n{}", out.stderr));
+        assert_eq!(fs::read(eml).unwrap(), raw, "{what}: kept byte for byte");
+        assert_eq!(
+            fs::read_to_string(eml.with_extension("reason")).unwrap(),
+            format!("{reason}\n"),
+            "{what}"
+        );
+        assert!(
+            out.stderr.starts_with(&format!(
+                "error: the message was not filed: {reason}; it is kept in tickets/.local/rejected/"
+            )),
+            "{what}: {}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("\nhint: "), "{}", out.stderr);
+    }
+    assert!(env.ticket_ids().is_empty());
+}
+
+#[test]
+fn without_a_store_the_error_reaches_the_mail_system() {
+    let env = TestEnv::empty();
+    let out = deliver(&env, &fixture("plain.eml"), &[]);
+    out.code(1);
+    assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
+    assert!(!env.store().exists());
+}
+
+#[test]
+fn from_mail_takes_no_title_or_body() {
+    let env = TestEnv::team();
+    let out = env
+        .cmd(&["new", "--from-mail", "A title"])
+        .input(fixture("plain.eml"))
+        .run();
+    out.code(2);
+    assert!(out.stderr.contains("cannot be used with"), "{}", out.stderr);
+}
+
+#[test]
+fn automatic_mail_is_filed_but_never_acknowledged() {
+    let env = TestEnv::team();
+    for (name, why) in [
+        (
+            "auto-reply.eml",
+            "the message is marked Auto-Submitted: auto-replied",
+        ),
+        ("newsletter.eml", "the message is marked Precedence: bulk"),
+    ] {
+        let doc = filed(&env, &fixture(name));
+        assert_eq!(doc["intake"]["action"], "created", "{name}: still stored");
+        assert_eq!(doc["ack"], Value::Null, "{name}");
+        assert_eq!(doc["intake"]["ack_refused"], why, "{name}");
+        let created = &env.events(doc["id"].as_str().unwrap())[0];
+        assert!(!created.contains_key("ack"), "{name}: no ack recorded");
+        let out = deliver(&env, &fixture(name), &["--ack"]);
+        out.success();
+        assert_eq!(out.stdout, "", "{name}: a duplicate has no acknowledgement");
+    }
+    let raw = message("MAILER-DAEMON@mx.example.net", 1);
+    let out = deliver(&env, &raw, &["--ack"]);
+    out.success();
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.ends_with(
+            "no acknowledgement: the sender MAILER-DAEMON@mx.example.net does not take replies\n"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_address_gets_at_most_three_acknowledgements_an_hour_across_runs() {
+    let env = TestEnv::team();
+    let from = "Eva <eva@novak.example>";
+    let mut acked = Vec::new();
+    for (n, now) in [
+        (1, at(0, 0)),
+        (2, at(0, 10)),
+        (3, at(0, 20)),
+        (4, at(0, 50)),
+    ] {
+        let out = env
+            .cmd(&["new", "--from-mail", "--json"])
+            .now(&now)
+            .input(message(from, n))
+            .run();
+        out.success();
+        let doc = out.json();
+        acked.push(!doc["ack"].is_null());
+        if n == 4 {
+            assert_eq!(
+                doc["intake"]["ack_refused"],
+                "eva@novak.example already got 3 acknowledgements in the past hour"
+            );
+        }
+    }
+    assert_eq!(acked, [true, true, true, false]);
+    // An hour after the first, one of the three has left the window.
+    let doc = env
+        .cmd(&["new", "--from-mail", "--json"])
+        .now(&at(1, 1))
+        .input(message(from, 5))
+        .run()
+        .json();
+    assert_eq!(doc["ack"]["to"], "eva@novak.example");
+    let other = filed(&env, &message("jan@example.com", 6));
+    assert!(!other["ack"].is_null(), "the limit is per address");
+}
+
+#[test]
+fn ack_prints_the_acknowledgement_as_a_mail_with_the_deadline() {
+    let env = TestEnv::team();
+    fs::write(
+        env.store().join("baton.toml"),
+        fs::read_to_string(env.store().join("baton.toml")).unwrap()
+            + "\n[intake]\naddress = \"Acme Support <help@example.com>\"\n",
+    )
+    .unwrap();
+    let out = deliver(&env, &fixture("plain.eml"), &["--ack"]);
+    out.success();
+    let short = out.stderr.split_whitespace().nth(1).unwrap().to_string();
+    assert_eq!(
+        out.stderr,
+        format!("created {short} for jan.kowalski@example.com, owned by ana\n")
+    );
+    assert_eq!(
+        out.stdout.replace(&short, "SHORT"),
+        "From: Acme Support <help@example.com>\n\
+         To: jan.kowalski@example.com\n\
+         Subject: [#SHORT] Refund for double charge not received\n\
+         In-Reply-To: <CAF=3kT9x1Zq@mail.gmail.com>\n\
+         References: <CAF=3kT9x1Zq@mail.gmail.com>\n\
+         Auto-Submitted: auto-replied\n\
+         MIME-Version: 1.0\n\
+         Content-Type: text/plain; charset=utf-8\n\
+         Content-Transfer-Encoding: 7bit\n\
+         \n\
+         Hello,\n\
+         \n\
+         thank you for writing to us. We have received your message \"Refund for double charge not received\"\n\
+         and filed it as ticket #SHORT. ana is looking after it, and you can\n\
+         expect an answer by Tuesday 3 November 2026, 04:00 UTC.\n\
+         \n\
+         When you write to us about it again, please keep [#SHORT] in the subject.\n"
+    );
+}
+
+#[test]
+fn new_with_ack_renders_the_team_s_template() {
+    let env = TestEnv::team();
+    fs::write(
+        env.store().join("baton.toml"),
+        fs::read_to_string(env.store().join("baton.toml")).unwrap()
+            + "\n[templates]\nack_subject = \"Ticket {id}: {title}\"\n\
+               ack = \"{owner} has it ({priority}); answer by {deadline}. {{not a placeholder}}\"\n",
+    )
+    .unwrap();
+    let out = env.baton_as(
+        "ana",
+        &[
+            "new",
+            "Refund",
+            "--customer",
+            "Jan <jan@example.com>",
+            "--priority",
+            "high",
+            "--ack",
+        ],
+    );
+    out.success();
+    let short = out
+        .stderr
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(',')
+        .to_string();
+    assert!(
+        out.stdout.starts_with(&format!(
+            "To: jan@example.com\nSubject: Ticket {short}: Refund\n"
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.ends_with(
+            "\n\nana has it (high); answer by Tuesday 3 November 2026, 04:00 UTC. {not a placeholder}\n"
+        ),
+        "{}",
+        out.stdout
+    );
+
+    let json = env.baton_as(
+        "ana",
+        &["new", "Refund", "--customer", "jan@example.com", "--json"],
+    );
+    json.success();
+    let doc = json.json();
+    assert_eq!(doc["ack"]["kind"], "ack");
+    assert_eq!(
+        doc["ack"]["subject"],
+        format!("Ticket {}: Refund", doc["short_id"].as_str().unwrap())
+    );
+    assert!(
+        doc["ack"]["mail"]
+            .as_str()
+            .unwrap()
+            .starts_with("To: jan@example.com\n")
+    );
+
+    let none = env.baton_as("ana", &["new", "Phone call", "--customer", "acme", "--ack"]);
+    none.success();
+    assert_eq!(none.stdout, "");
+    assert!(
+        none.stderr.contains("no acknowledgement: "),
+        "{}",
+        none.stderr
+    );
+    let plain = env.baton_as(
+        "ana",
+        &["new", "Phone call", "--customer", "acme", "--json"],
+    );
+    assert_eq!(plain.json()["ack"], Value::Null);
+}
+
+#[test]
+fn a_bad_template_is_an_error_naming_its_line() {
+    let env = TestEnv::team();
+    fs::write(
+        env.store().join("baton.toml"),
+        fs::read_to_string(env.store().join("baton.toml")).unwrap()
+            + "\n[templates]\nack = \"answer by {dedline}\"\n",
+    )
+    .unwrap();
+    let out = deliver(&env, &fixture("plain.eml"), &[]);
+    out.code(1);
+    assert!(
+        out.stderr.contains("unknown placeholder '{dedline}'"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("baton.toml"), "{}", out.stderr);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Whatever bytes arrive, baton never panics: they end as a ticket (exit
+    /// 0) or in rejected/ (exit 1), never lost.
+    #[test]
+    fn random_bytes_end_as_a_ticket_or_in_rejected(
+        header in proptest::option::of("[ -~]{0,30}@[a-z]{1,8}\\.[a-z]{2,3}"),
+        bytes in proptest::collection::vec(any::<u8>(), 0..400),
+    ) {
+        let env = TestEnv::team();
+        let mut raw = Vec::new();
+        if let Some(from) = &header {
+            raw.extend_from_slice(format!("From: {from}\r\nSubject: x\r\n").as_bytes());
+        }
+        raw.extend_from_slice(&bytes);
+        let out = deliver(&env, &raw, &[]);
+        match out.code {
+            0 => {
+                prop_assert_eq!(env.ticket_ids().len(), 1);
+                prop_assert!(rejected(&env).is_empty());
+            }
+            1 => {
+                prop_assert!(env.ticket_ids().is_empty());
+                let files = rejected(&env);
+                prop_assert_eq!(files.len(), 2);
+                prop_assert_eq!(fs::read(&files[0]).unwrap(), raw);
+            }
+            _ => prop_assert!(false, "{}", out.render()),
+        }
+    }
+}
