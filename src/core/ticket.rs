@@ -371,7 +371,10 @@ impl Ticket {
     /// Reads a ticket file's text. Extra checks beyond the types (the owner is on
     /// the team, the state matches the events) belong to `baton doctor`.
     pub fn parse(text: &str) -> Result<Ticket, ParseError> {
-        let ticket: Ticket = toml::from_str(text).map_err(|e| parse_error(text, &e))?;
+        let ticket = match super::canonical::parse(text) {
+            Some(t) => t,
+            None => toml::from_str(text).map_err(|e| parse_error(text, &e))?,
+        };
         if ticket.events.is_empty() {
             return Err(ParseError {
                 message: "a ticket needs at least its `created` event in [[events]]".into(),
