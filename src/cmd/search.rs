@@ -52,11 +52,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         if !query.may_match(&raw.bytes) {
             return Ok(None);
         }
-        let ticket = raw.ticket()?;
-        Ok(query
-            .find(&ticket)
-            .filter(|_| wanted(&ticket))
-            .map(|hit| (ticket, hit)))
+        let mut ticket = raw.ticket()?;
+        let Some(hit) = query.find(&ticket).filter(|_| wanted(&ticket)) else {
+            return Ok(None);
+        };
+        // Neither the table nor the JSON shows the history; freeing it here
+        // spreads the work over every core.
+        ticket.events = Vec::new();
+        Ok(Some((ticket, hit)))
     }) {
         match result {
             Ok((ticket, hit)) => found.push(Found {

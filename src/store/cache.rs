@@ -28,10 +28,10 @@ const SETTLE: Duration = Duration::from_secs(2);
 /// change time cannot be set back by hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
-    size: u64,
-    inode: u64,
-    modified: (i64, i64),
-    changed: (i64, i64),
+    pub(super) size: u64,
+    pub(super) inode: u64,
+    pub(super) modified: (i64, i64),
+    pub(super) changed: (i64, i64),
 }
 
 impl Stamp {
@@ -44,28 +44,6 @@ impl Stamp {
             modified: (meta.mtime(), meta.mtime_nsec()),
             changed: (meta.ctime(), meta.ctime_nsec()),
         }
-    }
-
-    /// The stamp of `name` in the open folder `dir`. Looking a name up in
-    /// an open folder skips walking the folder's path again for each of a
-    /// hundred thousand files.
-    #[cfg(unix)]
-    pub fn at(dir: &Folder, name: &str) -> Option<Stamp> {
-        let st = rustix::fs::statat(&dir.0, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW).ok()?;
-        #[allow(clippy::unnecessary_cast)] // the field types differ between platforms
-        Some(Stamp {
-            size: st.st_size as u64,
-            inode: st.st_ino as u64,
-            modified: (st.st_mtime as i64, st.st_mtime_nsec as i64),
-            changed: (st.st_ctime as i64, st.st_ctime_nsec as i64),
-        })
-    }
-
-    #[cfg(not(unix))]
-    pub fn at(dir: &Folder, name: &str) -> Option<Stamp> {
-        fs::symlink_metadata(dir.0.join(name))
-            .ok()
-            .map(|m| Stamp::of(&m))
     }
 
     #[cfg(not(unix))]
@@ -96,26 +74,6 @@ impl Stamp {
         let cutoff = start.saturating_sub(SETTLE);
         latest.0 >= 0
             && (latest.0 as u64, latest.1 as u32) < (cutoff.as_secs(), cutoff.subsec_nanos())
-    }
-}
-
-/// A folder opened once to stamp the files in it.
-#[cfg(unix)]
-pub struct Folder(std::os::fd::OwnedFd);
-#[cfg(not(unix))]
-pub struct Folder(std::path::PathBuf);
-
-impl Folder {
-    #[cfg(unix)]
-    pub fn open(path: &Path) -> std::io::Result<Folder> {
-        use rustix::fs::{Mode, OFlags};
-        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-        Ok(Folder(rustix::fs::open(path, flags, Mode::empty())?))
-    }
-
-    #[cfg(not(unix))]
-    pub fn open(path: &Path) -> std::io::Result<Folder> {
-        Ok(Folder(path.to_path_buf()))
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod atomic;
 mod cache;
+mod folder;
 mod par;
 
 use std::fs;
@@ -16,6 +17,7 @@ use crate::core::id;
 use crate::core::summary::Summary;
 use crate::core::ticket::{ParseError, Ticket, line_col};
 use crate::error::{Error, Result};
+use folder::{Folder, Name};
 
 pub use atomic::write_atomic;
 
@@ -391,15 +393,8 @@ impl Store {
         let cached_count = cached.len();
         // Stat before reading: a change after the stat then shows as a
         // different stamp next time, never as a stale summary.
-        let folder = cache::Folder::open(&self.dir)
-            .map_err(|e| Error::io(&self.shown, "read the folder", e))?;
-        let stamps = par::map(&listing.ids, |id| {
-            let mut name = [0u8; 41];
-            let hyphenated = id.hyphenated().encode_lower(&mut name[..36]).len();
-            name[hyphenated..hyphenated + 5].copy_from_slice(b".toml");
-            let name = std::str::from_utf8(&name[..hyphenated + 5]).unwrap_or_default();
-            cache::Stamp::at(&folder, name)
-        });
+        let folder = self.folder()?;
+        let stamps = par::map(&listing.ids, |id| folder.stamp(Name::of(*id).as_str()));
         let mut slots: Vec<Option<Summary>> = Vec::with_capacity(listing.ids.len());
         let mut todo = Vec::new();
         for (i, (id, stamp)) in listing.ids.iter().zip(&stamps).enumerate() {
@@ -415,7 +410,10 @@ impl Store {
         drop(cached);
         let hits = listing.ids.len() - todo.len();
         let read = par::map(&todo, |&i| {
-            self.read(listing.ids[i]).map(|t| Summary::of(&t))
+            let id = listing.ids[i];
+            self.raw_in(&folder, id)
+                .and_then(Raw::ticket)
+                .map(|t| Summary::of(&t))
         });
         let mut problems = Vec::new();
         let mut fresh = 0;
@@ -498,18 +496,31 @@ impl Store {
         ids: &[Uuid],
         f: impl Fn(Raw) -> Result<Option<R>> + Sync,
     ) -> Vec<Result<R>> {
-        par::map(ids, |id| {
-            let path = self.path_of(*id);
-            let bytes = fs::read(&path).map_err(|e| Error::io(&self.shown(&path), "read", e))?;
-            f(Raw {
-                store: self,
-                id: *id,
-                bytes,
-            })
+        let folder = match self.folder() {
+            Ok(f) => f,
+            Err(e) => return vec![Err(e)],
+        };
+        par::map(ids, |id| f(self.raw_in(&folder, *id)?))
+            .into_iter()
+            .filter_map(Result::transpose)
+            .collect()
+    }
+
+    /// The tickets folder, held open for reading many files in it.
+    fn folder(&self) -> Result<Folder> {
+        Folder::open(&self.dir).map_err(|e| Error::io(&self.shown, "read the folder", e))
+    }
+
+    /// A ticket file's bytes, read through the open folder.
+    fn raw_in(&self, folder: &Folder, id: Uuid) -> Result<Raw<'_>> {
+        let bytes = folder
+            .read(Name::of(id).as_str())
+            .map_err(|e| Error::io(&self.shown(&self.path_of(id)), "read", e))?;
+        Ok(Raw {
+            store: self,
+            id,
+            bytes,
         })
-        .into_iter()
-        .filter_map(Result::transpose)
-        .collect()
     }
 
     /// The problem every listing reports for a stray file.
