@@ -5,6 +5,7 @@ use clap_complete::engine::ArgValueCandidates;
 
 use super::completions;
 use super::list::parse_status;
+use crate::core::clock;
 use crate::core::id;
 use crate::core::search::{Found, Query};
 use crate::core::ticket::{Status, Ticket};
@@ -36,8 +37,9 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.store()?;
+    let config = store.config()?;
     if let Some(o) = &args.owner {
-        store.config()?.member(o)?;
+        config.member(o)?;
     }
     let query = Query::new(&args.words)
         .map_err(|e| Error::usage(e).hint("give at least one word: baton search WORD..."))?;
@@ -56,15 +58,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let Some(hit) = query.find(&ticket).filter(|_| wanted(&ticket)) else {
             return Ok(None);
         };
+        let due = clock::deadline(&ticket, &config, ctx.now);
         // Neither the table nor the JSON shows the history; freeing it here
         // spreads the work over every core.
         ticket.events = Vec::new();
-        Ok(Some((ticket, hit)))
+        Ok(Some((ticket, due, hit)))
     }) {
         match result {
-            Ok((ticket, hit)) => found.push(Found {
+            Ok((ticket, due, hit)) => found.push(Found {
                 short: id::short_in(&listing.ids, ticket.id),
                 ticket,
+                due,
                 hit,
             }),
             Err(e) => problems.push(e),
@@ -80,10 +84,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let docs = found
             .iter()
             .map(|f| {
-                let mut doc = json::ticket(&f.ticket, &f.short, None, false);
+                let mut doc = json::ticket(&f.ticket, &f.short, f.due.as_ref(), false);
                 if let Some(m) = doc.as_object_mut() {
-                    m.remove("due");
-                    m.remove("paused");
                     m.insert(
                         "match".into(),
                         serde_json::json!({"field": f.hit.field, "text": f.hit.snippet}),

@@ -5,6 +5,7 @@
 
 use regex::{Regex, RegexBuilder, bytes};
 
+use super::clock::Deadline;
 use super::ticket::{EventKind, Ticket};
 
 /// How much text a match snippet shows around the word.
@@ -32,7 +33,9 @@ pub struct Hit {
 
 /// A ticket that matched, the prefix that names it, and where it matched.
 pub struct Found {
+    /// The ticket without its history.
     pub ticket: Ticket,
+    pub due: Option<Deadline>,
     pub short: String,
     pub hit: Hit,
 }
