@@ -82,23 +82,28 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     query::sort(&mut rows, args.sort, ctx.now);
 
     let mut problems = loaded.problems;
-    // The JSON carries every field, so the listed tickets are read in full.
-    let docs = ctx.out.json.then(|| {
-        let ids: Vec<_> = rows.iter().map(|r| r.ticket.id).collect();
-        let mut docs = Vec::with_capacity(rows.len());
-        for (row, full) in rows.iter().zip(store.read_many(&ids)) {
-            match full {
-                Ok(t) => docs.push(json::ticket(&t, &row.short, row.due.as_ref(), false)),
-                Err(e) => problems.push(e),
-            }
-        }
-        docs
-    });
     for problem in &problems {
         ctx.out.warn(problem);
     }
-    if let Some(docs) = docs {
-        ctx.out.json(&serde_json::Value::Array(docs))?;
+    if ctx.out.json {
+        // The JSON carries every field, so the listed tickets are read in
+        // full, a slice at a time.
+        let docs = rows.chunks(1024).flat_map(|chunk| {
+            let ids: Vec<_> = chunk.iter().map(|r| r.ticket.id).collect();
+            let full = store.read_many(&ids);
+            let mut docs = Vec::with_capacity(chunk.len());
+            for (row, full) in chunk.iter().zip(full) {
+                match full {
+                    Ok(t) => docs.push(json::ticket(&t, &row.short, row.due.as_ref(), false)),
+                    Err(e) => {
+                        ctx.out.warn(&e);
+                        problems.push(e);
+                    }
+                }
+            }
+            docs
+        });
+        ctx.out.json_array(docs)?;
     } else if rows.is_empty() {
         ctx.out
             .info("no tickets match (resolved and closed ones show with --all)");

@@ -81,20 +81,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ctx.out.warn(problem);
     }
     if ctx.out.json {
-        let docs = found
-            .iter()
-            .map(|f| {
-                let mut doc = json::ticket(&f.ticket, &f.short, f.due.as_ref(), false);
-                if let Some(m) = doc.as_object_mut() {
-                    m.insert(
-                        "match".into(),
-                        serde_json::json!({"field": f.hit.field, "text": f.hit.snippet}),
-                    );
-                }
-                doc
-            })
-            .collect();
-        ctx.out.json(&serde_json::Value::Array(docs))?;
+        let docs = found.iter().map(|f| {
+            let mut doc = json::ticket(&f.ticket, &f.short, f.due.as_ref(), false);
+            if let Some(m) = doc.as_object_mut() {
+                m.insert(
+                    "match".into(),
+                    serde_json::json!({"field": f.hit.field, "text": f.hit.snippet}),
+                );
+            }
+            doc
+        });
+        ctx.out.json_array(docs)?;
     } else if found.is_empty() {
         ctx.out.info("no tickets mention every word");
     } else {

@@ -51,6 +51,29 @@ fn write_out(text: &str) -> Result<()> {
         })
 }
 
+/// Writes `items` as `serde_json::to_string_pretty` writes an array of
+/// them, handing `write` the text a slice at a time.
+fn pretty_array(
+    items: impl Iterator<Item = serde_json::Value>,
+    mut write: impl FnMut(&str) -> Result<()>,
+) -> Result<()> {
+    let mut text = String::from("[");
+    let mut empty = true;
+    for item in items {
+        text.push_str(if empty { "\n  " } else { ",\n  " });
+        empty = false;
+        // JSON strings hold no raw newlines, so this indents lines only
+        let item = serde_json::to_string_pretty(&item).unwrap_or_default();
+        text.push_str(&item.replace('\n', "\n  "));
+        if text.len() > 1 << 16 {
+            write(&text)?;
+            text.clear();
+        }
+    }
+    text.push_str(if empty { "]\n" } else { "\n]\n" });
+    write(&text)
+}
+
 impl Output {
     pub fn new(json: bool, color: bool, stdout_tty: bool, width: Option<u16>) -> Self {
         Output {
@@ -89,6 +112,13 @@ impl Output {
         write_out(&text)
     }
 
+    /// The JSON document of a command whose result is a long array, written
+    /// as it is made so that 100,000 tickets never sit in memory at once.
+    /// The text is the same as [`Output::json`] gives for the whole array.
+    pub fn json_array(&self, items: impl Iterator<Item = serde_json::Value>) -> Result<()> {
+        pretty_array(items, write_out)
+    }
+
     /// A human message to stdout, or the JSON document under `--json`.
     pub fn result(&self, human: &str, json: impl FnOnce() -> serde_json::Value) -> Result<()> {
         if self.json {
@@ -114,6 +144,31 @@ impl Output {
             color.paint(text)
         } else {
             text.to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn a_streamed_array_reads_like_the_whole_array() {
+        let many: Vec<_> = (0..3000)
+            .map(
+                |n| json!({"id": n, "tags": ["a", "b"], "nested": {"x": [], "y": {}}, "s": "a\nb"}),
+            )
+            .collect();
+        for items in [vec![], many[..1].to_vec(), many] {
+            let mut out = String::new();
+            super::pretty_array(items.clone().into_iter(), |t| {
+                out.push_str(t);
+                Ok(())
+            })
+            .unwrap();
+            let whole =
+                serde_json::to_string_pretty(&serde_json::Value::Array(items)).unwrap() + "\n";
+            assert_eq!(out, whole);
         }
     }
 }
