@@ -443,7 +443,11 @@ fn desks(n: usize) -> Vec<TestEnv> {
 
 #[test]
 fn changes_behind_the_cache_are_seen_and_a_cache_that_cannot_be_written_is_harmless() {
-    let envs = desks(6);
+    let envs = desks(7);
+    // A ticket file that is a link to a file kept elsewhere.
+    let linked = envs[6].root().join("elsewhere.toml");
+    fs::rename(envs[6].ticket_path(ID_B), &linked).unwrap();
+    symlink(&linked, &envs[6].ticket_path(ID_B));
     std::thread::sleep(SETTLE);
 
     // A hand edit in place: same size, same inode, modification time set
@@ -593,6 +597,33 @@ fn changes_behind_the_cache_are_seen_and_a_cache_that_cannot_be_written_is_harml
         );
         assert_eq!(&run.shown, want, ".local a file: baton {}", args.join(" "));
     }
+
+    // A ticket file that links to a file elsewhere, edited there: the link
+    // itself does not change, what it points to does.
+    let env = &envs[6];
+    assert_warm(env, "9a1f");
+    let changed = Instant::now();
+    let text = fs::read_to_string(&linked).unwrap();
+    fs::write(&linked, text.replace("Login fails", "Login fail!")).unwrap();
+    let after = assert_seen(
+        env,
+        "linked file edited",
+        "9a1f",
+        changed,
+        &listing_cached(4),
+        &summaries(3, 1),
+    );
+    assert!(after[0].contains("Login fail!"), "{}", after[0]);
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) {
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+#[cfg(windows)]
+fn symlink(target: &Path, link: &Path) {
+    std::os::windows::fs::symlink_file(target, link).unwrap();
 }
 
 #[cfg(unix)]

@@ -48,10 +48,11 @@ impl Stamp {
 
     /// The stamp of `name` in the open folder `dir`. Looking a name up in
     /// an open folder skips walking the folder's path again for each of a
-    /// hundred thousand files.
+    /// hundred thousand files. A link is followed, as reading it does: an
+    /// edit to the file it points to leaves the link itself unchanged.
     #[cfg(unix)]
     pub fn at(dir: &Folder, name: &str) -> Option<Stamp> {
-        let st = rustix::fs::statat(&dir.0, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        let st = rustix::fs::statat(&dir.0, name, rustix::fs::AtFlags::empty()).ok()?;
         #[allow(clippy::unnecessary_cast)] // the field types differ between platforms
         Some(Stamp {
             size: st.st_size as u64,
@@ -63,9 +64,7 @@ impl Stamp {
 
     #[cfg(not(unix))]
     pub fn at(dir: &Folder, name: &str) -> Option<Stamp> {
-        fs::symlink_metadata(dir.0.join(name))
-            .ok()
-            .map(|m| Stamp::of(&m))
+        fs::metadata(dir.0.join(name)).ok().map(|m| Stamp::of(&m))
     }
 
     #[cfg(not(unix))]
