@@ -42,6 +42,8 @@ mod status;
 mod take;
 
 // Topics that cut across commands.
+/// The read cache: damaged, stale or bypassed, answers stay the files' answers.
+mod cache;
 /// Colour: on a terminal or when asked, never with NO_COLOR or in JSON.
 mod color;
 /// Tab completion: scripts, candidates, bash completing an id.

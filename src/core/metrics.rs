@@ -784,4 +784,112 @@ mod tests {
         assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
     }
+
+    mod random {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The team, and eve, who has left it but still acts in old histories.
+        const PEOPLE: [&str; 5] = ["ana", "ben", "dan", "cora", "eve"];
+        const STATUSES: [&str; 4] = ["open", "waiting", "resolved", "closed"];
+        const CUSTOMERS: [&str; 3] = ["acme", "globex", ""];
+
+        /// The start of the span every history and period falls in.
+        fn origin() -> DateTime<Utc> {
+            at(9, 1, 0, 0)
+        }
+
+        /// One event after the one before: minutes later, which kind, two
+        /// people and a status (or score) to use.
+        type Step = (i64, u8, usize, usize, usize);
+
+        /// When a ticket was created, for whom and which customer, the
+        /// events that followed, and whether they are out of order.
+        type History = (i64, usize, usize, Vec<Step>, bool);
+
+        fn step() -> impl Strategy<Value = Step> {
+            (
+                0i64..3000,
+                0u8..7,
+                0..PEOPLE.len(),
+                0..PEOPLE.len(),
+                0..STATUSES.len(),
+            )
+        }
+
+        /// A history of any shape, created at any time from September to
+        /// December; now and then with its events shuffled, as a hand edit
+        /// might leave them.
+        fn history() -> impl Strategy<Value = History> {
+            (
+                0i64..150_000,
+                0..PEOPLE.len(),
+                0..CUSTOMERS.len(),
+                proptest::collection::vec(step(), 0..10),
+                proptest::bool::weighted(0.1),
+            )
+        }
+
+        fn build(n: usize, (start, owner, customer, steps, shuffled): &History) -> Ticket {
+            let mut t = origin() + Duration::minutes(*start);
+            let mut events = vec![created(t, PEOPLE[*owner])];
+            for &(gap, kind, a, b, s) in steps {
+                t += Duration::minutes(gap);
+                let (a, b) = (PEOPLE[a], PEOPLE[b]);
+                events.push(match kind {
+                    0 => handoff(t, a, a, b),
+                    1 => escalated(t, a, b),
+                    2 => status(t, a, STATUSES[(s + 1) % STATUSES.len()], STATUSES[s]),
+                    3 => reply(t, a),
+                    4 => rated(t, s as u8 + 1),
+                    5 => time(t, a, gap as u32 % 240),
+                    _ => Event::new(t, a, EventKind::Note).text("x"),
+                });
+            }
+            if *shuffled {
+                events.reverse();
+            }
+            ticket(n as u128, CUSTOMERS[*customer], events)
+        }
+
+        proptest! {
+            /// The report reads only tickets that `may_count` lets through;
+            /// the ones it leaves out would not have changed a figure. The
+            /// period starts or ends on a day, or exactly at an event, where
+            /// an off-by-one would show.
+            #[test]
+            fn tickets_that_may_not_count_change_nothing(
+                histories in proptest::collection::vec(history(), 0..8),
+                since_day in 0i64..120,
+                since_event in proptest::option::of(any::<proptest::sample::Index>()),
+                days in 1i64..45,
+                until_event in proptest::option::of(any::<proptest::sample::Index>()),
+                now in 0i64..200_000,
+                owner in proptest::option::of(0..PEOPLE.len()),
+            ) {
+                let tickets: Vec<Ticket> = histories.iter().enumerate().map(|(n, h)| build(n, h)).collect();
+                let times: Vec<DateTime<Utc>> =
+                    tickets.iter().flat_map(|t| t.events.iter().map(|e| e.at)).collect();
+                let event = |i: Option<proptest::sample::Index>| {
+                    i.filter(|_| !times.is_empty()).map(|i| *i.get(&times))
+                };
+                let since = event(since_event).unwrap_or(origin() + Duration::days(since_day));
+                let until = event(until_event)
+                    .filter(|&t| t > since)
+                    .unwrap_or(since + Duration::days(days));
+                let period = Period { since, until };
+                let now = origin() + Duration::minutes(now);
+                let owner = owner.map(|o| PEOPLE[o]);
+                let counted: Vec<Ticket> = tickets
+                    .iter()
+                    .filter(|t| may_count(&Summary::of(t), period))
+                    .cloned()
+                    .collect();
+                prop_assert_eq!(
+                    report(&tickets, &config(), period, owner, now),
+                    report(&counted, &config(), period, owner, now)
+                );
+            }
+        }
+    }
 }

@@ -45,10 +45,12 @@ impl Folder {
         Ok(Folder(path.to_path_buf()))
     }
 
-    /// The stamp of the file `name` in this folder, if it is there.
+    /// The stamp of the file `name` in this folder, if it is there. A link
+    /// is followed, as reading it does: an edit to the file it points to
+    /// leaves the link itself unchanged.
     #[cfg(unix)]
     pub fn stamp(&self, name: &str) -> Option<Stamp> {
-        let st = rustix::fs::statat(&self.0, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        let st = rustix::fs::statat(&self.0, name, rustix::fs::AtFlags::empty()).ok()?;
         #[allow(clippy::unnecessary_cast)] // the field types differ between platforms
         Some(Stamp {
             size: st.st_size as u64,
@@ -60,7 +62,7 @@ impl Folder {
 
     #[cfg(not(unix))]
     pub fn stamp(&self, name: &str) -> Option<Stamp> {
-        std::fs::symlink_metadata(self.0.join(name))
+        std::fs::metadata(self.0.join(name))
             .ok()
             .map(|m| Stamp::of(&m))
     }
