@@ -291,6 +291,11 @@ impl Store {
     /// unchanged since the listing was cached is not read again.
     pub fn list(&self) -> Result<Listing> {
         let start = SystemTime::now();
+        // Making .local changes the folder's stamp, so the first cache write
+        // would outdate its own listing: make it before taking the stamp.
+        if !self.local_dir().is_dir() {
+            let _ = self.ensure_local();
+        }
         let folder = fs::metadata(&self.dir)
             .map(|m| cache::Stamp::of(&m))
             .map_err(|e| Error::io(&self.shown, "read the folder", e))?;
