@@ -48,6 +48,7 @@ class Size:
         meta = {row[0]: row[1:] for row in read_tsv(os.path.join(d, "meta.tsv"))}
         self.tickets = int(meta["tickets"][0])
         self.bytes = int(meta["bytes"][0])
+        self.disk = int(meta["disk"][0]) * 1024
         self.prefix = meta["prefix"][0]
         self.rare, self.rare_hits = meta["rare"][0], int(meta["rare"][1])
         self.common, self.common_hits = meta["common"][0], int(meta["common"][1])
@@ -79,7 +80,7 @@ def table(s):
     lines = [
         f"## {s.tickets:,} tickets",
         "",
-        f"{s.bytes / 1e6:.1f} MB of ticket files. Cold: {s.cold_runs} runs, each after "
+        f"{s.bytes / 1e6:.1f} MB of ticket files ({s.disk / 1e6:.0f} MB on disk). Cold: {s.cold_runs} runs, each after "
         f"deleting the cache; warm: 2 warm-up runs, then {s.warm_runs}. "
         f"`{s.rare}` is in {s.rare_hits:,} tickets ({pct(s.rare_hits)}), "
         f"`{s.common}` in {s.common_hits:,} ({pct(s.common_hits)}).",

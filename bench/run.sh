@@ -14,8 +14,8 @@
 #
 # Every command runs without a shell (hyperfine -N), the baselines too, so no
 # measurement carries a shell's start-up. Output goes through a pipe
-# (--output=pipe), not to /dev/null: GNU grep notices /dev/null and stops at
-# the first match in the whole tree, which would make its baseline meaningless.
+# (--output=pipe), not to /dev/null: GNU grep notices /dev/null and skips
+# work, so each command, baselines included, pays for its output the same way.
 set -euo pipefail
 
 readonly NOW=2026-11-20T17:00:00Z
@@ -171,6 +171,7 @@ bench_size() {
   {
     echo "tickets	$n"
     echo "bytes	$(find tickets -name '*.toml' -printf '%s\n' | awk '{s += $1} END {print s}')"
+    echo "disk	$(du -sk --exclude=.local tickets | cut -f1)"
     echo "prefix	$prefix"
     echo "rare	$RARE	$(grep -rli "$RARE" tickets --include='*.toml' | wc -l)"
     echo "common	$COMMON	$(grep -rli "$COMMON" tickets --include='*.toml' | wc -l)"
