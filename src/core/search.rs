@@ -102,36 +102,56 @@ impl Query {
                 .filter_map(|w| w.find(text))
                 .min_by_key(|m| m.start())?;
             Some(Hit {
-                field: field.clone(),
+                field: field.label(),
                 snippet: snippet(text, found.start(), found.end()),
             })
         })
     }
 }
 
-/// The text a search looks in, each with the name a hit shows for it.
-fn fields(t: &Ticket) -> Vec<(String, &str)> {
+/// Where in a ticket a text is, as a hit names it.
+#[derive(Clone, Copy)]
+enum Field<'a> {
+    Named(&'static str),
+    /// An event's message, named after its kind.
+    Message(&'a str),
+    /// An event's note.
+    Note(&'a str),
+}
+
+impl Field<'_> {
+    fn label(self) -> String {
+        match self {
+            Field::Named(name) => name.to_string(),
+            Field::Message(kind) => kind.to_string(),
+            Field::Note(kind) => format!("{kind} note"),
+        }
+    }
+}
+
+/// The text a search looks in, in the order a reader meets it.
+fn fields(t: &Ticket) -> Vec<(Field<'_>, &str)> {
     let mut out = vec![
-        ("title".to_string(), t.title.as_str()),
-        ("customer".to_string(), t.customer.as_str()),
+        (Field::Named("title"), t.title.as_str()),
+        (Field::Named("customer"), t.customer.as_str()),
     ];
-    out.extend(t.tags.iter().map(|tag| ("tag".to_string(), tag.as_str())));
-    out.push(("description".to_string(), t.description.as_str()));
+    out.extend(t.tags.iter().map(|tag| (Field::Named("tag"), tag.as_str())));
+    out.push((Field::Named("description"), t.description.as_str()));
     for e in &t.events {
         let kind = e.kind.as_str();
         if let Some(text) = &e.text {
-            out.push((kind.to_string(), text));
+            out.push((Field::Message(kind), text));
         }
         if let Some(note) = &e.note {
-            out.push((format!("{kind} note"), note));
+            out.push((Field::Note(kind), note));
         }
         if let Some(comment) = &e.comment {
-            out.push(("rating comment".to_string(), comment));
+            out.push((Field::Named("rating comment"), comment));
         }
         // An edit keeps the old and new wording of a title or description.
         if e.kind == EventKind::Edited {
             for text in [&e.from, &e.to].into_iter().flatten() {
-                out.push(("edit".to_string(), text));
+                out.push((Field::Named("edit"), text));
             }
         }
     }
