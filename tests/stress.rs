@@ -101,8 +101,13 @@ fn writers_killed_at_random_moments_never_leave_a_broken_ticket() {
     std::fs::write(&body, "x".repeat(3 * 1024 * 1024)).unwrap();
     let body = body.to_str().unwrap();
     env.new_ticket_pinned("ana", "Big ticket", &["--body-file", body], ID_A);
+    // Kill within the time a whole write takes here, so some writers die
+    // mid-way however fast the machine and the build are.
+    let start = std::time::Instant::now();
+    env.baton_as("ana", &["note", "0b7c", "timing"]).success();
+    let window = (start.elapsed().as_millis() as u64 * 6 / 5).max(2);
     let mut rng = Lcg(7);
-    let mut notes_written = 0;
+    let mut notes_written = 1;
     let mut killed = 0;
     for round in 0..30 {
         let mut child = if round % 3 == 0 {
@@ -115,7 +120,7 @@ fn writers_killed_at_random_moments_never_leave_a_broken_ticket() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-        thread::sleep(Duration::from_millis(rng.next(300)));
+        thread::sleep(Duration::from_millis(rng.next(window)));
         let _ = child.kill(); // SIGKILL
         let status = child.wait().unwrap();
         if status.success() && round % 3 != 0 {
