@@ -55,12 +55,7 @@ fn titles(env: &TestEnv, args: &[&str]) -> Vec<String> {
     all.extend_from_slice(args);
     let out = env.baton(&all);
     out.success();
-    out.json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["title"].as_str().unwrap().to_string())
-        .collect()
+    out.json_strings("title")
 }
 
 #[test]

@@ -45,12 +45,7 @@ fn ids(env: &TestEnv, args: &[&str]) -> Vec<String> {
     all.extend_from_slice(args);
     let out = env.baton(&all);
     out.success();
-    out.json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["short_id"].as_str().unwrap().to_string())
-        .collect()
+    out.json_strings("short_id")
 }
 
 #[test]

@@ -52,6 +52,21 @@ fn ruled(out: &Output, mut lines: Vec<String>) -> String {
     lines.join("\n")
 }
 
+/// How wide the columns named by `header` (the first of each row) are
+/// with their gaps: the room they leave is for the text columns after them.
+fn width_of<const N: usize>(header: &[&str], rows: &[[String; N]]) -> usize {
+    (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].width())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+                + usize::from(GAP)
+        })
+        .sum()
+}
+
 /// The house layout of an uncoloured table (columns as wide as their widest
 /// cell, `GAP` apart, no trailing space), written directly: the general
 /// table takes most of a second to lay out 100,000 rows.
@@ -151,17 +166,7 @@ pub fn tickets(out: &Output, rows: &[Row], now: DateTime<Utc>) -> String {
         for r in &mut texts {
             r[5] = fit(&r[5], customer_max);
         }
-        let used: usize = (0..6)
-            .map(|i| {
-                texts
-                    .iter()
-                    .map(|r| r[i].width())
-                    .chain([header[i].len()])
-                    .max()
-                    .unwrap_or(0)
-                    + usize::from(GAP)
-            })
-            .sum();
+        let used = width_of(&header[..6], &texts);
         let budget = width.saturating_sub(used).max(TITLE_MIN);
         for r in &mut texts {
             r[6] = fit(&r[6], budget);
@@ -223,17 +228,7 @@ pub fn found(out: &Output, found: &[Found]) -> String {
         for r in &mut texts {
             r[3] = fit(&r[3], CUSTOMER_MAX.1);
         }
-        let used: usize = (0..4)
-            .map(|i| {
-                texts
-                    .iter()
-                    .map(|r| r[i].width())
-                    .chain([header[i].len()])
-                    .max()
-                    .unwrap_or(0)
-                    + usize::from(GAP)
-            })
-            .sum();
+        let used = width_of(&header[..4], &texts);
         let budget = width.saturating_sub(used + usize::from(GAP));
         let title = (budget * 2 / 5).max(TITLE_MIN);
         let widest_title = texts.iter().map(|r| r[4].width()).max().unwrap_or(0);

@@ -60,6 +60,17 @@ impl Output {
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.render()))
     }
 
+    /// The string field `key` of each object in the JSON array on stdout.
+    #[track_caller]
+    pub fn json_strings(&self, key: &str) -> Vec<String> {
+        self.json()
+            .as_array()
+            .unwrap_or_else(|| panic!("not a JSON array: {}", self.stdout))
+            .iter()
+            .map(|t| t[key].as_str().unwrap().to_string())
+            .collect()
+    }
+
     /// Stdout, stderr and the exit code in one text, for snapshots.
     pub fn render(&self) -> String {
         let mut s = self.stdout.clone();
