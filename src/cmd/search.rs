@@ -55,7 +55,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             return Ok(None);
         }
         let mut ticket = raw.ticket()?;
-        let Some(hit) = query.find(&ticket).filter(|_| wanted(&ticket)) else {
+        let Some(hit) = wanted(&ticket).then(|| query.find(&ticket)).flatten() else {
             return Ok(None);
         };
         let due = clock::deadline(&ticket, &config, ctx.now);
