@@ -92,7 +92,7 @@ fn every_change_runs_its_event_s_hook_with_the_event_and_ticket() {
         created["message"]["text"]
             .as_str()
             .unwrap()
-            .contains("expect an answer by Tuesday 3 November 2026, 04:00 UTC")
+            .contains("an answer by Tuesday 3 November 2026, 04:00 UTC")
     );
     assert_eq!(
         created["store"],
@@ -467,7 +467,7 @@ fn the_documented_sendmail_hook_mails_the_customer_the_ack_and_status_changes() 
     );
     assert!(ack.contains("\nAuto-Submitted: auto-replied\n"), "{ack}");
     assert!(
-        ack.contains("ana is looking after it, and you can\nexpect an answer by Tuesday 3 November 2026, 04:00 UTC.\n"),
+        ack.contains("ana is looking after it, and you can expect\nan answer by Tuesday 3 November 2026, 04:00 UTC.\n"),
         "{ack}"
     );
 

@@ -492,9 +492,12 @@ fn ack_prints_the_acknowledgement_as_a_mail_with_the_deadline() {
          \n\
          Hello,\n\
          \n\
-         thank you for writing to us. We have received your message \"Refund for double charge not received\"\n\
-         and filed it as ticket #SHORT. ana is looking after it, and you can\n\
-         expect an answer by Tuesday 3 November 2026, 04:00 UTC.\n\
+         thank you for writing to us. We have filed your message\n\
+         \n\
+         \x20   Refund for double charge not received\n\
+         \n\
+         as ticket #SHORT. ana is looking after it, and you can expect\n\
+         an answer by Tuesday 3 November 2026, 04:00 UTC.\n\
          \n\
          When you write to us about it again, please keep [#SHORT] in the subject.\n"
     );

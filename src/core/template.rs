@@ -28,9 +28,12 @@ pub const ACK_SUBJECT: &str = "[#{id}] {title}";
 /// The acknowledgement when `[templates] ack` is not set.
 pub const ACK: &str = "Hello,
 
-thank you for writing to us. We have received your message \"{title}\"
-and filed it as ticket #{id}. {owner} is looking after it, and you can
-expect an answer by {deadline}.
+thank you for writing to us. We have filed your message
+
+    {title}
+
+as ticket #{id}. {owner} is looking after it, and you can expect
+an answer by {deadline}.
 
 When you write to us about it again, please keep [#{id}] in the subject.
 ";
