@@ -13,7 +13,6 @@ use crate::core::config::Config;
 use crate::core::intake::{self, Thread};
 use crate::core::notice::{self, Notice};
 use crate::core::query;
-use crate::core::summary::Summary;
 use crate::core::ticket::{Status, Ticket};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
@@ -100,24 +99,34 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Filed> {
         config.member(owner)?;
     }
     let lock = store.lock()?;
-    let loaded = store.load_all()?;
-    for problem in &loaded.problems {
-        ctx.out.warn(problem);
+    // Only the tickets whose files may hold one of the message's ids or the
+    // sender's address matter; the rest are not parsed, let alone kept.
+    let listing = store.list()?;
+    let address = intake::address_of(&mail.from);
+    let needles = intake::needles(&mail, address.as_deref());
+    let mut tickets = Vec::new();
+    for found in store.scan(&listing.ids, |raw| {
+        if needles.may_hold(&raw.bytes) {
+            raw.ticket().map(Some)
+        } else {
+            Ok(None)
+        }
+    }) {
+        match found {
+            Ok(t) => tickets.push(t),
+            Err(e) => ctx.out.warn(&e),
+        }
     }
     let mut ack_refused = None;
-    let (ticket, before, action) = match intake::thread(&mail, &loaded.tickets) {
+    let (ticket, before, action) = match intake::thread(&mail, &tickets, &listing.ids) {
         Thread::New => {
             let owner = match &args.owner {
                 Some(o) => o.clone(),
-                None => {
-                    let summaries: Vec<Summary> = loaded.tickets.iter().map(Summary::of).collect();
-                    intake::owner(&config, &query::open_load(&summaries))
-                }
+                None => intake::owner(&config, &query::open_load(&store.summaries()?.tickets)),
             };
-            let address = intake::address_of(&mail.from);
             let recent = address
                 .as_deref()
-                .map_or(0, |a| intake::recent_acks(&loaded.tickets, a, ctx.now));
+                .map_or(0, |a| intake::recent_acks(&tickets, a, ctx.now));
             ack_refused = intake::ack_refusal(&mail, &config, recent);
             let base = Draft {
                 owner: Some(owner),

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::action::{self, Changed, Draft};
 use super::config::{Config, SYSTEM_ACTOR};
 use super::id;
+use super::search::Needles;
 use super::ticket::{Event, EventKind, Status, Ticket};
 use crate::error::Error;
 
@@ -75,14 +76,16 @@ pub fn tag(subject: &str) -> Option<String> {
 /// Finds the ticket a message belongs to: the ticket its subject's tag names
 /// (when the tag names exactly one), else the ticket holding a message it
 /// answers (In-Reply-To first, then References from the newest back).
-pub fn thread(mail: &Incoming, tickets: &[Ticket]) -> Thread {
+/// `tickets` need only be those that [`needles`] keeps; `ids` are every
+/// ticket's, for the tag.
+pub fn thread(mail: &Incoming, tickets: &[Ticket], ids: &[Uuid]) -> Thread {
     if let Some(own) = &mail.message_id
         && let Some(t) = tickets.iter().find(|t| holds(t, own))
     {
         return Thread::Duplicate(t.id);
     }
     if let Some(prefix) = tag(&mail.subject)
-        && let Ok(found) = id::resolve(&prefix, tickets.iter().map(|t| &t.id))
+        && let Ok(found) = id::resolve(&prefix, ids.iter())
     {
         return Thread::Existing(found);
     }
@@ -92,6 +95,19 @@ pub fn thread(mail: &Incoming, tickets: &[Ticket]) -> Thread {
         }
     }
     Thread::New
+}
+
+/// What a ticket file must hold to matter to this message: one of the
+/// message ids [`thread`] looks for, or the sender's address that
+/// [`recent_acks`] counts. Only those files need to be read in full.
+pub fn needles(mail: &Incoming, address: Option<&str>) -> Needles {
+    let ids: Vec<&str> = mail
+        .message_id
+        .iter()
+        .chain(&mail.replies_to)
+        .map(String::as_str)
+        .collect();
+    Needles::new(&ids, address.as_slice())
 }
 
 /// Whether a ticket's history holds a message with this id.
@@ -376,6 +392,7 @@ pub(crate) mod tests {
         let a = ticket(0xaaaa << 112, "a@x");
         let b = ticket(0xbbbb << 112, "b@x");
         let tickets = vec![a.clone(), b.clone()];
+        let ids = vec![a.id, b.id];
         let reply = |subject: &str, refs: &[&str]| Incoming {
             subject: subject.into(),
             replies_to: refs.iter().map(|r| r.to_string()).collect(),
@@ -395,11 +412,11 @@ pub(crate) mod tests {
             (reply("Hello", &["zz@x"]), Thread::New),
         ];
         for (m, want) in cases {
-            assert_eq!(thread(&m, &tickets), want, "{m:?}");
+            assert_eq!(thread(&m, &tickets, &ids), want, "{m:?}");
         }
         let mut again = reply("Refund", &[]);
         again.message_id = Some("b@x".into());
-        assert_eq!(thread(&again, &tickets), Thread::Duplicate(b.id));
+        assert_eq!(thread(&again, &tickets, &ids), Thread::Duplicate(b.id));
     }
 
     #[test]

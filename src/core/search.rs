@@ -3,6 +3,8 @@
 //! other file is parsed and the words are looked for in its text fields, so
 //! a word in a field name, an owner's name or a timestamp never counts.
 
+use std::sync::LazyLock;
+
 use regex::{Regex, RegexBuilder, bytes};
 
 use super::clock::Deadline;
@@ -11,16 +13,80 @@ use super::ticket::{EventKind, Ticket};
 /// How much text a match snippet shows around the word.
 const SNIPPET: usize = 60;
 
+/// Whether a string reads the same in a ticket file's bytes as in its parsed
+/// text: TOML writes a quote, a backslash or a control character escaped.
+fn literal_in_files(s: &str) -> bool {
+    !s.chars().any(|c| c == '"' || c == '\\' || c.is_control())
+}
+
+/// Whether a file's bytes say nothing certain about its text: \u, \U and \x
+/// escapes can spell any character, and a backslash at the end of a line
+/// joins the lines around it.
+fn has_escapes(bytes: &[u8]) -> bool {
+    static ESCAPES: LazyLock<bytes::Regex> =
+        LazyLock::new(|| bytes::Regex::new(r"\\(?:[uUx]|[ \t]*\r?\n)").expect("a valid pattern"));
+    ESCAPES.is_match(bytes)
+}
+
+/// A test on ticket files' bytes that keeps every file whose text may hold
+/// one of some strings: for finding the few tickets that matter to a
+/// question without parsing them all.
+pub struct Needles {
+    /// Any of the strings; `None` when there are none.
+    any: Option<bytes::Regex>,
+    /// Whether the bytes cannot rule a file out: a string TOML would write
+    /// escaped, or a pattern too long to build.
+    keep_all: bool,
+}
+
+impl Needles {
+    /// Strings to find as they are (`exact`) and ignoring case (`any_case`);
+    /// empty ones are left out.
+    pub fn new(exact: &[&str], any_case: &[&str]) -> Needles {
+        let exact: Vec<&str> = exact.iter().copied().filter(|s| !s.is_empty()).collect();
+        let any_case: Vec<&str> = any_case.iter().copied().filter(|s| !s.is_empty()).collect();
+        let pattern: Vec<String> = exact
+            .iter()
+            .map(|s| regex::escape(s))
+            .chain(
+                any_case
+                    .iter()
+                    .map(|s| format!("(?i:{})", regex::escape(s))),
+            )
+            .collect();
+        if pattern.is_empty() {
+            return Needles {
+                any: None,
+                keep_all: false,
+            };
+        }
+        let any = bytes::Regex::new(&pattern.join("|")).ok();
+        let literal = exact.iter().chain(&any_case).all(|s| literal_in_files(s));
+        Needles {
+            keep_all: any.is_none() || !literal,
+            any,
+        }
+    }
+
+    /// Whether a ticket file's bytes may hold one of the strings; `false` is
+    /// certain. With no strings at all, no file can.
+    pub fn may_hold(&self, bytes: &[u8]) -> bool {
+        match &self.any {
+            _ if self.keep_all => true,
+            None => false,
+            Some(any) => has_escapes(bytes) || any.is_match(bytes),
+        }
+    }
+}
+
 /// A search for tickets that mention every word, ignoring case.
 #[derive(Debug, Clone)]
 pub struct Query {
     words: Vec<Regex>,
     raw: Vec<bytes::Regex>,
     /// Whether every word reads the same in a file's bytes as in the parsed
-    /// text. A word holding a quote, a backslash or a control character is
-    /// written escaped, so then every file is parsed.
+    /// text; when not, every file is parsed.
     raw_ok: bool,
-    escapes: bytes::Regex,
 }
 
 /// Where a ticket mentions the query: the field and a line of text around
@@ -60,25 +126,19 @@ impl Query {
                 .map_err(|e| e.to_string())
         };
         Ok(Query {
-            raw_ok: words
-                .iter()
-                .all(|w| !w.chars().any(|c| c == '"' || c == '\\' || c.is_control())),
+            raw_ok: words.iter().all(|w| literal_in_files(w)),
             words: words.iter().map(|w| build(w)).collect::<Result<_, _>>()?,
             raw: words
                 .iter()
                 .map(|w| build_raw(w))
                 .collect::<Result<_, _>>()?,
-            // \u, \U and \x escapes can spell any character, and a backslash
-            // at the end of a line joins the lines around it: in a file that
-            // has either, the bytes say nothing certain about the text.
-            escapes: bytes::Regex::new(r"\\(?:[uUx]|[ \t]*\r?\n)").map_err(|e| e.to_string())?,
         })
     }
 
     /// Whether a ticket file's bytes may hold a match. `false` is certain:
     /// the parsed ticket would not match either.
     pub fn may_match(&self, bytes: &[u8]) -> bool {
-        if !self.raw_ok || self.escapes.is_match(bytes) {
+        if !self.raw_ok || has_escapes(bytes) {
             return true;
         }
         self.raw.iter().all(|r| r.is_match(bytes))
@@ -253,6 +313,18 @@ mod tests {
         // a backslash at a line's end joins "ca" and "fé"
         assert!(q.may_match("description = \"\"\"ca\\\n  fé\"\"\"\n".as_bytes()));
         assert!(query(&["say \"hi\""]).may_match(b"nothing"));
+    }
+
+    #[test]
+    fn needles_keep_the_files_that_may_hold_a_string() {
+        let n = Needles::new(&["CAF=3k@mail"], &["Jan@Example.com"]);
+        assert!(n.may_hold(b"message_id = \"CAF=3k@mail\""));
+        assert!(!n.may_hold(b"message_id = \"caf=3k@mail\""));
+        assert!(n.may_hold(b"ack = \"jan@example.COM\""));
+        assert!(!n.may_hold(b"ack = \"eva@example.com\""));
+        assert!(n.may_hold(b"ack = \"jan\\u0040example.com\""));
+        assert!(!Needles::new(&[], &[""]).may_hold(b"anything"));
+        assert!(Needles::new(&["a\"b"], &[]).may_hold(b"anything"));
     }
 
     fn escaped(text: &str) -> String {
