@@ -54,14 +54,6 @@ pub struct Listing {
     pub strays: Vec<PathBuf>,
 }
 
-/// Every readable ticket, and a clear error for each file that is not.
-pub struct Loaded {
-    pub tickets: Vec<Ticket>,
-    pub problems: Vec<Error>,
-    /// Every ticket file's id, readable or not, sorted.
-    pub ids: Vec<Uuid>,
-}
-
 /// Every readable ticket's summary, and a clear error for each file that is not.
 pub struct Summaries {
     pub tickets: Vec<Summary>,
@@ -465,31 +457,12 @@ impl Store {
         })
     }
 
-    /// Reads every ticket in full, on every core; unreadable files become
-    /// problems, not failures. Listings use [`Store::summaries`] instead.
-    pub fn load_all(&self) -> Result<Loaded> {
-        let listing = self.list()?;
-        let mut loaded = Loaded {
-            tickets: Vec::with_capacity(listing.ids.len()),
-            problems: Vec::new(),
-            ids: Vec::new(),
-        };
-        for r in self.read_many(&listing.ids) {
-            match r {
-                Ok(t) => loaded.tickets.push(t),
-                Err(e) => loaded.problems.push(e),
-            }
-        }
-        loaded
-            .problems
-            .extend(listing.strays.iter().map(|p| self.stray(p)));
-        loaded.ids = listing.ids;
-        Ok(loaded)
-    }
-
     /// Reads the named tickets on every core, in the order given.
     pub fn read_many(&self, ids: &[Uuid]) -> Vec<Result<Ticket>> {
-        par::map(ids, |id| self.read(*id))
+        match self.folder() {
+            Ok(folder) => par::map(ids, |id| self.raw_in(&folder, *id)?.ticket()),
+            Err(e) => ids.iter().map(|_| Err(e.clone())).collect(),
+        }
     }
 
     /// Reads the named ticket files on every core and keeps what `f` makes
