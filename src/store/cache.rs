@@ -153,3 +153,44 @@ pub fn write<T: Serialize>(path: &Path, body: &T) -> std::io::Result<()> {
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ticket::Ticket;
+
+    /// The bytes a summary is cached as. When this changes, so does what an
+    /// older cache file means: bump `FORMAT` (so old files are ignored, not
+    /// misread), then accept the new bytes.
+    #[test]
+    fn the_cached_shape_changes_only_with_the_format() {
+        let ticket = Ticket::parse(
+            "id = \"0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84\"\ntitle = \"Refund\"\nstatus = \"waiting\"\n\
+             owner = \"ben\"\ncustomer = \"jan@example.com\"\npriority = \"high\"\ntags = [\"billing\"]\n\
+             created = 2026-11-20T09:14:00Z\nupdated = 2026-11-20T11:00:00Z\n\n\
+             [[events]]\nat = 2026-11-20T09:14:00Z\nby = \"ana\"\nkind = \"created\"\nto = \"ana\"\n\n\
+             [[events]]\nat = 2026-11-20T10:00:00Z\nby = \"ana\"\nkind = \"handoff\"\nfrom = \"ana\"\nto = \"ben\"\n\n\
+             [[events]]\nat = 2026-11-20T11:00:00Z\nby = \"ben\"\nkind = \"status\"\nfrom = \"open\"\nto = \"waiting\"\n",
+        )
+        .unwrap();
+        let summary = Summary::of(&ticket);
+        let stamp = Stamp {
+            size: 1,
+            inode: 2,
+            modified: (3, 4),
+            changed: (5, 6),
+        };
+        let entry = EntryRef {
+            id: ticket.id,
+            stamp,
+            summary: &summary,
+        };
+        let bytes = postcard::to_stdvec(&vec![entry]).unwrap();
+        let back: Vec<Entry> = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!((back[0].id, back[0].stamp), (ticket.id, stamp));
+        assert_eq!(back[0].summary, summary);
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(FORMAT, 1, "update the bytes below with the format");
+        insta::assert_snapshot!(hex, @"01100b7c6f1e5d1a4f7e9a533c2d1e0f9a84010206080a0c100b7c6f1e5d1a4f7e9a533c2d1e0f9a8406526566756e64010362656e0f6a616e406578616d706c652e636f6d02010762696c6c696e67b0bd80b00d00e0a081b00d0001b0bd80b00d0001e0a081b00d00010100b0bd80b00d00e0a081b00d0001");
+    }
+}
