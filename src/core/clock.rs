@@ -157,9 +157,9 @@ impl Clock {
 }
 
 /// The k-th deadline of the current period (k ≥ 1).
-fn nth(p: &Clock, policy: &Escalation, k: u32, now: DateTime<Utc>) -> DateTime<Utc> {
+fn nth(clock: &Clock, policy: &Escalation, k: u32, now: DateTime<Utc>) -> DateTime<Utc> {
     let target = duration::chrono(policy.after) * k as i32;
-    p.reaches(target, policy, now)
+    clock.reaches(target, policy, now)
 }
 
 /// Whether the rule allows no further escalation in this period.
@@ -179,28 +179,27 @@ impl Clock {
     /// The deadline of a ticket with this clock and owner, or `None` when it
     /// is resolved or closed.
     pub fn deadline(&self, owner: &str, config: &Config, now: DateTime<Utc>) -> Option<Deadline> {
-        let p = self;
-        if !p.status.is_active() {
+        if !self.status.is_active() {
             return None;
         }
         let policy = &config.escalation;
         let done = exhausted(
             policy,
-            p.escalations,
+            self.escalations,
             config.level_of(owner),
             config.top_level(),
         );
         let k = if done {
-            p.escalations.max(1)
+            self.escalations.max(1)
         } else {
-            p.escalations + 1
+            self.escalations + 1
         };
         Some(Deadline {
-            start: p.start,
-            at: nth(p, policy, k, now),
-            paused: p.status == Status::Waiting && policy.pause_when_waiting,
-            waited: p.waited(policy, now),
-            escalations: p.escalations,
+            start: self.start,
+            at: nth(self, policy, k, now),
+            paused: self.status == Status::Waiting && policy.pause_when_waiting,
+            waited: self.waited(policy, now),
+            escalations: self.escalations,
             exhausted: done,
         })
     }
@@ -214,16 +213,15 @@ impl Clock {
         load: &mut BTreeMap<String, usize>,
         now: DateTime<Utc>,
     ) -> Vec<Event> {
-        let p = self;
-        if !p.status.is_active() {
+        if !self.status.is_active() {
             return Vec::new();
         }
         let policy = &config.escalation;
         let mut owner = owner.to_string();
-        let mut k = p.escalations;
+        let mut k = self.escalations;
         let mut out = Vec::new();
         while !exhausted(policy, k, config.level_of(&owner), config.top_level()) {
-            let due = nth(p, policy, k + 1, now);
+            let due = nth(self, policy, k + 1, now);
             if due > now {
                 break;
             }
@@ -251,8 +249,8 @@ impl Clock {
 /// measures resolution times with it, so "resolved in time" means exactly
 /// "resolved before the first deadline".
 pub fn counted(events: &[Event], policy: &Escalation, at: DateTime<Utc>) -> Option<Duration> {
-    let p = Clock::of(events)?;
-    Some((at - p.start) - p.waited(policy, at))
+    let clock = Clock::of(events)?;
+    Some((at - clock.start) - clock.waited(policy, at))
 }
 
 /// Picks who receives an escalated ticket: the target person, or the least
