@@ -10,6 +10,7 @@ use super::text::{self, Color, clean_line};
 use crate::core::config::Person;
 use crate::core::query::Row;
 use crate::core::search::Found;
+use crate::core::ticket::Status;
 
 /// Space between columns.
 const GAP: u16 = 2;
@@ -50,6 +51,14 @@ fn ruled(out: &Output, mut lines: Vec<String>) -> String {
         lines.insert(1.min(lines.len()), "─".repeat(widest));
     }
     lines.join("\n")
+}
+
+/// A status in its colour.
+fn status_cell(text: String, status: Status) -> Cell {
+    match text::status_color(status) {
+        Color::Dim => Cell::new(text).add_attribute(Attribute::Dim),
+        c => Cell::new(text).fg(c.cell()),
+    }
 }
 
 /// How wide the columns named by `header` (the first of each row) are
@@ -179,10 +188,7 @@ pub fn tickets(out: &Output, rows: &[Row], now: DateTime<Utc>) -> String {
     for (row, [short, status, owner, priority, due, customer, title]) in rows.iter().zip(texts) {
         let t = row.ticket;
         let overdue = row.due.as_ref().is_some_and(|d| d.is_overdue(now));
-        let status = match text::status_color(t.status) {
-            Color::Dim => Cell::new(status).add_attribute(Attribute::Dim),
-            c => Cell::new(status).fg(c.cell()),
-        };
+        let status = status_cell(status, t.status);
         let priority = match text::priority_color(t.priority) {
             Some(c) => Cell::new(priority).fg(c.cell()),
             None => Cell::new(priority),
@@ -244,10 +250,7 @@ pub fn found(out: &Output, found: &[Found]) -> String {
     }
     let mut table = base(out, &header);
     for (f, [short, status, owner, customer, title, hit]) in found.iter().zip(texts) {
-        let status = match text::status_color(f.ticket.status) {
-            Color::Dim => Cell::new(status).add_attribute(Attribute::Dim),
-            c => Cell::new(status).fg(c.cell()),
-        };
+        let status = status_cell(status, f.ticket.status);
         table.add_row([
             Cell::new(short).add_attribute(Attribute::Bold),
             status,
