@@ -1,14 +1,17 @@
-//! The command line: global flags and the list of commands. Each command's
-//! arguments and help live beside its code in `cmd/`.
+//! The command line: the global flags and the command tree. Each command's
+//! arguments and help live beside its code in `cmd/`, and the list of
+//! commands with them (`cmd::Command`); this module depends on `cmd`, never
+//! the other way round.
 
 use std::path::PathBuf;
 
 use std::ffi::OsString;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser};
 use clap_complete::engine::ArgValueCandidates;
 
-use crate::cmd;
+use crate::cmd::{self, Command};
+use crate::ctx::{ColorChoice, Flags};
 
 /// A terminal ticket tracker for support work: one TOML file per ticket, one
 /// owner at a time, a full history, and escalation when nobody solves it in time.
@@ -57,40 +60,17 @@ pub struct Global {
     pub color: ColorChoice,
 }
 
-/// `--color` choices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
-
-/// Every command, in the order `--help` lists them.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    Init(cmd::init::Args),
-    People(cmd::people::Args),
-    New(cmd::new::Args),
-    List(cmd::list::Args),
-    Show(cmd::show::Args),
-    Search(cmd::search::Args),
-    Take(cmd::take::Args),
-    Pass(cmd::pass::Args),
-    Reply(cmd::message::ReplyArgs),
-    Note(cmd::message::NoteArgs),
-    Wait(cmd::status::WaitArgs),
-    Resolve(cmd::status::ResolveArgs),
-    Reopen(cmd::status::ReopenArgs),
-    Close(cmd::status::CloseArgs),
-    Edit(cmd::edit::Args),
-    Rate(cmd::rate::Args),
-    Log(cmd::log::Args),
-    Escalate(cmd::escalate::Args),
-    Report(cmd::report::Args),
-    Doctor(cmd::doctor::Args),
-    MergeDriver(cmd::merge_driver::Args),
-    Completions(cmd::completions::Args),
-    Man(cmd::man::Args),
+impl Global {
+    /// The flags as the context reads them.
+    pub fn flags(&self) -> Flags {
+        Flags {
+            store: self.store.clone(),
+            actor: self.actor.clone(),
+            json: self.json,
+            yes: self.yes,
+            color: self.color,
+        }
+    }
 }
 
 /// How clap colours its own help and usage errors: as the `--color` among

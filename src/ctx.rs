@@ -8,18 +8,43 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
-use crate::cli::{ColorChoice, Global};
 use crate::core::config::Config;
 use crate::error::{Error, Result};
-use crate::git;
+use crate::io::git;
 use crate::render::Output;
 use crate::render::prompt::Prompt;
 use crate::store::Store;
 
+/// `--color` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The global flags, as the command line gave them.
+#[derive(Debug, Clone)]
+pub struct Flags {
+    pub store: Option<PathBuf>,
+    pub actor: Option<String>,
+    pub json: bool,
+    pub yes: bool,
+    pub color: ColorChoice,
+}
+
 /// The outside world as one command sees it.
 pub struct Ctx {
-    /// The command's single "now" (`BATON_NOW` when set).
+    /// The command's "now" as it started (`BATON_NOW` when set). Writes take
+    /// theirs again once they hold the store lock ([`Ctx::clock`]).
     pub now: DateTime<Utc>,
+    /// `BATON_NOW` fixes the clock: every reading is `now`.
+    fixed_clock: bool,
+    /// `BATON_ID_SEED` (honoured only with `BATON_NOW`): new ids count up
+    /// from it instead of being random, so tests can name their tickets.
+    id_seed: Option<u128>,
+    /// How many ids this command has made.
+    ids_made: std::sync::atomic::AtomicU64,
     pub cwd: PathBuf,
     store_dir: Option<PathBuf>,
     actor: Option<String>,
@@ -90,13 +115,37 @@ fn user_config_path() -> Option<PathBuf> {
     Some(config_home()?.join("baton").join("config.toml"))
 }
 
+/// The system clock, to the second.
+fn system_now() -> DateTime<Utc> {
+    #[allow(clippy::disallowed_methods)] // the one place the system clock is read
+    let now = Utc::now();
+    now.trunc_subsecs(0)
+}
+
+/// `BATON_ID_SEED`: a ticket id (the first id made; the next ones count up
+/// from it), honoured only where `BATON_NOW` fixes the clock, so that it can
+/// never make ids predictable in real use.
+fn parse_id_seed(value: Option<String>, fixed_clock: bool) -> Result<Option<u128>> {
+    let Some(text) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if !fixed_clock {
+        return Ok(None);
+    }
+    Uuid::try_parse(text.trim())
+        .map(|id| Some(id.as_u128()))
+        .map_err(|e| {
+            Error::usage(format!(
+                "BATON_ID_SEED='{}' is not a ticket id ({e})",
+                text.escape_debug()
+            ))
+            .hint("use a form such as BATON_ID_SEED=0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84, or unset it")
+        })
+}
+
 fn parse_now(value: Option<String>) -> Result<DateTime<Utc>> {
     match value {
-        None => {
-            #[allow(clippy::disallowed_methods)] // the one place the system clock is read
-            let now = Utc::now();
-            Ok(now.trunc_subsecs(0))
-        }
+        None => Ok(system_now()),
         Some(text) => DateTime::parse_from_rfc3339(text.trim())
             .map(|t| t.with_timezone(&Utc).trunc_subsecs(0))
             .map_err(|e| {
@@ -111,7 +160,7 @@ fn parse_now(value: Option<String>) -> Result<DateTime<Utc>> {
 
 impl Ctx {
     /// Reads the environment once.
-    pub fn from_env(global: &Global) -> Result<Ctx> {
+    pub fn from_env(global: &Flags) -> Result<Ctx> {
         let cwd = std::env::current_dir()
             .map_err(|e| Error::new(format!("cannot read the current folder: {e}")))?;
         let stdout_tty = std::io::stdout().is_terminal();
@@ -121,8 +170,13 @@ impl Ctx {
             .ok()
             .and_then(|c| c.trim().parse::<u16>().ok())
             .filter(|w| *w > 20);
+        let fixed = std::env::var("BATON_NOW").ok().filter(|v| !v.is_empty());
+        let fixed_clock = fixed.is_some();
         Ok(Ctx {
-            now: parse_now(std::env::var("BATON_NOW").ok())?,
+            now: parse_now(fixed)?,
+            fixed_clock,
+            id_seed: parse_id_seed(std::env::var("BATON_ID_SEED").ok(), fixed_clock)?,
+            ids_made: std::sync::atomic::AtomicU64::new(0),
             cwd,
             store_dir: global.store.clone(),
             actor: global.actor.clone(),
@@ -195,10 +249,28 @@ impl Ctx {
         Ok(bytes)
     }
 
-    /// A fresh ticket id.
+    /// The clock read now: the time a write gives its events once it holds
+    /// the store lock. With `BATON_NOW`, always that time.
+    pub fn clock(&self) -> DateTime<Utc> {
+        if self.fixed_clock {
+            self.now
+        } else {
+            system_now()
+        }
+    }
+
+    /// A fresh ticket id: random, or the next one from `BATON_ID_SEED`.
     pub fn new_id(&self) -> Uuid {
-        #[allow(clippy::disallowed_methods)] // the one place randomness enters
-        Uuid::new_v4()
+        let n = self
+            .ids_made
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        match self.id_seed {
+            Some(seed) => Uuid::from_u128(seed.wrapping_add(u128::from(n))),
+            None => {
+                #[allow(clippy::disallowed_methods)] // the one place randomness enters
+                Uuid::new_v4()
+            }
+        }
     }
 
     /// The name `user.name`-style sources suggest for a new store's first person.

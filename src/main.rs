@@ -19,7 +19,7 @@ fn main() -> ExitCode {
     let command = Cli::command().color(cli::clap_color(&args));
     let cli = Cli::from_arg_matches(&command.get_matches_from(&args)).unwrap_or_else(|e| e.exit());
     let color = color_enabled(cli.global.color, std::io::stderr().is_terminal());
-    match baton::cmd::run(cli) {
+    match baton::cmd::run(cli.global.flags(), cli.command, Cli::command) {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`baton list | head`) is not a failure: the reader has
         // what it wanted. Its error carries code 0 and no message.

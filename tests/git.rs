@@ -518,7 +518,7 @@ fn init_in_a_repository_sets_up_the_merge_driver() {
         "a binary not on PATH is named by its absolute path"
     );
     assert!(!config("merge.baton.name").trim().is_empty());
-    assert!(baton::git::merge_driver_registered(root));
+    assert!(baton::io::git::merge_driver_registered(root));
     assert_eq!(
         git(
             &env,
@@ -566,7 +566,7 @@ fn init_outside_git_sets_up_nothing() {
     let out = env.baton(&["init", "--name", "ana", "--json"]);
     assert_eq!(out.json()["merge_driver"], false);
     assert!(!env.root().join(".gitattributes").exists());
-    assert!(!baton::git::merge_driver_registered(env.root()));
+    assert!(!baton::io::git::merge_driver_registered(env.root()));
 }
 
 #[test]
@@ -575,7 +575,7 @@ fn a_fresh_clone_is_set_up_by_init_without_touching_the_store() {
     // `Desk::clone` checks what init says; here, that nothing tracked changed.
     let ben = desk.clone("ben");
     assert_clean(&desk, &ben);
-    assert!(baton::git::merge_driver_registered(&ben));
+    assert!(baton::io::git::merge_driver_registered(&ben));
 }
 
 /// A repository whose store has ana, ben and cora and ticket ID_A, committed,

@@ -81,6 +81,120 @@ fn eight_writers_lose_no_event_while_others_create_and_sweep() {
     env.baton(&["doctor"]).success();
 }
 
+#[test]
+fn writers_waiting_for_the_lock_on_the_real_clock_keep_the_history_in_order() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Shared ticket", &[], ID_A);
+    // The real clock: a writer that read it and then waited for the lock
+    // must not date its note before the one written meanwhile.
+    let workers: Vec<Vec<Command>> = (0..8)
+        .map(|w| {
+            (0..30)
+                .map(|n| {
+                    env.cmd(&[
+                        "--as",
+                        "ben",
+                        "note",
+                        "0b7c",
+                        &format!("writer {w} note {n}"),
+                    ])
+                    .env_remove("BATON_NOW")
+                    .command()
+                })
+                .collect()
+        })
+        .collect();
+    let handles: Vec<_> = workers
+        .into_iter()
+        .map(|cmds| thread::spawn(move || run_all(cmds)))
+        .collect();
+    let failures: Vec<String> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    assert!(failures.is_empty(), "{failures:?}");
+    let events = env.events(ID_A);
+    assert_eq!(events.len(), 1 + 240, "every note is there");
+    let times: Vec<String> = events.iter().map(|e| e["at"].to_string()).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted, "no event is dated before the one above it");
+    env.cmd(&["doctor"]).env_remove("BATON_NOW").run().success();
+}
+
+#[test]
+fn a_writer_dates_its_event_when_it_holds_the_lock_never_before_the_event_above() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Shared ticket", &[], ID_A);
+    // Hold the store lock as another baton would, and start a writer on
+    // the real clock: it reads the clock, then waits.
+    let lock = std::fs::File::create(env.store().join(".local/lock")).unwrap();
+    lock.lock().unwrap();
+    #[allow(clippy::disallowed_methods)] // the test compares with the real clock
+    let started = chrono::Utc::now();
+    let writer = env
+        .cmd(&["--as", "ben", "note", "0b7c", "waited for the lock"])
+        .env_remove("BATON_NOW")
+        .command()
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    thread::sleep(Duration::from_millis(2100));
+    // Meanwhile a clone whose clock runs ahead wrote the last event.
+    let path = env.ticket_path(ID_A);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\n[[events]]\nat = 2099-01-01T00:00:00Z\nby = \"ana\"\nkind = \"note\"\ntext = \"from a clock ahead\"\n");
+    std::fs::write(&path, text).unwrap();
+    drop(lock);
+    let out = writer.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = started;
+    let events = env.events(ID_A);
+    let last = events.last().unwrap();
+    assert_eq!(last["text"].as_str(), Some("waited for the lock"));
+    assert_eq!(
+        last["at"].to_string(),
+        "2099-01-01T00:00:00Z",
+        "dated no earlier than the event above it"
+    );
+
+    // On a new ticket, with nothing above, the time is read once the lock
+    // is held, not when the writer started.
+    let lock = std::fs::File::create(env.store().join(".local/lock")).unwrap();
+    lock.lock().unwrap();
+    #[allow(clippy::disallowed_methods)] // the test compares with the real clock
+    let started = chrono::Utc::now();
+    let writer = env
+        .cmd(&["--as", "ana", "new", "Waited for the lock"])
+        .env_remove("BATON_NOW")
+        .command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    thread::sleep(Duration::from_millis(2100));
+    drop(lock);
+    let out = writer.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let created: chrono::DateTime<chrono::Utc> =
+        env.events(&id)[0]["at"].to_string().parse().unwrap();
+    use chrono::SubsecRound;
+    assert!(
+        created - started.trunc_subsecs(0) >= chrono::Duration::seconds(2),
+        "created at {created}, the writer started at {started}"
+    );
+}
+
 /// A tiny deterministic generator, so a failure can be replayed.
 struct Lcg(u64);
 impl Lcg {

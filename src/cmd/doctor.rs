@@ -1,16 +1,18 @@
 //! `baton doctor`: checks the config and every ticket file, and with `--fix`
 //! repairs what is safe to repair after keeping a backup.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
+use super::Txn;
 use crate::core::check;
 use crate::core::config::Config;
+use crate::core::id;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::git;
+use crate::io::git;
+use crate::render::commit;
 use crate::render::text::clean_line;
 use crate::store::{BadFile, Store};
 
@@ -162,9 +164,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut fixed = Vec::new();
     let mut backup = None;
     if args.fix && exam.problems.iter().any(|p| p.repairable) {
-        let _lock = store.lock()?;
-        let dir = store.backup_dir(&ctx.now.format("%Y%m%dT%H%M%SZ").to_string())?;
-        fixed = repair(&store, &exam, &dir)?;
+        let mut txn = Txn::begin_raw(ctx, &store)?;
+        let dir = txn.backup_dir()?;
+        fixed = repair(&mut txn, &exam, &dir)?;
+        txn.finish(&commit::repaired(fixed.len()));
         backup = Some(dir);
         // What is left, read afresh.
         exam = examine(&store)?.0;
@@ -187,7 +190,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 /// Repairs the repairable problems, copying each file to `backup` first.
 /// Returns what was done, one line per file.
-fn repair(store: &Store, exam: &Examination, backup: &Path) -> Result<Vec<(PathBuf, String)>> {
+fn repair(txn: &mut Txn, exam: &Examination, backup: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let store = txn.store();
     let mut done = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for p in exam.problems.iter().filter(|p| p.repairable) {
@@ -195,12 +199,8 @@ fn repair(store: &Store, exam: &Examination, backup: &Path) -> Result<Vec<(PathB
             continue;
         }
         let name = p.path.file_name().unwrap_or_default();
-        let shown = store.shown(&p.path);
-        let keep = backup.join(name);
         if name.to_string_lossy().ends_with(crate::store::TEMP_SUFFIX) {
-            fs::rename(&p.path, &keep)
-                .or_else(|_| fs::copy(&p.path, &keep).and_then(|_| fs::remove_file(&p.path)))
-                .map_err(|e| Error::io(&shown, "move", e))?;
+            txn.move_to_backup(&p.path, backup)?;
             done.push((p.path.clone(), "temp file moved to the backup".to_string()));
             continue;
         }
@@ -212,17 +212,14 @@ fn repair(store: &Store, exam: &Examination, backup: &Path) -> Result<Vec<(PathB
         else {
             continue;
         };
-        let Ok(mut ticket) = store.read(id) else {
+        let Ok(ticket) = store.read(id) else {
             continue;
         };
-        fs::copy(&p.path, &keep).map_err(|e| Error::io(&shown, "back up", e))?;
-        ticket.sync_state();
-        if let Some(first) = ticket.events.first()
-            && first.kind == crate::core::ticket::EventKind::Created
-        {
-            ticket.created = first.at;
-        }
-        store.save(&ticket)?;
+        txn.back_up(&p.path, backup)?;
+        let repaired = check::repaired(ticket);
+        let short = id::short_in(&store.list()?.ids, id);
+        let before = repaired.events.len();
+        txn.save(&repaired, &short, before)?;
         done.push((
             p.path.clone(),
             "state recomputed from the events".to_string(),

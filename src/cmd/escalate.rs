@@ -6,6 +6,7 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use super::Txn;
 use crate::core::config::Config;
 use crate::core::duration;
 use crate::core::query;
@@ -42,8 +43,6 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 
 /// One ticket's escalations, planned or done.
 struct Escalated {
-    /// The ticket as saved; none in a dry run.
-    ticket: Option<Ticket>,
     short: String,
     title: String,
     id: String,
@@ -98,19 +97,22 @@ fn escalate(store: &Store, summary: &Summary, short: &str, events: &[Event]) -> 
     for e in events.iter().cloned() {
         ticket.record(e);
     }
-    store.save(&ticket)?;
     Ok(ticket)
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.store()?;
-    // The lock is held for the whole sweep so that nobody's change in between is lost.
-    let lock = if args.dry_run {
+    // The transaction is held for the whole sweep so that nobody's change in
+    // between is lost.
+    let mut txn = if args.dry_run {
         None
     } else {
-        Some(store.lock()?)
+        Some(Txn::begin(ctx, &store)?)
     };
-    let config = store.config()?;
+    let (config, now) = match &txn {
+        Some(txn) => (txn.config()?.clone(), txn.now()),
+        None => (store.config()?, ctx.now),
+    };
     // Summaries decide who is due; only those tickets are read in full.
     let mut loaded = store.summaries()?;
     let summaries = std::mem::take(&mut loaded.tickets);
@@ -118,39 +120,32 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     tickets.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
     let mut load = query::open_load(&summaries);
     let mut done = Vec::new();
-    let mut saved = Vec::new();
     let mut failures = std::mem::take(&mut loaded.problems);
     for &summary in &tickets {
         let Some(clock) = &summary.clock else {
             continue;
         };
-        let events = clock.owed(&summary.owner, &config, &mut load, ctx.now);
+        let events = clock.owed(&summary.owner, &config, &mut load, now);
         if events.is_empty() {
             continue;
         }
-        let ticket = if args.dry_run {
-            None
-        } else {
-            match escalate(&store, summary, &loaded.short(summary.id), &events) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    failures.push(e);
-                    continue;
-                }
+        let short = loaded.short(summary.id);
+        if let Some(txn) = txn.as_mut() {
+            let saved = escalate(&store, summary, &short, &events)
+                .and_then(|t| txn.save(&t, &short, t.events.len() - events.len()));
+            if let Err(e) = saved {
+                failures.push(e);
+                continue;
             }
-        };
-        if ticket.is_some() {
-            saved.push(store.path_of(summary.id));
         }
         done.push(Escalated {
-            ticket,
-            short: loaded.short(summary.id),
+            short,
             title: summary.title.clone(),
             id: summary.id.to_string(),
             events,
         });
     }
-    if !args.dry_run && !done.is_empty() {
+    if let Some(txn) = txn {
         let swept: Vec<Swept> = done
             .iter()
             .map(|d| Swept {
@@ -159,14 +154,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 events: &d.events,
             })
             .collect();
-        super::commit(ctx, &store, &config, &saved, &commit::sweep(&swept));
-    }
-    // Hooks run once every change is saved and the lock is free.
-    drop(lock);
-    for d in &done {
-        if let Some(ticket) = &d.ticket {
-            super::run_hooks(ctx, &store, &config, ticket, &d.short, &d.events);
-        }
+        txn.finish(&commit::sweep(&swept));
     }
     let warned = args
         .warn

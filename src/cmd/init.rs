@@ -3,11 +3,12 @@
 
 use std::fs;
 
+use super::Txn;
 use crate::core::config::{Config, check_name};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::git;
-use crate::store::{CONFIG_FILE, Store, write_atomic};
+use crate::io::git;
+use crate::store::{CONFIG_FILE, Store};
 
 /// Create a tickets/ folder here with a team config for you
 ///
@@ -146,15 +147,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // The starter config must itself pass the checks every command makes.
     Config::parse(&text).map_err(|e| Error::new(format!("the starter config is invalid: {e}")))?;
     fs::create_dir_all(store.dir()).map_err(|e| Error::io(store.dir(), "create", e))?;
-    let path = store.config_path();
-    write_atomic(&path, text.as_bytes(), false)
-        .map_err(|e| Error::io(&store.shown(&path), "create", e))?;
-    store.ensure_local()?;
+    let mut txn = Txn::begin_raw(ctx, &store)?;
+    txn.create_config(&text)?;
     // Whoever made the store keeps acting as themselves once the team grows.
-    let local = store.local_config_path();
-    let settings = format!("# This copy of the store only; never committed.\nname = \"{name}\"\n");
-    write_atomic(&local, settings.as_bytes(), true)
-        .map_err(|e| Error::io(&store.shown(&local), "write", e))?;
+    txn.write_local_config(&format!(
+        "# This copy of the store only; never committed.\nname = \"{name}\"\n"
+    ))?;
+    txn.finish("");
     let git = setup_git(ctx, &store);
     let git_line = git
         .as_ref()

@@ -6,17 +6,19 @@
 
 use serde_json::{Value, json};
 
+use super::Txn;
 use super::new::{Args, with_ack};
 use crate::core::action::Draft;
 use crate::core::clock;
 use crate::core::config::Config;
+use crate::core::id;
 use crate::core::intake::{self, Thread};
 use crate::core::notice::{self, Notice};
 use crate::core::query;
 use crate::core::ticket::{Status, Ticket};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::mail;
+use crate::io::mail;
 use crate::render::text::clean_line;
 use crate::render::{commit, json};
 use crate::store::Store;
@@ -73,7 +75,12 @@ fn reject(ctx: &Ctx, store: &Store, raw: &[u8], err: &Error) -> Error {
         ctx.now.format("%Y%m%dT%H%M%SZ"),
         ctx.new_id().simple()
     );
-    match store.reject(&name, raw, &reason) {
+    let kept = Txn::begin_raw(ctx, store).and_then(|mut txn| {
+        let path = txn.reject(&name, raw, &reason);
+        txn.finish("");
+        path
+    });
+    match kept {
         Ok(path) => Error::new(format!(
             "the message was not filed: {}; it is kept in {}",
             err.message,
@@ -94,11 +101,12 @@ fn reject(ctx: &Ctx, store: &Store, raw: &[u8], err: &Error) -> Error {
 /// Reads the message and files it under the store lock.
 fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Filed> {
     let mail = mail::parse(raw).map_err(Error::new)?;
-    let config = store.config()?;
+    let mut txn = Txn::begin(ctx, store)?;
+    let config = txn.config()?.clone();
     if let Some(owner) = &args.owner {
         config.member(owner)?;
     }
-    let lock = store.lock()?;
+    let now = txn.now();
     // Only the tickets whose files may hold one of the message's ids or the
     // sender's address matter; the rest are not parsed, let alone kept.
     let listing = store.list()?;
@@ -126,7 +134,7 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Filed> {
             };
             let recent = address
                 .as_deref()
-                .map_or(0, |a| intake::recent_acks(&tickets, a, ctx.now));
+                .map_or(0, |a| intake::recent_acks(&tickets, a, now));
             ack_refused = intake::ack_refusal(&mail, &config, recent);
             let base = Draft {
                 owner: Some(owner),
@@ -135,16 +143,15 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Filed> {
                 ..Draft::default()
             };
             let ack = if ack_refused.is_none() { address } else { None };
-            let ticket = intake::new_ticket(&config, ctx.now, ctx.new_id(), &mail, base, ack)?;
-            store.create(&ticket)?;
+            let ticket = intake::new_ticket(&config, now, ctx.new_id(), &mail, base, ack)?;
             (ticket, 0, Action::Created)
         }
         Thread::Existing(id) => {
             let mut ticket = store.read(id)?;
             let before = ticket.events.len();
             let was = ticket.status;
-            intake::add_message(&mut ticket, ctx.now, &mail);
-            store.save(&ticket)?;
+            let at = txn.now_for(&ticket);
+            intake::add_message(&mut ticket, at, &mail);
             let reopened = (was != Status::Open).then_some(was);
             (ticket, before, Action::Added { reopened })
         }
@@ -154,14 +161,17 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Filed> {
             (ticket, before, Action::Duplicate)
         }
     };
-    let short = store.resolve(&ticket.id.to_string())?.short;
-    let appended = &ticket.events[before..];
-    if !appended.is_empty() {
-        let message = commit::ticket(&short, &ticket, appended);
-        super::commit(ctx, store, &config, &[store.path_of(ticket.id)], &message);
+    let short = id::short_in(&listing.ids, ticket.id);
+    let mut message = String::new();
+    match action {
+        Action::Created => txn.create(&ticket, &short)?,
+        Action::Added { .. } => txn.save(&ticket, &short, before)?,
+        Action::Duplicate => {}
     }
-    drop(lock);
-    super::run_hooks(ctx, store, &config, &ticket, &short, appended);
+    if ticket.events.len() > before {
+        message = commit::ticket(&short, &ticket, &ticket.events[before..]);
+    }
+    txn.finish(&message);
     Ok(Filed {
         ticket,
         short,

@@ -3,10 +3,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::CommandFactory;
 use clap_mangen::Man;
 
-use crate::cli::Cli;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::broken_pipe;
@@ -25,8 +23,9 @@ pub struct Args {
     pub dir: Option<PathBuf>,
 }
 
-pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let mut root = Cli::command().disable_help_subcommand(true);
+/// Writes the pages of `tree`, the whole command line.
+pub fn run(ctx: &Ctx, args: Args, tree: clap::Command) -> Result<()> {
+    let mut root = tree.disable_help_subcommand(true);
     root.build();
     let Some(dir) = args.dir else {
         let mut page = Vec::new();

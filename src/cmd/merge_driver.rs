@@ -8,8 +8,8 @@ use crate::core::merge;
 use crate::core::ticket::{ParseError, Ticket};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::git;
-use crate::store::{CONFIG_FILE, write_atomic};
+use crate::io::git;
+use crate::store::{CONFIG_FILE, write_git_file};
 
 /// Merge two versions of a ticket file (git runs this during a merge)
 ///
@@ -85,7 +85,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         merge::merge(b.as_ref(), &o, &t)
     });
     match merged {
-        Ok(ticket) => write_atomic(&ours, ticket.to_toml().as_bytes(), true)
+        Ok(ticket) => write_git_file(&ours, ticket.to_toml().as_bytes())
             .map_err(|e| Error::io(&ours, "write the merged ticket to", e)),
         Err(why) => {
             let kept = match line_merge(ctx, &base, &ours, &theirs, &shown) {

@@ -22,26 +22,52 @@ pub mod search;
 pub mod show;
 pub mod status;
 pub mod take;
+pub mod txn;
 
-use std::path::PathBuf;
+pub use txn::Txn;
 
-use crate::cli::{Cli, Command};
 use crate::core::action;
 use crate::core::clock;
 use crate::core::config::Config;
-use crate::core::notice;
-use crate::core::ticket::{Event, Ticket};
-use crate::ctx::Ctx;
-use crate::error::{Error, Result};
-use crate::git;
-use crate::hooks::{self, Found};
+use crate::core::ticket::Ticket;
+use crate::ctx::{Ctx, Flags};
+use crate::error::Result;
 use crate::render::{self, json};
 use crate::store::Store;
 
-/// Runs the command the user asked for.
-pub fn run(cli: Cli) -> Result<()> {
-    let ctx = Ctx::from_env(&cli.global)?;
-    match cli.command {
+/// Every command, in the order `--help` lists them.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    Init(init::Args),
+    People(people::Args),
+    New(new::Args),
+    List(list::Args),
+    Show(show::Args),
+    Search(search::Args),
+    Take(take::Args),
+    Pass(pass::Args),
+    Reply(message::ReplyArgs),
+    Note(message::NoteArgs),
+    Wait(status::WaitArgs),
+    Resolve(status::ResolveArgs),
+    Reopen(status::ReopenArgs),
+    Close(status::CloseArgs),
+    Edit(edit::Args),
+    Rate(rate::Args),
+    Log(log::Args),
+    Escalate(escalate::Args),
+    Report(report::Args),
+    Doctor(doctor::Args),
+    MergeDriver(merge_driver::Args),
+    Completions(completions::Args),
+    Man(man::Args),
+}
+
+/// Runs the command the user asked for. `tree` builds the whole command
+/// line's definition, for the commands that describe it (`man`).
+pub fn run(flags: Flags, command: Command, tree: fn() -> clap::Command) -> Result<()> {
+    let ctx = Ctx::from_env(&flags)?;
+    match command {
         Command::Init(args) => init::run(&ctx, args),
         Command::People(args) => people::run(&ctx, args),
         Command::New(args) => new::run(&ctx, args),
@@ -64,7 +90,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Doctor(args) => doctor::run(&ctx, args),
         Command::MergeDriver(args) => merge_driver::run(&ctx, args),
         Command::Completions(args) => completions::run(&ctx, args),
-        Command::Man(args) => man::run(&ctx, args),
+        Command::Man(args) => man::run(&ctx, args, tree()),
     }
 }
 
@@ -85,131 +111,40 @@ pub fn open(ctx: &Ctx) -> Result<(Store, Config, String)> {
     Ok((store, config, actor))
 }
 
-/// Applies one action to the ticket the user named, under the store lock: read,
-/// decide, and save only if something changed.
+/// Applies one action to the ticket the user named, in one write
+/// transaction: read under the lock, decide, and save only if something
+/// changed.
 pub fn change(
     ctx: &Ctx,
     input: &str,
     act: impl FnOnce(&mut Ticket, &action::Ctx) -> Result<bool>,
 ) -> Result<Outcome> {
-    let (store, config, actor) = open(ctx)?;
+    let store = ctx.store()?;
     let resolved = store.resolve(input)?;
-    let lock = store.lock()?;
+    let mut txn = Txn::begin(ctx, &store)?;
+    let config = txn.config()?.clone();
+    let actor = ctx.actor(&store, &config)?;
     let mut ticket = store.read(resolved.id)?;
     let before = ticket.events.len();
     let acx = action::Ctx {
         actor: &actor,
-        now: ctx.now,
+        now: txn.now_for(&ticket),
         config: &config,
         label: &resolved.short,
     };
     let changed = act(&mut ticket, &acx)?;
+    let mut message = String::new();
     if changed {
-        store.save(&ticket)?;
-        let message = render::commit::ticket(&resolved.short, &ticket, &ticket.events[before..]);
-        commit(ctx, &store, &config, &[store.path_of(ticket.id)], &message);
+        txn.save(&ticket, &resolved.short, before)?;
+        message = render::commit::ticket(&resolved.short, &ticket, &ticket.events[before..]);
     }
-    // Hooks run once the change is saved and the lock is free (a hook may
-    // well run baton itself).
-    drop(lock);
-    if changed {
-        run_hooks(
-            ctx,
-            &store,
-            &config,
-            &ticket,
-            &resolved.short,
-            &ticket.events[before..],
-        );
-    }
+    txn.finish(&message);
     Ok(Outcome {
         ticket,
         short: resolved.short,
         changed,
         config,
     })
-}
-
-/// Commits the files a command wrote, when the team config says `[git]
-/// commit = true`. Called under the store lock, so baton's own commits never
-/// race. A failed commit only warns: the change itself is saved.
-pub fn commit(ctx: &Ctx, store: &Store, config: &Config, paths: &[PathBuf], message: &str) {
-    if !config.git.commit || paths.is_empty() {
-        return;
-    }
-    if let Err(why) = git::commit(store.dir(), paths, message) {
-        ctx.out.warn(
-            &Error::new(format!("the change is saved but not committed: {why}")).hint(
-                "commit it with git yourself, or set commit = false under [git] in baton.toml",
-            ),
-        );
-    }
-}
-
-/// Runs the hooks for each event a change appended, in order, after the
-/// change is saved and the store lock released. A hook that is refused,
-/// fails or runs too long is a warning: the change stands either way.
-pub fn run_hooks(
-    ctx: &Ctx,
-    store: &Store,
-    config: &Config,
-    ticket: &Ticket,
-    short: &str,
-    events: &[Event],
-) {
-    let dirs = ctx.hook_dirs(store);
-    // Only the store's folder can be inside a repository a clone came from.
-    let tracked = |p: &std::path::Path| p.starts_with(store.dir()) && git::is_tracked(p);
-    for event in events {
-        let found = hooks::find(&dirs, event.kind.as_str(), tracked);
-        if found.is_empty() {
-            continue;
-        }
-        let due = clock::deadline(ticket, config, ctx.now);
-        let message = notice::for_event(ticket, event, short, config, due.as_ref().map(|d| d.at));
-        let payload = json::hook_payload(
-            ticket,
-            short,
-            due.as_ref(),
-            event,
-            message.as_ref(),
-            store.dir(),
-        );
-        let mut bytes = serde_json::to_vec_pretty(&payload).unwrap_or_default();
-        bytes.push(b'\n');
-        let mut env = vec![
-            ("BATON_EVENT", event.kind.as_str().to_string()),
-            ("BATON_TICKET", ticket.id.to_string()),
-            ("BATON_STORE", store.dir().display().to_string()),
-        ];
-        // The message ready for `sendmail -t`, so that a hook in plain sh
-        // needs no JSON tool. Large ones stay in the payload only: the
-        // environment has a size limit per variable.
-        if let Some(mail) = message.as_ref().map(notice::Notice::mail)
-            && mail.len() <= 64 * 1024
-        {
-            env.push(("BATON_MESSAGE", mail));
-        }
-        for f in found {
-            match f {
-                Found::Refused(path, why) => ctx.out.warn(
-                    &Error::new(format!("hook {} {why}; it was not run", store.shown(&path).display()))
-                        .hint("hooks run from tickets/.local/hooks/ or ~/.config/baton/hooks/ (see docs/hooks.md)"),
-                ),
-                Found::Run(path) => {
-                    if let Err(why) = hooks::run(&path, &bytes, &env, config.hooks.timeout) {
-                        ctx.out.warn(
-                            &Error::new(format!(
-                                "hook {} {why}; the change to {short} is saved all the same",
-                                store.shown(&path).display()
-                            ))
-                            .hint("run the hook by hand with the payload to see why (see docs/hooks.md)"),
-                        );
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// Reports a change: the human sentence, or the ticket as JSON.

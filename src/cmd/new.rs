@@ -4,12 +4,14 @@ use std::path::PathBuf;
 
 use clap_complete::engine::ArgValueCandidates;
 
+use super::Txn;
 use super::completions;
 use crate::core::action::{self, Draft};
 use crate::core::clock;
 use crate::core::form::{self, Fields};
+use crate::core::id;
 use crate::core::notice;
-use crate::core::ticket::{ParseError, Priority, Ticket};
+use crate::core::ticket::{ParseError, Priority};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::{commit, editor, json};
@@ -103,7 +105,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         config.member(owner)?;
     }
     let id = ctx.new_id();
-    let ticket = if args.edit {
+    let draft = if args.edit {
         let fields = Fields {
             title: args.title.unwrap_or_default(),
             customer: args.customer.unwrap_or_default(),
@@ -118,12 +120,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             is_blank: &form::is_blank,
         };
         let owner = args.owner;
-        let created = session.edit(&doc, |text| {
+        let drafted = session.edit(&doc, |text| {
             let draft = form::parse(text)?.into_draft(owner.clone());
-            action::create(&cx, id, draft).map_err(ParseError::from)
+            action::create(&cx, id, draft.clone()).map_err(ParseError::from)?;
+            Ok(draft)
         })?;
-        match created {
-            Some(ticket) => ticket,
+        match drafted {
+            Some(draft) => draft,
             None => {
                 ctx.out
                     .info("cancelled: the text was left unchanged or empty; no ticket was created");
@@ -141,16 +144,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             tags: args.tags,
             owner: args.owner,
         };
-        action::create(&cx, id, draft)?
+        action::create(&cx, id, draft.clone())?;
+        draft
     };
-    // Under the lock, so that the commit does not race another baton's.
-    let lock = store.lock()?;
-    store.create(&ticket)?;
-    let short = store.resolve(&ticket.id.to_string())?.short;
-    let message = commit::ticket(&short, &ticket, &ticket.events);
-    super::commit(ctx, &store, &config, &[store.path_of(ticket.id)], &message);
-    drop(lock);
-    super::run_hooks(ctx, &store, &config, &ticket, &short, &ticket.events);
+    let mut txn = Txn::begin(ctx, &store)?;
+    // Drafted and checked before the lock (questions, the editor), made
+    // under it: dated by the clock read then, checked against the config then.
+    let ticket = action::create(
+        &action::Ctx {
+            now: txn.now(),
+            config: txn.config()?,
+            ..cx
+        },
+        id,
+        draft,
+    )?;
+    let short = id::short_in(&store.list()?.ids, ticket.id);
+    txn.create(&ticket, &short)?;
+    txn.finish(&commit::ticket(&short, &ticket, &ticket.events));
     if !ctx.out.json {
         ctx.out
             .info(&format!("created {short}, owned by {}", ticket.owner));
@@ -202,13 +213,14 @@ pub fn with_ack(mut doc: serde_json::Value, ack: Option<&notice::Notice>) -> ser
 
 /// Asks a person for every field the flags left out: the title, the
 /// customer, the priority (a choice) and the description (in their editor).
+/// The draft is checked as the ticket would be.
 fn guide(
     ctx: &Ctx,
     cx: &action::Ctx,
     id: uuid::Uuid,
     args: Args,
     description: Option<String>,
-) -> Result<Ticket> {
+) -> Result<Draft> {
     let prompt = ctx.prompt();
     let title = prompt.text("Title (one line)")?;
     let customer = match args.customer {
@@ -246,5 +258,6 @@ fn guide(
         tags: args.tags,
         owner: args.owner,
     };
-    action::create(cx, id, draft)
+    action::create(cx, id, draft.clone())?;
+    Ok(draft)
 }

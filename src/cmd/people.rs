@@ -2,13 +2,13 @@
 
 use serde_json::json;
 
-use crate::core::config::{Config, check_name};
+use super::Txn;
+use crate::core::config::{self, Config, check_name};
 use crate::core::query;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::commit;
 use crate::render::table::{self, Member};
-use crate::store::write_atomic;
 
 /// Show the team, or add someone to it
 #[derive(Debug, clap::Args)]
@@ -96,47 +96,21 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
         )));
     }
     let store = ctx.store()?;
-    let _lock = store.lock()?;
-    // Read the current text under the lock and refuse to touch a config that is already broken.
-    let config = store.config()?;
-    if config.person(&args.name).is_some() {
-        return Err(
-            Error::new(format!("'{}' is already on the team", args.name))
-                .hint("'baton people' lists the team"),
-        );
-    }
+    // The config is read under the lock, and one that is already broken is
+    // refused before anything is touched.
+    let mut txn = Txn::begin(ctx, &store)?;
     let text = store.config_text()?;
-    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| {
-        Error::new(format!(
-            "{}: {e}",
-            store.shown(&store.config_path()).display()
-        ))
-    })?;
-    let mut person = toml_edit::Table::new();
-    person.insert("name", toml_edit::value(args.name.as_str()));
-    if let Some(email) = &args.email {
-        person.insert("email", toml_edit::value(email.as_str()));
-    }
-    person.insert("level", toml_edit::value(i64::from(args.level)));
-    match doc
-        .get_mut("people")
-        .and_then(|p| p.as_array_of_tables_mut())
-    {
-        Some(people) => people.push(person),
-        None => {
-            let mut people = toml_edit::ArrayOfTables::new();
-            people.push(person);
-            doc.insert("people", toml_edit::Item::ArrayOfTables(people));
-        }
-    }
-    let new_text = doc.to_string();
+    let new_text = config::add_person(
+        &text,
+        txn.config()?,
+        &args.name,
+        args.level,
+        args.email.as_deref(),
+    )?;
     let new_config = Config::parse(&new_text)
         .map_err(|e| Error::new(format!("the change would break the config: {e}")))?;
-    let path = store.config_path();
-    write_atomic(&path, new_text.as_bytes(), true)
-        .map_err(|e| Error::io(&store.shown(&path), "write", e))?;
-    let message = commit::person_added(&args.name, args.level);
-    super::commit(ctx, &store, &new_config, &[path], &message);
+    txn.write_config(&new_text, new_config.clone())?;
+    txn.finish(&commit::person_added(&args.name, args.level));
     let top = new_config.top_level();
     let role = if args.level == top && new_config.people.len() > 1 {
         " (the top of the pyramid)"

@@ -46,6 +46,19 @@ fn event_line(text: &str, n: usize) -> Option<usize> {
         .map(|(i, _)| i + 1)
 }
 
+/// The ticket `baton doctor --fix` writes for a repairable one: the state
+/// fields and `created` recomputed from the events, nothing else touched
+/// (content fields and the history are a person's, never derived).
+pub fn repaired(mut ticket: Ticket) -> Ticket {
+    ticket.sync_state();
+    if let Some(first) = ticket.events.first()
+        && first.kind == EventKind::Created
+    {
+        ticket.created = first.at;
+    }
+    ticket
+}
+
 /// Checks a parsed ticket against its own history and the team. `text` is
 /// the file as read, for line numbers.
 pub fn ticket(t: &Ticket, text: &str, config: Option<&Config>) -> Vec<Finding> {

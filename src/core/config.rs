@@ -227,6 +227,42 @@ pub fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The team config's text with one more person, the rest of the text (its
+/// comments and layout) kept as it was. `config` is what `text` reads as.
+pub fn add_person(
+    text: &str,
+    config: &Config,
+    name: &str,
+    level: u32,
+    email: Option<&str>,
+) -> Result<String, Error> {
+    if config.person(name).is_some() {
+        return Err(Error::new(format!("'{name}' is already on the team"))
+            .hint("'baton people' lists the team"));
+    }
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e| Error::new(format!("the team config does not read as TOML: {e}")))?;
+    let mut person = toml_edit::Table::new();
+    person.insert("name", toml_edit::value(name));
+    if let Some(email) = email {
+        person.insert("email", toml_edit::value(email));
+    }
+    person.insert("level", toml_edit::value(i64::from(level)));
+    match doc
+        .get_mut("people")
+        .and_then(|p| p.as_array_of_tables_mut())
+    {
+        Some(people) => people.push(person),
+        None => {
+            let mut people = toml_edit::ArrayOfTables::new();
+            people.push(person);
+            doc.insert("people", toml_edit::Item::ArrayOfTables(people));
+        }
+    }
+    Ok(doc.to_string())
+}
+
 fn at<T>(text: &str, spanned: &Spanned<T>, message: String) -> ParseError {
     let (line, column) = line_col(text, spanned.span().start);
     ParseError {
@@ -456,6 +492,23 @@ level = 3
 after = "20h"
 to = "top"
 "#;
+
+    #[test]
+    fn adding_a_person_keeps_the_text_and_refuses_a_name_taken() {
+        let text = format!("# the team\n{TEAM}");
+        let c = Config::parse(&text).unwrap();
+        let added = add_person(&text, &c, "dana", 2, Some("dana@example.com")).unwrap();
+        assert!(added.starts_with(&text[..text.find("[escalation]").unwrap()]));
+        let grown = Config::parse(&added).unwrap();
+        let dana = grown.person("dana").unwrap();
+        assert_eq!(
+            (dana.level, dana.email.as_deref()),
+            (2, Some("dana@example.com"))
+        );
+        assert_eq!(grown.escalation, c.escalation);
+        let taken = add_person(&text, &c, "ben", 1, None).unwrap_err();
+        assert!(taken.message.contains("already on the team"), "{taken:?}");
+    }
 
     #[test]
     fn a_three_level_team_reads_with_defaults() {

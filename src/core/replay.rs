@@ -90,6 +90,18 @@ impl Ticket {
         }
     }
 
+    /// The time a new event gets when the clock reads `now`: never before
+    /// the event above it, so a history stays in order even when one
+    /// machine's clock is behind another's, or a writer read the clock
+    /// before waiting for the lock.
+    pub fn next_event_time(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.events
+            .iter()
+            .map(|e| e.at)
+            .max()
+            .map_or(now, |last| now.max(last))
+    }
+
     /// Appends an event and brings the state fields up to date.
     pub fn record(&mut self, event: Event) {
         self.events.push(event);
@@ -182,6 +194,25 @@ mod tests {
             (s.owner.as_str(), s.status, s.updated),
             ("ana", Status::Open, at(3))
         );
+    }
+
+    #[test]
+    fn a_new_event_is_never_dated_before_the_one_above_it() {
+        let mut t = Ticket::parse(
+            "id = \"0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84\"\ntitle = \"x\"\nstatus = \"open\"\n\
+             owner = \"ana\"\npriority = \"normal\"\ntags = []\n\
+             created = 2026-11-02T01:00:00Z\nupdated = 2026-11-02T01:00:00Z\n\
+             [[events]]\nat = 2026-11-02T01:00:00Z\nby = \"ana\"\nkind = \"created\"\nto = \"ana\"\n",
+        )
+        .unwrap();
+        t.events = vec![
+            Event::new(at(1), "ana", EventKind::Created).to("ana"),
+            Event::new(at(5), "ana", EventKind::Note).text("x"),
+        ];
+        assert_eq!(t.next_event_time(at(3)), at(5));
+        assert_eq!(t.next_event_time(at(7)), at(7));
+        t.events.clear();
+        assert_eq!(t.next_event_time(at(3)), at(3));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::core::ticket::{ParseError, Ticket, line_col};
 use crate::error::{Error, Result};
 use folder::{Folder, Name};
 
-pub use atomic::write_atomic;
+use atomic::write_atomic;
 
 /// The team config's file name inside the store.
 pub const CONFIG_FILE: &str = "baton.toml";
@@ -42,9 +42,19 @@ pub struct Store {
     trace: bool,
 }
 
-/// A held store lock; released when dropped.
+/// A held store lock; released when dropped. Every write to the store
+/// takes one as proof that it runs under the lock; only the write
+/// transaction (`cmd::txn`) holds it.
 pub struct Lock {
     _file: fs::File,
+}
+
+/// Writes a file that git owns, beside the store rather than in it (the
+/// work tree's `.gitattributes`, the merge driver's result in git's temp
+/// file): atomic like every write, but outside the store lock, which guards
+/// the store's own files.
+pub fn write_git_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic(path, bytes, true)
 }
 
 /// The ticket files of a store, by name, without reading them.
@@ -529,7 +539,7 @@ impl Store {
     }
 
     /// A new, empty backup folder in `.local/backup/`, named by the time.
-    pub fn backup_dir(&self, stamp: &str) -> Result<PathBuf> {
+    pub fn backup_dir(&self, _lock: &Lock, stamp: &str) -> Result<PathBuf> {
         let root = self.ensure_local()?.join("backup");
         for n in 1.. {
             let dir = match n {
@@ -554,15 +564,46 @@ impl Store {
         Ok(Resolved { id, short })
     }
 
+    /// Copies a store file into a backup folder.
+    pub fn back_up(&self, _lock: &Lock, path: &Path, backup: &Path) -> Result<()> {
+        let keep = backup.join(path.file_name().unwrap_or_default());
+        fs::copy(path, &keep)
+            .map(|_| ())
+            .map_err(|e| Error::io(&self.shown(path), "back up", e))
+    }
+
+    /// Moves a store file into a backup folder.
+    pub fn move_to_backup(&self, _lock: &Lock, path: &Path, backup: &Path) -> Result<()> {
+        let keep = backup.join(path.file_name().unwrap_or_default());
+        fs::rename(path, &keep)
+            .or_else(|_| fs::copy(path, &keep).and_then(|_| fs::remove_file(path)))
+            .map_err(|e| Error::io(&self.shown(path), "move", e))
+    }
+
+    /// Replaces the team config (or creates it, with `replace` false).
+    pub fn write_config(&self, _lock: &Lock, text: &str, replace: bool) -> Result<()> {
+        let path = self.config_path();
+        let verb = if replace { "write" } else { "create" };
+        write_atomic(&path, text.as_bytes(), replace)
+            .map_err(|e| Error::io(&self.shown(&path), verb, e))
+    }
+
+    /// Replaces the settings of this copy of the store.
+    pub fn write_local_config(&self, _lock: &Lock, text: &str) -> Result<()> {
+        let path = self.local_config_path();
+        write_atomic(&path, text.as_bytes(), true)
+            .map_err(|e| Error::io(&self.shown(&path), "write", e))
+    }
+
     /// Saves a ticket atomically, replacing its file.
-    pub fn save(&self, ticket: &Ticket) -> Result<()> {
+    pub fn save(&self, _lock: &Lock, ticket: &Ticket) -> Result<()> {
         let path = self.path_of(ticket.id);
         write_atomic(&path, ticket.to_toml().as_bytes(), true)
             .map_err(|e| Error::io(&self.shown(&path), "write", e))
     }
 
     /// Saves a new ticket atomically, refusing to replace an existing file.
-    pub fn create(&self, ticket: &Ticket) -> Result<()> {
+    pub fn create(&self, _lock: &Lock, ticket: &Ticket) -> Result<()> {
         let path = self.path_of(ticket.id);
         write_atomic(&path, ticket.to_toml().as_bytes(), false)
             .map_err(|e| Error::io(&self.shown(&path), "create", e))
@@ -581,7 +622,8 @@ impl Store {
     }
 
     /// Takes the store's write lock, waiting for other baton processes. Every
-    /// read-modify-write happens under it, so concurrent changes are never lost.
+    /// read-modify-write happens under it, so concurrent changes are never
+    /// lost. Only the write transaction calls it.
     pub fn lock(&self) -> Result<Lock> {
         let path = self.ensure_local()?.join("lock");
         let file = fs::OpenOptions::new()
@@ -613,8 +655,7 @@ impl Store {
     /// the reason as `NAME.reason`, each written atomically (the message
     /// first, so a reason never stands without its message). Returns the
     /// message's path as messages show it.
-    pub fn reject(&self, name: &str, raw: &[u8], reason: &str) -> Result<PathBuf> {
-        self.ensure_local()?;
+    pub fn reject(&self, _lock: &Lock, name: &str, raw: &[u8], reason: &str) -> Result<PathBuf> {
         let dir = self.rejected_dir();
         fs::create_dir_all(&dir).map_err(|e| Error::io(&self.shown(&dir), "create", e))?;
         let eml = dir.join(format!("{name}.eml"));

@@ -321,11 +321,15 @@ impl TestEnv {
         id
     }
 
-    /// Opens a ticket and gives it a fixed id, so that output showing ids is stable.
+    /// Opens a ticket with a fixed id (`BATON_ID_SEED`), so that output
+    /// showing ids is stable.
     #[track_caller]
     pub fn new_ticket_pinned(&self, who: &str, title: &str, flags: &[&str], id: &str) -> String {
-        let random = self.new_ticket_with(who, title, flags);
-        self.rename_ticket(&random, id);
+        let mut args = vec!["--as", who, "new", title];
+        args.extend_from_slice(flags);
+        let out = self.cmd(&args).env("BATON_ID_SEED", id).run();
+        out.success();
+        assert_eq!(out.stdout.trim(), id, "the seed names the new ticket");
         id.to_string()
     }
 

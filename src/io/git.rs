@@ -8,7 +8,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::store::write_atomic;
+use crate::store::write_git_file;
 
 /// The name of baton's merge driver in `.gitattributes` and the git config.
 pub const DRIVER: &str = "baton";
@@ -202,7 +202,7 @@ pub fn ensure_attributes(root: &Path, line: &str) -> io::Result<bool> {
     }
     new.push_str(line);
     new.push('\n');
-    write_atomic(&path, new.as_bytes(), true)?;
+    write_git_file(&path, new.as_bytes())?;
     Ok(true)
 }
 
