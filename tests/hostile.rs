@@ -244,11 +244,30 @@ fn broken_team_configs_are_refused_with_their_line() {
             "after = \"soon\"",
             "'soon' is not a duration",
         ),
+        (
+            "escalation after a lifetime",
+            "after = \"20h\"",
+            "after = \"100000000000h\"",
+            "at most 3650d",
+        ),
+        (
+            "first response after a lifetime",
+            "first_response = \"1h\"",
+            "first_response = \"100000000000h\"",
+            "at most 3650d",
+        ),
     ];
     for (what, from, to, words) in cases {
         let env = TestEnv::solo();
         env.edit_config(from, to);
-        for args in [&["list"][..], &["doctor"], &["--as", "ana", "new", "x"]] {
+        let commands = [
+            &["list"][..],
+            &["doctor"],
+            &["--as", "ana", "new", "x"],
+            &["escalate"],
+            &["report"],
+        ];
+        for args in commands {
             let out = env.baton(args);
             no_panic(&out, 1, what);
             assert!(
@@ -263,4 +282,22 @@ fn broken_team_configs_are_refused_with_their_line() {
             );
         }
     }
+}
+
+#[test]
+fn durations_too_long_on_the_command_line_are_usage_errors() {
+    let env = TestEnv::solo();
+    env.new_ticket_pinned("ana", "Refund", &[], ID_A);
+    for args in [
+        &["escalate", "--warn", "100000000000h"][..],
+        &["escalate", "--dry-run", "--warn", "3651d"],
+        &["log", "0b7c", "18446744073709551615s"],
+    ] {
+        let out = env.baton(args);
+        no_panic(&out, 2, &format!("{args:?}"));
+        assert!(out.stderr.contains("at most 3650d"), "{}", out.render());
+    }
+    // The longest accepted duration still works end to end.
+    env.baton(&["escalate", "--dry-run", "--warn", "3650d"])
+        .success();
 }

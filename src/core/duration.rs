@@ -3,12 +3,24 @@
 
 use std::time::Duration;
 
-/// Parses a human duration; the error says what was expected.
+/// The longest duration baton accepts anywhere (ten years). Every deadline
+/// is a time in a ticket plus such durations, so bounding them where they
+/// are read keeps all deadline arithmetic far inside what a time can hold.
+pub const MAX: Duration = Duration::from_secs(3650 * 24 * 3600);
+
+/// Parses a human duration of at most [`MAX`]; the error says what was
+/// expected.
 pub fn parse(text: &str) -> Result<Duration, String> {
     let trimmed = text.trim();
-    humantime::parse_duration(trimmed).map_err(|e| {
+    let d = humantime::parse_duration(trimmed).map_err(|e| {
         format!("'{text}' is not a duration ({e}); expected something like 20h, 90m, 2d or 1h30m")
-    })
+    })?;
+    if d > MAX {
+        return Err(format!(
+            "'{text}' is longer than baton accepts; expected at most 3650d (ten years), such as 20h, 90m or 2d"
+        ));
+    }
+    Ok(d)
 }
 
 /// Parses a duration that must be longer than zero.
@@ -42,6 +54,23 @@ mod tests {
         ] {
             assert_eq!(parse(text).unwrap().as_secs(), secs, "{text}");
         }
+    }
+
+    #[test]
+    fn durations_longer_than_ten_years_are_refused() {
+        assert_eq!(parse("3650d").unwrap(), MAX);
+        for text in ["3651d", "100000000000h", "18446744073709551615s"] {
+            let e = parse(text).unwrap_err();
+            assert!(e.contains("at most 3650d"), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_longest_duration_leaves_room_for_every_deadline() {
+        // The latest time a file may hold, plus the longest duration many
+        // times over (one per escalation), still is a time.
+        let last: chrono::DateTime<chrono::Utc> = "9999-12-31T23:59:59Z".parse().unwrap();
+        assert!(last.checked_add_signed(chrono(MAX) * 1000).is_some());
     }
 
     #[test]
