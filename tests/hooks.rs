@@ -333,6 +333,90 @@ fn a_hook_past_its_timeout_is_stopped_and_the_change_stands() {
     assert!(!log.join("finished").exists());
 }
 
+/// Runs git in `root` with a sealed environment.
+fn git_in(root: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", root)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "ana")
+        .env("GIT_AUTHOR_EMAIL", "ana@example.com")
+        .env("GIT_COMMITTER_NAME", "ana")
+        .env("GIT_COMMITTER_EMAIL", "ana@example.com")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+#[test]
+fn a_hook_git_cannot_vouch_for_is_refused_not_run() {
+    let env = TestEnv::empty();
+    let root = env.root();
+    git_in(root, &["init", "-q", "-b", "main"]);
+    env.baton(&["init", "--name", "ana"]).success();
+    let log = log_dir(&env);
+    // A hook forced into the repository, as a hostile clone brings it.
+    script(&hooks(&env).join("created"), "echo ran >> \"$LOG/ran\"");
+    git_in(root, &["add", "-A"]);
+    git_in(root, &["add", "-f", "tickets/.local/hooks/created"]);
+    git_in(root, &["commit", "-q", "-m", "hooks"]);
+
+    // git is not on PATH: nothing can say the hook is untracked.
+    let empty = root.join("no-git-here");
+    fs::create_dir_all(&empty).unwrap();
+    let out = env
+        .cmd(&["new", "Refund"])
+        .env("LOG", &log)
+        .env("PATH", &empty)
+        .run();
+    out.success();
+    assert!(
+        !log.join("ran").exists(),
+        "the hook did not run: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(
+            "warning: hook tickets/.local/hooks/created cannot be proved untracked (cannot run git"
+        ),
+        "{}",
+        out.stderr
+    );
+
+    // git refuses the repository (another user owns it: "dubious
+    // ownership"). Only root can hand a folder to another user.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped the dubious-ownership half: it needs root to chown");
+        return;
+    }
+    let chown = std::process::Command::new("chown")
+        .args(["-R", "65534:65534"])
+        .arg(root.join(".git"))
+        .status()
+        .unwrap();
+    assert!(chown.success());
+    let out = env
+        .cmd(&["--store", "tickets", "new", "Refund"])
+        .env("LOG", &log)
+        .run();
+    out.success();
+    assert!(
+        !log.join("ran").exists(),
+        "the hook did not run: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("warning: hook tickets/.local/hooks/created "),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn hooks_never_run_from_tracked_files_or_without_the_executable_bit() {
     let env = TestEnv::empty();

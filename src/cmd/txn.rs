@@ -209,10 +209,24 @@ fn run_hooks(
     events: &[Event],
 ) {
     let dirs = ctx.hook_dirs(store);
-    // Only the store's folder can be inside a repository a clone came from.
-    let tracked = |p: &std::path::Path| p.starts_with(store.dir()) && git::is_tracked(p);
+    // Only the store's folder can be inside a repository a clone came from;
+    // there a hook runs only when git proves it untracked.
+    let untracked = |p: &Path| {
+        if !p.starts_with(store.dir()) {
+            return Ok(());
+        }
+        match git::tracking(p) {
+            git::Tracking::Untracked => Ok(()),
+            git::Tracking::Tracked => {
+                Err("is tracked by git, and hooks never run from tracked files".to_string())
+            }
+            git::Tracking::Unknown(why) => Err(format!(
+                "cannot be proved untracked ({why}), and hooks run only from files git does not track"
+            )),
+        }
+    };
     for event in events {
-        let found = hooks::find(&dirs, event.kind.as_str(), tracked);
+        let found = hooks::find(&dirs, event.kind.as_str(), untracked);
         if found.is_empty() {
             continue;
         }

@@ -62,22 +62,52 @@ pub fn merge_attribute(dir: &Path, file: &str) -> Option<String> {
     (value != "unspecified" && value != "unset").then_some(value)
 }
 
-/// Whether git tracks this file (`false` outside a work tree or without git).
-/// Hooks check it: a tracked file came with a clone, and never runs.
-pub fn is_tracked(path: &Path) -> bool {
+/// What git says about one file: whether a clone can have brought it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tracking {
+    Tracked,
+    /// Not tracked, or not inside any repository at all.
+    Untracked,
+    /// Inside a repository, but git could not answer (git missing, or it
+    /// refuses a repository owned by another user): why, in one line.
+    Unknown(String),
+}
+
+/// Whether git tracks this file. Hooks check it: a tracked file came with a
+/// clone and never runs, and neither does one git cannot vouch for.
+pub fn tracking(path: &Path) -> Tracking {
     let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return false;
+        return Tracking::Unknown("the path has no folder".into());
     };
-    run(
-        dir,
-        [
+    // Outside every repository nothing came with a clone. A `.git` file
+    // (worktrees, submodules) counts as a repository too.
+    if !dir.ancestors().any(|a| a.join(".git").exists()) {
+        return Tracking::Untracked;
+    }
+    let out = git(dir)
+        .args([
             OsStr::new("ls-files"),
             OsStr::new("--error-unmatch"),
             OsStr::new("--"),
             name,
-        ],
-    )
-    .is_ok()
+        ])
+        .output();
+    match out {
+        Err(e) => Tracking::Unknown(format!("cannot run git: {e}")),
+        Ok(out) if out.status.success() => Tracking::Tracked,
+        // --error-unmatch exits 1 for a path git does not know; anything
+        // else (128: not a repository it will read) is no answer.
+        Ok(out) if out.status.code() == Some(1) => Tracking::Untracked,
+        Ok(out) => {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let why = stderr
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("no message");
+            Tracking::Unknown(format!("git {why}"))
+        }
+    }
 }
 
 /// The top folder of the git work tree that holds `dir`, or `None` when `dir`
@@ -254,6 +284,14 @@ pub fn merge_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_outside_every_repository_is_untracked_without_asking_git() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("created");
+        std::fs::write(&path, "x").unwrap();
+        assert_eq!(tracking(&path), Tracking::Untracked);
+    }
 
     #[test]
     fn attribute_lines_name_the_store_folder() {

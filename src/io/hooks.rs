@@ -35,9 +35,14 @@ fn is_executable(_meta: &std::fs::Metadata) -> bool {
     true
 }
 
-/// The hooks for `event` in these folders, in order. `tracked` says whether
-/// git tracks a file (such a file came with a clone and never runs).
-pub fn find(dirs: &[PathBuf], event: &str, tracked: impl Fn(&Path) -> bool) -> Vec<Found> {
+/// The hooks for `event` in these folders, in order. `untracked` proves a
+/// file did not come with a clone (`Err` says why it cannot be proved);
+/// only such files run.
+pub fn find(
+    dirs: &[PathBuf],
+    event: &str,
+    untracked: impl Fn(&Path) -> Result<(), String>,
+) -> Vec<Found> {
     if !usable_name(event) {
         return Vec::new();
     }
@@ -54,11 +59,8 @@ pub fn find(dirs: &[PathBuf], event: &str, tracked: impl Fn(&Path) -> bool) -> V
                 path,
                 "is not executable (make it so with chmod +x)".into(),
             ));
-        } else if tracked(&path) {
-            out.push(Found::Refused(
-                path,
-                "is tracked by git, and hooks never run from tracked files".into(),
-            ));
+        } else if let Err(why) = untracked(&path) {
+            out.push(Found::Refused(path, why));
         } else {
             out.push(Found::Run(path));
         }
@@ -187,15 +189,22 @@ mod tests {
         let run_a = script(a.path(), "created", "true", 0o755);
         let plain = script(b.path(), "created", "true", 0o644);
         let dirs = [a.path().to_path_buf(), b.path().to_path_buf()];
-        let found = find(&dirs, "created", |_| false);
+        let found = find(&dirs, "created", |_| Ok(()));
         assert_eq!(found[0], Found::Run(run_a.clone()));
         assert!(
             matches!(&found[1], Found::Refused(p, why) if *p == plain && why.contains("chmod"))
         );
-        let tracked = find(&dirs, "created", |p| p == run_a);
+        let unproved = |p: &Path| {
+            if p == run_a {
+                Err("is tracked by git".to_string())
+            } else {
+                Ok(())
+            }
+        };
+        let tracked = find(&dirs, "created", unproved);
         assert!(matches!(&tracked[0], Found::Refused(_, why) if why.contains("tracked")));
-        assert!(find(&dirs, "../created", |_| false).is_empty());
-        assert!(find(&dirs, "status", |_| false).is_empty());
+        assert!(find(&dirs, "../created", |_| Ok(())).is_empty());
+        assert!(find(&dirs, "status", |_| Ok(())).is_empty());
     }
 
     #[test]
