@@ -56,6 +56,8 @@ mod discovery;
 mod errors;
 /// The ticket file format, the clock in files, broken files, terminal safety.
 mod files;
+/// Fuzzing the ticket, config and mail readers and the merge driver.
+mod fuzz;
 /// A team on git: init in a repository, two clones merging, auto-commit.
 mod git;
 /// `--help` of every command, examples, suggestions, manual pages.
