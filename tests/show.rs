@@ -200,3 +200,26 @@ fn show_uses_the_local_time_zone_and_json_keeps_utc() {
         assert_eq!(json.json()["created"], T0, "{tz}");
     }
 }
+
+#[test]
+fn the_id_forms_baton_mails_use_are_accepted_as_ids() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Refund not received", &[], ID_A);
+    // Customers are told "ticket #0b7c" and subjects carry "[#0b7c]": a
+    // person pasting either gets the ticket.
+    for typed in ["#0b7c", "[#0b7c]", "[#0B7C]"] {
+        let out = env.baton(&["show", typed, "--json"]);
+        out.success();
+        assert_eq!(out.json()["id"], ID_A, "{typed}");
+    }
+    env.baton_as("ana", &["resolve", "[#0b7c]", "--note", "done"])
+        .success();
+    assert_eq!(env.field(ID_A, "status"), "resolved");
+    let bad = env.baton(&["show", "##0b7c"]);
+    bad.code(1);
+    assert!(
+        bad.stderr.contains("is not a ticket id"),
+        "{}",
+        bad.render()
+    );
+}

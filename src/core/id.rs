@@ -8,10 +8,18 @@ use crate::error::Error;
 pub const MIN_PREFIX: usize = 4;
 
 /// Normalises what a person typed into a prefix of the hyphenated id, or says why
-/// it cannot be one. Anything but hex digits and hyphens is refused, so a prefix
-/// can never name a path outside the store.
+/// it cannot be one. The forms baton's own mail uses (`#b2bc`, the subject
+/// tag `[#b2bc]`) name the ticket too. Anything else but hex digits and
+/// hyphens is refused, so a prefix can never name a path outside the store.
 pub fn normalise(input: &str) -> Result<String, Error> {
-    let prefix = input.trim().to_ascii_lowercase();
+    let trimmed = input.trim();
+    let bare = trimmed
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or(trimmed)
+        .trim();
+    let bare = bare.strip_prefix('#').unwrap_or(bare);
+    let prefix = bare.to_ascii_lowercase();
     let hex = prefix.chars().filter(|c| *c != '-').count();
     if prefix.is_empty()
         || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
@@ -208,5 +216,15 @@ mod tests {
         }
         assert!(normalise("0b7").unwrap_err().message.contains("too short"));
         assert_eq!(normalise(" 0B7C ").unwrap(), "0b7c");
+    }
+
+    #[test]
+    fn the_forms_baton_mails_use_name_the_ticket() {
+        for typed in ["#b2bc", "[#b2bc]", " [#B2BC] ", "[b2bc]", "#b2bc-"] {
+            assert!(normalise(typed).unwrap().starts_with("b2bc"), "{typed:?}");
+        }
+        for bad in ["##b2bc", "[#b2bc", "#[b2bc]", "[#b2bc]]", "#"] {
+            assert!(normalise(bad).is_err(), "{bad:?}");
+        }
     }
 }
