@@ -586,3 +586,46 @@ fn events_are_only_ever_appended() {
     // created, then one per step, and the edit wrote two (title and tags).
     assert_eq!(env.events(ID_A).len(), 12);
 }
+
+#[cfg(unix)]
+#[test]
+fn writes_keep_file_modes_so_a_group_can_share_the_store() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for (umask, new_file) in [(0o002, 0o664), (0o022, 0o644)] {
+        let env = TestEnv::empty();
+        env.cmd(&["init", "--name", "ana"])
+            .umask(umask)
+            .run()
+            .success();
+        let config = env.store().join("baton.toml");
+        assert_eq!(
+            mode(&config),
+            new_file,
+            "a new config under umask {umask:o}"
+        );
+        let out = env
+            .cmd(&["--as", "ana", "new", "Shared"])
+            .umask(umask)
+            .run();
+        out.success();
+        let id = out.stdout.trim().to_string();
+        let ticket = env.ticket_path(&id);
+        assert_eq!(
+            mode(&ticket),
+            new_file,
+            "a new ticket under umask {umask:o}"
+        );
+        // A mode someone chose stays through every write, whatever the umask.
+        fs::set_permissions(&ticket, fs::Permissions::from_mode(0o660)).unwrap();
+        fs::set_permissions(&config, fs::Permissions::from_mode(0o660)).unwrap();
+        for args in [
+            &["--as", "ana", "note", &id[..8], "still shared"][..],
+            &["people", "add", "ben", "--level", "2"],
+        ] {
+            env.cmd(args).umask(0o077).run().success();
+        }
+        assert_eq!(mode(&ticket), 0o660, "the ticket after a note");
+        assert_eq!(mode(&config), 0o660, "the config after people add");
+    }
+}

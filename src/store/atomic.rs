@@ -1,6 +1,11 @@
 //! Atomic file replacement: write a temp file in the same folder, fsync it,
 //! rename it over the target, fsync the folder. A crash leaves either the old
 //! file or the new one, never a mix; a stray temp file is ignored by readers.
+//!
+//! The new file keeps the mode of the one it replaces, and a file that did
+//! not exist gets what any program's new file gets (`0666` less the umask):
+//! a store shared by a Unix group, or written by cron as another user, stays
+//! readable by everyone it was readable by.
 
 use std::fs;
 use std::io::{self, Write};
@@ -13,10 +18,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> io::Result<()> 
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
+    let mut builder = tempfile::Builder::new();
+    builder
         .prefix(super::TEMP_PREFIX)
-        .suffix(super::TEMP_SUFFIX)
-        .tempfile_in(dir)?;
+        .suffix(super::TEMP_SUFFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Given to open(2), which applies the umask as for any new file.
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
+    if let Ok(old) = fs::metadata(path) {
+        tmp.as_file().set_permissions(old.permissions())?;
+    }
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     if replace {
@@ -34,6 +49,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8], replace: bool) -> io::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.toml");
+        write_atomic(&path, b"one", false).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&path, b"two", true).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+    }
 
     #[test]
     fn replaces_or_refuses_as_asked() {

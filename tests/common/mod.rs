@@ -97,6 +97,7 @@ pub struct Run<'a> {
     removed: Vec<String>,
     cwd: Option<PathBuf>,
     input: Option<Vec<u8>>,
+    umask: Option<u32>,
 }
 
 impl Run<'_> {
@@ -115,6 +116,12 @@ impl Run<'_> {
     /// Leaves a variable of the sealed set out of this run.
     pub fn env_remove(mut self, key: &str) -> Self {
         self.removed.push(key.to_string());
+        self
+    }
+
+    /// Runs with this umask, as a login shell set it.
+    pub fn umask(mut self, mask: u32) -> Self {
+        self.umask = Some(mask);
         self
     }
 
@@ -151,6 +158,17 @@ impl Run<'_> {
         }
         for k in &self.removed {
             cmd.env_remove(k);
+        }
+        #[cfg(unix)]
+        if let Some(mask) = self.umask {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: umask(2) between fork and exec touches no memory.
+            unsafe {
+                cmd.pre_exec(move || {
+                    libc::umask(mask as libc::mode_t);
+                    Ok(())
+                });
+            }
         }
         cmd
     }
@@ -285,6 +303,7 @@ impl TestEnv {
             removed: Vec::new(),
             cwd: None,
             input: None,
+            umask: None,
         }
     }
 
