@@ -172,6 +172,37 @@ fn escape_sequences_in_ticket_text_are_shown_not_obeyed() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn json_on_a_terminal_escapes_controls_and_json_to_a_pipe_stays_exact() {
+    let env = TestEnv::team();
+    let title = "a\u{9b}2J \u{202e}evil \u{061c}mark \u{2066}iso";
+    env.new_ticket_pinned("ana", "placeholder", &[], ID_A);
+    let escaped = toml::Value::String(title.into()).to_string();
+    env.edit_ticket_file(
+        ID_A,
+        "title = \"placeholder\"",
+        &format!("title = {escaped}"),
+    );
+    for args in [&["show", "0b7c", "--json"][..], &["list", "--json"]] {
+        let (screen, code) = crate::common::finish(env.cmd(args).pty_without_stdin());
+        assert_eq!(code, 0, "{screen}");
+        for bad in ['\u{9b}', '\u{202e}', '\u{061c}', '\u{2066}'] {
+            assert!(
+                !screen.contains(bad),
+                "{args:?} showed {bad:?} raw: {screen:?}"
+            );
+        }
+        assert!(screen.contains("\\u202e"), "{screen}");
+        let piped = env.baton(args);
+        piped.success();
+        assert!(
+            piped.stdout.contains(title),
+            "a pipe gets the text as it is"
+        );
+    }
+}
+
 #[test]
 fn ids_that_look_like_paths_never_leave_the_store() {
     let env = TestEnv::team();

@@ -74,6 +74,29 @@ fn pretty_array(
     write(&text)
 }
 
+/// JSON text with every character [`text::is_unsafe`] names escaped as
+/// `\uXXXX`. Such characters can only stand inside JSON strings, where the
+/// escape means the same character, so the document reads the same.
+fn terminal_safe_json(text: &str) -> std::borrow::Cow<'_, str> {
+    // The pretty printer's own line breaks stay.
+    let escaped = |c: char| text::is_unsafe(c) && c != '\n';
+    if !text.chars().any(escaped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if escaped(c) {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{:04x}", u));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 impl Output {
     pub fn new(json: bool, color: bool, stdout_tty: bool, width: Option<u16>) -> Self {
         Output {
@@ -109,14 +132,25 @@ impl Output {
     pub fn json(&self, value: &serde_json::Value) -> Result<()> {
         let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
         text.push('\n');
-        write_out(&text)
+        self.write_json(&text)
     }
 
     /// The JSON document of a command whose result is a long array, written
     /// as it is made so that 100,000 tickets never sit in memory at once.
     /// The text is the same as [`Output::json`] gives for the whole array.
     pub fn json_array(&self, items: impl Iterator<Item = serde_json::Value>) -> Result<()> {
-        pretty_array(items, write_out)
+        pretty_array(items, |text| self.write_json(text))
+    }
+
+    /// JSON text to stdout. On a terminal, characters a terminal would act
+    /// on are written as `\uXXXX` escapes (the same document to a JSON
+    /// reader); to a pipe or a file the text stays byte for byte as made.
+    fn write_json(&self, text: &str) -> Result<()> {
+        if self.stdout_tty {
+            write_out(&terminal_safe_json(text))
+        } else {
+            write_out(text)
+        }
     }
 
     /// A human message to stdout, or the JSON document under `--json`.
@@ -151,6 +185,25 @@ impl Output {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    #[test]
+    fn json_for_a_terminal_escapes_what_a_terminal_would_obey_and_reads_the_same() {
+        let value = json!({"title": "a\u{1b}[31m\u{9b}\u{202e}\u{061c}b", "n": [1, "\n"]});
+        let text = serde_json::to_string_pretty(&value).unwrap() + "\n";
+        let safe = super::terminal_safe_json(&text);
+        assert!(
+            !safe.chars().any(|c| super::text::is_unsafe(c) && c != '\n'),
+            "{safe}"
+        );
+        assert!(safe.contains("\\u202e"), "{safe}");
+        let again: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(again, value);
+        let plain = "{\"a\": \"Müller\"}\n";
+        assert!(matches!(
+            super::terminal_safe_json(plain),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn a_streamed_array_reads_like_the_whole_array() {

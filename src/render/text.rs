@@ -10,11 +10,22 @@ use crate::core::clock::Deadline;
 use crate::core::ticket::{Priority, Status};
 
 /// Characters that must never reach a terminal as they are: C0 and C1
-/// controls (escape sequences, carriage returns) and bidirectional overrides
-/// that make text display in a different order than it reads.
-fn is_unsafe(c: char) -> bool {
+/// controls (escape sequences, carriage returns), every Unicode bidirectional
+/// control (the marks, embeddings, overrides and isolates that make text
+/// display in a different order than it reads), and the line and paragraph
+/// separators that some terminals break lines at.
+pub fn is_unsafe(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
 }
 
 fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
@@ -167,6 +178,25 @@ impl Color {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_bidi_control_and_every_c0_and_c1_control_is_escaped() {
+        let bidi = [
+            '\u{061c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}',
+            '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+        ];
+        let controls = (0u32..0x20).chain(0x7f..0xa0).filter_map(char::from_u32);
+        for c in bidi
+            .into_iter()
+            .chain(controls)
+            .chain(['\u{2028}', '\u{2029}'])
+        {
+            let shown = clean_line(&format!("a{c}b")).into_owned();
+            assert!(!shown.contains(c), "{:?} passed raw: {shown:?}", c);
+            assert!(shown.starts_with('a') && shown.ends_with('b'), "{shown:?}");
+        }
+        assert_eq!(clean_line("Müller – ok ✓"), "Müller – ok ✓");
+    }
 
     #[test]
     fn escape_sequences_and_bidi_overrides_are_shown_not_run() {
