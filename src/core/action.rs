@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::config::Config;
 use super::ticket::{Event, EventKind, Priority, Status, Ticket};
-use crate::error::Error;
+use crate::error::{Error, Kind};
 
 /// Who does something, when, and how the ticket is named in messages (its
 /// shortest unique prefix, so a hint can be pasted back as a command).
@@ -103,6 +103,7 @@ fn require_active(t: &Ticket, cx: &Ctx, verb: &str) -> Result<(), Error> {
     }
     Err(
         Error::new(format!("cannot {verb} {}: it is {}", cx.label, t.status))
+            .kind(Kind::WrongStatus)
             .hint(format!("reopen it first with 'baton reopen {}'", cx.label)),
     )
 }
@@ -115,6 +116,7 @@ fn require_owner(t: &Ticket, cx: &Ctx, verb: &str) -> Result<(), Error> {
         "only the owner can {verb} {}; it belongs to {}",
         cx.label, t.owner
     ))
+    .kind(Kind::NotOwner)
     .hint(format!(
         "run 'baton take {}' first to make it yours",
         cx.label
@@ -197,6 +199,7 @@ pub fn rate(
             "cannot rate {}: it is {}; customers rate solved tickets",
             cx.label, t.status
         ))
+        .kind(Kind::WrongStatus)
         .hint(format!(
             "resolve it first with 'baton resolve {}'",
             cx.label
@@ -256,6 +259,7 @@ pub fn set_status(
             if from == Status::Closed {
                 return Err(
                     Error::new(format!("cannot resolve {}: it is closed", cx.label))
+                        .kind(Kind::WrongStatus)
                         .hint(format!("reopen it first with 'baton reopen {}'", cx.label)),
                 );
             }
@@ -268,6 +272,7 @@ pub fn set_status(
                     "{} belongs to {}; closing it needs confirmation",
                     cx.label, t.owner
                 ))
+                .kind(Kind::NotOwner)
                 .hint(format!(
                     "run 'baton close {} --yes' to close it anyway",
                     cx.label
@@ -460,6 +465,7 @@ mod tests {
             set_status(&mut t, &ben, Status::Waiting, None, false).unwrap_err(),
         ] {
             assert!(err.message.contains("only the owner"), "{}", err.message);
+            assert_eq!(err.kind, Kind::NotOwner);
             assert_eq!(
                 err.hint.as_deref(),
                 Some("run 'baton take 0b7c' first to make it yours")
@@ -495,12 +501,9 @@ mod tests {
                 .message
                 .contains("already yours")
         );
-        assert!(
-            pass(&mut t, &cx("ana", &c), "zed", None)
-                .unwrap_err()
-                .message
-                .contains("not on the team")
-        );
+        let stranger = pass(&mut t, &cx("ana", &c), "zed", None).unwrap_err();
+        assert!(stranger.message.contains("not on the team"));
+        assert_eq!(stranger.kind, Kind::UnknownPerson);
         assert!(pass(&mut t, &cx("ana", &c), "ben", Some("approval".into())).unwrap());
         assert_eq!(t.owner, "ben");
     }
@@ -511,13 +514,9 @@ mod tests {
         let mut t = new_ticket(&c);
         let ana = cx("ana", &c);
         set_status(&mut t, &ana, Status::Closed, None, false).unwrap();
-        assert!(
-            pass(&mut t, &ana, "ben", None)
-                .unwrap_err()
-                .hint
-                .unwrap()
-                .contains("baton reopen")
-        );
+        let closed = pass(&mut t, &ana, "ben", None).unwrap_err();
+        assert!(closed.hint.unwrap().contains("baton reopen"));
+        assert_eq!(closed.kind, Kind::WrongStatus);
         assert!(set_status(&mut t, &ana, Status::Resolved, None, false).is_err());
         assert!(set_status(&mut t, &cx("ben", &c), Status::Open, None, false).unwrap());
         assert_eq!(t.status, Status::Open);

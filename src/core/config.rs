@@ -9,7 +9,7 @@ use toml::Spanned;
 use super::duration;
 use super::template;
 use super::ticket::{ParseError, line_col, parse_error};
-use crate::error::Error;
+use crate::error::{Error, Kind};
 
 /// The actor name baton itself writes events under (sweeps, mail intake).
 pub const SYSTEM_ACTOR: &str = "baton";
@@ -408,7 +408,8 @@ impl Config {
                 "'{}' is not on the team (the team: {})",
                 name.escape_debug(),
                 self.names()
-            ));
+            ))
+            .kind(Kind::UnknownPerson);
             match self.closest(name) {
                 Some(near) => err.hint(format!("did you mean '{near}'?")),
                 None => err.hint("add them with 'baton people add NAME --level N'"),

@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use crate::error::Error;
+use crate::error::{Error, Kind};
 
 /// The fewest characters a prefix may have.
 pub const MIN_PREFIX: usize = 4;
@@ -27,6 +27,7 @@ pub fn normalise(input: &str) -> Result<String, Error> {
     {
         return Err(
             Error::new(format!("'{}' is not a ticket id", input.escape_debug()))
+                .kind(Kind::BadId)
                 .hint("a ticket id is hexadecimal, such as 0b7c; 'baton list' shows them"),
         );
     }
@@ -34,6 +35,7 @@ pub fn normalise(input: &str) -> Result<String, Error> {
         return Err(Error::new(format!(
             "'{prefix}' is too short to name a ticket; use at least {MIN_PREFIX} characters"
         ))
+        .kind(Kind::BadId)
         .hint("'baton list' shows each ticket's shortest unique id"));
     }
     Ok(prefix)
@@ -49,6 +51,7 @@ pub fn resolve<'a>(prefix: &str, ids: impl IntoIterator<Item = &'a Uuid>) -> Res
     matches.sort();
     match matches.len() {
         0 => Err(Error::new(format!("no ticket matches '{prefix}'"))
+            .kind(Kind::NotFound)
             .hint("'baton list --all' shows every ticket")),
         1 => Ok(matches[0]),
         n => {
@@ -62,6 +65,7 @@ pub fn resolve<'a>(prefix: &str, ids: impl IntoIterator<Item = &'a Uuid>) -> Res
                 "'{prefix}' matches {n} tickets: {}{more}",
                 shown.join(", ")
             ))
+            .kind(Kind::Ambiguous)
             .hint("type more characters of the id"))
         }
     }
@@ -172,6 +176,9 @@ mod tests {
         ];
         assert_eq!(resolve("0b7c6", &ids).unwrap(), ids[0]);
         let err = resolve("0b7c", &ids).unwrap_err();
+        assert_eq!(err.kind, Kind::Ambiguous);
+        assert_eq!(resolve("ffff", &ids).unwrap_err().kind, Kind::NotFound);
+        assert_eq!(normalise("zzzz").unwrap_err().kind, Kind::BadId);
         assert!(
             err.message.contains("matches 2 tickets") && err.message.contains("0b7c7000"),
             "{}",

@@ -34,9 +34,8 @@ pub struct Output {
 /// The error that stands for a closed pipe: quiet, and success (see `main`).
 pub fn broken_pipe() -> Error {
     Error {
-        message: String::new(),
-        hint: None,
         code: 0,
+        ..Error::new("")
     }
 }
 
