@@ -40,6 +40,10 @@ pub enum Kind {
     Locked,
     /// The system refused a read or a write.
     Io,
+    /// The git remote could not be reached, or kept moving (exit 75).
+    Remote,
+    /// A git merge conflicted and needs a person.
+    Conflict,
 }
 
 impl Kind {
@@ -58,11 +62,13 @@ impl Kind {
             Kind::NoStore => "no_store",
             Kind::Locked => "locked",
             Kind::Io => "io",
+            Kind::Remote => "remote",
+            Kind::Conflict => "conflict",
         }
     }
 
     /// Every kind, for the docs' test.
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Error,
         Kind::Usage,
         Kind::NotFound,
@@ -75,6 +81,8 @@ impl Kind {
         Kind::NoStore,
         Kind::Locked,
         Kind::Io,
+        Kind::Remote,
+        Kind::Conflict,
     ];
 }
 
@@ -111,6 +119,15 @@ impl Error {
         Error {
             code: EXIT_USAGE,
             kind: Kind::Usage,
+            ..Error::new(message)
+        }
+    }
+
+    /// A failure that may pass by itself: try again later (exit 75).
+    pub fn tempfail(message: impl Into<String>, kind: Kind) -> Self {
+        Error {
+            code: EXIT_TEMPFAIL,
+            kind,
             ..Error::new(message)
         }
     }

@@ -745,3 +745,154 @@ fn a_failed_commit_warns_and_keeps_the_change() {
     );
     assert_eq!(env.events(id).len(), 2);
 }
+
+#[test]
+fn sync_commits_what_changed_merges_the_others_and_pushes() {
+    let desk = Desk::new();
+    let ana = desk.path("ana");
+    let refund = desk.baton(&ana, "ana", &at(0, 10), &["new", "Refund not received"]);
+    desk.git(&ana, "ana", &["push", "-q", "origin", "main"]);
+    let ben = desk.clone("ben");
+
+    // ana works (every command commits); ben's clone also has a change no
+    // command committed: a ticket file he fixed by hand.
+    desk.baton(
+        &ana,
+        "ana",
+        &at(1, 0),
+        &["pass", &refund, "ben", "--note", "approval"],
+    );
+    desk.baton(&ana, "ana", &at(1, 5), &["new", "Login loop"]);
+    let said = desk.baton(&ana, "ana", &at(1, 6), &["sync"]);
+    assert_eq!(said, "pushed to origin/main");
+    desk.baton(
+        &ben,
+        "ben",
+        &at(1, 10),
+        &["reply", &refund, "We are on it."],
+    );
+    let path = ben.join("tickets").join(file(&refund));
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        text.replace(
+            "title = \"Refund not received\"",
+            "title = \"Refund not received (card)\"",
+        ),
+    )
+    .unwrap();
+    let before = [&tickets(&ana), &tickets(&ben)];
+
+    let said = desk.baton(&ben, "ben", &at(1, 20), &["sync", "--json"]);
+    let doc: serde_json::Value = serde_json::from_str(&said).unwrap();
+    assert_eq!(
+        doc,
+        serde_json::json!({"upstream": "origin/main", "committed": 1, "pulled": 2, "pushed": true, "attempts": 1})
+    );
+    assert_merged(&ben, &before);
+    assert_clean(&desk, &ben);
+    // Back on ana's clone, quietly, as cron runs it.
+    let quiet = baton(&desk.env, &ana, "ana", &at(1, 30), &["sync", "--quiet"]);
+    quiet.success();
+    assert_eq!((quiet.stdout.as_str(), quiet.stderr.as_str()), ("", ""));
+    assert_eq!(
+        tickets(&ana),
+        tickets(&ben),
+        "both clones hold the same tickets"
+    );
+    assert_eq!(
+        tickets(&ana)[&file(&refund)].title,
+        "Refund not received (card)"
+    );
+    let again = desk.baton(&ana, "ana", &at(1, 40), &["sync"]);
+    assert_eq!(again, "already in sync with origin/main");
+}
+
+#[test]
+fn sync_merges_and_pushes_again_when_someone_pushed_in_between() {
+    let desk = Desk::new();
+    let ana = desk.path("ana");
+    desk.baton(&ana, "ana", &at(0, 10), &["new", "Refund not received"]);
+    desk.git(&ana, "ana", &["push", "-q", "origin", "main"]);
+    let ben = desk.clone("ben");
+    let cora = desk.clone("cora");
+    // Between ana's fetch and her push, cora pushes (a git pre-push hook
+    // makes the race certain): the first push is rejected.
+    let cora_ticket = desk.baton(&cora, "cora", &at(1, 0), &["new", "Printer on fire"]);
+    let hook = ana.join(".git/hooks/pre-push");
+    let raced = desk.env.root().join("raced");
+    fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\n[ -e '{raced}' ] && exit 0\ntouch '{raced}'\nunset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE\ncd '{}' && git push -q origin main\n",
+            cora.display(),
+            raced = raced.display(),
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let ana_ticket = desk.baton(&ana, "ana", &at(1, 5), &["new", "Login loop"]);
+    let said = desk.baton(&ana, "ana", &at(1, 6), &["sync"]);
+    assert_eq!(
+        said,
+        "merged 1 commit(s) from origin/main\npushed to origin/main (after 2 tries: others pushed meanwhile)"
+    );
+    assert!(raced.exists(), "the hook raced the push");
+    desk.baton(&ben, "ben", &at(1, 10), &["sync"]);
+    let held = tickets(&ben);
+    assert!(held.contains_key(&file(&cora_ticket)) && held.contains_key(&file(&ana_ticket)));
+    assert_clean(&desk, &ben);
+}
+
+#[test]
+fn sync_says_what_is_missing_and_exits_75_when_the_remote_is_away() {
+    let desk = Desk::new();
+    let ana = desk.path("ana");
+    // A clone that never ran 'baton init' would merge tickets line by line.
+    desk.git(
+        desk.env.root(),
+        "ben",
+        &["clone", "-q", desk.origin.to_str().unwrap(), "ben"],
+    );
+    let ben = desk.path("ben");
+    let out = baton(&desk.env, &ben, "ben", &at(1, 0), &["sync"]);
+    out.code(1);
+    assert!(
+        out.stderr.contains("merge driver is not registered"),
+        "{}",
+        out.render()
+    );
+    assert!(
+        out.stderr.contains("hint: run 'baton init'"),
+        "{}",
+        out.render()
+    );
+
+    // The remote is gone: try again later, nothing lost.
+    fs::rename(&desk.origin, desk.env.root().join("moved.git")).unwrap();
+    desk.baton(&ana, "ana", &at(1, 0), &["new", "Refund"]);
+    let away = baton(&desk.env, &ana, "ana", &at(1, 5), &["sync", "--quiet"]);
+    away.code(75);
+    assert!(
+        away.stderr
+            .contains("cannot reach the remote of origin/main"),
+        "{}",
+        away.render()
+    );
+
+    // A branch with no upstream.
+    desk.git(&ana, "ana", &["checkout", "-q", "-b", "local-only"]);
+    let none = baton(&desk.env, &ana, "ana", &at(1, 10), &["sync"]);
+    none.code(1);
+    assert!(none.stderr.contains("has no upstream"), "{}", none.render());
+
+    // Outside git.
+    let solo = TestEnv::solo();
+    let out = solo.baton(&["sync"]);
+    out.code(1);
+    assert!(
+        out.stderr.contains("not in a git work tree"),
+        "{}",
+        out.render()
+    );
+}

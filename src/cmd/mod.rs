@@ -21,6 +21,7 @@ pub mod report;
 pub mod search;
 pub mod show;
 pub mod status;
+pub mod sync;
 pub mod take;
 pub mod txn;
 
@@ -58,6 +59,7 @@ pub enum Command {
     Escalate(escalate::Args),
     Report(report::Args),
     Doctor(doctor::Args),
+    Sync(sync::Args),
     MergeDriver(merge_driver::Args),
     Completions(completions::Args),
     Man(man::Args),
@@ -88,6 +90,7 @@ pub fn run(flags: Flags, command: Command, tree: fn() -> clap::Command) -> Resul
         Command::Escalate(args) => escalate::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),
+        Command::Sync(args) => sync::run(&ctx, args),
         Command::MergeDriver(args) => merge_driver::run(&ctx, args),
         Command::Completions(args) => completions::run(&ctx, args),
         Command::Man(args) => man::run(&ctx, args, tree()),

@@ -281,6 +281,92 @@ pub fn merge_file(
     }
 }
 
+/// The upstream branch the current branch pulls from and pushes to
+/// (`origin/main`), or why there is none.
+pub fn upstream(root: &Path) -> Result<String, String> {
+    let out = run(
+        root,
+        ["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}"],
+    )?;
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// Files below `under` that differ from the last commit or that git does
+/// not know yet (ignored files, such as `.local/`, are left out).
+pub fn pending(root: &Path, under: &Path) -> Result<Vec<PathBuf>, String> {
+    let out = run(
+        root,
+        [
+            OsStr::new("status"),
+            OsStr::new("--porcelain=v1"),
+            OsStr::new("-z"),
+            OsStr::new("--untracked-files=all"),
+            OsStr::new("--"),
+            under.as_os_str(),
+        ],
+    )?;
+    let mut paths = Vec::new();
+    let mut entries = out.stdout.split(|&b| b == 0).filter(|e| !e.is_empty());
+    while let Some(entry) = entries.next() {
+        let Some(path) = entry.get(3..) else { continue };
+        // A rename is followed by its old name, which is not a file now.
+        if entry[0] == b'R' || entry[0] == b'C' {
+            entries.next();
+        }
+        paths.push(root.join(String::from_utf8_lossy(path).as_ref()));
+    }
+    Ok(paths)
+}
+
+/// Fetches the upstream; an error is a remote that could not be reached.
+pub fn fetch(root: &Path) -> Result<(), String> {
+    run(root, ["fetch", "--quiet"]).map(|_| ())
+}
+
+/// How many commits `range` holds (`HEAD..@{u}`: not yet merged here).
+pub fn count(root: &Path, range: &str) -> Result<usize, String> {
+    let out = run(root, ["rev-list", "--count", range])?;
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .map_err(|e| format!("git rev-list gave no count: {e}"))
+}
+
+/// Merges the upstream into the current branch (ticket files through the
+/// merge driver). On a conflict the merge is undone, so the work tree stays
+/// usable, and the error names the files that conflicted.
+pub fn merge_upstream(root: &Path) -> Result<(), String> {
+    let Err(why) = run(root, ["merge", "--no-edit", "--quiet", "@{u}"]) else {
+        return Ok(());
+    };
+    let conflicted = run(root, ["diff", "--name-only", "--diff-filter=U"])
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    let _ = run(root, ["merge", "--abort"]);
+    if conflicted.is_empty() {
+        Err(why)
+    } else {
+        Err(format!("the merge conflicted in {conflicted} ({why})"))
+    }
+}
+
+/// Pushes the current branch to its upstream; the error is git's first
+/// line about why not.
+pub fn push(root: &Path) -> Result<(), String> {
+    run(root, ["push", "--quiet"]).map(|_| ())
+}
+
+/// The commit a ref names (`@{u}`), to see whether the remote moved on.
+pub fn rev(root: &Path, name: &str) -> Result<String, String> {
+    let out = run(root, ["rev-parse", "--verify", "--quiet", name])?;
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

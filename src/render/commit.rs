@@ -154,6 +154,11 @@ pub fn person_added(name: &str, level: u32) -> String {
     format!("baton: people add {} (level {level})", clean_line(name))
 }
 
+/// The commit of the changes `baton sync` found in the store.
+pub fn synced(files: usize) -> String {
+    format!("baton: sync {files} changed file(s)")
+}
+
 /// The commit of `baton doctor --fix`.
 pub fn repaired(files: usize) -> String {
     format!("baton: doctor --fix repaired {files} file(s)")

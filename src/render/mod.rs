@@ -8,6 +8,7 @@ pub mod interrupt;
 pub mod json;
 pub mod prompt;
 pub mod report;
+pub mod sync;
 pub mod table;
 pub mod text;
 pub mod ticket;
