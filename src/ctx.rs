@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use chrono::{
-    DateTime, FixedOffset, MappedLocalTime, NaiveDateTime, Offset, SubsecRound, TimeZone, Utc,
+    DateTime, Datelike, FixedOffset, MappedLocalTime, NaiveDateTime, Offset, SubsecRound, TimeZone,
+    Utc,
 };
 // The system's time zone; see `LocalZone`.
 #[allow(clippy::disallowed_types)] // the one place the system's time zone is named
@@ -280,6 +281,11 @@ fn parse_id_seed(value: Option<String>, fixed_clock: bool) -> Result<Option<u128
         })
 }
 
+/// The years `BATON_NOW` may name (in UTC): ticket files carry times as
+/// TOML datetimes, and readers such as Python's `tomllib` take no year 0 and
+/// no year past 9999; before 1970 is no support desk's present.
+const NOW_YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
+
 /// `BATON_NOW` as the command's clock, else the system clock.
 fn parse_now(value: Option<String>) -> Result<DateTime<Utc>> {
     let Some(text) = value else {
@@ -294,6 +300,15 @@ fn parse_now(value: Option<String>) -> Result<DateTime<Utc>> {
             ))
             .hint("use a form such as BATON_NOW=2026-11-20T09:14:00Z, or unset it")
         })?;
+    if !NOW_YEARS.contains(&now.year()) {
+        return Err(Error::usage(format!(
+            "BATON_NOW='{}' is outside the years baton accepts ({} to {}, in UTC)",
+            text.escape_debug(),
+            NOW_YEARS.start(),
+            NOW_YEARS.end()
+        ))
+        .hint("use a time from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z, or unset it"));
+    }
     Ok(now)
 }
 
@@ -527,6 +542,30 @@ fn handle_from(full: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn baton_now_takes_the_years_1970_to_9999_in_utc() {
+        let cases = [
+            ("1970-01-01T00:00:00Z", true),
+            ("2026-11-02T08:00:00+01:00", true),
+            ("9999-12-31T23:59:59Z", true),
+            ("0000-01-01T00:00:00Z", false),
+            ("1969-12-31T23:59:59Z", false),
+            // Both are in range as written and out of it in UTC.
+            ("1970-01-01T00:30:00+01:00", false),
+            ("9999-12-31T23:30:00-01:00", false),
+        ];
+        for (text, ok) in cases {
+            match parse_now(Some(text.to_string())) {
+                Ok(now) => assert!(ok, "{text} was taken as {now}"),
+                Err(e) => {
+                    assert!(!ok, "{text} was refused: {}", e.message);
+                    assert_eq!(e.code, 2, "{text}");
+                    assert!(e.message.contains("1970 to 9999"), "{}", e.message);
+                }
+            }
+        }
+    }
 
     #[test]
     fn only_batons_own_variables_are_dropped_when_empty() {

@@ -52,7 +52,7 @@ mod completions;
 mod demo_store;
 /// Finding the store: walking up, `--store`, `BATON_STORE`.
 mod discovery;
-/// The environment: empty variables count as unset.
+/// The environment: empty variables count as unset, `BATON_NOW`'s years.
 mod environment;
 /// Errors and exit codes every command shares.
 mod errors;

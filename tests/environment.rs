@@ -1,5 +1,6 @@
 //! The environment baton reads: an empty variable counts as unset (so
-//! `BATON_STORE=` in a shell profile is no store, not an error).
+//! `BATON_STORE=` in a shell profile is no store, not an error), and a
+//! `BATON_NOW` outside the years a ticket file can carry is refused.
 
 use std::fs;
 
@@ -138,6 +139,36 @@ fn empty_variables_do_not_reach_hooks() {
         .run()
         .success();
     assert_eq!(fs::read_to_string(&seen).unwrap(), "unset\n");
+}
+
+#[test]
+fn a_baton_now_outside_1970_to_9999_is_a_usage_error() {
+    let env = TestEnv::team();
+    // The last two are in range as written, but not in UTC.
+    for now in [
+        "0000-01-01T00:00:00Z",
+        "1969-12-31T23:59:59Z",
+        "1970-01-01T00:30:00+01:00",
+        "9999-12-31T23:30:00-01:00",
+    ] {
+        let out = env.cmd(&["--as", "ana", "new", "x"]).now(now).run();
+        out.code(2);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "error: BATON_NOW='{now}' is outside the years baton accepts (1970 to 9999, in UTC)\n\
+                 hint: use a time from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z, or unset it\n"
+            ),
+        );
+        assert!(env.ticket_ids().is_empty(), "{now}: nothing written");
+    }
+    for now in ["1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z"] {
+        env.cmd(&["--as", "ana", "new", "x"])
+            .now(now)
+            .run()
+            .success();
+    }
+    assert_eq!(env.ticket_ids().len(), 2);
 }
 
 /// `VISUAL=` (as a profile that clears it leaves it) defers to `EDITOR`.
