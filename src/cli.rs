@@ -42,6 +42,9 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct Global {
+    // clap reads BATON_STORE and BATON_USER itself; an empty one counts as
+    // unset because `main` drops empty BATON_* variables before clap runs
+    // (`ctx::unset_empty_variables`).
     /// The tickets folder to use instead of finding one above the current folder
     #[arg(long, global = true, env = "BATON_STORE", value_name = "DIR")]
     pub store: Option<PathBuf>,

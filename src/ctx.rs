@@ -1,11 +1,23 @@
 //! Everything that comes from outside, read once: the clock, the store's place,
 //! who is acting, and what the terminal can do. Time, identity and randomness
-//! enter baton only here.
+//! enter baton only here, and so do the environment, the current folder, the
+//! command line, the running binary's path, the wall clock of file times and
+//! the local time zone: `clippy.toml` forbids reading them anywhere else, and
+//! each is read at one call site below. The rest of the program gets them as
+//! values ([`Ctx`], [`LocalZone`], [`Store::started`]).
 
+use std::ffi::{OsStr, OsString};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{
+    DateTime, Datelike, FixedOffset, MappedLocalTime, NaiveDateTime, Offset, SubsecRound, TimeZone,
+    Utc,
+};
+// The system's time zone; see `LocalZone`.
+#[allow(clippy::disallowed_types)] // the one place the system's time zone is named
+use chrono::Local;
 use uuid::Uuid;
 
 use crate::core::config::Config;
@@ -61,7 +73,132 @@ pub struct Ctx {
     editor: String,
     /// `BATON_TRACE`: say on stderr what the cache saved.
     trace: bool,
+    /// `PATH`, as it was (an empty entry in it means the current folder).
+    path_var: Option<OsString>,
+    /// This binary's own path, when the system can tell.
+    current_exe: Option<PathBuf>,
+    /// The first word of the command line: how baton was invoked.
+    invoked_as: OsString,
     pub out: Output,
+}
+
+/// An environment variable, read as it is. Only `PATH` is read this way:
+/// everything else goes through [`var`].
+fn raw_var(key: &str) -> Option<OsString> {
+    #[allow(clippy::disallowed_methods)] // the one place the environment is read
+    std::env::var_os(key)
+}
+
+/// An environment variable, `None` when unset or empty: an empty variable
+/// counts as unset everywhere in baton, so `BATON_STORE=` is no store and
+/// `VISUAL=` defers to `EDITOR`.
+fn var(key: &str) -> Option<OsString> {
+    raw_var(key).filter(|v| !v.is_empty())
+}
+
+/// [`var`] as text; a value that is not UTF-8 counts as unset.
+fn text_var(key: &str) -> Option<String> {
+    var(key).and_then(|v| v.into_string().ok())
+}
+
+/// Whether a variable is one of baton's own (`BATON_*`), which count as
+/// unset when empty even for the readers outside [`var`] (see
+/// [`unset_empty_variables`]).
+fn is_batons(key: &OsStr) -> bool {
+    key.to_str().is_some_and(|k| k.starts_with("BATON_"))
+}
+
+/// Removes the `BATON_*` variables set to the empty string from this
+/// process's environment. clap reads `BATON_STORE` and `BATON_USER` itself
+/// (`env =` in `cli`), and would take an empty one for a value; afterwards
+/// it, and every program baton starts, sees them unset.
+///
+/// # Safety
+///
+/// No other thread may exist while it runs (it changes the environment):
+/// call it first thing in `main`.
+pub unsafe fn unset_empty_variables() {
+    #[allow(clippy::disallowed_methods)] // the one place the whole environment is listed
+    let empty: Vec<OsString> = std::env::vars_os()
+        .filter(|(k, v)| v.is_empty() && is_batons(k))
+        .map(|(k, _)| k)
+        .collect();
+    for key in empty {
+        // SAFETY: the caller promises there is no other thread to read the
+        // environment meanwhile.
+        #[allow(clippy::disallowed_methods)] // the one place the environment is changed
+        unsafe {
+            std::env::remove_var(key)
+        };
+    }
+}
+
+/// The command line as the process got it, program name first.
+pub fn command_line() -> Vec<OsString> {
+    #[allow(clippy::disallowed_methods)] // the one place the command line is read
+    std::env::args_os().collect()
+}
+
+/// The folder baton was started in.
+fn current_dir() -> Result<PathBuf> {
+    #[allow(clippy::disallowed_methods)] // the one place the current folder is read
+    std::env::current_dir().map_err(|e| Error::new(format!("cannot read the current folder: {e}")))
+}
+
+/// The wall clock that file times come from, unlike [`Ctx::clock`] never
+/// fixed by `BATON_NOW`: the cache compares file times with it.
+fn wall_clock() -> SystemTime {
+    #[allow(clippy::disallowed_methods)] // the one place the wall clock is read
+    SystemTime::now()
+}
+
+/// The reader's time zone, in which times are shown and report periods
+/// cut into days. The system's zone (`TZ`, else the system setting) is
+/// known only here, and [`Ctx`] hands it on as a value; other code and
+/// tests can make a fixed one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalZone(Zone);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    /// The system's own zone, as chrono reads it.
+    System,
+    /// One offset all year round.
+    Fixed(FixedOffset),
+}
+
+impl LocalZone {
+    /// The system's zone; only the context makes it.
+    fn system() -> LocalZone {
+        LocalZone(Zone::System)
+    }
+
+    /// A zone that keeps `offset` all year round.
+    pub fn fixed(offset: FixedOffset) -> LocalZone {
+        LocalZone(Zone::Fixed(offset))
+    }
+
+    /// UTC.
+    pub fn utc() -> LocalZone {
+        LocalZone::fixed(Utc.fix())
+    }
+
+    /// The time `t` on this zone's clocks.
+    pub fn local(self, t: DateTime<Utc>) -> DateTime<FixedOffset> {
+        match self.0 {
+            Zone::System => t.with_timezone(&Local).fixed_offset(),
+            Zone::Fixed(offset) => t.with_timezone(&offset),
+        }
+    }
+
+    /// The instants at which this zone's clocks show `t`: none where a
+    /// clock change skips it, two where one repeats it.
+    pub fn from_local(self, t: &NaiveDateTime) -> MappedLocalTime<DateTime<FixedOffset>> {
+        match self.0 {
+            Zone::System => Local.from_local_datetime(t).map(|t| t.fixed_offset()),
+            Zone::Fixed(offset) => offset.from_local_datetime(t),
+        }
+    }
 }
 
 /// Whether to colour a stream: `--color`, then `NO_COLOR` and a dumb or
@@ -71,8 +208,8 @@ pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            is_terminal && !no_color && std::env::var("TERM").map_or(true, |t| t != "dumb")
+            let no_color = var("NO_COLOR").is_some();
+            is_terminal && !no_color && text_var("TERM").is_none_or(|t| t != "dumb")
         }
     }
 }
@@ -82,7 +219,7 @@ pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
 fn editor_command() -> String {
     ["VISUAL", "EDITOR"]
         .iter()
-        .filter_map(|k| std::env::var(k).ok())
+        .filter_map(|k| text_var(k))
         .find(|e| !e.trim().is_empty())
         .unwrap_or_else(|| if cfg!(windows) { "notepad" } else { "vi" }.to_string())
 }
@@ -91,25 +228,26 @@ fn editor_command() -> String {
 /// above the current folder. Flags typed on the command line being completed
 /// (such as `--store`) are not seen.
 pub fn completion_store() -> Option<Store> {
-    let cwd = std::env::current_dir().ok()?;
-    match std::env::var_os("BATON_STORE") {
+    let cwd = current_dir().ok()?;
+    match var("BATON_STORE") {
         Some(dir) => Store::open(Path::new(&dir), &cwd).ok(),
         None => Store::discover(&cwd).ok(),
     }
+    .map(|s| s.started(wall_clock()))
 }
 
 /// The user's config folder: `$XDG_CONFIG_HOME`, else `~/.config`.
 fn config_home() -> Option<PathBuf> {
-    std::env::var_os("XDG_CONFIG_HOME")
+    var("XDG_CONFIG_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".config")))
 }
 
 /// The user config file: `BATON_CONFIG`, else `$XDG_CONFIG_HOME/baton/config.toml`,
 /// else `~/.config/baton/config.toml`.
 fn user_config_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("BATON_CONFIG") {
+    if let Some(p) = var("BATON_CONFIG") {
         return Some(PathBuf::from(p));
     }
     Some(config_home()?.join("baton").join("config.toml"))
@@ -143,39 +281,55 @@ fn parse_id_seed(value: Option<String>, fixed_clock: bool) -> Result<Option<u128
         })
 }
 
+/// The years `BATON_NOW` may name (in UTC): ticket files carry times as
+/// TOML datetimes, and readers such as Python's `tomllib` take no year 0 and
+/// no year past 9999; before 1970 is no support desk's present.
+const NOW_YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
+
+/// `BATON_NOW` as the command's clock, else the system clock.
 fn parse_now(value: Option<String>) -> Result<DateTime<Utc>> {
-    match value {
-        None => Ok(system_now()),
-        Some(text) => DateTime::parse_from_rfc3339(text.trim())
-            .map(|t| t.with_timezone(&Utc).trunc_subsecs(0))
-            .map_err(|e| {
-                Error::usage(format!(
-                    "BATON_NOW='{}' is not an RFC 3339 time ({e})",
-                    text.escape_debug()
-                ))
-                .hint("use a form such as BATON_NOW=2026-11-20T09:14:00Z, or unset it")
-            }),
+    let Some(text) = value else {
+        return Ok(system_now());
+    };
+    let now = DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc).trunc_subsecs(0))
+        .map_err(|e| {
+            Error::usage(format!(
+                "BATON_NOW='{}' is not an RFC 3339 time ({e})",
+                text.escape_debug()
+            ))
+            .hint("use a form such as BATON_NOW=2026-11-20T09:14:00Z, or unset it")
+        })?;
+    if !NOW_YEARS.contains(&now.year()) {
+        return Err(Error::usage(format!(
+            "BATON_NOW='{}' is outside the years baton accepts ({} to {}, in UTC)",
+            text.escape_debug(),
+            NOW_YEARS.start(),
+            NOW_YEARS.end()
+        ))
+        .hint("use a time from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z, or unset it"));
     }
+    Ok(now)
 }
 
 impl Ctx {
     /// Reads the environment once.
     pub fn from_env(global: &Flags) -> Result<Ctx> {
-        let cwd = std::env::current_dir()
-            .map_err(|e| Error::new(format!("cannot read the current folder: {e}")))?;
+        let cwd = current_dir()?;
         let stdout_tty = std::io::stdout().is_terminal();
         let color = !global.json && color_enabled(global.color, stdout_tty);
         let err_color = color_enabled(global.color, std::io::stderr().is_terminal());
-        let width = std::env::var("COLUMNS")
-            .ok()
+        let width = text_var("COLUMNS")
             .and_then(|c| c.trim().parse::<u16>().ok())
             .filter(|w| *w > 20);
-        let fixed = std::env::var("BATON_NOW").ok().filter(|v| !v.is_empty());
+        let fixed = text_var("BATON_NOW");
         let fixed_clock = fixed.is_some();
+        #[allow(clippy::disallowed_methods)] // the one place the binary's path is read
+        let current_exe = std::env::current_exe().ok();
         Ok(Ctx {
             now: parse_now(fixed)?,
             fixed_clock,
-            id_seed: parse_id_seed(std::env::var("BATON_ID_SEED").ok(), fixed_clock)?,
+            id_seed: parse_id_seed(text_var("BATON_ID_SEED"), fixed_clock)?,
             ids_made: std::sync::atomic::AtomicU64::new(0),
             cwd,
             store_dir: global.store.clone(),
@@ -185,9 +339,39 @@ impl Ctx {
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
             assume_yes: global.yes,
             editor: editor_command(),
-            trace: std::env::var_os("BATON_TRACE").is_some_and(|v| !v.is_empty()),
-            out: Output::new(global.json, color, stdout_tty, width).err_color(err_color),
+            trace: var("BATON_TRACE").is_some(),
+            path_var: raw_var("PATH"),
+            current_exe,
+            invoked_as: command_line()
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| "baton".into()),
+            out: Output::new(global.json, color, stdout_tty, width)
+                .err_color(err_color)
+                .zone(LocalZone::system()),
         })
+    }
+
+    /// The wall clock now, which file times are compared with: the cache
+    /// trusts only files last changed well before it (never `BATON_NOW`).
+    pub fn wall_clock(&self) -> SystemTime {
+        wall_clock()
+    }
+
+    /// `PATH`, as the environment gave it.
+    pub fn path_var(&self) -> Option<&OsStr> {
+        self.path_var.as_deref()
+    }
+
+    /// This binary's own path, when the system can tell.
+    pub fn current_exe(&self) -> Option<&Path> {
+        self.current_exe.as_deref()
+    }
+
+    /// How baton was invoked: the first word of its command line, such as
+    /// `baton` or `./target/debug/baton`.
+    pub fn invoked_as(&self) -> &OsStr {
+        &self.invoked_as
     }
 
     /// Whether a person can be asked: terminals on both ends, and neither
@@ -218,7 +402,7 @@ impl Ctx {
             Some(dir) => Store::open(dir, &self.cwd),
             None => Store::discover(&self.cwd),
         }
-        .map(|s| s.traced(self.trace))
+        .map(|s| s.traced(self.trace).started(self.wall_clock()))
     }
 
     /// Where `baton init` creates the store: `--store`, else `./tickets`.
@@ -279,7 +463,7 @@ impl Ctx {
             .clone()
             .or_else(|| self.user_config_name())
             .or_else(|| git::config_value(&self.cwd, "user.name").map(|n| handle_from(&n)))
-            .or_else(|| std::env::var("USER").ok())
+            .or_else(|| text_var("USER"))
             .filter(|n| !n.is_empty())
     }
 
@@ -353,4 +537,59 @@ fn handle_from(full: &str) -> String {
         .next()
         .unwrap_or(full)
         .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn baton_now_takes_the_years_1970_to_9999_in_utc() {
+        let cases = [
+            ("1970-01-01T00:00:00Z", true),
+            ("2026-11-02T08:00:00+01:00", true),
+            ("9999-12-31T23:59:59Z", true),
+            ("0000-01-01T00:00:00Z", false),
+            ("1969-12-31T23:59:59Z", false),
+            // Both are in range as written and out of it in UTC.
+            ("1970-01-01T00:30:00+01:00", false),
+            ("9999-12-31T23:30:00-01:00", false),
+        ];
+        for (text, ok) in cases {
+            match parse_now(Some(text.to_string())) {
+                Ok(now) => assert!(ok, "{text} was taken as {now}"),
+                Err(e) => {
+                    assert!(!ok, "{text} was refused: {}", e.message);
+                    assert_eq!(e.code, 2, "{text}");
+                    assert!(e.message.contains("1970 to 9999"), "{}", e.message);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_batons_own_variables_are_dropped_when_empty() {
+        assert!(is_batons(OsStr::new("BATON_STORE")));
+        assert!(is_batons(OsStr::new("BATON_USER")));
+        assert!(!is_batons(OsStr::new("PATH")));
+        assert!(!is_batons(OsStr::new("baton_store")));
+    }
+
+    #[test]
+    fn a_fixed_zone_shows_and_reads_times_at_its_offset() {
+        let east = FixedOffset::east_opt(2 * 3600).unwrap();
+        let zone = LocalZone::fixed(east);
+        let t: DateTime<Utc> = "2026-11-02T23:30:00Z".parse().unwrap();
+        assert_eq!(zone.local(t).to_rfc3339(), "2026-11-03T01:30:00+02:00");
+        let midnight = NaiveDateTime::parse_from_str("2026-11-03 00:00", "%Y-%m-%d %H:%M").unwrap();
+        let start = zone.from_local(&midnight).earliest().unwrap();
+        assert_eq!(
+            start.with_timezone(&Utc).to_rfc3339(),
+            "2026-11-02T22:00:00+00:00"
+        );
+        assert_eq!(
+            LocalZone::utc().local(t).to_rfc3339(),
+            "2026-11-02T23:30:00+00:00"
+        );
+    }
 }

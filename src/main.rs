@@ -10,12 +10,14 @@ use baton::ctx::color_enabled;
 use baton::render::text::problem;
 
 fn main() -> ExitCode {
+    // SAFETY: no other thread exists yet.
+    unsafe { baton::ctx::unset_empty_variables() };
     // A shell asking for completions (COMPLETE=bash baton -- …) is answered
     // here and never reaches a command.
     clap_complete::CompleteEnv::with_factory(Cli::command).complete();
     // clap prints usage errors and help itself (exit 2 and 0), coloured as
     // `--color` says.
-    let args: Vec<_> = std::env::args_os().collect();
+    let args = baton::ctx::command_line();
     let command = Cli::command().color(cli::clap_color(&args));
     let cli = Cli::from_arg_matches(&command.get_matches_from(&args)).unwrap_or_else(|e| e.exit());
     let color = color_enabled(cli.global.color, std::io::stderr().is_terminal());

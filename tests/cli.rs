@@ -52,6 +52,8 @@ mod completions;
 mod demo_store;
 /// Finding the store: walking up, `--store`, `BATON_STORE`.
 mod discovery;
+/// The environment: empty variables count as unset, `BATON_NOW`'s years.
+mod environment;
 /// Errors and exit codes every command shares.
 mod errors;
 /// The ticket file format, the clock in files, broken files, terminal safety.

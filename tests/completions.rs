@@ -128,7 +128,7 @@ fn bash_completes_a_ticket_id_on_tab() {
     let path = format!(
         "{}:{}",
         bin.display(),
-        std::env::var("PATH").unwrap_or_default()
+        crate::common::host_path().to_string_lossy()
     );
     let mut bash = Command::new("bash");
     bash.args(["--norc", "--noprofile", "-i"])

@@ -26,7 +26,7 @@ fn git_run(env: &TestEnv, dir: &Path, who: &str, args: &[&str]) -> Git {
         .args(args)
         .current_dir(dir)
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("PATH", crate::common::host_path())
         .env("HOME", env.root())
         .env("TZ", "UTC")
         .env("LC_ALL", "C")

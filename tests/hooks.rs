@@ -426,7 +426,7 @@ fn hooks_never_run_from_tracked_files_or_without_the_executable_bit() {
             .args(args)
             .current_dir(root)
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("PATH", crate::common::host_path())
             .env("HOME", root)
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -522,7 +522,7 @@ fn the_documented_sendmail_hook_mails_the_customer_the_ack_and_status_changes() 
     let path = format!(
         "{}:{}",
         env.root().join("bin").display(),
-        std::env::var("PATH").unwrap()
+        crate::common::host_path().to_string_lossy()
     );
     let run = |args: &[&str], input: Option<Vec<u8>>| {
         let mut cmd = env.cmd(args).env("PATH", &path).env("OUTBOX", &outbox);

@@ -98,7 +98,7 @@ fn the_git_email_names_a_team_member() {
             .args(args)
             .current_dir(env.root())
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("PATH", crate::common::host_path())
             .env("HOME", env.root())
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")

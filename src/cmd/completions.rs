@@ -79,7 +79,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 /// by its absolute path (so `./target/debug/baton completions bash` works from
 /// any folder).
 fn completer_path(ctx: &Ctx) -> String {
-    let invoked = std::env::args_os().next().unwrap_or_else(|| "baton".into());
+    let invoked = ctx.invoked_as();
     let path = std::path::PathBuf::from(&invoked);
     if path.components().count() > 1 {
         ctx.cwd.join(path).to_string_lossy().into_owned()

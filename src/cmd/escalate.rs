@@ -197,7 +197,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 } else {
                     format!("from {from} to {to}")
                 };
-                let missed = e.deadline.map(text::local).unwrap_or_default();
+                let missed = e
+                    .deadline
+                    .map(|d| text::local(d, ctx.out.zone))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     lines,
                     "{} {} {whom}, deadline {}: {}",
@@ -216,7 +219,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     &format!("due in {}", text::span(w.due - ctx.now)),
                     Color::Yellow
                 ),
-                text::local(w.due),
+                text::local(w.due, ctx.out.zone),
                 w.short,
                 clean_line(&w.owner),
                 clean_line(&w.title)

@@ -101,8 +101,8 @@ fn setup_git(ctx: &Ctx, store: &Store) -> Option<GitSetup> {
                 .warn(&Error::io(&root.join(".gitattributes"), "write", e)),
         }
     }
-    let exe = std::env::current_exe().ok();
-    let command = git::driver_command(exe.as_deref(), git::baton_on_path().as_deref());
+    let on_path = ctx.path_var().and_then(git::baton_on_path);
+    let command = git::driver_command(ctx.current_exe(), on_path.as_deref());
     match git::register_merge_driver(store.dir(), &command) {
         Ok(registered) => {
             setup.registered = registered;

@@ -1,10 +1,10 @@
 //! `baton report`: the month-end figures for people, for `jq`, or for a
 //! spreadsheet.
 
-use chrono::{DateTime, Datelike, Local, Months, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 
 use crate::core::metrics::{self, Period};
-use crate::ctx::Ctx;
+use crate::ctx::{Ctx, LocalZone};
 use crate::error::{Error, Result};
 use clap_complete::engine::ArgValueCandidates;
 use serde::Serialize;
@@ -62,15 +62,15 @@ fn parse_month(s: &str) -> Result<NaiveDate, String> {
 
 /// The instant a local calendar day begins. Where a clock change skips
 /// midnight, the day begins at the first instant that exists.
-fn day_start(day: NaiveDate) -> DateTime<Utc> {
+fn day_start(day: NaiveDate, zone: LocalZone) -> DateTime<Utc> {
     let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let local = Local.from_local_datetime(&midnight);
+    let local = zone.from_local(&midnight);
     local
         .earliest()
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|| {
             let later = midnight + chrono::Duration::hours(1);
-            Local.from_local_datetime(&later).earliest().map_or_else(
+            zone.from_local(&later).earliest().map_or_else(
                 || Utc.from_utc_datetime(&midnight),
                 |t| t.with_timezone(&Utc),
             )
@@ -78,8 +78,8 @@ fn day_start(day: NaiveDate) -> DateTime<Utc> {
 }
 
 /// The period asked for, and how to name it.
-fn period(args: &Args, now: DateTime<Utc>) -> Result<(Period, String)> {
-    let today = now.with_timezone(&Local).date_naive();
+fn period(args: &Args, now: DateTime<Utc>, zone: LocalZone) -> Result<(Period, String)> {
+    let today = zone.local(now).date_naive();
     let (first, last) = match (args.month, args.since) {
         (_, Some(since)) => (since, args.until.unwrap_or(today)),
         (month, None) => {
@@ -99,10 +99,10 @@ fn period(args: &Args, now: DateTime<Utc>) -> Result<(Period, String)> {
     } else {
         format!("{first} to {last}")
     };
-    let until = day_start(last.succ_opt().unwrap_or(last));
+    let until = day_start(last.succ_opt().unwrap_or(last), zone);
     Ok((
         Period {
-            since: day_start(first),
+            since: day_start(first, zone),
             until,
         },
         title,
@@ -118,7 +118,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(owner) = &args.owner {
         config.member(owner)?;
     }
-    let (period, title) = period(&args, ctx.now)?;
+    let (period, title) = period(&args, ctx.now, ctx.out.zone)?;
     // Only tickets that can count in the period are read in full.
     let summaries = store.summaries()?;
     let wanted: Vec<_> = summaries

@@ -155,10 +155,9 @@ pub fn driver_command(exe: Option<&Path>, on_path: Option<&Path>) -> String {
     format!("{program} merge-driver %O %A %B %P")
 }
 
-/// The first `baton` executable on `PATH`.
-pub fn baton_on_path() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
+/// The first `baton` executable in `path`, a value of `PATH`.
+pub fn baton_on_path(path: &OsStr) -> Option<PathBuf> {
+    std::env::split_paths(path)
         .map(|dir| dir.join(DRIVER))
         .find(|candidate| candidate.is_file())
 }
@@ -403,6 +402,21 @@ mod tests {
             driver_command(Some(Path::new("/home/o'neil/my bin/baton")), None),
             r"'/home/o'\''neil/my bin/baton' merge-driver %O %A %B %P"
         );
+    }
+
+    #[test]
+    fn the_first_baton_file_on_the_path_is_found() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let c = tempfile::tempdir().unwrap();
+        // A folder named baton is no program.
+        fs::create_dir(a.path().join(DRIVER)).unwrap();
+        fs::write(b.path().join(DRIVER), "").unwrap();
+        fs::write(c.path().join(DRIVER), "").unwrap();
+        let path = std::env::join_paths([a.path(), b.path(), c.path()]).unwrap();
+        assert_eq!(baton_on_path(&path), Some(b.path().join(DRIVER)));
+        let path = std::env::join_paths([a.path()]).unwrap();
+        assert_eq!(baton_on_path(&path), None);
     }
 
     #[test]

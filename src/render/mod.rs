@@ -15,6 +15,7 @@ pub mod ticket;
 
 use std::io::{self, Write};
 
+use crate::ctx::LocalZone;
 use crate::error::{Error, Result};
 
 /// Where output goes and what the terminal allows.
@@ -30,6 +31,8 @@ pub struct Output {
     pub stdout_tty: bool,
     /// The terminal's width: `COLUMNS`, else what the terminal reports.
     pub width: Option<u16>,
+    /// The reader's time zone, for the times shown (UTC until set).
+    pub zone: LocalZone,
 }
 
 /// The error that stands for a closed pipe: quiet, and success (see `main`).
@@ -105,7 +108,14 @@ impl Output {
             err_color: false,
             stdout_tty,
             width,
+            zone: LocalZone::utc(),
         }
+    }
+
+    /// Sets the time zone times are shown in.
+    pub fn zone(mut self, zone: LocalZone) -> Self {
+        self.zone = zone;
+        self
     }
 
     /// Sets whether stderr is coloured.

@@ -4,10 +4,11 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use chrono::{DateTime, Duration, Local, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::core::clock::Deadline;
 use crate::core::ticket::{Priority, Status};
+use crate::ctx::LocalZone;
 
 /// Characters that must never reach a terminal as they are: C0 and C1
 /// controls (escape sequences, carriage returns), every Unicode bidirectional
@@ -63,8 +64,8 @@ pub fn clean_block(text: &str) -> Cow<'_, str> {
 }
 
 /// A time in the reader's time zone, to the minute.
-pub fn local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+pub fn local(t: DateTime<Utc>, zone: LocalZone) -> String {
+    zone.local(t).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// A span of time, short: `45m`, `3h`, `3h20m`, `2d4h`.

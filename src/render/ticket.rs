@@ -8,13 +8,14 @@ use super::Output;
 use super::text::{self, Color, clean_block, clean_line};
 use crate::core::clock::Deadline;
 use crate::core::ticket::{Event, EventKind, Ticket};
+use crate::ctx::LocalZone;
 
 fn opt(v: &Option<String>) -> String {
     clean_line(v.as_deref().unwrap_or("?")).into_owned()
 }
 
 /// What an event did, in a few words.
-pub fn describe(e: &Event) -> String {
+pub fn describe(e: &Event, zone: LocalZone) -> String {
     let with_note = |s: String| match &e.note {
         Some(n) => format!("{s}: {}", clean_line(n)),
         None => s,
@@ -28,7 +29,7 @@ pub fn describe(e: &Event) -> String {
         EventKind::Escalated => {
             let missed = e
                 .deadline
-                .map(|d| format!(" (missed the deadline {})", text::local(d)))
+                .map(|d| format!(" (missed the deadline {})", text::local(d, zone)))
                 .unwrap_or_default();
             if e.from == e.to {
                 format!("escalated it, already with {}{missed}", opt(&e.to))
@@ -74,7 +75,11 @@ pub fn clock(out: &Output, due: Option<&Deadline>, now: DateTime<Utc>) -> String
     let Some(d) = due else {
         return "none (not open)".to_string();
     };
-    let mut s = format!("{} ({})", text::local(d.at), text::due(Some(d), now));
+    let mut s = format!(
+        "{} ({})",
+        text::local(d.at, out.zone),
+        text::due(Some(d), now)
+    );
     if d.is_overdue(now) {
         s = out.paint(&s, Color::Red);
     }
@@ -131,8 +136,8 @@ pub fn show(
         ("customer", customer),
         ("priority", priority),
         ("tags", tags),
-        ("created", text::local(t.created)),
-        ("updated", text::local(t.updated)),
+        ("created", text::local(t.created, out.zone)),
+        ("updated", text::local(t.updated, out.zone)),
         ("due", clock(out, due, now)),
     ];
     for (k, v) in fields {
@@ -156,9 +161,9 @@ pub fn show(
         let _ = writeln!(
             s,
             "  {}  {}  {}",
-            out.paint(&text::local(e.at), Color::Dim),
+            out.paint(&text::local(e.at, out.zone), Color::Dim),
             by,
-            describe(e)
+            describe(e, out.zone)
         );
         if let Some(body) = &e.text {
             for line in clean_block(body).lines() {

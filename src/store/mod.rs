@@ -40,6 +40,8 @@ pub struct Store {
     shown: PathBuf,
     /// Say on stderr what the cache saved (`BATON_TRACE`).
     trace: bool,
+    /// The wall clock as the run began ([`Store::started`]).
+    started: SystemTime,
 }
 
 /// A held store lock; released when dropped. Every write to the store
@@ -184,6 +186,7 @@ impl Store {
             dir,
             shown,
             trace: false,
+            started: SystemTime::UNIX_EPOCH,
         }
     }
 
@@ -211,6 +214,14 @@ impl Store {
     /// Reports on stderr what the cache saved and what was read.
     pub fn traced(mut self, on: bool) -> Store {
         self.trace = on;
+        self
+    }
+
+    /// Sets the wall clock the run began at (`Ctx::wall_clock`). The cache
+    /// keeps only what last changed well before it; until it is set nothing
+    /// counts as settled, and the cache is read but never written.
+    pub fn started(mut self, at: SystemTime) -> Store {
+        self.started = at;
         self
     }
 
@@ -292,7 +303,7 @@ impl Store {
     /// `*.toml` files not named by an id are reported as strays. A folder
     /// unchanged since the listing was cached is not read again.
     pub fn list(&self) -> Result<Listing> {
-        let start = SystemTime::now();
+        let start = self.started;
         // Making .local changes the folder's stamp, so the first cache write
         // would outdate its own listing: make it before taking the stamp.
         if !self.local_dir().is_dir() {
@@ -390,7 +401,7 @@ impl Store {
     /// failures. Summaries of files unchanged since they were cached are not
     /// read again; the rest are read and parsed on every core.
     pub fn summaries(&self) -> Result<Summaries> {
-        let start = SystemTime::now();
+        let start = self.started;
         let listing = self.list()?;
         let path = cache::dir(&self.local_dir()).join(cache::SUMMARIES);
         let mut cached = cache::read::<Vec<cache::Entry>>(&path)

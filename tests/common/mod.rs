@@ -29,6 +29,13 @@ pub fn at(hours: i64, minutes: i64) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// The host's `PATH`, which the sealed environment keeps so that `git` and
+/// `sh` are found: the one variable tests take from the host.
+pub fn host_path() -> OsString {
+    #[allow(clippy::disallowed_methods)] // tests run programs the host provides
+    std::env::var_os("PATH").unwrap_or_default()
+}
+
 /// What one run of `baton` produced.
 #[derive(Debug)]
 pub struct Output {
@@ -141,7 +148,7 @@ impl Run<'_> {
         let root = self.env.root();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_baton"));
         cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("PATH", host_path())
             .env("HOME", root)
             .env("TZ", "UTC")
             .env("COLUMNS", "100")
