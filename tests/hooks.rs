@@ -339,7 +339,7 @@ fn git_in(root: &Path, args: &[&str]) {
         .args(args)
         .current_dir(root)
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("PATH", crate::common::host_path())
         .env("HOME", root)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
