@@ -53,7 +53,8 @@ pub struct Global {
           add = ArgValueCandidates::new(cmd::completions::people))]
     pub actor: Option<String>,
     /// Print one JSON document on stdout (messages go to stderr); never asks
-    #[arg(long, global = true)]
+    // May be repeated, so that a wrapper that always adds it never breaks.
+    #[arg(long, global = true, overrides_with = "json")]
     pub json: bool,
     /// Never ask: a missing value is an error naming its flag, a confirmation counts as yes
     #[arg(long, short, global = true)]
@@ -74,6 +75,15 @@ impl Global {
             color: self.color,
         }
     }
+}
+
+/// Whether `--json` is among `args` (read before parsing, so that clap's own
+/// usage errors and `--version` can answer in JSON too).
+pub fn wants_json(args: &[OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json")
 }
 
 /// How clap colours its own help and usage errors: as the `--color` among

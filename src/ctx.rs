@@ -21,7 +21,7 @@ use chrono::Local;
 use uuid::Uuid;
 
 use crate::core::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::io::git;
 use crate::render::Output;
 use crate::render::prompt::Prompt;
@@ -504,9 +504,10 @@ impl Ctx {
                     None => "pass --as NAME or set BATON_USER to a name on the team".to_string(),
                 };
                 Error::new(format!("{} (you are acting as '{}')", e.message, name.escape_debug()))
+                    .kind(e.kind)
                     .hint(hint)
             }),
-            None => Err(Error::new(format!("cannot tell who you are (the team: {})", config.names())).hint(
+            None => Err(Error::new(format!("cannot tell who you are (the team: {})", config.names())).kind(Kind::UnknownPerson).hint(
                 "pass --as NAME, set BATON_USER, or put name = \"NAME\" in tickets/.local/config.toml",
             )),
         }

@@ -251,23 +251,93 @@ fn a_broken_team_config_names_its_line() {
 }
 
 #[test]
-fn errors_under_json_leave_stdout_empty() {
+fn errors_under_json_are_one_json_line_with_a_stable_kind() {
     let env = TestEnv::team();
     env.new_ticket_pinned("ana", "Printer on fire", &[], ID_A);
-    let cases: [(&[&str], i32); 4] = [
-        (&["show", "ffff", "--json"], 1),
-        (&["--as", "ben", "resolve", "0b7c", "--json"], 1),
-        (&["--as", "ana", "new", "", "--json"], 2),
-        (&["--as", "zed", "note", "0b7c", "x", "--json"], 1),
+    env.new_ticket_pinned(
+        "ana",
+        "Printer smokes",
+        &[],
+        "0b7c0000-1111-4222-8333-444455556666",
+    );
+    let cases: [(&[&str], i32, &str); 8] = [
+        (&["show", "ffff", "--json"], 1, "not_found"),
+        (&["show", "0b7c", "--json"], 1, "ambiguous"),
+        (&["show", "zz", "--json"], 1, "bad_id"),
+        (
+            &["--as", "ben", "resolve", "0b7c6", "--json"],
+            1,
+            "not_owner",
+        ),
+        (&["--as", "ana", "new", "", "--json"], 2, "usage"),
+        (
+            &["--as", "zed", "note", "0b7c6", "x", "--json"],
+            1,
+            "unknown_person",
+        ),
+        (&["list", "--no-such-flag", "--json"], 2, "usage"),
+        (&["--json", "log", "0b7c6", "soon"], 2, "usage"),
     ];
-    for (args, code) in cases {
+    for (args, code, kind) in cases {
         let out = env.baton(args);
         out.code(code);
         assert_eq!(out.stdout, "", "{args:?}");
+        let last = out.stderr.lines().last().unwrap_or_default();
+        let doc: serde_json::Value = serde_json::from_str(last).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: the last line of stderr is not JSON ({e}): {}",
+                out.stderr
+            )
+        });
+        let error = &doc["error"];
+        assert_eq!(error["kind"], kind, "{args:?}: {doc}");
+        assert_eq!(error["exit"], code, "{args:?}");
         assert!(
-            out.stderr.starts_with("error: "),
-            "{args:?}: {}",
-            out.stderr
+            error["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{doc}"
+        );
+        assert!(
+            error.get("hint").is_some(),
+            "hint is there, null or not: {doc}"
+        );
+    }
+    // Without --json the same failure reads as it always did.
+    let plain = env.baton(&["show", "ffff"]);
+    assert!(
+        plain
+            .stderr
+            .starts_with("error: no ticket matches 'ffff'\nhint: "),
+        "{}",
+        plain.stderr
+    );
+}
+
+#[test]
+fn json_may_be_repeated_and_version_answers_in_json() {
+    let env = TestEnv::solo();
+    env.baton(&["--json", "list", "--json"]).success();
+    let out = env.baton(&["--version", "--json"]);
+    out.success();
+    assert_eq!(
+        out.json(),
+        serde_json::json!({"name": "baton", "version": env!("CARGO_PKG_VERSION")})
+    );
+    let plain = env.baton(&["--version"]);
+    assert_eq!(
+        plain.stdout,
+        format!("baton {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn docs_json_lists_every_error_kind() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json.md")).unwrap();
+    for kind in baton::error::Kind::ALL {
+        let row = format!("| `{}` |", kind.as_str());
+        assert!(
+            doc.contains(&row),
+            "docs/json.md has no row for the error kind {row}"
         );
     }
 }

@@ -122,3 +122,26 @@ pub fn hook_payload(
         "store": store.display().to_string(),
     })
 }
+
+/// An error as scripts read it under `--json`: the last line of stderr,
+/// `{"error": {"kind", "message", "hint", "exit", "path"?, "line"?}}`.
+/// `kind` is one of the stable names of [`crate::error::Kind`].
+pub fn error(e: &crate::error::Error) -> Value {
+    let mut m = Map::new();
+    m.insert("kind".into(), json!(e.kind.as_str()));
+    m.insert("message".into(), json!(e.message));
+    m.insert("hint".into(), json!(e.hint));
+    m.insert("exit".into(), json!(e.code));
+    if let Some(path) = &e.path {
+        m.insert("path".into(), json!(path.display().to_string()));
+    }
+    if let Some(line) = e.line {
+        m.insert("line".into(), json!(line));
+    }
+    json!({ "error": Value::Object(m) })
+}
+
+/// `baton --version --json`: `{"name": "baton", "version"}`.
+pub fn version(version: &str) -> Value {
+    json!({"name": "baton", "version": version})
+}
