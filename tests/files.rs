@@ -304,7 +304,7 @@ fn stray_files_in_the_store_are_skipped_with_a_warning() {
         out.stderr,
         "warning: tickets/notes.toml: not named by a ticket id, so it was skipped\n\
          hint: ticket files are named <id>.toml; move other files out of the store\n\
-         error: 1 ticket file(s) could not be read; the list shows the rest\n"
+         {\"error\":{\"exit\":1,\"hint\":null,\"kind\":\"error\",\"message\":\"1 ticket file(s) could not be read; the list shows the rest\"}}\n"
     );
 }
 

@@ -438,7 +438,15 @@ fn yes_or_json_at_a_terminal_asks_nothing() {
             all.extend_from_slice(args);
             let (rest, code) = finish(env.cmd(&all).pty());
             assert_ne!(code, 0, "{flag} {args:?}: {rest}");
-            assert!(rest.contains(hint), "{flag} {args:?}: {rest}");
+            // Under --json the hint is inside the error's JSON line.
+            let shown = match flag {
+                "--json" => serde_json::to_string(hint)
+                    .unwrap()
+                    .trim_matches('"')
+                    .to_string(),
+                _ => hint.to_string(),
+            };
+            assert!(rest.contains(&shown), "{flag} {args:?}: {rest}");
             assert!(
                 !rest.contains('?'),
                 "{flag} {args:?} asked something: {rest}"
