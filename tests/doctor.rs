@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::TestEnv;
+use crate::common::{ID_A, TestEnv};
 
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tickets");
 
@@ -120,6 +120,7 @@ fn every_hand_edit_is_found_with_its_file_line_and_fix() {
     for expected in [
         "before the event above it",
         "the owner 'zed' is not on the team",
+        "names 'zed' as 'by', who is not on the team, as do 4 more event(s)",
         "baton people add zed",
         "tickets/.baton-x1y2.tmp: a temp file left by an interrupted write",
         "tickets/notes.toml: a .toml file not named by a ticket id",
@@ -131,14 +132,186 @@ fn every_hand_edit_is_found_with_its_file_line_and_fix() {
             .lines()
             .filter(|l| l.starts_with("  fix: "))
             .count()
-            >= 9,
+            >= 10,
         "every problem says what to do:\n{}",
         out.stdout
     );
     assert_eq!(
         out.stderr,
-        "error: 11 problem(s) in the store\nhint: 'baton doctor --fix' repairs 4 of them, after a backup\n"
+        "error: 12 problem(s) in the store\nhint: 'baton doctor --fix' repairs 4 of them, after a backup\n"
     );
+}
+
+/// A team store (ana, ben, cora) with one ticket: created by ana, passed to
+/// ben, set waiting by ben, answered by ben. Returns its id.
+fn passed_ticket(env: &TestEnv) -> String {
+    let id = env.new_ticket_pinned("ana", "Refund", &[], ID_A);
+    env.baton_as("ana", &["pass", &id, "ben"]).success();
+    env.baton_as("ben", &["wait", &id]).success();
+    env.baton_as("ben", &["reply", &id, "on it"]).success();
+    env.baton(&["doctor"]).success();
+    id
+}
+
+/// The 1-based line of the n-th (1-based) `[[events]]` header of a ticket.
+fn event_line(env: &TestEnv, id: &str, n: usize) -> usize {
+    env.ticket_text(id)
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| *l == "[[events]]")
+        .nth(n - 1)
+        .unwrap()
+        .0
+        + 1
+}
+
+#[test]
+fn every_hand_edited_event_is_found_with_its_file_line_and_fix() {
+    // (what, edit from, edit to, event, message, fix)
+    let cases = [
+        (
+            "hand-off to nobody",
+            "to = \"ben\"",
+            "to = \"\"",
+            2,
+            "event 2 (handoff) has to = \"\" (expected the new owner's name)",
+            "set 'to' by hand to the new owner's name",
+        ),
+        (
+            "hand-off without to",
+            "from = \"ana\"\nto = \"ben\"\n",
+            "from = \"ana\"\n",
+            2,
+            "event 2 (handoff) has no 'to' (the new owner's name)",
+            "set 'to' by hand to the new owner's name",
+        ),
+        (
+            "status that is none",
+            "to = \"waiting\"",
+            "to = \"exploded\"",
+            3,
+            "event 3 (status) has to = \"exploded\" (expected open, waiting, resolved or closed)",
+            "set 'to' by hand to open, waiting, resolved or closed",
+        ),
+        (
+            "event by nobody",
+            "by = \"ben\"\nkind = \"reply\"",
+            "by = \"\"\nkind = \"reply\"",
+            4,
+            "event 4 (reply) has by = \"\" (expected the name of who wrote it)",
+            "set 'by' by hand to the name of who wrote it",
+        ),
+        (
+            "hand-off to someone off the team",
+            "to = \"ben\"",
+            "to = \"zed\"",
+            2,
+            "event 2 (handoff) names 'zed' as 'to', who is not on the team",
+            "correct the name by hand, or add them with 'baton people add zed'",
+        ),
+        (
+            "a typo",
+            "by = \"ben\"\nkind = \"reply\"",
+            "by = \"bne\"\nkind = \"reply\"",
+            4,
+            "event 4 (reply) names 'bne' as 'by', who is not on the team",
+            "did you mean 'ben'? correct the name by hand",
+        ),
+    ];
+    for (what, from, to, event, message, fix) in cases {
+        let env = TestEnv::team();
+        let id = passed_ticket(&env);
+        env.edit_ticket_file(&id, from, to);
+        let out = env.baton(&["doctor"]);
+        out.code(1);
+        let line = event_line(&env, &id, event);
+        let expected = format!("tickets/{id}.toml:{line}: {message}\n  fix: {fix}");
+        assert!(
+            out.stdout.contains(&expected),
+            "{what}: {expected}\n{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn fix_never_writes_an_owner_off_the_team_or_over_a_broken_hand_off() {
+    // (what, edit from, edit to, why the file is left alone)
+    let cases = [
+        (
+            "hand-off to nobody",
+            "to = \"ben\"",
+            "to = \"\"",
+            "event 2 (handoff) is malformed",
+        ),
+        (
+            "hand-off without to",
+            "from = \"ana\"\nto = \"ben\"\n",
+            "from = \"ana\"\n",
+            "event 2 (handoff) is malformed",
+        ),
+        (
+            "hand-off to someone off the team",
+            "to = \"ben\"",
+            "to = \"zed\"",
+            "the events give the owner 'zed', who is not on the team",
+        ),
+    ];
+    for (what, from, to, reason) in cases {
+        let env = TestEnv::team();
+        let id = passed_ticket(&env);
+        env.edit_ticket_file(&id, from, to);
+        let edited = env.ticket_text(&id);
+        let out = env.baton(&["doctor", "--fix"]);
+        out.code(1);
+        assert_eq!(
+            env.ticket_text(&id),
+            edited,
+            "{what}: the file is left alone"
+        );
+        assert_eq!(env.field(&id, "owner"), "ben", "{what}");
+        assert!(!out.stdout.contains("fixed "), "{what}: {}", out.stdout);
+        assert!(
+            !env.store().join(".local/backup").exists(),
+            "{what}: nothing to back up"
+        );
+        let expected = format!(
+            "the state disagrees with the history: owner 'ben' (events: '{}')\n  \
+             fix: 'baton doctor --fix' leaves this file alone while {reason}; mend that first",
+            if to.contains("zed") { "zed" } else { "ana" }
+        );
+        assert!(
+            out.stdout.contains(&expected),
+            "{what}: {expected}\n{}",
+            out.stdout
+        );
+        assert!(
+            out.stderr.ends_with("each one above says what to do\n"),
+            "{what}: nothing is offered as repairable\n{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn once_the_event_is_mended_fix_repairs_the_state() {
+    let env = TestEnv::team();
+    let id = passed_ticket(&env);
+    // A hand edit left the hand-off to nobody and the owner blank.
+    env.edit_ticket_file(&id, "to = \"ben\"", "to = \"\"");
+    env.edit_ticket_file(&id, "owner = \"ben\"", "owner = \"\"");
+    env.baton(&["doctor", "--fix"]).code(1);
+    assert_eq!(env.field(&id, "owner"), "", "left for a person to mend");
+    env.edit_ticket_file(&id, "to = \"\"", "to = \"cora\"");
+    let out = env.baton(&["doctor", "--fix"]);
+    out.success();
+    assert!(
+        out.stdout.contains("state recomputed from the events"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(env.field(&id, "owner"), "cora");
+    env.baton(&["doctor"]).success();
 }
 
 #[test]

@@ -215,8 +215,11 @@ fn repair(txn: &mut Txn, exam: &Examination, backup: &Path) -> Result<Vec<(PathB
         let Ok(ticket) = store.read(id) else {
             continue;
         };
+        // Judged again on the file and team read under the lock.
+        let Some(repaired) = check::repaired(ticket, txn.config().ok()) else {
+            continue;
+        };
         txn.back_up(&p.path, backup)?;
-        let repaired = check::repaired(ticket);
         let short = id::short_in(&store.list()?.ids, id);
         let before = repaired.events.len();
         txn.save(&repaired, &short, before)?;

@@ -2,8 +2,10 @@
 //! edit or a bad merge can leave behind, each with the line it is on and what
 //! to do about it.
 
-use super::config::Config;
-use super::ticket::{EventKind, Ticket};
+use std::collections::HashMap;
+
+use super::config::{Config, SYSTEM_ACTOR};
+use super::ticket::{Event, EventKind, Malformed, Ticket, View};
 
 /// One problem in one ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,40 +39,125 @@ fn key_line(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-/// The line of the n-th (0-based) `[[events]]` header.
-fn event_line(text: &str, n: usize) -> Option<usize> {
+/// The line of each `[[events]]` header, in order: found in one pass, so
+/// that checking a ticket stays linear in its length however many events
+/// it has.
+fn event_lines(text: &str) -> Vec<usize> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| l.trim() == "[[events]]")
-        .nth(n)
         .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// Why `doctor --fix` must leave a ticket alone, if it must: the state it
+/// would write rests on something only a person can settle. It never writes
+/// an owner who is not on the team, nor a state that silently leaves out an
+/// event a hand edit broke.
+fn not_repairable(t: &Ticket, config: Option<&Config>) -> Option<String> {
+    let Some(config) = config else {
+        return Some("the team config cannot be read".into());
+    };
+    let broken = t.events.iter().enumerate().find(|(_, e)| {
+        let sets_state = matches!(
+            e.kind,
+            EventKind::Created | EventKind::Handoff | EventKind::Escalated | EventKind::Status
+        );
+        sets_state && e.view().is_err()
+    });
+    if let Some((i, e)) = broken {
+        return Some(format!(
+            "event {} ({}) is malformed",
+            i + 1,
+            e.kind.as_str()
+        ));
+    }
+    let owner = t.replayed()?.owner;
+    config.person(&owner).is_none().then(|| {
+        format!(
+            "the events give the owner '{}', who is not on the team",
+            owner.escape_debug()
+        )
+    })
 }
 
 /// The ticket `baton doctor --fix` writes for a repairable one: the state
 /// fields and `created` recomputed from the events, nothing else touched
-/// (content fields and the history are a person's, never derived).
-pub fn repaired(mut ticket: Ticket) -> Ticket {
+/// (content fields and the history are a person's, never derived). `None`
+/// when the ticket is not repairable automatically (see [`ticket`]'s
+/// findings for what to do by hand), so the file is left as it is.
+pub fn repaired(mut ticket: Ticket, config: Option<&Config>) -> Option<Ticket> {
+    if not_repairable(&ticket, config).is_some() {
+        return None;
+    }
     ticket.sync_state();
     if let Some(first) = ticket.events.first()
         && first.kind == EventKind::Created
     {
         ticket.created = first.at;
     }
-    ticket
+    Some(ticket)
 }
 
-/// Checks a parsed ticket against its own history and the team. `text` is
-/// the file as read, for line numbers.
+/// A name in the history that is not on the team: where it first appears
+/// and how many more events name it.
+struct Stranger<'a> {
+    name: &'a str,
+    key: &'static str,
+    event: usize,
+    more: usize,
+}
+
+/// The names the events use that the team does not hold, in the order
+/// they first appear. `by` may also be baton itself; an owner must be a
+/// person.
+fn strangers<'a>(
+    t: &'a Ticket,
+    views: &[Result<View<'a>, Malformed>],
+    config: &Config,
+) -> Vec<Stranger<'a>> {
+    let mut found: Vec<Stranger> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, (e, view)) in t.events.iter().zip(views).enumerate() {
+        let Ok(view) = view else { continue };
+        let by = (e.by != SYSTEM_ACTOR).then_some(("by", e.by.as_str()));
+        for (key, name) in by.into_iter().chain(view.owners()) {
+            if config.person(name).is_some() {
+                continue;
+            }
+            match index.get(name) {
+                Some(&n) => found[n].more += 1,
+                None => {
+                    index.insert(name, found.len());
+                    found.push(Stranger {
+                        name,
+                        key,
+                        event: i,
+                        more: 0,
+                    });
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Checks a parsed ticket against its own history and the team: every event
+/// for the keys its kind needs and the names it uses. `text` is the file as
+/// read, for line numbers. Nothing is marked repairable when [`repaired`]
+/// would refuse the ticket; the fix says what to mend by hand first.
 pub fn ticket(t: &Ticket, text: &str, config: Option<&Config>) -> Vec<Finding> {
     let mut out = Vec::new();
     let label = t.id.to_string();
     let short = &label[..8];
+    let lines = event_lines(text);
+    let event_line = |i: usize| lines.get(i).copied();
 
     if let Some(first) = t.events.first()
         && first.kind != EventKind::Created
     {
         out.push(finding(
-            event_line(text, 0),
+            event_line(0),
             format!("the first event is '{}', not 'created'", first.kind.as_str()),
             "a ticket's history starts with its 'created' event; restore it from git (git log -p on the file)",
         ));
@@ -93,7 +180,7 @@ pub fn ticket(t: &Ticket, text: &str, config: Option<&Config>) -> Vec<Finding> {
     for (i, pair) in t.events.windows(2).enumerate() {
         if pair[1].at < pair[0].at {
             out.push(finding(
-                event_line(text, i + 1),
+                event_line(i + 1),
                 format!(
                     "event {} ({}) is dated {}, before the event above it ({})",
                     i + 2,
@@ -105,27 +192,56 @@ pub fn ticket(t: &Ticket, text: &str, config: Option<&Config>) -> Vec<Finding> {
             ));
         }
     }
-    for (i, e) in t.events.iter().enumerate() {
-        let line = event_line(text, i);
-        if let EventKind::Other(kind) = &e.kind {
-            out.push(finding(
-                line,
+    let views: Vec<_> = t.events.iter().map(Event::view).collect();
+    for (i, (e, view)) in t.events.iter().zip(&views).enumerate() {
+        match view {
+            Ok(View::Unknown(kind)) => out.push(finding(
+                event_line(i),
                 format!("event {} has an unknown kind '{kind}'", i + 1),
                 "if a newer baton wrote it, upgrade; otherwise correct the kind by hand",
-            ));
+            )),
+            Ok(_) => {}
+            Err(m) => out.push(finding(
+                event_line(i),
+                format!("event {} ({}) {m}", i + 1, e.kind.as_str()),
+                format!(
+                    "set '{}' by hand to {}; until then the event counts for nothing \
+                     (git log -p on the file shows what it was)",
+                    m.key, m.expected
+                ),
+            )),
         }
-        if e.kind == EventKind::Rated && !e.score.is_some_and(|s| (1..=5).contains(&s)) {
+    }
+    if let Some(config) = config {
+        for s in strangers(t, &views, config) {
+            let name = s.name.escape_debug();
+            let more = match s.more {
+                0 => String::new(),
+                n => format!(", as do {n} more event(s)"),
+            };
+            let fix = if s.name == SYSTEM_ACTOR {
+                format!(
+                    "only a person owns a ticket; set '{}' by hand to a team member",
+                    s.key
+                )
+            } else {
+                let near = config
+                    .closest(s.name)
+                    .map(|n| format!("did you mean '{n}'? "))
+                    .unwrap_or_default();
+                format!(
+                    "{near}correct the name by hand, or add them with 'baton people add {name}'"
+                )
+            };
             out.push(finding(
-                line,
-                format!("event {} is a rating without a score from 1 to 5", i + 1),
-                "set 'score' to 1-5 by hand",
-            ));
-        }
-        if e.kind == EventKind::Time && e.minutes.unwrap_or(0) == 0 {
-            out.push(finding(
-                line,
-                format!("event {} logs time without 'minutes'", i + 1),
-                "set 'minutes' by hand",
+                event_line(s.event),
+                format!(
+                    "event {} ({}) names '{name}' as '{}', who is not on the team{more}",
+                    s.event + 1,
+                    t.events[s.event].kind.as_str(),
+                    s.key
+                ),
+                fix,
             ));
         }
     }
@@ -182,11 +298,23 @@ pub fn ticket(t: &Ticket, text: &str, config: Option<&Config>) -> Vec<Finding> {
         if config.person(owner).is_none() {
             out.push(finding(
                 key_line(text, "owner"),
-                format!("the owner '{owner}' is not on the team"),
+                format!("the owner '{}' is not on the team", owner.escape_debug()),
                 format!(
                     "add them with 'baton people add {owner}', or have someone 'baton take {short}'"
                 ),
             ));
+        }
+    }
+
+    if out.iter().any(|f| f.repairable)
+        && let Some(reason) = not_repairable(t, config)
+    {
+        for f in out.iter_mut().filter(|f| f.repairable) {
+            f.repairable = false;
+            f.fix = format!(
+                "'baton doctor --fix' leaves this file alone while {reason}; mend that first, then {}",
+                f.fix
+            );
         }
     }
     out
@@ -294,8 +422,261 @@ text = "x"
             .replace("owner = \"ana\"", "owner = \"zed\"")
             .replace("to = \"ana\"", "to = \"zed\"");
         let found = check(&text);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].line, Some(4));
-        assert!(found[0].fix.contains("baton people add zed"));
+        let lines: Vec<_> = found.iter().map(|f| f.line).collect();
+        assert_eq!(lines, [Some(10), Some(4)], "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "event 1 (created) names 'zed' as 'to', who is not on the team"
+        );
+        assert!(found[1].fix.contains("baton people add zed"));
+    }
+
+    /// FILE passed on to ben: a hand-off at line 22.
+    fn passed() -> String {
+        FILE.replace("owner = \"ana\"", "owner = \"ben\"")
+            + "\n[[events]]\nat = 2026-11-02T09:00:00Z\nby = \"ana\"\nkind = \"handoff\"\n\
+               from = \"ana\"\nto = \"ben\"\n"
+    }
+
+    #[test]
+    fn a_passed_ticket_is_healthy() {
+        assert_eq!(check(&passed()), []);
+    }
+
+    #[test]
+    fn every_event_is_checked_for_its_keys_and_names() {
+        // (edit of passed(), line, the message, words in the fix)
+        let cases = [
+            (
+                ("to = \"ben\"", "to = \"\""),
+                22,
+                "event 3 (handoff) has to = \"\" (expected the new owner's name)",
+                "set 'to' by hand to the new owner's name",
+            ),
+            (
+                ("to = \"ben\"\n", ""),
+                22,
+                "event 3 (handoff) has no 'to' (the new owner's name)",
+                "set 'to' by hand",
+            ),
+            (
+                (
+                    "by = \"ana\"\nkind = \"handoff\"",
+                    "by = \"\"\nkind = \"handoff\"",
+                ),
+                22,
+                "event 3 (handoff) has by = \"\" (expected the name of who wrote it)",
+                "set 'by' by hand",
+            ),
+            (
+                (
+                    "kind = \"handoff\"\nfrom = \"ana\"\nto = \"ben\"",
+                    "kind = \"status\"\nfrom = \"open\"\nto = \"exploded\"",
+                ),
+                22,
+                "event 3 (status) has to = \"exploded\" (expected open, waiting, resolved or closed)",
+                "set 'to' by hand to open, waiting, resolved or closed",
+            ),
+            (
+                ("kind = \"note\"", "kind = \"rated\""),
+                16,
+                "event 2 (rated) has no 'score' (a score from 1 to 5)",
+                "set 'score' by hand",
+            ),
+            (
+                ("kind = \"note\"", "kind = \"time\""),
+                16,
+                "event 2 (time) has no 'minutes' (the whole minutes spent, at least 1)",
+                "set 'minutes' by hand",
+            ),
+            (
+                ("kind = \"created\"", "kind = \"escalated\"\nfrom = \"ana\""),
+                10,
+                "event 1 (escalated) has no 'deadline' (the time of the missed deadline)",
+                "set 'deadline' by hand",
+            ),
+            (
+                ("to = \"ben\"", "to = \"bne\""),
+                22,
+                "event 3 (handoff) names 'bne' as 'to', who is not on the team",
+                "did you mean 'ben'? correct the name by hand, or add them with 'baton people add bne'",
+            ),
+            (
+                (
+                    "by = \"ana\"\nkind = \"note\"",
+                    "by = \"eve\"\nkind = \"note\"",
+                ),
+                16,
+                "event 2 (note) names 'eve' as 'by', who is not on the team",
+                "add them with 'baton people add eve'",
+            ),
+            (
+                ("to = \"ben\"", "to = \"baton\""),
+                22,
+                "event 3 (handoff) names 'baton' as 'to', who is not on the team",
+                "only a person owns a ticket; set 'to' by hand to a team member",
+            ),
+        ];
+        for ((from, to), line, message, fix) in cases {
+            let text = passed().replacen(from, to, 1);
+            let found = check(&text);
+            let hit = found.iter().find(|f| f.message == message);
+            let hit = hit.unwrap_or_else(|| panic!("{to}: {found:#?}"));
+            assert_eq!(hit.line, Some(line), "{to}");
+            assert!(hit.fix.contains(fix), "{to}: {}", hit.fix);
+        }
+    }
+
+    #[test]
+    fn a_name_in_many_events_is_one_finding_at_its_first() {
+        let text = passed().replace("\"ana\"", "\"eve\"");
+        let found = check(&text);
+        let eve: Vec<_> = found
+            .iter()
+            .filter(|f| f.message.contains("'eve'"))
+            .collect();
+        assert_eq!(eve.len(), 1, "{found:#?}");
+        assert_eq!(eve[0].line, Some(10));
+        assert_eq!(
+            eve[0].message,
+            "event 1 (created) names 'eve' as 'by', who is not on the team, as do 4 more event(s)"
+        );
+    }
+
+    #[test]
+    fn the_system_actor_may_write_events_but_never_own_a_ticket() {
+        let by_baton = passed().replacen(
+            "by = \"ana\"\nkind = \"note\"",
+            "by = \"baton\"\nkind = \"note\"",
+            1,
+        );
+        assert_eq!(check(&by_baton), []);
+        let to_baton = passed()
+            .replace("owner = \"ben\"", "owner = \"baton\"")
+            .replace("to = \"ben\"", "to = \"baton\"");
+        let found = check(&to_baton);
+        assert!(
+            found
+                .iter()
+                .any(|f| f.message == "the owner 'baton' is not on the team"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn fix_never_writes_an_owner_off_the_team_nor_over_a_broken_event() {
+        let config = config();
+        // (edit of passed(), why the file is left alone)
+        let cases = [
+            (
+                ("to = \"ben\"", "to = \"zed\""),
+                "the events give the owner 'zed', who is not on the team",
+            ),
+            (
+                ("to = \"ben\"", "to = \"\""),
+                "event 3 (handoff) is malformed",
+            ),
+            (("to = \"ben\"\n", ""), "event 3 (handoff) is malformed"),
+            (
+                ("kind = \"created\"\nto = \"ana\"", "kind = \"created\""),
+                "event 1 (created) is malformed",
+            ),
+        ];
+        for ((from, to), reason) in cases {
+            // `updated` is stale too, so there is a state to repair.
+            let text = passed().replacen(from, to, 1).replace(
+                "updated = 2026-11-02T09:00:00Z",
+                "updated = 2026-11-02T10:00:00Z",
+            );
+            let t = Ticket::parse(&text).unwrap();
+            assert_eq!(repaired(t.clone(), Some(&config)), None, "{to}");
+            let found = ticket(&t, &text, Some(&config));
+            assert!(found.iter().all(|f| !f.repairable), "{to}: {found:#?}");
+            let state = found
+                .iter()
+                .find(|f| f.message.starts_with("the state disagrees"));
+            let state = state.unwrap_or_else(|| panic!("{to}: {found:#?}"));
+            assert_eq!(
+                state.fix,
+                format!(
+                    "'baton doctor --fix' leaves this file alone while {reason}; mend that \
+                     first, then 'baton doctor --fix' recomputes the state from the events"
+                ),
+                "{to}"
+            );
+        }
+    }
+
+    #[test]
+    fn fix_repairs_a_stale_state_from_a_well_formed_history() {
+        let text = passed().replace("owner = \"ben\"", "owner = \"ana\"");
+        let t = Ticket::parse(&text).unwrap();
+        let found = check(&text);
+        assert!(
+            found.iter().all(|f| f.repairable) && !found.is_empty(),
+            "{found:#?}"
+        );
+        let fixed = repaired(t.clone(), Some(&config())).unwrap();
+        assert_eq!(fixed.owner, "ben");
+        assert!(check(&fixed.to_toml()).is_empty());
+        // Without a team to check the owner against, nothing is rewritten.
+        assert_eq!(repaired(t.clone(), None), None);
+        let found = ticket(&t, &text, None);
+        assert!(
+            found
+                .iter()
+                .all(|f| !f.repairable && f.fix.contains("while the team config cannot be read")),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn a_history_of_fifty_thousand_events_is_checked_in_one_pass() {
+        // Regression: each event's line was found by scanning the text from
+        // the top, so doctor took minutes on a ticket this long.
+        let n = 50_000;
+        let mut text = FILE[..FILE.find("\n[[events]]").unwrap()].replace(
+            "updated = 2026-11-02T09:00:00Z",
+            "updated = 2026-11-02T21:53:18Z",
+        );
+        let mut expected = Vec::new();
+        // Each event adds a blank line, its header and four keys.
+        let head = text.lines().count();
+        for i in 0..n {
+            let line = head + 6 * i + 2;
+            let at = match i {
+                0 => "2026-11-02T08:00:00Z".to_string(),
+                _ if i == n - 1 => {
+                    expected.push((line, "is dated 2026-11-02T08:00:00Z, before"));
+                    "2026-11-02T08:00:00Z".to_string()
+                }
+                _ => format!(
+                    "2026-11-02T{:02}:{:02}:{:02}Z",
+                    8 + i / 3600,
+                    i / 60 % 60,
+                    i % 60
+                ),
+            };
+            let body = match i {
+                0 => "kind = \"created\"\nto = \"ana\"".to_string(),
+                25_000 => {
+                    expected.push((line, "(handoff) has no 'to'"));
+                    "kind = \"handoff\"\nfrom = \"ana\"".to_string()
+                }
+                _ => format!("kind = \"note\"\ntext = \"note {i}\""),
+            };
+            text.push_str(&format!("\n[[events]]\nat = {at}\nby = \"ana\"\n{body}\n"));
+        }
+        let found = check(&text);
+        let mut got: Vec<_> = found
+            .iter()
+            .map(|f| (f.line.unwrap(), f.message.as_str()))
+            .collect();
+        got.sort();
+        assert_eq!(got.len(), expected.len(), "{got:#?}");
+        for ((line, message), (want_line, words)) in got.iter().zip(&expected) {
+            assert_eq!(line, want_line, "{message}");
+            assert!(message.contains(words), "{message}");
+        }
     }
 }

@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::config::{Config, Escalation, SYSTEM_ACTOR, Target};
 use super::duration;
 use super::replay::starts_period;
-use super::ticket::{Event, EventKind, Status, Ticket};
+use super::ticket::{Event, EventKind, Status, Ticket, View};
 use super::time::compact;
 use serde::{Deserialize, Serialize};
 
@@ -74,12 +74,10 @@ impl Clock {
         let first = events.first()?;
         let mut p = Clock::starting(first.at, Status::Open);
         for e in events {
-            match e.kind {
-                EventKind::Created => p = Clock::starting(e.at, Status::Open),
-                EventKind::Status => {
-                    let Some(to) = e.to.as_deref().and_then(|s| s.parse::<Status>().ok()) else {
-                        continue;
-                    };
+            // Malformed events are skipped, as replay skips them.
+            match e.view() {
+                Ok(View::Created { .. }) => p = Clock::starting(e.at, Status::Open),
+                Ok(View::Status { to, .. }) => {
                     if starts_period(p.status, to) {
                         p = Clock::starting(e.at, to);
                     } else {
@@ -90,7 +88,7 @@ impl Clock {
                         p.status = to;
                     }
                 }
-                EventKind::Escalated => p.escalations += 1,
+                Ok(View::Escalated { .. }) => p.escalations += 1,
                 _ => {}
             }
         }
@@ -522,6 +520,21 @@ mod tests {
             ],
         );
         assert_eq!(deadline(&tk, &c, t(11, 0)).unwrap().at, t(20, 0));
+    }
+
+    #[test]
+    fn malformed_status_changes_neither_pause_nor_restart_the_clock() {
+        let c = config("top", true);
+        let tk = ticket(
+            "ana",
+            vec![
+                status(2, "open", "waitng"),
+                Event::new(t(3, 0), "ana", EventKind::Status).to("resolved"),
+                status(4, "resolved", "open"),
+            ],
+        );
+        let d = deadline(&tk, &c, t(5, 0)).unwrap();
+        assert_eq!((d.start, d.at, d.paused), (t(0, 0), t(20, 0), false));
     }
 
     mod properties {

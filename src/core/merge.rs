@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::ticket::{Event, EventKind, Ticket};
+use super::ticket::{Event, Ticket, View};
 
 /// Merges two versions of a ticket that share `base` (`None` when there is no
 /// common version: both sides added the file, or the ancestor is unreadable).
@@ -151,7 +151,7 @@ fn last_edit(ticket: &Ticket, field: &str) -> Option<DateTime<Utc>> {
     ticket
         .events
         .iter()
-        .filter(|e| e.kind == EventKind::Edited && e.field.as_deref() == Some(field))
+        .filter(|e| matches!(e.view(), Ok(View::Edited { field: f, .. }) if f == field))
         .map(|e| e.at)
         .max()
 }
@@ -246,7 +246,7 @@ mod tests {
     use super::*;
     use crate::core::action::{self, Draft, Edit};
     use crate::core::config::Config;
-    use crate::core::ticket::{Priority, Status};
+    use crate::core::ticket::{EventKind, Priority, Status};
     use chrono::{Duration, TimeZone};
     use uuid::Uuid;
 
@@ -540,11 +540,11 @@ mod tests {
                 if what == 3 && pick == 1 {
                     // Escalations are written by the sweep, not the rules.
                     let from = tk.owner.clone();
-                    tk.record(
-                        Event::new(t(at), "baton", EventKind::Escalated)
-                            .from(from)
-                            .to("cora"),
-                    );
+                    let mut e = Event::new(t(at), "baton", EventKind::Escalated)
+                        .from(from)
+                        .to("cora");
+                    e.deadline = Some(t(at));
+                    tk.record(e);
                 }
             }
             tk

@@ -18,7 +18,7 @@ use super::config::{Config, SYSTEM_ACTOR};
 use super::duration;
 use super::replay::{State, starts_period};
 use super::summary::Summary;
-use super::ticket::{Event, EventKind, Status, Ticket};
+use super::ticket::{Event, Status, Ticket, View};
 
 /// The span a report covers: from `since` (inclusive) to `until` (exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -198,36 +198,39 @@ fn count_ticket(
     let mut first_reply_seen = false;
     let mut resolutions_in_period = 0;
     let mut touched = false;
-    let mut minutes = 0u64;
+    let mut minutes_spent = 0u64;
 
     for (i, e) in events.iter().enumerate() {
         let before = state.as_ref().map(|s| s.status);
         apply(&mut state, e);
         let in_period = period.contains(e.at);
         touched |= in_period;
+        // A malformed event counts for nothing, as replay ignores it: a
+        // hand-off without `to` credits nobody, not a person named "".
+        let Ok(view) = e.view() else {
+            continue;
+        };
         let reopening = matches!(
-            (before, &e.kind, e.to.as_deref().and_then(|s| s.parse::<Status>().ok())),
-            (Some(from), EventKind::Status, Some(to)) if starts_period(from, to)
+            (before, view),
+            (Some(from), View::Status { to, .. }) if starts_period(from, to)
         );
-        match e.kind {
-            EventKind::Handoff | EventKind::Escalated => clean = false,
+        match view {
+            View::Handoff { .. } | View::Escalated { .. } => clean = false,
             _ if reopening => clean = false,
             _ => {}
         }
-        let is_first_reply = e.kind == EventKind::Reply && !first_reply_seen;
-        first_reply_seen |= e.kind == EventKind::Reply;
+        let is_reply = matches!(view, View::Reply { .. });
+        let is_first_reply = is_reply && !first_reply_seen;
+        first_reply_seen |= is_reply;
         if !in_period {
             continue;
         }
-        match &e.kind {
-            EventKind::Created => {
+        match view {
+            View::Created { owner } => {
                 tally.created += 1;
-                if let Some(to) = &e.to {
-                    tally.person(to).received += 1;
-                }
+                tally.person(owner).received += 1;
             }
-            EventKind::Handoff => {
-                let to = e.to.as_deref().unwrap_or_default();
+            View::Handoff { to, .. } => {
                 if e.by == to {
                     tally.person(to).taken += 1;
                 } else {
@@ -235,15 +238,16 @@ fn count_ticket(
                     tally.person(to).received += 1;
                 }
             }
-            EventKind::Escalated => {
-                let from = e.from.as_deref().unwrap_or_default();
-                let to = e.to.as_deref().unwrap_or_default();
+            View::Escalated { from, to, .. } => {
                 tally.person(from).escalated_away += 1;
                 if to != from {
                     tally.person(to).received += 1;
                 }
             }
-            EventKind::Status if e.to.as_deref() == Some(Status::Resolved.as_str()) => {
+            View::Status {
+                to: Status::Resolved,
+                ..
+            } => {
                 tally.resolved += 1;
                 resolutions_in_period += 1;
                 // The clock of the period being resolved: events up to, not including, this one.
@@ -256,14 +260,14 @@ fn count_ticket(
                 p.resolved += 1;
                 p.resolve_hours.push(open.num_seconds() as f64 / 3600.0);
             }
-            EventKind::Status if reopening => tally.reopened += 1,
-            EventKind::Reply if is_first_reply => {
+            View::Status { .. } if reopening => tally.reopened += 1,
+            View::Reply { .. } if is_first_reply => {
                 let waited = (e.at - created_at).num_seconds() as f64 / 60.0;
                 tally.person(&e.by).first_response_minutes.push(waited);
             }
-            EventKind::Time => {
-                let m = u64::from(e.minutes.unwrap_or(0));
-                minutes += m;
+            View::Time { minutes } => {
+                let m = u64::from(minutes);
+                minutes_spent += m;
                 tally.minutes += m;
                 tally.person(&e.by).minutes += m;
             }
@@ -284,7 +288,7 @@ fn count_ticket(
         let first_reply = ticket
             .events
             .iter()
-            .filter(|e| e.kind == EventKind::Reply)
+            .filter(|e| matches!(e.view(), Ok(View::Reply { .. })))
             .map(|e| e.at)
             .min();
         match first_reply {
@@ -296,12 +300,13 @@ fn count_ticket(
     }
 
     // The latest rating before the end counts, if it was given in the period.
-    let rating = events
-        .iter()
-        .rfind(|e| e.kind == EventKind::Rated && e.score.is_some());
+    let rating = events.iter().rev().find_map(|e| match e.view() {
+        Ok(View::Rated { score, .. }) => Some((e.at, score)),
+        _ => None,
+    });
     let score = rating
-        .filter(|e| period.contains(e.at))
-        .and_then(|e| e.score);
+        .filter(|&(at, _)| period.contains(at))
+        .map(|(_, score)| score);
     if let Some(score) = score {
         tally.scores.push(score);
     }
@@ -309,7 +314,7 @@ fn count_ticket(
     if touched {
         let c = tally.customers.entry(ticket.customer.clone()).or_default();
         c.tickets += 1;
-        c.minutes += minutes;
+        c.minutes += minutes_spent;
         c.scores.extend(score);
     }
 }
@@ -351,7 +356,6 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
     // The team in config order, then anyone else who did something (a former
     // member), by name. The sweep is not a person.
     tally.people.remove(SYSTEM_ACTOR);
-    tally.people.remove("");
     let mut names: Vec<String> = config.people.iter().map(|p| p.name.clone()).collect();
     let known: HashSet<String> = names.iter().cloned().collect();
     names.extend(tally.people.keys().filter(|n| !known.contains(*n)).cloned());
@@ -439,7 +443,7 @@ fn median(mut xs: Vec<f64>) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ticket::Priority;
+    use crate::core::ticket::{EventKind, Priority};
     use chrono::TimeZone;
     use uuid::Uuid;
 
@@ -775,6 +779,48 @@ mod tests {
         assert_eq!(
             r.totals,
             report(&desk(), &config(), november(), None, now()).totals
+        );
+    }
+
+    #[test]
+    fn malformed_events_count_for_nobody() {
+        let mut no_score = rated(nov(3, 9, 0), 5);
+        no_score.score = Some(9);
+        let mut no_minutes = time(nov(3, 10, 0), "ana", 30);
+        no_minutes.minutes = None;
+        let mut anonymous = reply(nov(2, 9, 30), "ana");
+        anonymous.by = String::new();
+        let t = ticket(
+            1,
+            "acme",
+            vec![
+                created(nov(2, 9, 0), "ana"),
+                anonymous,
+                Event::new(nov(2, 10, 0), "ana", EventKind::Handoff).from("ana"),
+                handoff(nov(2, 10, 5), "ana", "ana", ""),
+                status(nov(2, 11, 0), "ana", "open", "exploded"),
+                status(nov(2, 12, 0), "ana", "open", "resolved"),
+                no_score,
+                no_minutes,
+            ],
+        );
+        let r = report(&[t], &config(), november(), None, now());
+        let names: Vec<&str> = r.people.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["ana", "ben", "dan", "cora"], "nobody named \"\"");
+        let ana = &r.people[0];
+        assert_eq!(
+            (ana.received, ana.passed, ana.resolved, ana.hours),
+            (1, 0, 1, 0.0)
+        );
+        assert_eq!(ana.median_first_response_minutes, None);
+        assert_eq!(
+            (
+                r.totals.fcr_pct,
+                r.totals.csat_avg,
+                r.totals.first_response_met_pct
+            ),
+            (Some(100.0), None, Some(0.0)),
+            "a malformed hand-off is no hand-off, a bad score no rating, a reply by nobody no reply"
         );
     }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::config::{Config, SYSTEM_ACTOR};
 use super::intake::address_of;
 use super::template;
-use super::ticket::{Event, EventKind, Ticket};
+use super::ticket::{Event, Ticket, View};
 
 /// Which template a notice comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,12 +59,12 @@ pub fn for_event(
     config: &Config,
     due: Option<DateTime<Utc>>,
 ) -> Option<Notice> {
-    let (kind, to) = match e.kind {
-        EventKind::Created if e.by == SYSTEM_ACTOR => (Kind::Ack, address_of(e.ack.as_deref()?)?),
-        EventKind::Created => (Kind::Ack, address_of(&t.customer)?),
+    let (kind, to) = match e.view().ok()? {
+        View::Created { .. } if e.by == SYSTEM_ACTOR => (Kind::Ack, address_of(e.ack.as_deref()?)?),
+        View::Created { .. } => (Kind::Ack, address_of(&t.customer)?),
         // A status change baton made itself (a customer's message reopening
         // the ticket) answers mail, so it is never announced: no loops.
-        EventKind::Status if e.by != SYSTEM_ACTOR => (Kind::Status, address_of(&t.customer)?),
+        View::Status { .. } if e.by != SYSTEM_ACTOR => (Kind::Status, address_of(&t.customer)?),
         _ => return None,
     };
     let value = |name: &str| -> String {
@@ -221,7 +221,7 @@ mod tests {
     use super::*;
     use crate::core::action::{self, Draft};
     use crate::core::intake::{self, Incoming};
-    use crate::core::ticket::Status;
+    use crate::core::ticket::{EventKind, Status};
     use chrono::TimeZone;
     use uuid::Uuid;
 
@@ -301,6 +301,14 @@ mod tests {
             n.text.contains("is now resolved.\nrefund sent\n"),
             "{}",
             n.text
+        );
+        let exploded = Event::new(now(), "ana", EventKind::Status)
+            .from("resolved")
+            .to("exploded");
+        assert_eq!(
+            for_event(&t, &exploded, "0b7c", &c, None),
+            None,
+            "no notice for a malformed status change"
         );
         let mail = Incoming {
             from: "jan@example.com".into(),

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::ticket::{Event, EventKind, Status, Ticket};
+use super::ticket::{Event, Status, Ticket, View};
 
 /// The state fields of a ticket: what replaying its events gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,35 +18,29 @@ pub struct State {
 
 impl State {
     /// Applies one event. Events that do not change state (replies, notes,
-    /// unknown kinds) only move `updated`.
+    /// unknown kinds) and malformed ones (a hand-off without `to`, a status
+    /// change to no status) only move `updated`.
     pub fn apply(&mut self, event: &Event) {
         self.updated = self.updated.max(event.at);
-        match event.kind {
-            EventKind::Created => {
+        let Ok(view) = event.view() else {
+            return;
+        };
+        match view {
+            View::Created { owner } => {
                 self.status = Status::Open;
                 self.escalated = 0;
-                if let Some(to) = &event.to {
-                    self.owner = to.clone();
-                }
+                self.owner = owner.to_string();
             }
-            EventKind::Handoff => {
-                if let Some(to) = &event.to {
-                    self.owner = to.clone();
-                }
-            }
-            EventKind::Escalated => {
+            View::Handoff { to, .. } => self.owner = to.to_string(),
+            View::Escalated { to, .. } => {
                 self.escalated += 1;
-                if let Some(to) = &event.to {
-                    self.owner = to.clone();
-                }
+                self.owner = to.to_string();
             }
-            EventKind::Status => {
-                if let Some(to) = event.to.as_deref().and_then(|s| s.parse::<Status>().ok()) {
-                    if starts_period(self.status, to) {
-                        self.escalated = 0;
-                    }
-                    self.status = to;
+            View::Status { to, .. } => {
+                if starts_period(self.status, to) {
+                    self.escalated = 0;
                 }
+                self.status = to;
             }
             _ => {}
         }
@@ -64,7 +58,8 @@ pub fn replay(events: &[Event]) -> Option<State> {
     let first = events.first()?;
     let mut state = State {
         status: Status::Open,
-        owner: first.to.clone().unwrap_or_else(|| first.by.clone()),
+        // A history that does not start well-formed still has someone to show.
+        owner: first.new_owner().unwrap_or(&first.by).to_string(),
         updated: first.at,
         escalated: 0,
     };
@@ -122,7 +117,7 @@ impl Ticket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ticket::Event;
+    use crate::core::ticket::{Event, EventKind};
     use chrono::TimeZone;
 
     fn at(h: u32) -> DateTime<Utc> {
@@ -135,6 +130,14 @@ mod tests {
             .to(to)
     }
 
+    fn escalated(h: u32, from: &str, to: &str) -> Event {
+        let mut e = Event::new(at(h), "baton", EventKind::Escalated)
+            .from(from)
+            .to(to);
+        e.deadline = Some(at(h));
+        e
+    }
+
     #[test]
     fn replay_follows_owner_status_and_escalations() {
         let events = vec![
@@ -143,9 +146,7 @@ mod tests {
                 .from("ana")
                 .to("ben"),
             Event::new(at(3), "ben", EventKind::Reply).text("on it"),
-            Event::new(at(4), "baton", EventKind::Escalated)
-                .from("ben")
-                .to("cora"),
+            escalated(4, "ben", "cora"),
             status(5, "open", "waiting"),
         ];
         let s = replay(&events).unwrap();
@@ -159,9 +160,7 @@ mod tests {
     fn reopening_a_resolved_ticket_starts_a_new_period() {
         let events = vec![
             Event::new(at(1), "ana", EventKind::Created).to("ana"),
-            Event::new(at(2), "baton", EventKind::Escalated)
-                .from("ana")
-                .to("cora"),
+            escalated(2, "ana", "cora"),
             status(3, "open", "resolved"),
             status(4, "resolved", "open"),
         ];
@@ -173,9 +172,7 @@ mod tests {
     fn leaving_waiting_is_not_a_new_period() {
         let events = vec![
             Event::new(at(1), "ana", EventKind::Created).to("ana"),
-            Event::new(at(2), "baton", EventKind::Escalated)
-                .from("ana")
-                .to("cora"),
+            escalated(2, "ana", "cora"),
             status(3, "open", "waiting"),
             status(4, "waiting", "open"),
         ];
@@ -194,6 +191,45 @@ mod tests {
             (s.owner.as_str(), s.status, s.updated),
             ("ana", Status::Open, at(3))
         );
+    }
+
+    #[test]
+    fn malformed_events_change_nothing_but_updated() {
+        let handoff = |h| Event::new(at(h), "ana", EventKind::Handoff).from("ana");
+        let mut no_deadline = escalated(9, "ana", "cora");
+        no_deadline.deadline = None;
+        let mut nobody = Event::new(at(10), "", EventKind::Handoff)
+            .from("ana")
+            .to("ben");
+        nobody.by = String::new();
+        let events = vec![
+            Event::new(at(1), "ana", EventKind::Created).to("ana"),
+            handoff(2),
+            handoff(3).to(""),
+            handoff(4).to("  "),
+            Event::new(at(5), "ana", EventKind::Handoff).to("ben"),
+            status(6, "open", "exploded"),
+            status(7, "frozen", "resolved"),
+            Event::new(at(8), "ana", EventKind::Status).to("resolved"),
+            no_deadline,
+            nobody,
+            Event::new(at(11), "ana", EventKind::Created),
+        ];
+        let s = replay(&events).unwrap();
+        assert_eq!(
+            (s.owner.as_str(), s.status, s.escalated, s.updated),
+            ("ana", Status::Open, 0, at(11))
+        );
+    }
+
+    #[test]
+    fn a_history_that_does_not_start_well_formed_falls_back_to_its_writer() {
+        let events = [Event::new(at(1), "ana", EventKind::Created)];
+        assert_eq!(replay(&events).unwrap().owner, "ana");
+        let events = [Event::new(at(1), "ana", EventKind::Handoff)
+            .from("ana")
+            .to("ben")];
+        assert_eq!(replay(&events).unwrap().owner, "ben");
     }
 
     #[test]

@@ -182,7 +182,8 @@ impl<'de> Deserialize<'de> for EventKind {
 }
 
 /// One entry of a ticket's append-only history. Which optional fields are set
-/// depends on the kind (see `docs/design.md`).
+/// depends on the kind (see `docs/design.md`); [`Event::view`] reads them as
+/// the kind needs them. The fields stay public for writing and rendering.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     #[serde(with = "toml_time")]
@@ -252,6 +253,75 @@ impl Event {
         }
     }
 
+    /// The event read as its kind; [`Malformed`] when `by` or a key its kind
+    /// needs is missing or wrong (see `docs/design.md` for each kind's keys).
+    pub fn view(&self) -> Result<View<'_>, Malformed> {
+        name(Some(&self.by), "by", "the name of who wrote it")?;
+        let (from, to) = (self.from.as_deref(), self.to.as_deref());
+        Ok(match &self.kind {
+            EventKind::Created => View::Created {
+                owner: name(to, "to", "the first owner's name")?,
+            },
+            EventKind::Handoff => View::Handoff {
+                from: name(from, "from", "the previous owner's name")?,
+                to: name(to, "to", "the new owner's name")?,
+            },
+            EventKind::Escalated => View::Escalated {
+                from: name(from, "from", "the owner who missed the deadline")?,
+                to: name(to, "to", "the new owner's name")?,
+                deadline: present(self.deadline, "deadline", "the time of the missed deadline")?,
+            },
+            EventKind::Status => View::Status {
+                from: status(from, "from")?,
+                to: status(to, "to")?,
+            },
+            EventKind::Reply => View::Reply {
+                text: present(self.text.as_deref(), "text", "the message sent")?,
+            },
+            EventKind::Note => View::Note {
+                text: present(self.text.as_deref(), "text", "the note's text")?,
+            },
+            EventKind::Customer => View::Customer {
+                text: present(self.text.as_deref(), "text", "the customer's message")?,
+            },
+            EventKind::Edited => View::Edited {
+                field: name(
+                    self.field.as_deref(),
+                    "field",
+                    "the name of the field changed",
+                )?,
+                from,
+                to,
+            },
+            EventKind::Rated => View::Rated {
+                score: number(self.score, 1..=5, "score", "a score from 1 to 5")?,
+                comment: self.comment.as_deref(),
+            },
+            EventKind::Time => View::Time {
+                minutes: number(
+                    self.minutes,
+                    1..=u32::MAX,
+                    "minutes",
+                    "the whole minutes spent, at least 1",
+                )?,
+            },
+            EventKind::Other(kind) => View::Unknown(kind),
+        })
+    }
+
+    /// The status change of a well-formed `status` event: `(from, to)`.
+    pub fn status_change(&self) -> Option<(Status, Status)> {
+        match self.view() {
+            Ok(View::Status { from, to }) => Some((from, to)),
+            _ => None,
+        }
+    }
+
+    /// The owner a well-formed `created`, `handoff` or `escalated` event gives.
+    pub fn new_owner(&self) -> Option<&str> {
+        self.view().ok().and_then(View::new_owner)
+    }
+
     pub fn from(mut self, from: impl Into<String>) -> Self {
         self.from = Some(from.into());
         self
@@ -270,6 +340,163 @@ impl Event {
     pub fn text(mut self, text: impl Into<String>) -> Self {
         self.text = Some(text.into());
         self
+    }
+}
+
+/// An event read as its kind: the keys that kind needs, present and of the
+/// right form, as in taskchampion's operations. Code that acts on events
+/// matches on this instead of reading `to` or `from` by hand, so an event a
+/// hand edit broke is [`Malformed`] and is ignored, as unknown kinds are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View<'a> {
+    /// A new ticket and its first owner.
+    Created {
+        owner: &'a str,
+    },
+    /// A pass or a take (a take when `to` is the event's `by`).
+    Handoff {
+        from: &'a str,
+        to: &'a str,
+    },
+    /// The sweep moving an overdue ticket (`from` and `to` are the same when
+    /// nobody is above the owner).
+    Escalated {
+        from: &'a str,
+        to: &'a str,
+        deadline: DateTime<Utc>,
+    },
+    Status {
+        from: Status,
+        to: Status,
+    },
+    /// A message to the customer.
+    Reply {
+        text: &'a str,
+    },
+    /// An internal note.
+    Note {
+        text: &'a str,
+    },
+    /// A message from the customer (mail bodies may be empty).
+    Customer {
+        text: &'a str,
+    },
+    /// A content field changed; short fields keep the old and new value.
+    Edited {
+        field: &'a str,
+        from: Option<&'a str>,
+        to: Option<&'a str>,
+    },
+    Rated {
+        score: u8,
+        comment: Option<&'a str>,
+    },
+    /// Time spent, in whole minutes (at least one).
+    Time {
+        minutes: u32,
+    },
+    /// A kind a newer version wrote; it changes nothing here.
+    Unknown(&'a str),
+}
+
+impl<'a> View<'a> {
+    /// The owner the ticket has after this event, for the kinds that set one.
+    pub fn new_owner(self) -> Option<&'a str> {
+        match self {
+            View::Created { owner } => Some(owner),
+            View::Handoff { to, .. } | View::Escalated { to, .. } => Some(to),
+            _ => None,
+        }
+    }
+
+    /// The people this event names as owners, old and new, in the order of
+    /// their keys.
+    pub fn owners(self) -> impl Iterator<Item = (&'static str, &'a str)> {
+        let (from, to) = match self {
+            View::Created { owner } => (None, Some(owner)),
+            View::Handoff { from, to } | View::Escalated { from, to, .. } => (Some(from), Some(to)),
+            _ => (None, None),
+        };
+        from.map(|f| ("from", f))
+            .into_iter()
+            .chain(to.map(|t| ("to", t)))
+    }
+}
+
+/// Why an event of a known kind cannot be read as that kind: the key that is
+/// missing or wrong, and what belongs there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed {
+    pub key: &'static str,
+    /// What the kind expects under `key`, in words.
+    pub expected: &'static str,
+    /// The value found instead; `None` when the key is missing.
+    pub found: Option<String>,
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.found {
+            None => write!(f, "has no '{}' ({})", self.key, self.expected),
+            Some(v) => write!(
+                f,
+                "has {} = \"{}\" (expected {})",
+                self.key,
+                v.escape_debug(),
+                self.expected
+            ),
+        }
+    }
+}
+
+/// A name a kind needs: present and not blank.
+fn name<'a>(
+    value: Option<&'a str>,
+    key: &'static str,
+    expected: &'static str,
+) -> Result<&'a str, Malformed> {
+    match value {
+        Some(v) if !v.trim().is_empty() => Ok(v),
+        other => Err(Malformed {
+            key,
+            expected,
+            found: other.map(str::to_string),
+        }),
+    }
+}
+
+/// A status a kind needs: one of the four.
+fn status(value: Option<&str>, key: &'static str) -> Result<Status, Malformed> {
+    value.and_then(|v| v.parse().ok()).ok_or_else(|| Malformed {
+        key,
+        expected: "open, waiting, resolved or closed",
+        found: value.map(str::to_string),
+    })
+}
+
+/// A key a kind needs, with any value.
+fn present<T>(value: Option<T>, key: &'static str, expected: &'static str) -> Result<T, Malformed> {
+    value.ok_or(Malformed {
+        key,
+        expected,
+        found: None,
+    })
+}
+
+/// A number a kind needs, within `range`.
+fn number<T: Copy + PartialOrd + fmt::Display>(
+    value: Option<T>,
+    range: std::ops::RangeInclusive<T>,
+    key: &'static str,
+    expected: &'static str,
+) -> Result<T, Malformed> {
+    match value {
+        Some(v) if range.contains(&v) => Ok(v),
+        other => Err(Malformed {
+            key,
+            expected,
+            found: other.map(|v| v.to_string()),
+        }),
     }
 }
 
@@ -473,6 +700,144 @@ where = "mars"
     fn a_ticket_without_events_is_rejected() {
         let cut = &SAMPLE[..SAMPLE.find("[[events]]").unwrap()];
         assert!(Ticket::parse(cut).unwrap_err().message.contains("created"));
+    }
+
+    fn at() -> DateTime<Utc> {
+        "2026-11-02T08:00:00Z".parse().unwrap()
+    }
+
+    fn event(kind: &str) -> Event {
+        Event::new(at(), "ana", EventKind::from(kind))
+    }
+
+    #[test]
+    fn each_kind_reads_as_its_view() {
+        let mut escalated = event("escalated").from("ana").to("cora");
+        escalated.deadline = Some(at());
+        let mut edited = event("edited").to("Refund");
+        edited.field = Some("title".into());
+        let mut rated = event("rated");
+        (rated.score, rated.comment) = (Some(4), Some("quick".into()));
+        let mut time = event("time");
+        time.minutes = Some(15);
+        let cases = [
+            (event("created").to("ben"), View::Created { owner: "ben" }),
+            (
+                event("handoff").from("ana").to("ben"),
+                View::Handoff {
+                    from: "ana",
+                    to: "ben",
+                },
+            ),
+            (
+                escalated,
+                View::Escalated {
+                    from: "ana",
+                    to: "cora",
+                    deadline: at(),
+                },
+            ),
+            (
+                event("status").from("open").to("waiting"),
+                View::Status {
+                    from: Status::Open,
+                    to: Status::Waiting,
+                },
+            ),
+            (event("reply").text("hi"), View::Reply { text: "hi" }),
+            (event("note").text("hm"), View::Note { text: "hm" }),
+            (event("customer").text(""), View::Customer { text: "" }),
+            (
+                edited,
+                View::Edited {
+                    field: "title",
+                    from: None,
+                    to: Some("Refund"),
+                },
+            ),
+            (
+                rated,
+                View::Rated {
+                    score: 4,
+                    comment: Some("quick"),
+                },
+            ),
+            (time, View::Time { minutes: 15 }),
+            (event("teleported").to("mars"), View::Unknown("teleported")),
+        ];
+        for (e, view) in cases {
+            assert_eq!(e.view(), Ok(view), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn a_known_kind_without_its_keys_is_malformed() {
+        let mut nobody = event("note").text("x");
+        nobody.by = " ".into();
+        let mut score = event("rated");
+        score.score = Some(6);
+        let mut minutes = event("time");
+        minutes.minutes = Some(0);
+        // (event, the key named, the value found)
+        let cases = [
+            (event("created"), "to", None),
+            (event("handoff").from("ana"), "to", None),
+            (event("handoff").from("ana").to(""), "to", Some("")),
+            (event("handoff").to("ben"), "from", None),
+            (event("escalated").from("ana").to("cora"), "deadline", None),
+            (
+                event("status").from("open").to("exploded"),
+                "to",
+                Some("exploded"),
+            ),
+            (event("status").to("open"), "from", None),
+            (event("reply"), "text", None),
+            (event("edited").to("x"), "field", None),
+            (score, "score", Some("6")),
+            (event("rated"), "score", None),
+            (minutes, "minutes", Some("0")),
+            (nobody, "by", Some(" ")),
+        ];
+        for (e, key, found) in cases {
+            let m = e.view().unwrap_err();
+            assert_eq!((m.key, m.found.as_deref()), (key, found), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn malformed_says_what_it_has_and_what_belongs_there() {
+        let e = event("status").from("open").to("exploded");
+        assert_eq!(
+            e.view().unwrap_err().to_string(),
+            "has to = \"exploded\" (expected open, waiting, resolved or closed)"
+        );
+        assert_eq!(
+            event("handoff").from("ana").view().unwrap_err().to_string(),
+            "has no 'to' (the new owner's name)"
+        );
+    }
+
+    #[test]
+    fn the_shortcuts_read_only_well_formed_events() {
+        let status = event("status").from("waiting").to("open");
+        assert_eq!(
+            status.status_change(),
+            Some((Status::Waiting, Status::Open))
+        );
+        assert_eq!(
+            event("status").from("open").to("gone").status_change(),
+            None
+        );
+        assert_eq!(
+            event("handoff").from("ana").to("ben").new_owner(),
+            Some("ben")
+        );
+        assert_eq!(event("handoff").to("ben").new_owner(), None);
+        assert_eq!(event("created").to("ben").new_owner(), Some("ben"));
+        assert_eq!(event("reply").text("x").new_owner(), None);
+        let handoff = event("handoff").from("ana").to("ben");
+        let owners: Vec<_> = handoff.view().unwrap().owners().collect();
+        assert_eq!(owners, [("from", "ana"), ("to", "ben")]);
     }
 
     #[test]
