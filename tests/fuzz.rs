@@ -183,7 +183,14 @@ fn behaves(t: &Ticket, config: &Config) -> Result<(), TestCaseError> {
     }
     let _ = Summary::of(t);
     let _ = check::ticket(t, &text, Some(config));
-    let _ = check::repaired(t.clone());
+    // A repair never gives the ticket an owner off the team.
+    if let Some(fixed) = check::repaired(t.clone(), Some(config)) {
+        prop_assert!(
+            config.person(&fixed.owner).is_some(),
+            "repaired owner {}",
+            fixed.owner
+        );
+    }
     let _ = clock::deadline(t, config, now());
     Ok(())
 }
