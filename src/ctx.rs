@@ -12,8 +12,8 @@ use crate::core::config::Config;
 use crate::error::{Error, Result};
 use crate::io::git;
 use crate::render::Output;
-use crate::render::prompt::Prompt;
 use crate::store::Store;
+use crate::term::prompt::Prompt;
 
 /// `--color` choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

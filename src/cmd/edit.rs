@@ -11,7 +11,7 @@ use crate::core::form::{self, Fields};
 use crate::core::ticket::{ParseError, Priority};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::render::editor;
+use crate::term::editor;
 
 /// Change a ticket's title, customer, priority, tags or description
 ///

@@ -6,8 +6,8 @@ use super::completions;
 use crate::core::action;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::render::editor;
 use crate::render::text::clean_line;
+use crate::term::editor;
 
 /// Record a reply to the customer (the first one stops the first-response clock)
 ///

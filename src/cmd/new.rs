@@ -14,7 +14,8 @@ use crate::core::notice;
 use crate::core::ticket::{ParseError, Priority};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::render::{commit, editor, json};
+use crate::render::{commit, json};
+use crate::term::editor;
 
 /// Open a new ticket and print its id
 ///

@@ -1,12 +1,10 @@
 //! The only human-facing output: tables, timelines, messages and JSON. Nothing
 //! outside this module writes to stdout or stderr (but `main`, for the final
-//! error).
+//! error). Reading what a person types (questions, their editor) is
+//! [`crate::term`].
 
 pub mod commit;
-pub mod editor;
-pub mod interrupt;
 pub mod json;
-pub mod prompt;
 pub mod report;
 pub mod table;
 pub mod text;
