@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use clap_complete::engine::ArgValueCandidates;
 use serde::Serialize;
 
-use super::completions;
+use super::{Unreadable, completions};
 
 use crate::render::report;
 use crate::render::text::clean_block;
@@ -127,16 +127,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .filter(|s| metrics::may_count(s, period))
         .map(|s| s.id)
         .collect();
-    let mut problems = summaries.problems;
+    let mut unreadable = Unreadable::read(ctx);
+    unreadable.warn_all(&summaries.problems);
     let mut tickets = Vec::with_capacity(wanted.len());
     for r in store.read_many(&wanted) {
         match r {
             Ok(t) => tickets.push(t),
-            Err(e) => problems.push(e),
+            Err(e) => unreadable.warn(&e),
         }
-    }
-    for problem in &problems {
-        ctx.out.warn(problem);
     }
     let r = metrics::report(&tickets, &config, period, args.owner.as_deref(), ctx.now);
     if let Some(section) = args.csv {
@@ -154,13 +152,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     } else {
         ctx.out.print(&report::report(&ctx.out, &r, &title))?;
     }
-    match problems.len() {
-        0 => Ok(()),
-        n => Err(Error::new(format!(
-            "{n} ticket file(s) could not be read; the report counts only the rest"
-        ))
-        .hint("run 'baton doctor' to see what is wrong with them")),
-    }
+    unreadable
+        .finish("the report counts only the rest")
+        .map_err(|e| e.hint("run 'baton doctor' to see what is wrong with them"))
 }
 
 /// One section as CSV, with the JSON keys as the header row.

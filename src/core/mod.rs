@@ -9,8 +9,10 @@ pub mod clock;
 pub mod config;
 pub mod duration;
 pub mod form;
+pub mod found;
 #[cfg(test)]
 mod fuzz;
+pub mod handoff;
 pub mod id;
 pub mod intake;
 pub mod merge;
@@ -20,6 +22,7 @@ pub mod query;
 pub mod replay;
 pub mod search;
 pub mod summary;
+pub mod sweep;
 pub mod template;
 pub mod ticket;
 pub mod time;

@@ -5,8 +5,11 @@ use serde_json::{Map, Value, json};
 
 use crate::core::clock::Deadline;
 use crate::core::notice::Notice;
+use crate::core::search::Found;
 use crate::core::ticket::{Event, Extra, Ticket};
 use crate::core::time::{from_toml, rfc3339};
+use crate::render::sweep::Sweep;
+use crate::render::table::Member;
 
 /// A TOML value as JSON; date-times become RFC 3339 strings.
 pub fn toml_value(v: &toml::Value) -> Value {
@@ -121,4 +124,72 @@ pub fn hook_payload(
         "message": message.map_or(Value::Null, notice),
         "store": store.display().to_string(),
     })
+}
+
+/// A ticket `search` found: the ticket without its events, and `match`, the
+/// field where the first word was found and the line of text around it.
+pub fn found(f: &Found) -> Value {
+    let mut doc = ticket(&f.ticket, &f.short, f.due.as_ref(), false);
+    if let Some(m) = doc.as_object_mut() {
+        m.insert(
+            "match".into(),
+            json!({"field": f.hit.field, "text": f.hit.snippet}),
+        );
+    }
+    doc
+}
+
+/// The team as `people` lists it: each person with how many open or waiting
+/// tickets they own.
+pub fn team(members: &[Member]) -> Value {
+    Value::Array(
+        members
+            .iter()
+            .map(|m| {
+                json!({
+                    "name": m.person.name,
+                    "level": m.person.level,
+                    "email": m.person.email,
+                    "open": m.open,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// A person `people add` put on the team.
+pub fn person(name: &str, level: u32, email: Option<&str>) -> Value {
+    json!({"name": name, "level": level, "email": email})
+}
+
+/// `escalate`: the escalations (the plan, with `dry_run`) and the tickets
+/// about to breach.
+pub fn sweep(s: &Sweep) -> Value {
+    let escalated: Vec<Value> = s
+        .escalated
+        .iter()
+        .map(|d| {
+            json!({
+                "id": d.planned.summary.id.to_string(),
+                "short_id": d.short,
+                "title": d.planned.summary.title,
+                "events": d.planned.events.iter().map(event).collect::<Vec<Value>>(),
+            })
+        })
+        .collect();
+    let warnings: Vec<Value> = s
+        .warned
+        .iter()
+        .map(|w| {
+            let t = w.breach.summary;
+            json!({
+                "id": t.id.to_string(),
+                "short_id": w.short,
+                "title": t.title,
+                "owner": t.owner,
+                "due": rfc3339(w.breach.due),
+            })
+        })
+        .collect();
+    json!({"dry_run": s.dry_run, "escalated": escalated, "warnings": warnings})
 }

@@ -3,9 +3,12 @@
 //! error). Reading what a person types (questions, their editor) is
 //! [`crate::term`].
 
+pub mod ask;
 pub mod commit;
 pub mod json;
+pub mod outcome;
 pub mod report;
+pub mod sweep;
 pub mod table;
 pub mod text;
 pub mod ticket;
@@ -39,9 +42,13 @@ pub fn broken_pipe() -> Error {
 }
 
 fn write_out(text: &str) -> Result<()> {
+    write_bytes(text.as_bytes())
+}
+
+fn write_bytes(bytes: &[u8]) -> Result<()> {
     let mut stdout = io::stdout().lock();
     stdout
-        .write_all(text.as_bytes())
+        .write_all(bytes)
         .and_then(|()| stdout.flush())
         .map_err(|e| match e.kind() {
             io::ErrorKind::BrokenPipe => broken_pipe(),
@@ -101,6 +108,12 @@ impl Output {
         } else {
             write_out(&text)
         }
+    }
+
+    /// A document that is the command's result whatever `--json` says (a
+    /// shell script, a manual page), on stdout exactly as given.
+    pub fn raw(&self, bytes: &[u8]) -> Result<()> {
+        write_bytes(bytes)
     }
 
     /// The JSON document of this command (only under `--json`).
