@@ -18,6 +18,7 @@ pub mod intake;
 pub mod merge;
 pub mod metrics;
 pub mod notice;
+pub mod period;
 pub mod query;
 pub mod replay;
 pub mod search;

@@ -5,7 +5,11 @@
 
 pub mod ask;
 pub mod commit;
+pub mod completion;
+pub mod doctor;
+pub mod filed;
 pub mod json;
+pub mod man;
 pub mod outcome;
 pub mod report;
 pub mod sweep;
@@ -33,7 +37,7 @@ pub struct Output {
 }
 
 /// The error that stands for a closed pipe: quiet, and success (see `main`).
-pub fn broken_pipe() -> Error {
+fn broken_pipe() -> Error {
     Error {
         message: String::new(),
         hint: None,

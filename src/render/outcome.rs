@@ -7,6 +7,7 @@ use chrono::Duration;
 
 use super::text::{clean_line, span};
 use crate::core::ticket::Status;
+use crate::store::CONFIG_FILE;
 
 /// `take`: the ticket is yours now.
 pub fn took(short: &str, previous: &str, title: &str) -> String {
@@ -100,6 +101,54 @@ pub fn pages_written(count: usize, dir: &std::path::Path) -> String {
     )
 }
 
+/// What `init` did about git.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GitSetup {
+    /// The `.gitattributes` line added, if it was not there.
+    pub attributes: Option<String>,
+    /// The merge driver was registered just now.
+    pub registered: bool,
+    /// The merge driver is registered, now or before.
+    pub driver: bool,
+}
+
+impl GitSetup {
+    /// What changed, for a person; `None` when everything was already set up.
+    fn describe(&self) -> Option<String> {
+        match (&self.attributes, self.registered) {
+            (Some(line), true) => Some(format!(
+                "added '{line}' to .gitattributes and registered the git merge driver"
+            )),
+            (Some(line), false) => Some(format!("added '{line}' to .gitattributes")),
+            (None, true) => Some("registered the git merge driver".to_string()),
+            (None, false) => None,
+        }
+    }
+}
+
+/// `init` where a store already is: what it set up for git in this clone,
+/// if anything; `git` is `None` outside a git work tree.
+pub fn store_exists(shown: &str, git: Option<&GitSetup>) -> String {
+    match git.map(GitSetup::describe) {
+        None => format!("{shown} is already a baton store; nothing changed"),
+        Some(Some(done)) => format!("{shown} is already a baton store; {done}"),
+        Some(None) => format!("{shown} is already a baton store, set up for git; nothing changed"),
+    }
+}
+
+/// `init` of a new store for `name`, and what comes next.
+pub fn store_created(shown: &str, name: &str, git: Option<&GitSetup>) -> String {
+    let git_line = git
+        .and_then(GitSetup::describe)
+        .map(|done| format!("{done}\n"))
+        .unwrap_or_default();
+    format!(
+        "created {shown}/ with {CONFIG_FILE} for a team of one: {name}\n\
+         {git_line}\
+         next: baton new \"First ticket\"   (and 'baton people add NAME --level N' to grow the team)"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +164,33 @@ mod tests {
     #[test]
     fn time_logged_reads_as_a_span() {
         assert_eq!(logged("0b7c", 90), "logged 1h30m on 0b7c");
+    }
+
+    #[test]
+    fn init_says_what_it_set_up_for_git() {
+        let both = GitSetup {
+            attributes: Some("tickets/*.toml merge=baton".into()),
+            registered: true,
+            driver: true,
+        };
+        let done = GitSetup {
+            driver: true,
+            ..GitSetup::default()
+        };
+        assert_eq!(
+            store_exists("tickets", Some(&both)),
+            "tickets is already a baton store; added 'tickets/*.toml merge=baton' to \
+             .gitattributes and registered the git merge driver"
+        );
+        assert_eq!(
+            store_exists("tickets", Some(&done)),
+            "tickets is already a baton store, set up for git; nothing changed"
+        );
+        assert_eq!(
+            store_created("tickets", "ana", Some(&done)).lines().count(),
+            2,
+            "no git line when git needed nothing"
+        );
     }
 
     #[test]
