@@ -1,6 +1,6 @@
 use std::collections::BTreeSet;
 
-use crate::common::{T0, TestEnv, event_kinds, keys};
+use crate::common::{ID_A, ID_B, ID_C, T0, TestEnv, event_kinds, keys};
 
 #[test]
 fn new_prints_the_id_and_writes_a_canonical_file() {
@@ -186,36 +186,19 @@ fn new_without_a_title_names_the_flag_to_pass() {
 #[test]
 fn new_ack_lines_are_as_pinned() {
     let env = TestEnv::team();
-    let out = env
-        .cmd(&[
-            "--as",
-            "ana",
-            "new",
-            "Phone call",
-            "--customer",
-            "acme",
-            "--ack",
-        ])
-        .env("BATON_ID_SEED", crate::common::ID_A)
-        .run();
+    let new = |id: &str, flags: &[&str]| {
+        let mut args = vec!["--as", "ana", "new"];
+        args.extend_from_slice(flags);
+        env.cmd(&args).env("BATON_ID_SEED", id).run()
+    };
+    let out = new(ID_A, &["Phone call", "--customer", "acme", "--ack"]);
     insta::assert_snapshot!(out.render(), @r"
     ------- stderr -------
     created 0b7c, owned by ana
     no acknowledgement: 0b7c has no customer with an e-mail address
     [exit 0]
     ");
-    let out = env
-        .cmd(&[
-            "--as",
-            "ana",
-            "new",
-            "Refund",
-            "--customer",
-            "jan@example.com",
-            "--ack",
-        ])
-        .env("BATON_ID_SEED", crate::common::ID_B)
-        .run();
+    let out = new(ID_B, &["Refund", "--customer", "jan@example.com", "--ack"]);
     insta::assert_snapshot!(out.render(), @r"
     To: jan@example.com
     Subject: [#9a1f] Refund
@@ -238,18 +221,7 @@ fn new_ack_lines_are_as_pinned() {
     created 9a1f, owned by ana
     [exit 0]
     ");
-    let out = env
-        .cmd(&[
-            "--as",
-            "ana",
-            "new",
-            "Refund",
-            "--customer",
-            "jan@example.com",
-            "--json",
-        ])
-        .env("BATON_ID_SEED", crate::common::ID_C)
-        .run();
+    let out = new(ID_C, &["Refund", "--customer", "jan@example.com", "--json"]);
     insta::assert_snapshot!(serde_json::to_string_pretty(&out.json()["ack"]).unwrap(), @r#"
     {
       "from": null,

@@ -22,7 +22,7 @@ use crate::render::filed::{self, Filed, Filing};
 use crate::store::Store;
 
 /// A message filed, and what to report about it.
-struct Mail {
+struct Intake {
     ticket: Ticket,
     short: String,
     config: Config,
@@ -43,11 +43,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // Without a store there is nowhere to keep the mail: the error reaches
     // the mail system, which keeps the message and reports the failure.
     let store = ctx.store()?;
-    let mail = match file(ctx, &store, &raw, &args) {
-        Ok(mail) => mail,
+    let done = match file(ctx, &store, &raw, &args) {
+        Ok(done) => done,
         Err(err) => return Err(reject(ctx, &store, &raw, &err)),
     };
-    report(ctx, &args, &mail)
+    report(ctx, &args, &done)
 }
 
 /// Keeps a message that could not be filed, and makes the error that says
@@ -86,7 +86,7 @@ fn reject(ctx: &Ctx, store: &Store, raw: &[u8], err: &Error) -> Error {
 }
 
 /// Reads the message and files it under the store lock.
-fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Mail> {
+fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Intake> {
     let mail = mail::parse(raw).map_err(Error::new)?;
     let mut txn = Txn::begin(ctx, store)?;
     let config = txn.config()?.clone();
@@ -159,7 +159,7 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Mail> {
         message = commit::ticket(&short, &ticket, &ticket.events[before..]);
     }
     txn.finish(&message);
-    Ok(Mail {
+    Ok(Intake {
         ticket,
         short,
         config,
@@ -170,7 +170,7 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Mail> {
 }
 
 /// What became of the message, on stdout (see [`filed::filed`]).
-fn report(ctx: &Ctx, args: &Args, m: &Mail) -> Result<()> {
+fn report(ctx: &Ctx, args: &Args, m: &Intake) -> Result<()> {
     let due = clock::deadline(&m.ticket, &m.config, ctx.now);
     let ack: Option<Notice> = match m.filing {
         Filing::Created => notice::for_event(

@@ -1,6 +1,6 @@
 //! One module per command: its arguments (whose doc comments are the help) and
-//! a `run` that reads like a recipe: resolve, decide in `core`, persist in
-//! `store`, show through `render`.
+//! a `run` that reads like a recipe: resolve, decide in `core`, persist through
+//! [`Txn`], and hand what happened to `render`, which alone shapes output.
 
 pub mod completions;
 pub mod doctor;

@@ -282,46 +282,82 @@ mod tests {
 
     mod properties {
         use super::*;
+        use crate::core::action;
         use proptest::prelude::*;
 
         const PEOPLE: [&str; 4] = ["ana", "ben", "cora", "dan"];
 
-        /// One ticket's history as steps: minutes after the previous step,
-        /// what happens, and who does it.
-        fn history() -> impl Strategy<Value = (u8, i64, Vec<(i64, u8, u8)>)> {
+        /// What someone does to a ticket in a generated history.
+        #[derive(Debug, Clone, Copy)]
+        enum Move {
+            Take,
+            Pass,
+            Wait,
+            Reopen,
+            Resolve,
+            Note,
+        }
+
+        /// A ticket's history: its first owner, when it was opened, and then
+        /// moves (minutes after the one before, what, by or to whom).
+        type History = (usize, i64, Vec<(i64, Move, usize)>);
+
+        fn history() -> impl Strategy<Value = History> {
+            let step = (
+                1i64..1800,
+                prop_oneof![
+                    Just(Move::Take),
+                    Just(Move::Pass),
+                    Just(Move::Wait),
+                    Just(Move::Reopen),
+                    Just(Move::Resolve),
+                    Just(Move::Note),
+                ],
+                0..PEOPLE.len(),
+            );
             (
-                0u8..4,
+                0..PEOPLE.len(),
                 0i64..3000,
-                proptest::collection::vec((1i64..1800, 0u8..5, 0u8..4), 0..6),
+                proptest::collection::vec(step, 0..6),
             )
         }
 
-        fn build(n: u128, (owner, start, steps): &(u8, i64, Vec<(i64, u8, u8)>)) -> Ticket {
-            let owner = PEOPLE[*owner as usize];
-            let mut tk = ticket(n, owner, t(0, *start), vec![]);
-            let mut now = tk.created;
-            for &(gap, what, who) in steps {
+        /// The ticket a history makes, through the same actions the commands
+        /// take: a move the ticket's state refuses is left out, as the
+        /// command would refuse it.
+        fn build(n: u128, c: &Config, (owner, start, moves): &History) -> Ticket {
+            let cx = |actor: &'static str, now| action::Ctx {
+                actor,
+                now,
+                config: c,
+                label: "t",
+            };
+            let mut now = t(0, *start);
+            let draft = action::Draft {
+                title: format!("ticket {n}"),
+                owner: Some(PEOPLE[*owner].to_string()),
+                ..action::Draft::default()
+            };
+            let mut tk =
+                action::create(&cx(PEOPLE[*owner], now), Uuid::from_u128(n), draft).unwrap();
+            for &(gap, m, who) in moves {
                 now += Duration::minutes(gap);
-                let who = PEOPLE[who as usize];
-                let (owner, status) = (tk.owner.clone(), tk.status.as_str());
-                let event = match (what, tk.status) {
-                    (0, _) => Event::new(now, who, EventKind::Handoff).from(owner).to(who),
-                    (1, Status::Open) => Event::new(now, &owner, EventKind::Status)
-                        .from(status)
-                        .to("waiting"),
-                    (2, Status::Waiting | Status::Resolved) => {
-                        Event::new(now, who, EventKind::Status)
-                            .from(status)
-                            .to("open")
+                let who = PEOPLE[who];
+                let owner = PEOPLE.into_iter().find(|p| *p == tk.owner).unwrap();
+                let _refused_or_done = match m {
+                    Move::Take => action::take(&mut tk, &cx(who, now), None),
+                    Move::Pass => action::pass(&mut tk, &cx(owner, now), who, None),
+                    Move::Wait => {
+                        action::set_status(&mut tk, &cx(owner, now), Status::Waiting, None, false)
                     }
-                    (3, Status::Open | Status::Waiting) => {
-                        Event::new(now, &owner, EventKind::Status)
-                            .from(status)
-                            .to("resolved")
+                    Move::Reopen => {
+                        action::set_status(&mut tk, &cx(who, now), Status::Open, None, false)
                     }
-                    _ => Event::new(now, who, EventKind::Note).text("x"),
+                    Move::Resolve => {
+                        action::set_status(&mut tk, &cx(owner, now), Status::Resolved, None, false)
+                    }
+                    Move::Note => action::note(&mut tk, &cx(who, now), "x"),
                 };
-                tk.record(event);
             }
             tk
         }
@@ -341,7 +377,7 @@ mod tests {
                 let tickets: Vec<Ticket> = histories
                     .iter()
                     .enumerate()
-                    .map(|(i, h)| build(i as u128 + 1, h))
+                    .map(|(i, h)| build(i as u128 + 1, &c, h))
                     .collect();
                 let last = tickets.iter().flat_map(|tk| tk.events.iter().map(|e| e.at)).max().unwrap();
                 let now = last + Duration::minutes(sweep_after);

@@ -1,7 +1,8 @@
-//! The only human-facing output: tables, timelines, messages and JSON. Nothing
-//! outside this module writes to stdout or stderr (but `main`, for the final
-//! error). Reading what a person types (questions, their editor) is
-//! [`crate::term`].
+//! The only output: tables, timelines, messages and JSON. Nothing outside this
+//! module writes to stdout or stderr (but `main`, for the final error).
+//! Commands hand it plain values and it shapes them, one module per kind of
+//! output; every JSON document is in [`json`]. Reading what a person types
+//! (questions, their editor) is [`crate::term`].
 
 pub mod ask;
 pub mod commit;
