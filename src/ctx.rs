@@ -24,8 +24,8 @@ use crate::core::config::Config;
 use crate::error::{Error, Kind, Result};
 use crate::io::git;
 use crate::render::Output;
-use crate::render::prompt::Prompt;
 use crate::store::Store;
+use crate::term::prompt::Prompt;
 
 /// `--color` choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -197,6 +197,44 @@ impl LocalZone {
         match self.0 {
             Zone::System => Local.from_local_datetime(t).map(|t| t.fixed_offset()),
             Zone::Fixed(offset) => offset.from_local_datetime(t),
+        }
+    }
+}
+
+/// The reader's zone as chrono's [`TimeZone`], for calendar arithmetic in
+/// core (report periods) that is generic over zones.
+impl TimeZone for LocalZone {
+    type Offset = FixedOffset;
+
+    fn from_offset(offset: &FixedOffset) -> LocalZone {
+        LocalZone::fixed(*offset)
+    }
+
+    fn offset_from_local_date(&self, local: &chrono::NaiveDate) -> MappedLocalTime<FixedOffset> {
+        match self.0 {
+            Zone::System => Local.offset_from_local_date(local).map(|o| o.fix()),
+            Zone::Fixed(offset) => MappedLocalTime::Single(offset),
+        }
+    }
+
+    fn offset_from_local_datetime(&self, local: &NaiveDateTime) -> MappedLocalTime<FixedOffset> {
+        match self.0 {
+            Zone::System => Local.offset_from_local_datetime(local).map(|o| o.fix()),
+            Zone::Fixed(offset) => MappedLocalTime::Single(offset),
+        }
+    }
+
+    fn offset_from_utc_date(&self, utc: &chrono::NaiveDate) -> FixedOffset {
+        match self.0 {
+            Zone::System => Local.offset_from_utc_date(utc).fix(),
+            Zone::Fixed(offset) => offset,
+        }
+    }
+
+    fn offset_from_utc_datetime(&self, utc: &NaiveDateTime) -> FixedOffset {
+        match self.0 {
+            Zone::System => Local.offset_from_utc_datetime(utc).fix(),
+            Zone::Fixed(offset) => offset,
         }
     }
 }

@@ -3,7 +3,8 @@
 //! time escalate by themselves.
 //!
 //! Data flows one way: [`cli`] → [`cmd`] → [`core`] (decide) → [`store`]
-//! (persist) → [`render`] (show).
+//! (persist) → [`render`] (show); [`term`] reads what a person types at a
+//! terminal.
 
 pub mod cli;
 pub mod cmd;
@@ -13,3 +14,4 @@ pub mod error;
 pub mod io;
 pub mod render;
 pub mod store;
+pub mod term;

@@ -441,3 +441,116 @@ fn in_git_an_unregistered_merge_driver_is_a_problem() {
     env.baton(&["doctor"]).success();
     assert!(Path::new(&env.root().join(".git")).is_dir());
 }
+
+/// A small store with one ticket whose state disagrees with its events, one
+/// that cannot be read, and a temp file: something of every kind of line.
+fn store_with_problems() -> TestEnv {
+    use crate::common::{ID_A, ID_B};
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Fine but edited", &[], ID_A);
+    env.new_ticket_pinned("ana", "Broken", &[], ID_B);
+    env.edit_ticket_file(ID_A, "status = \"open\"", "status = \"waiting\"");
+    env.edit_ticket_file(ID_B, "title = ", "title = = ");
+    fs::write(env.store().join(".baton-x1y2.tmp"), "half").unwrap();
+    env
+}
+
+#[test]
+fn doctor_text_before_and_after_fix_is_as_pinned() {
+    let env = store_with_problems();
+    let out = env.baton(&["doctor"]);
+    insta::assert_snapshot!(out.render(), @r"
+    tickets/0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84.toml:3: the state disagrees with the history: status 'waiting' (events: 'open')
+      fix: 'baton doctor --fix' recomputes the state from the events
+    tickets/9a1f2c3d-1111-4222-8333-444455556666.toml:2: extra `=`, expected nothing
+      fix: correct it by hand, or restore it from git; baton never rewrites a file it cannot read
+    tickets/.baton-x1y2.tmp: a temp file left by an interrupted write (every command ignores it)
+      fix: 'baton doctor --fix' moves it to tickets/.local/backup/
+    ------- stderr -------
+    error: 3 problem(s) in the store
+    hint: 'baton doctor --fix' repairs 2 of them, after a backup
+    [exit 1]
+    ");
+    let out = env.baton(&["doctor", "--fix"]);
+    insta::assert_snapshot!(out.render(), @r"
+    fixed tickets/0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84.toml: state recomputed from the events
+    fixed tickets/.baton-x1y2.tmp: temp file moved to the backup
+    the files as they were are in tickets/.local/backup/20261102T080000Z
+    tickets/9a1f2c3d-1111-4222-8333-444455556666.toml:2: extra `=`, expected nothing
+      fix: correct it by hand, or restore it from git; baton never rewrites a file it cannot read
+    ------- stderr -------
+    error: 1 problem(s) in the store; each one above says what to do
+    [exit 1]
+    ");
+}
+
+#[test]
+fn doctor_json_before_and_after_fix_is_as_pinned() {
+    let env = store_with_problems();
+    let out = env.baton(&["doctor", "--json"]);
+    insta::assert_snapshot!(out.render(), @r#"
+    {
+      "backup": null,
+      "fixed": [],
+      "ok": false,
+      "problems": [
+        {
+          "fix": "'baton doctor --fix' recomputes the state from the events",
+          "fixable": true,
+          "line": 3,
+          "path": "tickets/0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84.toml",
+          "problem": "the state disagrees with the history: status 'waiting' (events: 'open')"
+        },
+        {
+          "fix": "correct it by hand, or restore it from git; baton never rewrites a file it cannot read",
+          "fixable": false,
+          "line": 2,
+          "path": "tickets/9a1f2c3d-1111-4222-8333-444455556666.toml",
+          "problem": "extra `=`, expected nothing"
+        },
+        {
+          "fix": "'baton doctor --fix' moves it to tickets/.local/backup/",
+          "fixable": true,
+          "line": null,
+          "path": "tickets/.baton-x1y2.tmp",
+          "problem": "a temp file left by an interrupted write (every command ignores it)"
+        }
+      ],
+      "tickets": 2
+    }
+    ------- stderr -------
+    error: 3 problem(s) in the store
+    hint: 'baton doctor --fix' repairs 2 of them, after a backup
+    [exit 1]
+    "#);
+    let out = env.baton(&["doctor", "--fix", "--json"]);
+    insta::assert_snapshot!(out.render(), @r#"
+    {
+      "backup": "tickets/.local/backup/20261102T080000Z",
+      "fixed": [
+        {
+          "done": "state recomputed from the events",
+          "path": "tickets/0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84.toml"
+        },
+        {
+          "done": "temp file moved to the backup",
+          "path": "tickets/.baton-x1y2.tmp"
+        }
+      ],
+      "ok": false,
+      "problems": [
+        {
+          "fix": "correct it by hand, or restore it from git; baton never rewrites a file it cannot read",
+          "fixable": false,
+          "line": 2,
+          "path": "tickets/9a1f2c3d-1111-4222-8333-444455556666.toml",
+          "problem": "extra `=`, expected nothing"
+        }
+      ],
+      "tickets": 2
+    }
+    ------- stderr -------
+    error: 1 problem(s) in the store; each one above says what to do
+    [exit 1]
+    "#);
+}

@@ -402,3 +402,24 @@ fn after_the_last_escalation_the_missed_deadline_is_shown() {
         human.stdout
     );
 }
+
+#[test]
+fn an_unreadable_ticket_file_is_warned_about_and_the_sweep_does_the_rest() {
+    let env = one_ticket();
+    std::fs::write(
+        env.store()
+            .join("0000aaaa-0000-4000-8000-000000000000.toml"),
+        "title = [",
+    )
+    .unwrap();
+    let out = env.cmd(&["escalate"]).now(&at(20, 0)).run();
+    insta::assert_snapshot!(out.render(), @r"
+    escalated 0b7c from ana to cora, deadline 2026-11-03 04:00: Printer on fire
+    ------- stderr -------
+    warning: tickets/0000aaaa-0000-4000-8000-000000000000.toml:1:10: unclosed array, expected `]`
+    hint: fix the file by hand (baton never rewrites a file it cannot read); 'baton doctor' checks the store
+    error: 1 ticket file(s) could not be read or written; the sweep did the rest
+    [exit 1]
+    ");
+    assert_eq!(env.field(ID_A, "owner"), "cora");
+}

@@ -154,3 +154,20 @@ fn man_without_a_folder_prints_the_main_page() {
     assert!(out.stdout.contains("baton\\-pass(1)"), "{}", out.stdout);
     assert_eq!(out.stderr, "");
 }
+
+#[test]
+fn man_json_names_the_folder_and_the_pages() {
+    let env = TestEnv::empty();
+    let out = env.baton(&["man", "pages", "--json"]);
+    out.success();
+    let doc = out.json();
+    assert_eq!(
+        crate::common::keys(&doc),
+        ["dir", "pages"],
+        "{}",
+        out.stdout
+    );
+    assert_eq!(doc["dir"], env.root().join("pages").display().to_string());
+    assert_eq!(doc["pages"][0], "baton.1");
+    assert_eq!(doc["pages"][1], "baton-init.1");
+}

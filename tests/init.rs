@@ -138,3 +138,19 @@ fn init_refuses_unusable_names() {
         assert!(!env.store().join("baton.toml").exists(), "{name:?}");
     }
 }
+
+#[test]
+fn init_json_documents_are_as_pinned() {
+    let env = TestEnv::empty();
+    let store = env.store().display().to_string();
+    let first = env.baton(&["init", "--name", "ana", "--json"]);
+    assert_eq!(
+        first.stdout.replace(&store, "STORE"),
+        "{\n  \"created\": true,\n  \"merge_driver\": false,\n  \"people\": [\n    \"ana\"\n  ],\n  \"store\": \"STORE\"\n}\n"
+    );
+    let second = env.baton(&["init", "--json"]);
+    assert_eq!(
+        second.stdout.replace(&store, "STORE"),
+        "{\n  \"created\": false,\n  \"merge_driver\": false,\n  \"store\": \"STORE\"\n}\n"
+    );
+}

@@ -632,3 +632,67 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn intake_lines_and_documents_are_as_pinned() {
+    let env = TestEnv::team();
+    let first = env
+        .cmd(&["new", "--from-mail", "--json"])
+        .env("BATON_ID_SEED", ID_A)
+        .input(message("Jan <jan@example.com>", 1))
+        .run();
+    first.success();
+    let doc = first.json();
+    insta::assert_snapshot!(
+        serde_json::to_string_pretty(&serde_json::json!({"intake": doc["intake"], "ack": doc["ack"]})).unwrap(),
+        @r#"
+        {
+          "ack": {
+            "from": null,
+            "in_reply_to": "q1@example.net",
+            "kind": "ack",
+            "mail": "To: jan@example.com\nSubject: [#0b7c] Question 1\nIn-Reply-To: <q1@example.net>\nReferences: <q1@example.net>\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 7bit\n\nHello,\n\nthank you for writing to us. We have filed your message\n\n    Question 1\n\nas ticket #0b7c. ana is looking after it, and you can expect\nan answer by Tuesday 3 November 2026, 04:00 UTC.\n\nWhen you write to us about it again, please keep [#0b7c] in the subject.\n",
+            "references": [
+              "q1@example.net"
+            ],
+            "subject": "[#0b7c] Question 1",
+            "text": "Hello,\n\nthank you for writing to us. We have filed your message\n\n    Question 1\n\nas ticket #0b7c. ana is looking after it, and you can expect\nan answer by Tuesday 3 November 2026, 04:00 UTC.\n\nWhen you write to us about it again, please keep [#0b7c] in the subject.\n",
+            "to": "jan@example.com"
+          },
+          "intake": {
+            "ack_refused": null,
+            "action": "created",
+            "message_id": "q1@example.net",
+            "reopened_from": null
+          }
+        }
+        "#
+    );
+    let reply = b"From: jan@example.com\r\nTo: help@example.com\r\nSubject: Re: Question 1\r\n\
+        Message-ID: <r1@example.net>\r\nIn-Reply-To: <q1@example.net>\r\n\
+        Date: Mon, 2 Nov 2026 07:30:00 +0000\r\n\r\nMore\r\n";
+    env.baton_as("ana", &["resolve", ID_A]).success();
+    let added = deliver(&env, reply, &["--ack"]);
+    insta::assert_snapshot!(added.render(), @r"
+    ------- stderr -------
+    added the message to 0b7c and reopened it (it was resolved)
+    no acknowledgement: only a new ticket is acknowledged
+    [exit 0]
+    ");
+    let again = deliver(&env, reply, &["--json"]);
+    again.success();
+    assert_eq!(
+        again.json()["intake"],
+        serde_json::json!({
+            "action": "duplicate",
+            "message_id": "r1@example.net",
+            "reopened_from": null,
+            "ack_refused": null,
+        })
+    );
+    let plain = deliver(&env, reply, &[]);
+    insta::assert_snapshot!(plain.render(), @r"
+    0b7c already holds this message; nothing was added
+    [exit 0]
+    ");
+}

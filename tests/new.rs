@@ -1,6 +1,6 @@
 use std::collections::BTreeSet;
 
-use crate::common::{T0, TestEnv, event_kinds, keys};
+use crate::common::{ID_A, ID_B, ID_C, T0, TestEnv, event_kinds, keys};
 
 #[test]
 fn new_prints_the_id_and_writes_a_canonical_file() {
@@ -180,5 +180,58 @@ fn new_without_a_title_names_the_flag_to_pass() {
         error: a new ticket needs a title
         hint: baton new "Refund not received" [--customer C]; at a terminal, 'baton new' asks for it
         [exit 2]
+    "#);
+}
+
+#[test]
+fn new_ack_lines_are_as_pinned() {
+    let env = TestEnv::team();
+    let new = |id: &str, flags: &[&str]| {
+        let mut args = vec!["--as", "ana", "new"];
+        args.extend_from_slice(flags);
+        env.cmd(&args).env("BATON_ID_SEED", id).run()
+    };
+    let out = new(ID_A, &["Phone call", "--customer", "acme", "--ack"]);
+    insta::assert_snapshot!(out.render(), @r"
+    ------- stderr -------
+    created 0b7c, owned by ana
+    no acknowledgement: 0b7c has no customer with an e-mail address
+    [exit 0]
+    ");
+    let out = new(ID_B, &["Refund", "--customer", "jan@example.com", "--ack"]);
+    insta::assert_snapshot!(out.render(), @r"
+    To: jan@example.com
+    Subject: [#9a1f] Refund
+    Auto-Submitted: auto-replied
+    MIME-Version: 1.0
+    Content-Type: text/plain; charset=utf-8
+    Content-Transfer-Encoding: 7bit
+
+    Hello,
+
+    thank you for writing to us. We have filed your message
+
+        Refund
+
+    as ticket #9a1f. ana is looking after it, and you can expect
+    an answer by Tuesday 3 November 2026, 04:00 UTC.
+
+    When you write to us about it again, please keep [#9a1f] in the subject.
+    ------- stderr -------
+    created 9a1f, owned by ana
+    [exit 0]
+    ");
+    let out = new(ID_C, &["Refund", "--customer", "jan@example.com", "--json"]);
+    insta::assert_snapshot!(serde_json::to_string_pretty(&out.json()["ack"]).unwrap(), @r#"
+    {
+      "from": null,
+      "in_reply_to": null,
+      "kind": "ack",
+      "mail": "To: jan@example.com\nSubject: [#5e5e] Refund\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 7bit\n\nHello,\n\nthank you for writing to us. We have filed your message\n\n    Refund\n\nas ticket #5e5e. ana is looking after it, and you can expect\nan answer by Tuesday 3 November 2026, 04:00 UTC.\n\nWhen you write to us about it again, please keep [#5e5e] in the subject.\n",
+      "references": [],
+      "subject": "[#5e5e] Refund",
+      "text": "Hello,\n\nthank you for writing to us. We have filed your message\n\n    Refund\n\nas ticket #5e5e. ana is looking after it, and you can expect\nan answer by Tuesday 3 November 2026, 04:00 UTC.\n\nWhen you write to us about it again, please keep [#5e5e] in the subject.\n",
+      "to": "jan@example.com"
+    }
     "#);
 }

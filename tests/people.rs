@@ -135,3 +135,34 @@ fn people_add_refuses_bad_input_and_leaves_the_config_alone() {
     }
     assert_eq!(env.store_bytes(), before);
 }
+
+#[test]
+fn an_unreadable_ticket_file_is_warned_about_and_people_fails_like_list() {
+    let env = TestEnv::team();
+    env.new_ticket("ana", "One");
+    fs::write(
+        env.store()
+            .join("0000aaaa-0000-4000-8000-000000000000.toml"),
+        "title = [",
+    )
+    .unwrap();
+    let out = env.baton(&["people"]);
+    insta::assert_snapshot!(out.render(), @r"
+    NAME  LEVEL    EMAIL  OPEN
+    ana   1        -      1
+    ben   2        -      0
+    cora  3 (top)  -      0
+    ------- stderr -------
+    warning: tickets/0000aaaa-0000-4000-8000-000000000000.toml:1:10: unclosed array, expected `]`
+    hint: fix the file by hand (baton never rewrites a file it cannot read); 'baton doctor' checks the store
+    error: 1 ticket file(s) could not be read; the open counts leave them out
+    [exit 1]
+    ");
+    let json = env.baton(&["people", "--json"]);
+    json.code(1);
+    assert_eq!(
+        json.json()[0]["open"],
+        1,
+        "the readable tickets still count"
+    );
+}

@@ -361,4 +361,16 @@ fn an_unreadable_ticket_is_named_and_the_rest_still_counts() {
         "{}",
         out.stderr
     );
+    // The figures for the rest come first, then the warning and the error.
+    let out = env.baton(&["report", "--month", "2026-11", "--csv", "totals"]);
+    insta::assert_snapshot!(out.render(), @r"
+    created,resolved,open_at_end,sla_met_pct,first_response_met_pct,fcr_pct,reopened,csat_avg,csat_pct,hours
+    3,2,2,50.0,66.7,50.0,0,4.5,100.0,2.25
+    ------- stderr -------
+    warning: tickets/0000aaaa-0000-4000-8000-000000000000.toml:1:10: unclosed array, expected `]`
+    hint: fix the file by hand (baton never rewrites a file it cannot read); 'baton doctor' checks the store
+    error: 1 ticket file(s) could not be read; the report counts only the rest
+    hint: run 'baton doctor' to see what is wrong with them
+    [exit 1]
+    ");
 }

@@ -142,3 +142,34 @@ fn nothing_to_search_for_is_a_usage_error() {
     [exit 0]
     ");
 }
+
+#[test]
+fn a_search_hit_in_json_is_the_listed_ticket_with_its_match() {
+    let env = desk();
+    let out = env.baton(&["search", "cookies", "--json"]);
+    insta::assert_snapshot!(out.render(), @r#"
+    [
+      {
+        "created": "2026-11-02T09:00:00Z",
+        "customer": "eva@example.org",
+        "description": "",
+        "due": "2026-11-03T05:00:00Z",
+        "escalated": 0,
+        "id": "9a1f2c3d-1111-4222-8333-444455556666",
+        "match": {
+          "field": "note",
+          "text": "only in SAFARI, cookies blocked"
+        },
+        "owner": "ben",
+        "paused": false,
+        "priority": "normal",
+        "short_id": "9a1f",
+        "status": "open",
+        "tags": [],
+        "title": "Login loops",
+        "updated": "2026-11-02T11:00:00Z"
+      }
+    ]
+    [exit 0]
+    "#);
+}

@@ -7,7 +7,6 @@
 //! version and of the store at hand.
 
 use std::ffi::OsStr;
-use std::io::Write;
 
 use clap::ValueEnum;
 use clap_complete::engine::CompletionCandidate;
@@ -17,8 +16,7 @@ use crate::core::id;
 use crate::core::ticket::{Priority, Status};
 use crate::ctx::{Ctx, completion_store};
 use crate::error::{Error, Result};
-use crate::render::broken_pipe;
-use crate::render::text::clean_line;
+use crate::render::completion;
 
 /// Print the script that gives a shell tab completion for baton
 ///
@@ -65,14 +63,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     shell
         .write_registration(VAR, "baton", "baton", &completer, &mut script)
         .map_err(|e| Error::new(format!("cannot write the completion script: {e}")))?;
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(&script)
-        .and_then(|()| stdout.flush())
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::BrokenPipe => broken_pipe(),
-            _ => Error::new(format!("cannot write to standard output: {e}")),
-        })
+    ctx.out.raw(&script)
 }
 
 /// How the script calls baton back: by name when it was run from `PATH`, else
@@ -116,15 +107,10 @@ pub fn ticket_ids(current: &OsStr) -> Vec<CompletionCandidate> {
             } else {
                 id.hyphenated().to_string()
             };
-            let help = describe.then(|| store.read(*id).ok()).flatten().map(|t| {
-                format!(
-                    "{} {}: {}",
-                    t.status,
-                    clean_line(&t.owner),
-                    clean_line(&t.title)
-                )
-                .into()
-            });
+            let help = describe
+                .then(|| store.read(*id).ok())
+                .flatten()
+                .map(|t| completion::ticket(&t).into());
             CompletionCandidate::new(value).help(help)
         })
         .collect()
@@ -140,9 +126,8 @@ pub fn people() -> Vec<CompletionCandidate> {
         .people
         .iter()
         .map(|p| {
-            let role = if p.level == top { " (top)" } else { "" };
             CompletionCandidate::new(p.name.clone())
-                .help(Some(format!("level {}{role}", p.level).into()))
+                .help(Some(completion::person(p.level, p.level == top).into()))
         })
         .collect()
 }

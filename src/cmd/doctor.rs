@@ -3,8 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
-
 use super::Txn;
 use crate::core::check;
 use crate::core::config::Config;
@@ -12,8 +10,8 @@ use crate::core::id;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::io::git;
-use crate::render::commit;
-use crate::render::text::clean_line;
+use crate::render::doctor::{Checkup, Finding, Repair};
+use crate::render::{self, commit};
 use crate::store::{BadFile, Store};
 
 /// Check the config and every ticket file; --fix repairs what is safe to repair
@@ -172,7 +170,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         // What is left, read afresh.
         exam = examine(&store)?.0;
     }
-    show(ctx, &store, &exam, &fixed, backup.as_deref())?;
+    let shown = checkup(&store, &exam, &fixed, backup.as_deref());
+    render::doctor::show(&ctx.out, &shown)?;
     let n = exam.problems.len();
     let repairable = exam.problems.iter().filter(|p| p.repairable).count();
     match (n, repairable) {
@@ -189,8 +188,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 }
 
 /// Repairs the repairable problems, copying each file to `backup` first.
-/// Returns what was done, one line per file.
-fn repair(txn: &mut Txn, exam: &Examination, backup: &Path) -> Result<Vec<(PathBuf, String)>> {
+/// Returns what was done to each file.
+fn repair(txn: &mut Txn, exam: &Examination, backup: &Path) -> Result<Vec<(PathBuf, Repair)>> {
     let store = txn.store();
     let mut done = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
@@ -201,7 +200,7 @@ fn repair(txn: &mut Txn, exam: &Examination, backup: &Path) -> Result<Vec<(PathB
         let name = p.path.file_name().unwrap_or_default();
         if name.to_string_lossy().ends_with(crate::store::TEMP_SUFFIX) {
             txn.move_to_backup(&p.path, backup)?;
-            done.push((p.path.clone(), "temp file moved to the backup".to_string()));
+            done.push((p.path.clone(), Repair::MovedTemp));
             continue;
         }
         // Only a ticket that still parses under the lock is rewritten.
@@ -223,83 +222,35 @@ fn repair(txn: &mut Txn, exam: &Examination, backup: &Path) -> Result<Vec<(PathB
         let short = id::short_in(&store.list()?.ids, id);
         let before = repaired.events.len();
         txn.save(&repaired, &short, before)?;
-        done.push((
-            p.path.clone(),
-            "state recomputed from the events".to_string(),
-        ));
+        done.push((p.path.clone(), Repair::Recomputed));
     }
     Ok(done)
 }
 
-fn show(
-    ctx: &Ctx,
+/// The checkup as it is shown: paths as messages show them.
+fn checkup<'a>(
     store: &Store,
-    exam: &Examination,
-    fixed: &[(PathBuf, String)],
+    exam: &'a Examination,
+    fixed: &[(PathBuf, Repair)],
     backup: Option<&Path>,
-) -> Result<()> {
-    let place = |path: &Path, line: Option<usize>| {
-        let shown = store.shown(path).display().to_string();
-        match line {
-            Some(l) => format!("{shown}:{l}"),
-            None => shown,
-        }
-    };
-    if ctx.out.json {
-        let problems: Vec<_> = exam
+) -> Checkup<'a> {
+    Checkup {
+        tickets: exam.tickets,
+        problems: exam
             .problems
             .iter()
-            .map(|p| {
-                json!({
-                    "path": store.shown(&p.path),
-                    "line": p.line,
-                    "problem": p.message,
-                    "fix": p.fix,
-                    "fixable": p.repairable,
-                })
+            .map(|p| Finding {
+                path: store.shown(&p.path),
+                line: p.line,
+                message: &p.message,
+                fix: &p.fix,
+                fixable: p.repairable,
             })
-            .collect();
-        let fixed: Vec<_> = fixed
+            .collect(),
+        fixed: fixed
             .iter()
-            .map(|(path, what)| json!({"path": store.shown(path), "done": what}))
-            .collect();
-        return ctx.out.json(&json!({
-            "ok": exam.problems.is_empty(),
-            "tickets": exam.tickets,
-            "problems": problems,
-            "fixed": fixed,
-            "backup": backup.map(|b| store.shown(b)),
-        }));
+            .map(|(path, repair)| (store.shown(path), *repair))
+            .collect(),
+        backup: backup.map(|b| store.shown(b)),
     }
-    let mut text = String::new();
-    for (path, what) in fixed {
-        text.push_str(&format!(
-            "fixed {}: {what}\n",
-            clean_line(&place(path, None))
-        ));
-    }
-    if let Some(b) = backup {
-        text.push_str(&format!(
-            "the files as they were are in {}\n",
-            store.shown(b).display()
-        ));
-    }
-    for p in &exam.problems {
-        text.push_str(&format!(
-            "{}: {}\n  fix: {}\n",
-            clean_line(&place(&p.path, p.line)),
-            clean_line(&p.message),
-            clean_line(&p.fix)
-        ));
-    }
-    if exam.problems.is_empty() {
-        text.push_str(&format!(
-            "checked the config and {} ticket file(s): all well",
-            exam.tickets
-        ));
-    }
-    if text.is_empty() {
-        return Ok(());
-    }
-    ctx.out.print(&text)
 }

@@ -11,7 +11,8 @@ use crate::core::form::{self, Fields};
 use crate::core::ticket::{ParseError, Priority};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::render::editor;
+use crate::render::{ask, outcome};
+use crate::term::editor;
 
 /// Change a ticket's title, customer, priority, tags or description
 ///
@@ -90,13 +91,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         fields = action::edit(t, cx, change)?;
         Ok(!fields.is_empty())
     })?;
-    let done = format!("changed {} of {}", fields.join(", "), o.short);
-    super::report(
-        ctx,
-        &o,
-        &done,
-        &format!("{} already is as asked; nothing changed", o.short),
-    )
+    let done = outcome::edited(&o.short, &fields);
+    super::report(ctx, &o, &done, &outcome::edit_unchanged(&o.short))
 }
 
 /// The person's changes made in their editor, checked as the edit will be
@@ -113,10 +109,7 @@ fn in_editor(ctx: &Ctx, id: &str) -> Result<Option<Edit>> {
         config: &config,
         label: &resolved.short,
     };
-    let heading = format!(
-        "Ticket {} ({}, owned by {}).",
-        resolved.short, before.status, before.owner
-    );
+    let heading = ask::edit_heading(&resolved.short, before.status, &before.owner);
     let doc = form::render(&heading, &Fields::of(&before));
     let session = editor::Session {
         command: ctx.editor(),

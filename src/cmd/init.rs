@@ -8,7 +8,9 @@ use crate::core::config::{Config, check_name};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::io::git;
-use crate::store::{CONFIG_FILE, Store};
+use crate::render::json;
+use crate::render::outcome::{self, GitSetup};
+use crate::store::Store;
 
 /// Create a tickets/ folder here with a team config for you
 ///
@@ -53,41 +55,13 @@ fn starter_config(name: &str, email: Option<&str>) -> String {
     )
 }
 
-/// What `baton init` did about git.
-struct GitSetup {
-    /// The `.gitattributes` line added, if it was not there.
-    attributes: Option<String>,
-    /// The merge driver was registered just now.
-    registered: bool,
-    /// The merge driver is registered, now or before.
-    driver: bool,
-}
-
-impl GitSetup {
-    /// What changed, for a person; `None` when everything was already set up.
-    fn describe(&self) -> Option<String> {
-        match (&self.attributes, self.registered) {
-            (Some(line), true) => Some(format!(
-                "added '{line}' to .gitattributes and registered the git merge driver"
-            )),
-            (Some(line), false) => Some(format!("added '{line}' to .gitattributes")),
-            (None, true) => Some("registered the git merge driver".to_string()),
-            (None, false) => None,
-        }
-    }
-}
-
 /// Sets up the merge driver for a store inside a git work tree: the
 /// `.gitattributes` line at the top of the work tree, and the driver in the
 /// repository's config. `None` when the store is not in a work tree. Failures
 /// only warn: the store works without git.
 fn setup_git(ctx: &Ctx, store: &Store) -> Option<GitSetup> {
     let root = git::work_tree_root(store.dir())?;
-    let mut setup = GitSetup {
-        attributes: None,
-        registered: false,
-        driver: false,
-    };
+    let mut setup = GitSetup::default();
     let (dir, top) = (
         fs::canonicalize(store.dir()).ok()?,
         fs::canonicalize(&root).ok()?,
@@ -124,18 +98,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         store.ensure_local()?;
         // A fresh clone of a shared store: only this clone's git setup is missing.
         let git = setup_git(ctx, &store);
-        let human = match git.as_ref().map(|g| (g, g.describe())) {
-            None => format!("{shown} is already a baton store; nothing changed"),
-            Some((_, Some(done))) => format!("{shown} is already a baton store; {done}"),
-            Some((_, None)) => {
-                format!("{shown} is already a baton store, set up for git; nothing changed")
-            }
-        };
+        let human = outcome::store_exists(&shown, git.as_ref());
         let driver = git.is_some_and(|g| g.driver);
-        return ctx.out.result(
-            &human,
-            || serde_json::json!({"store": store.dir(), "created": false, "merge_driver": driver}),
-        );
+        return ctx
+            .out
+            .result(&human, || json::store(store.dir(), None, driver));
     }
     let Some(name) = args.name.or_else(|| ctx.suggested_name()) else {
         return Err(Error::usage("cannot tell your name for the team config")
@@ -155,20 +122,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     ))?;
     txn.finish("");
     let git = setup_git(ctx, &store);
-    let git_line = git
-        .as_ref()
-        .and_then(GitSetup::describe)
-        .map(|done| format!("{done}\n"))
-        .unwrap_or_default();
-    let human = format!(
-        "created {shown}/ with {CONFIG_FILE} for a team of one: {name}\n\
-         {git_line}\
-         next: baton new \"First ticket\"   (and 'baton people add NAME --level N' to grow the team)"
-    );
+    let human = outcome::store_created(&shown, &name, git.as_ref());
     let driver = git.is_some_and(|g| g.driver);
-    ctx.out.result(&human, || {
-        serde_json::json!({"store": store.dir(), "created": true, "people": [name], "merge_driver": driver})
-    })
+    ctx.out
+        .result(&human, || json::store(store.dir(), Some(&name), driver))
 }
 
 #[cfg(test)]

@@ -4,10 +4,8 @@
 //! mail is ever dropped: what cannot be filed is kept in
 //! `tickets/.local/rejected/` and the command exits 1.
 
-use serde_json::{Value, json};
-
 use super::Txn;
-use super::new::{Args, with_ack};
+use super::new::Args;
 use crate::core::action::Draft;
 use crate::core::clock;
 use crate::core::config::Config;
@@ -19,27 +17,16 @@ use crate::core::ticket::{Status, Ticket};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::io::mail;
-use crate::render::text::clean_line;
-use crate::render::{commit, json};
+use crate::render::commit;
+use crate::render::filed::{self, Filed, Filing};
 use crate::store::Store;
 
-/// What became of a message.
-enum Action {
-    Created,
-    /// Added to an existing ticket; the status it had when it was not open.
-    Added {
-        reopened: Option<Status>,
-    },
-    /// The ticket already held this message; nothing was written.
-    Duplicate,
-}
-
 /// A message filed, and what to report about it.
-struct Filed {
+struct Intake {
     ticket: Ticket,
     short: String,
     config: Config,
-    action: Action,
+    filing: Filing,
     message_id: Option<String>,
     /// Why no acknowledgement went out for a new ticket.
     ack_refused: Option<String>,
@@ -56,11 +43,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // Without a store there is nowhere to keep the mail: the error reaches
     // the mail system, which keeps the message and reports the failure.
     let store = ctx.store()?;
-    let filed = match file(ctx, &store, &raw, &args) {
-        Ok(filed) => filed,
+    let done = match file(ctx, &store, &raw, &args) {
+        Ok(done) => done,
         Err(err) => return Err(reject(ctx, &store, &raw, &err)),
     };
-    report(ctx, &args, &filed)
+    report(ctx, &args, &done)
 }
 
 /// Keeps a message that could not be filed, and makes the error that says
@@ -99,7 +86,7 @@ fn reject(ctx: &Ctx, store: &Store, raw: &[u8], err: &Error) -> Error {
 }
 
 /// Reads the message and files it under the store lock.
-fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Filed> {
+fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Intake> {
     let mail = mail::parse(raw).map_err(Error::new)?;
     let mut txn = Txn::begin(ctx, store)?;
     let config = txn.config()?.clone();
@@ -126,7 +113,7 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Filed> {
         }
     }
     let mut ack_refused = None;
-    let (ticket, before, action) = match intake::thread(&mail, &tickets, &listing.ids) {
+    let (ticket, before, filing) = match intake::thread(&mail, &tickets, &listing.ids) {
         Thread::New => {
             let owner = match &args.owner {
                 Some(o) => o.clone(),
@@ -144,7 +131,7 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Filed> {
             };
             let ack = if ack_refused.is_none() { address } else { None };
             let ticket = intake::new_ticket(&config, now, ctx.new_id(), &mail, base, ack)?;
-            (ticket, 0, Action::Created)
+            (ticket, 0, Filing::Created)
         }
         Thread::Existing(id) => {
             let mut ticket = store.read(id)?;
@@ -153,105 +140,57 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Filed> {
             let at = txn.now_for(&ticket);
             intake::add_message(&mut ticket, at, &mail);
             let reopened = (was != Status::Open).then_some(was);
-            (ticket, before, Action::Added { reopened })
+            (ticket, before, Filing::Added { reopened })
         }
         Thread::Duplicate(id) => {
             let ticket = store.read(id)?;
             let before = ticket.events.len();
-            (ticket, before, Action::Duplicate)
+            (ticket, before, Filing::Duplicate)
         }
     };
     let short = id::short_in(&listing.ids, ticket.id);
     let mut message = String::new();
-    match action {
-        Action::Created => txn.create(&ticket, &short)?,
-        Action::Added { .. } => txn.save(&ticket, &short, before)?,
-        Action::Duplicate => {}
+    match filing {
+        Filing::Created => txn.create(&ticket, &short)?,
+        Filing::Added { .. } => txn.save(&ticket, &short, before)?,
+        Filing::Duplicate => {}
     }
     if ticket.events.len() > before {
         message = commit::ticket(&short, &ticket, &ticket.events[before..]);
     }
     txn.finish(&message);
-    Ok(Filed {
+    Ok(Intake {
         ticket,
         short,
         config,
-        action,
+        filing,
         message_id: mail.message_id.clone(),
         ack_refused,
     })
 }
 
-/// One line on stdout (or the acknowledgement with `--ack`, or JSON).
-fn report(ctx: &Ctx, args: &Args, f: &Filed) -> Result<()> {
-    let due = clock::deadline(&f.ticket, &f.config, ctx.now);
-    let ack: Option<Notice> = match f.action {
-        Action::Created => notice::for_event(
-            &f.ticket,
-            &f.ticket.events[0],
-            &f.short,
-            &f.config,
+/// What became of the message, on stdout (see [`filed::filed`]).
+fn report(ctx: &Ctx, args: &Args, m: &Intake) -> Result<()> {
+    let due = clock::deadline(&m.ticket, &m.config, ctx.now);
+    let ack: Option<Notice> = match m.filing {
+        Filing::Created => notice::for_event(
+            &m.ticket,
+            &m.ticket.events[0],
+            &m.short,
+            &m.config,
             due.as_ref().map(|d| d.at),
         ),
         _ => None,
     };
-    let line = match &f.action {
-        Action::Created => format!(
-            "created {} for {}, owned by {}",
-            f.short,
-            clean_line(&f.ticket.customer),
-            f.ticket.owner
-        ),
-        Action::Added { reopened: None } => format!("added the message to {}", f.short),
-        Action::Added {
-            reopened: Some(was),
-        } => format!(
-            "added the message to {} and reopened it (it was {was})",
-            f.short
-        ),
-        Action::Duplicate => format!("{} already holds this message; nothing was added", f.short),
+    let shown = Filed {
+        ticket: &m.ticket,
+        short: &m.short,
+        due: due.as_ref(),
+        filing: m.filing,
+        message_id: m.message_id.as_deref(),
+        ack: ack.as_ref(),
+        ack_refused: m.ack_refused.as_deref(),
+        print_ack: args.ack,
     };
-    let human = if args.ack {
-        ctx.out.info(&line);
-        match (&ack, &f.ack_refused) {
-            (Some(ack), _) => ack.mail(),
-            (None, Some(why)) => {
-                ctx.out.info(&format!("no acknowledgement: {why}"));
-                String::new()
-            }
-            (None, None) => {
-                ctx.out
-                    .info("no acknowledgement: only a new ticket is acknowledged");
-                String::new()
-            }
-        }
-    } else {
-        line
-    };
-    if !ctx.out.json && human.is_empty() {
-        return Ok(());
-    }
-    ctx.out.result(&human, || {
-        let mut doc = with_ack(
-            json::ticket(&f.ticket, &f.short, due.as_ref(), true),
-            ack.as_ref(),
-        );
-        let (action, reopened) = match f.action {
-            Action::Created => ("created", None),
-            Action::Added { reopened } => ("added", reopened),
-            Action::Duplicate => ("duplicate", None),
-        };
-        if let Some(m) = doc.as_object_mut() {
-            m.insert(
-                "intake".into(),
-                json!({
-                    "action": action,
-                    "message_id": f.message_id,
-                    "reopened_from": reopened.map_or(Value::Null, |s| json!(s.as_str())),
-                    "ack_refused": f.ack_refused,
-                }),
-            );
-        }
-        doc
-    })
+    filed::filed(&ctx.out, &shown)
 }

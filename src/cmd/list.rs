@@ -2,11 +2,11 @@
 
 use clap_complete::engine::ArgValueCandidates;
 
-use super::completions;
+use super::{Unreadable, completions};
 use crate::core::query::{self, Filter, Row, Sort};
 use crate::core::ticket::Status;
 use crate::ctx::Ctx;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::render::{json, table};
 
 /// List tickets (open and waiting ones unless told otherwise)
@@ -81,10 +81,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .collect();
     query::sort(&mut rows, args.sort, ctx.now);
 
-    let mut problems = loaded.problems;
-    for problem in &problems {
-        ctx.out.warn(problem);
-    }
+    let mut unreadable = Unreadable::read(ctx);
+    unreadable.warn_all(&loaded.problems);
     if ctx.out.json {
         // The JSON carries every field, so the listed tickets are read in
         // full, a slice at a time.
@@ -95,10 +93,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             for (row, full) in chunk.iter().zip(full) {
                 match full {
                     Ok(t) => docs.push(json::ticket(&t, &row.short, row.due.as_ref(), false)),
-                    Err(e) => {
-                        ctx.out.warn(&e);
-                        problems.push(e);
-                    }
+                    Err(e) => unreadable.warn(&e),
                 }
             }
             docs
@@ -110,10 +105,5 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     } else {
         ctx.out.print(&table::tickets(&ctx.out, &rows, ctx.now))?;
     }
-    match problems.len() {
-        0 => Ok(()),
-        n => Err(Error::new(format!(
-            "{n} ticket file(s) could not be read; the list shows the rest"
-        ))),
-    }
+    unreadable.finish("the list shows the rest")
 }

@@ -8,7 +8,7 @@ use super::completions;
 use crate::core::{action, duration};
 use crate::ctx::Ctx;
 use crate::error::Result;
-use crate::render::text;
+use crate::render::outcome;
 
 /// Log time you spent on a ticket (counted per person and per customer in the report)
 #[derive(Debug, clap::Args)]
@@ -37,6 +37,5 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .last()
         .and_then(|e| e.minutes)
         .unwrap_or_default();
-    let logged = text::span(chrono::Duration::minutes(minutes.into()));
-    super::report(ctx, &o, &format!("logged {logged} on {}", o.short), "")
+    super::report(ctx, &o, &outcome::logged(&o.short, minutes), "")
 }

@@ -6,8 +6,8 @@ use super::completions;
 use crate::core::action;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::render::editor;
-use crate::render::text::clean_line;
+use crate::render::{ask, outcome};
+use crate::term::editor;
 
 /// Record a reply to the customer (the first one stops the first-response clock)
 ///
@@ -56,17 +56,7 @@ fn text_for(ctx: &Ctx, id: &str, given: Option<String>, what: &str) -> Result<Op
     let store = ctx.store()?;
     let resolved = store.resolve(id)?;
     let ticket = store.read(resolved.id)?;
-    let purpose = if what == "reply" {
-        "Write the reply to the customer"
-    } else {
-        "Write an internal note (customers never see it)"
-    };
-    let guide = format!(
-        "{purpose} on {} \"{}\".\n\
-         These '#' lines are left out; leave the text empty to cancel.",
-        resolved.short,
-        clean_line(&ticket.title)
-    );
+    let guide = ask::message_guide(what == "reply", &resolved.short, &ticket.title);
     editor::text(ctx.editor(), &guide, "")
 }
 
@@ -77,7 +67,7 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
         return Ok(());
     };
     let o = super::change(ctx, &args.id, |t, cx| action::reply(t, cx, &text))?;
-    super::report(ctx, &o, &format!("replied on {}", o.short), "")
+    super::report(ctx, &o, &outcome::replied(&o.short), "")
 }
 
 pub fn note(ctx: &Ctx, args: NoteArgs) -> Result<()> {
@@ -87,5 +77,5 @@ pub fn note(ctx: &Ctx, args: NoteArgs) -> Result<()> {
         return Ok(());
     };
     let o = super::change(ctx, &args.id, |t, cx| action::note(t, cx, &text))?;
-    super::report(ctx, &o, &format!("noted on {}", o.short), "")
+    super::report(ctx, &o, &outcome::noted(&o.short), "")
 }

@@ -1,6 +1,6 @@
 //! One module per command: its arguments (whose doc comments are the help) and
-//! a `run` that reads like a recipe: resolve, decide in `core`, persist in
-//! `store`, show through `render`.
+//! a `run` that reads like a recipe: resolve, decide in `core`, persist through
+//! [`Txn`], and hand what happened to `render`, which alone shapes output.
 
 pub mod completions;
 pub mod doctor;
@@ -32,7 +32,7 @@ use crate::core::clock;
 use crate::core::config::Config;
 use crate::core::ticket::Ticket;
 use crate::ctx::{Ctx, Flags};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::render::{self, json};
 use crate::store::Store;
 
@@ -148,6 +148,60 @@ pub fn change(
         changed,
         config,
     })
+}
+
+/// The ticket files a command could not read: each one is warned about, and
+/// once the command has shown the rest it fails, saying how many, so that a
+/// script notices what a person reads in the warnings.
+pub struct Unreadable<'a> {
+    ctx: &'a Ctx,
+    count: usize,
+    /// What could not be done to the files: `read`, or `read or written`.
+    done: &'static str,
+}
+
+impl<'a> Unreadable<'a> {
+    /// None yet, of files a command reads.
+    pub fn read(ctx: &'a Ctx) -> Unreadable<'a> {
+        Unreadable {
+            ctx,
+            count: 0,
+            done: "read",
+        }
+    }
+
+    /// None yet, of files a command reads and writes.
+    pub fn read_or_written(ctx: &'a Ctx) -> Unreadable<'a> {
+        Unreadable {
+            done: "read or written",
+            ..Unreadable::read(ctx)
+        }
+    }
+
+    /// Warns about one file.
+    pub fn warn(&mut self, problem: &Error) {
+        self.ctx.out.warn(problem);
+        self.count += 1;
+    }
+
+    /// Warns about each of these files, in order.
+    pub fn warn_all<'e>(&mut self, problems: impl IntoIterator<Item = &'e Error>) {
+        for p in problems {
+            self.warn(p);
+        }
+    }
+
+    /// The command's end: fine when every file could be read, else the
+    /// error naming how many could not and what `rest` of the output means.
+    pub fn finish(self, rest: &str) -> Result<()> {
+        match self.count {
+            0 => Ok(()),
+            n => Err(Error::new(format!(
+                "{n} ticket file(s) could not be {}; {rest}",
+                self.done
+            ))),
+        }
+    }
 }
 
 /// Reports a change: the human sentence, or the ticket as JSON.

@@ -14,7 +14,9 @@ use crate::core::notice;
 use crate::core::ticket::{ParseError, Priority};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::render::{commit, editor, json};
+use crate::render::filed::{self, Created};
+use crate::render::{ask, commit};
+use crate::term::editor;
 
 /// Open a new ticket and print its id
 ///
@@ -113,7 +115,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             tags: args.tags,
             description: description.unwrap_or_default(),
         };
-        let doc = form::render("A new ticket: fill in the fields.", &fields);
+        let doc = form::render(ask::NEW_HEADING, &fields);
         let session = editor::Session {
             command: ctx.editor(),
             suffix: ".toml",
@@ -162,10 +164,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let short = id::short_in(&store.list()?.ids, ticket.id);
     txn.create(&ticket, &short)?;
     txn.finish(&commit::ticket(&short, &ticket, &ticket.events));
-    if !ctx.out.json {
-        ctx.out
-            .info(&format!("created {short}, owned by {}", ticket.owner));
-    }
     let due = clock::deadline(&ticket, &config, ctx.now);
     let ack = notice::for_event(
         &ticket,
@@ -174,41 +172,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         &config,
         due.as_ref().map(|d| d.at),
     );
-    let human = match (&ack, print_ack) {
-        (_, false) => ticket.id.to_string(),
-        (Some(ack), true) => ack.mail(),
-        (None, true) => {
-            ctx.out.info(&format!(
-                "no acknowledgement: {short} has no customer with an e-mail address"
-            ));
-            String::new()
-        }
+    let shown = Created {
+        ticket: &ticket,
+        short: &short,
+        due: due.as_ref(),
+        ack: ack.as_ref(),
+        print_ack,
+        guided,
     };
-    if ctx.out.json || !human.is_empty() {
-        ctx.out.result(&human, || {
-            with_ack(
-                json::ticket(&ticket, &short, due.as_ref(), true),
-                ack.as_ref(),
-            )
-        })?;
-    }
-    if guided {
-        ctx.out.info(&format!(
-            "next: 'baton pass {short}' hands it on; 'baton resolve {short}' when it is solved"
-        ));
-    }
-    Ok(())
-}
-
-/// A new ticket's JSON document with its acknowledgement (`null` when none).
-pub fn with_ack(mut doc: serde_json::Value, ack: Option<&notice::Notice>) -> serde_json::Value {
-    if let Some(m) = doc.as_object_mut() {
-        m.insert(
-            "ack".into(),
-            ack.map_or(serde_json::Value::Null, json::notice),
-        );
-    }
-    doc
+    filed::created(&ctx.out, &shown)
 }
 
 /// Asks a person for every field the flags left out: the title, the
@@ -241,11 +213,7 @@ fn guide(
     let description = match description {
         Some(d) => d,
         None if prompt.confirm("Write a description in your editor?", true)? => {
-            let guide = format!(
-                "Describe the problem of \"{}\": what happened, what the customer expects.\n\
-                 These '#' lines are left out; leave the text empty for no description.",
-                crate::render::text::clean_line(&title)
-            );
+            let guide = ask::description_guide(&title);
             editor::text(ctx.editor(), &guide, "")?.unwrap_or_default()
         }
         None => String::new(),

@@ -4,9 +4,11 @@ use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 
 use super::completions;
 use crate::core::action;
+use crate::core::handoff;
 use crate::core::query;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
+use crate::render::{ask, outcome};
 
 /// Pass a ticket you own to another team member
 ///
@@ -29,8 +31,8 @@ pub struct Args {
     pub note: Option<String>,
 }
 
-/// Offers the team to pass to: the next level up first, then the rest by
-/// level, each with how many open tickets they already have.
+/// Offers the team to pass to, in the order [`handoff::candidates`] puts
+/// them, each with how many open tickets they already have.
 fn ask_whom(ctx: &Ctx, id: &str) -> Result<String> {
     let (store, config, actor) = super::open(ctx)?;
     // Only the owner may pass: say so before anyone picks a name.
@@ -43,38 +45,17 @@ fn ask_whom(ctx: &Ctx, id: &str) -> Result<String> {
     };
     action::check_pass(&store.read(resolved.id)?, &cx)?;
     let load = query::open_load(&store.summaries()?.tickets);
-    let next = config.next_level_above(config.level_of(&actor));
-    let mut people: Vec<_> = config.people.iter().filter(|p| p.name != actor).collect();
-    people.sort_by_key(|p| (Some(p.level) != next, p.level));
+    let people = handoff::candidates(&config, &actor, &load);
     if people.is_empty() {
         return Err(Error::new("there is nobody else on the team to pass to")
             .hint("add someone with 'baton people add NAME --level N'"));
     }
-    let width = people
-        .iter()
-        .map(|p| p.name.chars().count())
-        .max()
-        .unwrap_or(0);
-    let items: Vec<String> = people
-        .iter()
-        .map(|p| {
-            let role = if Some(p.level) == next {
-                ", the next level up"
-            } else {
-                ""
-            };
-            format!(
-                "{:<width$}  level {}, {} open{role}",
-                p.name,
-                p.level,
-                load.get(&p.name).copied().unwrap_or(0)
-            )
-        })
-        .collect();
-    let i = ctx
-        .prompt()
-        .choose(&format!("Pass {} to", resolved.short), &items, 0)?;
-    Ok(people[i].name.clone())
+    let i = ctx.prompt().choose(
+        &ask::pass_to(&resolved.short),
+        &ask::pass_choices(&people),
+        0,
+    )?;
+    Ok(people[i].person.name.clone())
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -84,9 +65,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         None if ctx.can_prompt() => {
             let to = ask_whom(ctx, &args.id)?;
             if note.is_none() {
-                let answer = ctx
-                    .prompt()
-                    .optional_text(&format!("Note for {to} (Enter for none)"))?;
+                let answer = ctx.prompt().optional_text(&ask::note_for(&to))?;
                 note = Some(answer).filter(|n| !n.is_empty());
             }
             to
@@ -101,5 +80,5 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
     };
     let o = super::change(ctx, &args.id, |t, cx| action::pass(t, cx, &to, note))?;
-    super::report(ctx, &o, &format!("passed {} to {to}", o.short), "")
+    super::report(ctx, &o, &outcome::passed(&o.short, &to), "")
 }

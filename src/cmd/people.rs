@@ -1,14 +1,12 @@
 //! `baton people`: the team and its levels.
 
-use serde_json::json;
-
-use super::Txn;
+use super::{Txn, Unreadable};
 use crate::core::config::{self, Config, check_name};
 use crate::core::query;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::render::commit;
 use crate::render::table::{self, Member};
+use crate::render::{commit, json, outcome};
 
 /// Show the team, or add someone to it
 #[derive(Debug, clap::Args)]
@@ -58,9 +56,8 @@ fn list(ctx: &Ctx) -> Result<()> {
     let config = store.config()?;
     let loaded = store.summaries()?;
     let open = query::open_load(&loaded.tickets);
-    for p in &loaded.problems {
-        ctx.out.warn(p);
-    }
+    let mut unreadable = Unreadable::read(ctx);
+    unreadable.warn_all(&loaded.problems);
     let top = config.top_level();
     let members: Vec<Member> = config
         .people
@@ -71,20 +68,9 @@ fn list(ctx: &Ctx) -> Result<()> {
             open: open.get(p.name.as_str()).copied().unwrap_or(0),
         })
         .collect();
-    ctx.out.result(&table::people(&ctx.out, &members), || {
-        json!(
-            config
-                .people
-                .iter()
-                .map(|p| json!({
-                    "name": p.name,
-                    "level": p.level,
-                    "email": p.email,
-                    "open": open.get(p.name.as_str()).copied().unwrap_or(0),
-                }))
-                .collect::<Vec<_>>()
-        )
-    })
+    ctx.out
+        .result(&table::people(&ctx.out, &members), || json::team(&members))?;
+    unreadable.finish("the open counts leave them out")
 }
 
 fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
@@ -111,14 +97,9 @@ fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
         .map_err(|e| Error::new(format!("the change would break the config: {e}")))?;
     txn.write_config(&new_text, new_config.clone())?;
     txn.finish(&commit::person_added(&args.name, args.level));
-    let top = new_config.top_level();
-    let role = if args.level == top && new_config.people.len() > 1 {
-        " (the top of the pyramid)"
-    } else {
-        ""
-    };
-    ctx.out.result(
-        &format!("added {} at level {}{role}", args.name, args.level),
-        || json!({"name": args.name, "level": args.level, "email": args.email}),
-    )
+    let top = args.level == new_config.top_level() && new_config.people.len() > 1;
+    ctx.out
+        .result(&outcome::person_added(&args.name, args.level, top), || {
+            json::person(&args.name, args.level, args.email.as_deref())
+        })
 }

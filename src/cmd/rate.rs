@@ -6,6 +6,7 @@ use super::completions;
 use crate::core::action;
 use crate::ctx::Ctx;
 use crate::error::Result;
+use crate::render::outcome;
 
 /// Record the customer's satisfaction (1-5) with a resolved or closed ticket
 #[derive(Debug, clap::Args)]
@@ -31,5 +32,5 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let o = super::change(ctx, &args.id, |t, cx| {
         action::rate(t, cx, args.score, args.comment)
     })?;
-    super::report(ctx, &o, &format!("rated {} {}/5", o.short, args.score), "")
+    super::report(ctx, &o, &outcome::rated(&o.short, args.score), "")
 }

@@ -1,18 +1,14 @@
 //! `baton report`: the month-end figures for people, for `jq`, or for a
 //! spreadsheet.
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
-
-use crate::core::metrics::{self, Period};
-use crate::ctx::{Ctx, LocalZone};
-use crate::error::{Error, Result};
+use chrono::NaiveDate;
 use clap_complete::engine::ArgValueCandidates;
-use serde::Serialize;
 
-use super::completions;
-
-use crate::render::report;
-use crate::render::text::clean_block;
+use super::{Unreadable, completions};
+use crate::core::{metrics, period};
+use crate::ctx::Ctx;
+use crate::error::{Error, Result};
+use crate::render::report::{self, Section};
 
 /// Show month-end figures: solved, passed, response times, satisfaction, hours
 #[derive(Debug, clap::Args)]
@@ -42,14 +38,6 @@ pub struct Args {
     pub csv: Option<Section>,
 }
 
-/// The sections `--csv` can print.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Section {
-    People,
-    Customers,
-    Totals,
-}
-
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| format!("'{s}' is not a date; expected YYYY-MM-DD, such as 2026-11-01"))
@@ -58,55 +46,6 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 fn parse_month(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
         .map_err(|_| format!("'{s}' is not a month; expected YYYY-MM, such as 2026-11"))
-}
-
-/// The instant a local calendar day begins. Where a clock change skips
-/// midnight, the day begins at the first instant that exists.
-fn day_start(day: NaiveDate, zone: LocalZone) -> DateTime<Utc> {
-    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let local = zone.from_local(&midnight);
-    local
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| {
-            let later = midnight + chrono::Duration::hours(1);
-            zone.from_local(&later).earliest().map_or_else(
-                || Utc.from_utc_datetime(&midnight),
-                |t| t.with_timezone(&Utc),
-            )
-        })
-}
-
-/// The period asked for, and how to name it.
-fn period(args: &Args, now: DateTime<Utc>, zone: LocalZone) -> Result<(Period, String)> {
-    let today = zone.local(now).date_naive();
-    let (first, last) = match (args.month, args.since) {
-        (_, Some(since)) => (since, args.until.unwrap_or(today)),
-        (month, None) => {
-            let first = month.unwrap_or_else(|| today.with_day(1).unwrap_or(today));
-            let next = first + Months::new(1);
-            (first, next.pred_opt().unwrap_or(first))
-        }
-    };
-    if last < first {
-        return Err(Error::usage(format!(
-            "the period ends ({last}) before it begins ({first})"
-        ))
-        .hint("give --since the earlier date and --until the later one"));
-    }
-    let title = if args.since.is_none() {
-        first.format("%B %Y").to_string()
-    } else {
-        format!("{first} to {last}")
-    };
-    let until = day_start(last.succ_opt().unwrap_or(last), zone);
-    Ok((
-        Period {
-            since: day_start(first, zone),
-            until,
-        },
-        title,
-    ))
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -118,7 +57,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(owner) = &args.owner {
         config.member(owner)?;
     }
-    let (period, title) = period(&args, ctx.now, ctx.out.zone)?;
+    // Whole days of the reader's time zone.
+    let days = period::asked(&ctx.out.zone, args.month, args.since, args.until, ctx.now)?;
+    let period = days.period;
     // Only tickets that can count in the period are read in full.
     let summaries = store.summaries()?;
     let wanted: Vec<_> = summaries
@@ -127,69 +68,21 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .filter(|s| metrics::may_count(s, period))
         .map(|s| s.id)
         .collect();
-    let mut problems = summaries.problems;
+    let mut unreadable = Unreadable::read(ctx);
+    unreadable.warn_all(&summaries.problems);
     let mut tickets = Vec::with_capacity(wanted.len());
     for r in store.read_many(&wanted) {
         match r {
             Ok(t) => tickets.push(t),
-            Err(e) => problems.push(e),
+            Err(e) => unreadable.warn(&e),
         }
     }
-    for problem in &problems {
-        ctx.out.warn(problem);
-    }
     let r = metrics::report(&tickets, &config, period, args.owner.as_deref(), ctx.now);
-    if let Some(section) = args.csv {
-        let text = csv(&r, section)?;
-        // Exact data for a file; escaped control characters for a terminal.
-        let text = if ctx.out.stdout_tty {
-            clean_block(&text).into_owned()
-        } else {
-            text
-        };
-        ctx.out.print(&text)?;
-    } else if ctx.out.json {
-        ctx.out
-            .json(&serde_json::to_value(&r).unwrap_or_default())?;
-    } else {
-        ctx.out.print(&report::report(&ctx.out, &r, &title))?;
+    match args.csv {
+        Some(section) => report::csv(&ctx.out, &r, section)?,
+        None => report::show(&ctx.out, &r, &days)?,
     }
-    match problems.len() {
-        0 => Ok(()),
-        n => Err(Error::new(format!(
-            "{n} ticket file(s) could not be read; the report counts only the rest"
-        ))
-        .hint("run 'baton doctor' to see what is wrong with them")),
-    }
-}
-
-/// One section as CSV, with the JSON keys as the header row.
-fn csv(r: &metrics::Report, section: Section) -> Result<String> {
-    match section {
-        Section::People => to_csv(&r.people),
-        Section::Customers => to_csv(&r.customers),
-        Section::Totals => to_csv(std::slice::from_ref(&r.totals)),
-    }
-    .map_err(|e| Error::new(format!("cannot write the CSV: {e}")))
-}
-
-/// Rows as CSV. An empty section still gets its header row, so a spreadsheet
-/// sees the columns.
-fn to_csv<T: Serialize + Default>(rows: &[T]) -> std::result::Result<String, ::csv::Error> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    if rows.is_empty() {
-        w.serialize(T::default())?;
-    }
-    for row in rows {
-        w.serialize(row)?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ::csv::Error::from(e.into_error()))?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Ok(if rows.is_empty() {
-        text.lines().next().unwrap_or_default().to_string() + "\n"
-    } else {
-        text
-    })
+    unreadable
+        .finish("the report counts only the rest")
+        .map_err(|e| e.hint("run 'baton doctor' to see what is wrong with them"))
 }

@@ -3,12 +3,13 @@
 
 use clap_complete::engine::ArgValueCandidates;
 
-use super::completions;
 use super::list::parse_status;
+use super::{Unreadable, completions};
 use crate::core::clock;
+use crate::core::found::{self, Narrowed};
 use crate::core::id;
 use crate::core::search::{Found, Query};
-use crate::core::ticket::{Status, Ticket};
+use crate::core::ticket::Status;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::{json, table};
@@ -43,19 +44,23 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let query = Query::new(&args.words)
         .map_err(|e| Error::usage(e).hint("give at least one word: baton search WORD..."))?;
-    let listing = store.list()?;
-    let wanted = |t: &Ticket| {
-        args.owner.as_ref().is_none_or(|o| &t.owner == o)
-            && (args.status.is_empty() || args.status.contains(&t.status))
+    let narrowed = Narrowed {
+        owner: args.owner,
+        statuses: args.status,
     };
+    let listing = store.list()?;
     let mut found = Vec::new();
-    let mut problems = Vec::new();
+    let mut unreadable = Unreadable::read(ctx);
     for result in store.scan(&listing.ids, |raw| {
         if !query.may_match(&raw.bytes) {
             return Ok(None);
         }
         let mut ticket = raw.ticket()?;
-        let Some(hit) = wanted(&ticket).then(|| query.find(&ticket)).flatten() else {
+        let Some(hit) = narrowed
+            .keeps(&ticket)
+            .then(|| query.find(&ticket))
+            .flatten()
+        else {
             return Ok(None);
         };
         let due = clock::deadline(&ticket, &config, ctx.now);
@@ -71,36 +76,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 due,
                 hit,
             }),
-            Err(e) => problems.push(e),
+            Err(e) => unreadable.warn(&e),
         }
     }
-    problems.extend(listing.strays.iter().map(|s| store.stray(s.as_ref())));
-    found.sort_by(|a, b| (b.ticket.updated, a.ticket.id).cmp(&(a.ticket.updated, b.ticket.id)));
-
-    for problem in &problems {
-        ctx.out.warn(problem);
+    for stray in &listing.strays {
+        unreadable.warn(&store.stray(stray));
     }
+    found::sort(&mut found);
+
     if ctx.out.json {
-        let docs = found.iter().map(|f| {
-            let mut doc = json::ticket(&f.ticket, &f.short, f.due.as_ref(), false);
-            if let Some(m) = doc.as_object_mut() {
-                m.insert(
-                    "match".into(),
-                    serde_json::json!({"field": f.hit.field, "text": f.hit.snippet}),
-                );
-            }
-            doc
-        });
-        ctx.out.json_array(docs)?;
+        ctx.out.json_array(found.iter().map(json::found))?;
     } else if found.is_empty() {
         ctx.out.info("no tickets mention every word");
     } else {
         ctx.out.print(&table::found(&ctx.out, &found))?;
     }
-    match problems.len() {
-        0 => Ok(()),
-        n => Err(Error::new(format!(
-            "{n} ticket file(s) could not be read; the results cover the rest"
-        ))),
-    }
+    unreadable.finish("the results cover the rest")
 }

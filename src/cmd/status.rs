@@ -7,6 +7,7 @@ use crate::core::action;
 use crate::core::ticket::Status;
 use crate::ctx::Ctx;
 use crate::error::Result;
+use crate::render::{ask, outcome};
 
 /// Set a ticket you own waiting for the customer (its clock pauses)
 #[derive(Debug, clap::Args)]
@@ -68,8 +69,8 @@ fn set(ctx: &Ctx, id: &str, to: Status, note: Option<String>, confirmed: bool) -
     let o = super::change(ctx, id, |t, cx| {
         action::set_status(t, cx, to, note, confirmed)
     })?;
-    let done = format!("{} is now {to}", o.short);
-    super::report(ctx, &o, &done, &format!("{} is already {to}", o.short))
+    let done = outcome::status_now(&o.short, to);
+    super::report(ctx, &o, &done, &outcome::status_already(&o.short, to))
 }
 
 pub fn wait(ctx: &Ctx, args: WaitArgs) -> Result<()> {
@@ -92,13 +93,11 @@ pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
         let resolved = store.resolve(&args.id)?;
         let owner = store.read(resolved.id)?.owner;
         if owner != actor {
-            confirmed = ctx.prompt().confirm(
-                &format!("{} belongs to {owner}. Close it anyway?", resolved.short),
-                false,
-            )?;
+            confirmed = ctx
+                .prompt()
+                .confirm(&ask::close_anyway(&resolved.short, &owner), false)?;
             if !confirmed {
-                ctx.out
-                    .info(&format!("cancelled: {} was not closed", resolved.short));
+                ctx.out.info(&outcome::not_closed(&resolved.short));
                 return Ok(());
             }
         }

@@ -6,7 +6,7 @@ use super::completions;
 use crate::core::action;
 use crate::ctx::Ctx;
 use crate::error::Result;
-use crate::render::text::clean_line;
+use crate::render::outcome;
 
 /// Take a ticket: it becomes yours, recorded as a hand-off from its owner
 #[derive(Debug, clap::Args)]
@@ -28,11 +28,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         previous = t.owner.clone();
         action::take(t, cx, args.note)
     })?;
-    let done = format!(
-        "took {} from {}: {}",
-        o.short,
-        clean_line(&previous),
-        clean_line(&o.ticket.title)
-    );
-    super::report(ctx, &o, &done, &format!("{} is already yours", o.short))
+    let done = outcome::took(&o.short, &previous, &o.ticket.title);
+    super::report(ctx, &o, &done, &outcome::already_yours(&o.short))
 }

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use crate::core::ticket::{Event, EventKind, Ticket};
 use crate::core::time::rfc3339;
+use crate::render::sweep::Escalated;
 use crate::render::text::{clean_block, clean_line};
 
 /// How many characters of a title a subject line shows.
@@ -123,27 +124,21 @@ pub fn ticket(short: &str, ticket: &Ticket, new_events: &[Event]) -> String {
     }
 }
 
-/// One ticket the escalation sweep changed.
-pub struct Swept<'a> {
-    pub short: &'a str,
-    pub title: &'a str,
-    pub events: &'a [Event],
-}
-
 /// The message for one sweep: the count in the subject, a line per escalation
 /// in the body.
-pub fn sweep(swept: &[Swept]) -> String {
+pub fn sweep(swept: &[Escalated]) -> String {
     let n = swept.len();
     let noun = if n == 1 { "ticket" } else { "tickets" };
     let mut message = format!("baton: escalate {n} {noun}\n\n");
     for s in swept {
-        for e in s.events {
+        for e in &s.planned.events {
             let (_, tail) = describe(e);
             let missed = e
                 .deadline
                 .map(|d| format!(" (missed {})", rfc3339(d)))
                 .unwrap_or_default();
-            let _ = writeln!(message, "{} {} {tail}{missed}", s.short, quoted(s.title));
+            let title = quoted(&s.planned.summary.title);
+            let _ = writeln!(message, "{} {title} {tail}{missed}", s.short);
         }
     }
     message
@@ -277,11 +272,13 @@ mod tests {
     fn a_sweep_lists_each_escalation() {
         let mut e = ev(EventKind::Escalated, "baton").from("ben").to("cora");
         e.deadline = Some(Utc.with_ymd_and_hms(2026, 11, 3, 4, 0, 0).unwrap());
-        let events = [e];
-        let swept = [Swept {
-            short: "0b7c",
-            title: "Refund",
-            events: &events,
+        let summary = crate::core::summary::Summary::of(&ticket_titled("Refund"));
+        let swept = [Escalated {
+            short: "0b7c".into(),
+            planned: crate::core::sweep::Planned {
+                summary: &summary,
+                events: vec![e],
+            },
         }];
         let message = sweep(&swept);
         assert!(

@@ -1,12 +1,26 @@
 //! JSON documents: tickets with the same field names as their TOML files (plus
 //! `short_id` and `due`), times in UTC as RFC 3339. `docs/json.md` lists every shape.
 
+use std::path::Path;
+
 use serde_json::{Map, Value, json};
 
 use crate::core::clock::Deadline;
+use crate::core::metrics::Report;
 use crate::core::notice::Notice;
+use crate::core::search::Found;
 use crate::core::ticket::{Event, Extra, Ticket};
 use crate::core::time::{from_toml, rfc3339};
+use crate::render::doctor::Checkup;
+use crate::render::filed::Filed;
+use crate::render::sweep::Sweep;
+use crate::render::table::Member;
+
+/// A path as a JSON string (with U+FFFD for bytes that are not UTF-8, which
+/// JSON cannot hold).
+fn path(p: &Path) -> Value {
+    json!(p.to_string_lossy())
+}
 
 /// A TOML value as JSON; date-times become RFC 3339 strings.
 pub fn toml_value(v: &toml::Value) -> Value {
@@ -113,7 +127,7 @@ pub fn hook_payload(
     due: Option<&Deadline>,
     e: &Event,
     message: Option<&Notice>,
-    store: &std::path::Path,
+    store: &Path,
 ) -> Value {
     json!({
         "event": event(e),
@@ -144,4 +158,159 @@ pub fn error(e: &crate::error::Error) -> Value {
 /// `baton --version --json`: `{"name": "baton", "version"}`.
 pub fn version(version: &str) -> Value {
     json!({"name": "baton", "version": version})
+}
+
+/// A ticket `search` found: the ticket without its events, and `match`, the
+/// field where the first word was found and the line of text around it.
+pub fn found(f: &Found) -> Value {
+    let mut doc = ticket(&f.ticket, &f.short, f.due.as_ref(), false);
+    if let Some(m) = doc.as_object_mut() {
+        m.insert(
+            "match".into(),
+            json!({"field": f.hit.field, "text": f.hit.snippet}),
+        );
+    }
+    doc
+}
+
+/// The team as `people` lists it: each person with how many open or waiting
+/// tickets they own.
+pub fn team(members: &[Member]) -> Value {
+    Value::Array(
+        members
+            .iter()
+            .map(|m| {
+                json!({
+                    "name": m.person.name,
+                    "level": m.person.level,
+                    "email": m.person.email,
+                    "open": m.open,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// A person `people add` put on the team.
+pub fn person(name: &str, level: u32, email: Option<&str>) -> Value {
+    json!({"name": name, "level": level, "email": email})
+}
+
+/// `escalate`: the escalations (the plan, with `dry_run`) and the tickets
+/// about to breach.
+pub fn sweep(s: &Sweep) -> Value {
+    let escalated: Vec<Value> = s
+        .escalated
+        .iter()
+        .map(|d| {
+            json!({
+                "id": d.planned.summary.id.to_string(),
+                "short_id": d.short,
+                "title": d.planned.summary.title,
+                "events": d.planned.events.iter().map(event).collect::<Vec<Value>>(),
+            })
+        })
+        .collect();
+    let warnings: Vec<Value> = s
+        .warned
+        .iter()
+        .map(|w| {
+            let t = w.breach.summary;
+            json!({
+                "id": t.id.to_string(),
+                "short_id": w.short,
+                "title": t.title,
+                "owner": t.owner,
+                "due": rfc3339(w.breach.due),
+            })
+        })
+        .collect();
+    json!({"dry_run": s.dry_run, "escalated": escalated, "warnings": warnings})
+}
+
+/// `doctor`: each problem with its file, line and fix, what `--fix` did, and
+/// where it kept the backup.
+pub fn checkup(c: &Checkup) -> Value {
+    let problems: Vec<Value> = c
+        .problems
+        .iter()
+        .map(|p| {
+            json!({
+                "path": path(&p.path),
+                "line": p.line,
+                "problem": p.message,
+                "fix": p.fix,
+                "fixable": p.fixable,
+            })
+        })
+        .collect();
+    let fixed: Vec<Value> = c
+        .fixed
+        .iter()
+        .map(|(p, repair)| json!({"path": path(p), "done": repair.as_str()}))
+        .collect();
+    json!({
+        "ok": c.problems.is_empty(),
+        "tickets": c.tickets,
+        "problems": problems,
+        "fixed": fixed,
+        "backup": c.backup.as_deref().map(path),
+    })
+}
+
+/// A new ticket (`new`): the ticket with its events, and `ack`, the
+/// acknowledgement for the customer (`null` when there is none).
+pub fn created(t: &Ticket, short: &str, due: Option<&Deadline>, ack: Option<&Notice>) -> Value {
+    let mut doc = ticket(t, short, due, true);
+    if let Some(m) = doc.as_object_mut() {
+        m.insert("ack".into(), ack.map_or(Value::Null, notice));
+    }
+    doc
+}
+
+/// A message `new --from-mail` filed: the ticket it is on, as [`created`]
+/// gives it, and `intake`, what became of the message.
+pub fn filed(f: &Filed) -> Value {
+    let mut doc = created(f.ticket, f.short, f.due, f.ack);
+    let reopened = match f.filing {
+        crate::render::filed::Filing::Added { reopened } => reopened,
+        _ => None,
+    };
+    if let Some(m) = doc.as_object_mut() {
+        m.insert(
+            "intake".into(),
+            json!({
+                "action": f.filing.as_str(),
+                "message_id": f.message_id,
+                "reopened_from": reopened.map(|s| s.as_str()),
+                "ack_refused": f.ack_refused,
+            }),
+        );
+    }
+    doc
+}
+
+/// `init`: the store's folder, whether this run created it (`people`, its
+/// team of one, only then), and whether git's merge driver is registered.
+pub fn store(dir: &Path, created_for: Option<&str>, merge_driver: bool) -> Value {
+    let mut doc = json!({
+        "store": path(dir),
+        "created": created_for.is_some(),
+        "merge_driver": merge_driver,
+    });
+    if let (Some(name), Some(m)) = (created_for, doc.as_object_mut()) {
+        m.insert("people".into(), json!([name]));
+    }
+    doc
+}
+
+/// `man DIR`: the folder and the pages written into it.
+pub fn pages(dir: &Path, names: &[String]) -> Value {
+    json!({"dir": path(dir), "pages": names})
+}
+
+/// `report`: the period and every figure, with the keys docs/metrics.md
+/// defines (the report's own field names).
+pub fn report(r: &Report) -> Value {
+    serde_json::to_value(r).unwrap_or_default()
 }

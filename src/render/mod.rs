@@ -1,13 +1,19 @@
-//! The only human-facing output: tables, timelines, messages and JSON. Nothing
-//! outside this module writes to stdout or stderr (but `main`, for the final
-//! error).
+//! The only output: tables, timelines, messages and JSON. Nothing outside this
+//! module writes to stdout or stderr (but `main`, for the final error).
+//! Commands hand it plain values and it shapes them, one module per kind of
+//! output; every JSON document is in [`json`]. Reading what a person types
+//! (questions, their editor) is [`crate::term`].
 
+pub mod ask;
 pub mod commit;
-pub mod editor;
-pub mod interrupt;
+pub mod completion;
+pub mod doctor;
+pub mod filed;
 pub mod json;
-pub mod prompt;
+pub mod man;
+pub mod outcome;
 pub mod report;
+pub mod sweep;
 pub mod sync;
 pub mod table;
 pub mod text;
@@ -36,7 +42,7 @@ pub struct Output {
 }
 
 /// The error that stands for a closed pipe: quiet, and success (see `main`).
-pub fn broken_pipe() -> Error {
+fn broken_pipe() -> Error {
     Error {
         code: 0,
         ..Error::new("")
@@ -44,9 +50,13 @@ pub fn broken_pipe() -> Error {
 }
 
 fn write_out(text: &str) -> Result<()> {
+    write_bytes(text.as_bytes())
+}
+
+fn write_bytes(bytes: &[u8]) -> Result<()> {
     let mut stdout = io::stdout().lock();
     stdout
-        .write_all(text.as_bytes())
+        .write_all(bytes)
         .and_then(|()| stdout.flush())
         .map_err(|e| match e.kind() {
             io::ErrorKind::BrokenPipe => broken_pipe(),
@@ -136,6 +146,12 @@ impl Output {
         } else {
             write_out(&text)
         }
+    }
+
+    /// A document that is the command's result whatever `--json` says (a
+    /// shell script, a manual page), on stdout exactly as given.
+    pub fn raw(&self, bytes: &[u8]) -> Result<()> {
+        write_bytes(bytes)
     }
 
     /// The JSON document of this command (only under `--json`).

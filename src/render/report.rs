@@ -1,14 +1,82 @@
-//! The month-end report for people: totals, the people table, a bar chart of
-//! resolved against passed, and the customers table.
+//! The month-end report: for people (totals, the people table, a bar chart of
+//! resolved against passed, and the customers table), as one section of CSV
+//! for a spreadsheet, or as the JSON document.
 
 use chrono::Duration;
 use comfy_table::CellAlignment;
+use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-use super::Output;
 use super::table::{self, fit};
-use super::text::{self, Color, clean_line};
+use super::text::{self, Color, clean_block, clean_line};
+use super::{Output, json};
 use crate::core::metrics::{PersonFigures, Report};
+use crate::core::period::Days;
+use crate::error::{Error, Result};
+
+/// The sections `--csv` can print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Section {
+    People,
+    Customers,
+    Totals,
+}
+
+/// Prints the report for people, or its JSON document.
+pub fn show(out: &Output, r: &Report, days: &Days) -> Result<()> {
+    if out.json {
+        return out.json(&json::report(r));
+    }
+    out.print(&report(out, r, &title(days)))
+}
+
+/// How the report names its period: `November 2026`, or `2026-11-02 to
+/// 2026-11-15`.
+pub fn title(days: &Days) -> String {
+    if days.whole_month {
+        days.first.format("%B %Y").to_string()
+    } else {
+        format!("{} to {}", days.first, days.last)
+    }
+}
+
+/// Prints one section as CSV, with the JSON keys as the header row: the
+/// exact data for a file, control characters escaped for a terminal.
+pub fn csv(out: &Output, r: &Report, section: Section) -> Result<()> {
+    let text = match section {
+        Section::People => to_csv(&r.people),
+        Section::Customers => to_csv(&r.customers),
+        Section::Totals => to_csv(std::slice::from_ref(&r.totals)),
+    }
+    .map_err(|e| Error::new(format!("cannot write the CSV: {e}")))?;
+    let text = if out.stdout_tty {
+        clean_block(&text).into_owned()
+    } else {
+        text
+    };
+    out.print(&text)
+}
+
+/// Rows as CSV. An empty section still gets its header row, so a spreadsheet
+/// sees the columns.
+fn to_csv<T: Serialize + Default>(rows: &[T]) -> std::result::Result<String, ::csv::Error> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    if rows.is_empty() {
+        w.serialize(T::default())?;
+    }
+    for row in rows {
+        w.serialize(row)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ::csv::Error::from(e.into_error()))?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Ok(if rows.is_empty() {
+        text.lines().next().unwrap_or_default().to_string() + "\n"
+    } else {
+        text
+    })
+}
 
 /// Shown where a figure has nothing to be computed from.
 const NONE: &str = "–";
@@ -33,7 +101,7 @@ fn span_minutes(m: Option<f64>) -> String {
 }
 
 /// The whole report as text; `title` names the period.
-pub fn report(out: &Output, r: &Report, title: &str) -> String {
+fn report(out: &Output, r: &Report, title: &str) -> String {
     let mut heading = out.paint(&format!("Report for {title}"), Color::Bold);
     if r.customers.is_empty() {
         heading.push_str("\nNo ticket changed in this period.");

@@ -1,0 +1,413 @@
+//! The escalation sweep as a plan: which tickets `baton escalate` changes, in
+//! which order, with which `escalated` events, and which tickets are about to
+//! breach. A dry run shows the plan; a real run applies the same plan under the
+//! store lock, so the two can never disagree.
+//!
+//! The plan is made from summaries (see [`super::summary`]), so only the
+//! tickets it changes are read in full. The escalations owed to one ticket are
+//! [`super::clock`]'s; this module adds the order and the shared load.
+
+use chrono::{DateTime, Utc};
+
+use super::clock::Deadline;
+use super::config::Config;
+use super::duration;
+use super::query;
+use super::summary::Summary;
+use super::ticket::{Event, Ticket};
+
+/// One ticket's escalations in a sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned<'a> {
+    /// The ticket as the plan saw it.
+    pub summary: &'a Summary,
+    /// The `escalated` events it gets, oldest deadline first.
+    pub events: Vec<Event>,
+}
+
+/// What a sweep at one moment does: the tickets it escalates, oldest ticket
+/// first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Plan<'a> {
+    pub tickets: Vec<Planned<'a>>,
+}
+
+/// The sweep at `now` over every ticket. Tickets are taken oldest first (by
+/// creation, then id), and each escalation moves one open ticket in the load
+/// that picks the least busy person at the target level, so the tickets
+/// escalated first spread the later ones: the order is part of the result.
+pub fn plan<'a>(summaries: &'a [Summary], config: &Config, now: DateTime<Utc>) -> Plan<'a> {
+    let mut order: Vec<&Summary> = summaries.iter().collect();
+    order.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
+    let mut load = query::open_load(summaries);
+    let tickets = order
+        .into_iter()
+        .filter_map(|summary| {
+            let events = summary
+                .clock
+                .as_ref()?
+                .owed(&summary.owner, config, &mut load, now);
+            (!events.is_empty()).then_some(Planned { summary, events })
+        })
+        .collect();
+    Plan { tickets }
+}
+
+/// Records a ticket's planned escalations, if the ticket is still the one the
+/// plan was made from. The sweep holds the lock, so only a hand edit in
+/// between can change it; `false` then, and the ticket is left for the next
+/// sweep.
+pub fn apply(ticket: &mut Ticket, planned: &Planned) -> bool {
+    if Summary::of(ticket) != *planned.summary {
+        return false;
+    }
+    for e in planned.events.iter().cloned() {
+        ticket.record(e);
+    }
+    true
+}
+
+/// A ticket whose deadline falls within the warning horizon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breach<'a> {
+    pub summary: &'a Summary,
+    pub due: DateTime<Utc>,
+}
+
+/// The tickets that will breach after `now` and no later than `within` from
+/// it, soonest first (`escalate --warn`). A paused clock cannot breach, and a
+/// ticket that can escalate no further has nothing left to warn about.
+pub fn about_to_breach<'a>(
+    summaries: &'a [Summary],
+    config: &Config,
+    now: DateTime<Utc>,
+    within: std::time::Duration,
+) -> Vec<Breach<'a>> {
+    let horizon = now + duration::chrono(within);
+    let soon = |d: &Deadline| !d.paused && !d.exhausted && d.at > now && d.at <= horizon;
+    let mut out: Vec<Breach> = summaries
+        .iter()
+        .filter_map(|summary| {
+            let d = summary.deadline(config, now)?;
+            soon(&d).then_some(Breach { summary, due: d.at })
+        })
+        .collect();
+    out.sort_by_key(|b| b.due);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::clock;
+    use crate::core::ticket::{EventKind, Priority, Status};
+    use chrono::{Duration, TimeZone};
+    use uuid::Uuid;
+
+    fn t(hours: i64, minutes: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap()
+            + Duration::hours(hours)
+            + Duration::minutes(minutes)
+    }
+
+    fn config(to: &str, pause: bool) -> Config {
+        Config::parse(&format!(
+            "[[people]]\nname = \"ana\"\nlevel = 1\n[[people]]\nname = \"ben\"\nlevel = 2\n\
+             [[people]]\nname = \"cora\"\nlevel = 3\n[[people]]\nname = \"dan\"\nlevel = 3\n\
+             [escalation]\nafter = \"20h\"\nto = \"{to}\"\npause_when_waiting = {pause}\n"
+        ))
+        .unwrap()
+    }
+
+    /// A ticket `owner` opened at `created`, then `events`.
+    fn ticket(n: u128, owner: &str, created: DateTime<Utc>, events: Vec<Event>) -> Ticket {
+        let mut tk = Ticket {
+            id: Uuid::from_u128(n),
+            title: format!("ticket {n}"),
+            status: Status::Open,
+            owner: owner.into(),
+            customer: String::new(),
+            priority: Priority::Normal,
+            tags: vec![],
+            created,
+            updated: created,
+            escalated: 0,
+            description: String::new(),
+            extra: Default::default(),
+            events: vec![],
+        };
+        tk.record(Event::new(created, owner, EventKind::Created).to(owner));
+        for e in events {
+            tk.record(e);
+        }
+        tk
+    }
+
+    fn summaries(tickets: &[Ticket]) -> Vec<Summary> {
+        tickets.iter().map(Summary::of).collect()
+    }
+
+    /// (ticket number, new owner) of each planned escalation, in order.
+    fn moves(plan: &Plan) -> Vec<(u128, String)> {
+        plan.tickets
+            .iter()
+            .flat_map(|p| {
+                p.events
+                    .iter()
+                    .map(|e| (p.summary.id.as_u128(), e.to.clone().unwrap_or_default()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn only_tickets_past_their_deadline_are_planned_oldest_first() {
+        let c = config("top", true);
+        // Listed by id, but 3 is the oldest: it goes first.
+        let tickets = [
+            ticket(1, "ana", t(2, 0), vec![]),
+            ticket(2, "ana", t(5, 0), vec![]),
+            ticket(3, "ana", t(0, 0), vec![]),
+        ];
+        let s = summaries(&tickets);
+        let plan = plan(&s, &c, t(22, 30));
+        let ids: Vec<u128> = plan
+            .tickets
+            .iter()
+            .map(|p| p.summary.id.as_u128())
+            .collect();
+        assert_eq!(ids, [3, 1], "2 is due only at 25:00");
+        assert_eq!(plan.tickets[0].events[0].deadline, Some(t(20, 0)));
+        assert_eq!(plan.tickets[0].events[0].at, t(22, 30));
+    }
+
+    #[test]
+    fn each_escalation_counts_in_the_load_that_picks_the_next_receiver() {
+        let c = config("top", true);
+        // cora and dan share the top; cora already has one ticket.
+        let tickets = [
+            ticket(1, "cora", t(10, 0), vec![]),
+            ticket(2, "ana", t(0, 0), vec![]),
+            ticket(3, "ana", t(0, 1), vec![]),
+            ticket(4, "ana", t(0, 2), vec![]),
+        ];
+        let s = summaries(&tickets);
+        let plan = plan(&s, &c, t(21, 0));
+        assert_eq!(
+            moves(&plan),
+            [(2, "dan".into()), (3, "cora".into()), (4, "dan".into())]
+        );
+    }
+
+    #[test]
+    fn a_resolved_or_waiting_ticket_is_not_planned() {
+        let c = config("top", true);
+        let resolved = ticket(
+            1,
+            "ana",
+            t(0, 0),
+            vec![
+                Event::new(t(1, 0), "ana", EventKind::Status)
+                    .from("open")
+                    .to("resolved"),
+            ],
+        );
+        let waiting = ticket(
+            2,
+            "ana",
+            t(0, 0),
+            vec![
+                Event::new(t(1, 0), "ana", EventKind::Status)
+                    .from("open")
+                    .to("waiting"),
+            ],
+        );
+        let s = summaries(&[resolved, waiting]);
+        assert_eq!(plan(&s, &c, t(90, 0)), Plan::default());
+    }
+
+    #[test]
+    fn a_ticket_changed_since_the_plan_is_left_alone() {
+        let c = config("top", true);
+        let tk = ticket(1, "ana", t(0, 0), vec![]);
+        let s = summaries(std::slice::from_ref(&tk));
+        let plan = plan(&s, &c, t(21, 0));
+        let mut edited = tk.clone();
+        edited.record(Event::new(t(20, 30), "ana", EventKind::Note).text("x"));
+        let before = edited.clone();
+        assert!(!apply(&mut edited, &plan.tickets[0]));
+        assert_eq!(edited, before);
+        let mut same = tk.clone();
+        assert!(apply(&mut same, &plan.tickets[0]));
+        assert_eq!(same.owner, "cora");
+    }
+
+    #[test]
+    fn about_to_breach_lists_running_clocks_within_the_horizon_soonest_first() {
+        let c = config("top", true);
+        let tickets = [
+            ticket(1, "ana", t(3, 0), vec![]), // due at 23:00
+            ticket(2, "ana", t(1, 0), vec![]), // due at 21:00
+            ticket(3, "ana", t(0, 0), vec![]), // due at 20:00: already breached
+            ticket(4, "ana", t(6, 0), vec![]), // due at 26:00: beyond the horizon
+            ticket(
+                5,
+                "ana",
+                t(1, 0),
+                vec![
+                    Event::new(t(2, 0), "ana", EventKind::Status)
+                        .from("open")
+                        .to("waiting"),
+                ],
+            ),
+        ];
+        let s = summaries(&tickets);
+        let warned = about_to_breach(&s, &c, t(20, 0), std::time::Duration::from_secs(3 * 3600));
+        let seen: Vec<(u128, DateTime<Utc>)> = warned
+            .iter()
+            .map(|b| (b.summary.id.as_u128(), b.due))
+            .collect();
+        assert_eq!(seen, [(2, t(21, 0)), (1, t(23, 0))]);
+    }
+
+    #[test]
+    fn a_ticket_that_can_escalate_no_further_is_not_warned_about() {
+        let c = config("top", true);
+        let mut tk = ticket(1, "ana", t(0, 0), vec![]);
+        let s = summaries(std::slice::from_ref(&tk));
+        assert!(apply(&mut tk, &plan(&s, &c, t(20, 0)).tickets[0]));
+        let s = summaries(&[tk]);
+        let warned = about_to_breach(&s, &c, t(21, 0), std::time::Duration::from_secs(99 * 3600));
+        assert!(warned.is_empty(), "{warned:?}");
+    }
+
+    mod properties {
+        use super::*;
+        use crate::core::action;
+        use proptest::prelude::*;
+
+        const PEOPLE: [&str; 4] = ["ana", "ben", "cora", "dan"];
+
+        /// What someone does to a ticket in a generated history.
+        #[derive(Debug, Clone, Copy)]
+        enum Move {
+            Take,
+            Pass,
+            Wait,
+            Reopen,
+            Resolve,
+            Note,
+        }
+
+        /// A ticket's history: its first owner, when it was opened, and then
+        /// moves (minutes after the one before, what, by or to whom).
+        type History = (usize, i64, Vec<(i64, Move, usize)>);
+
+        fn history() -> impl Strategy<Value = History> {
+            let step = (
+                1i64..1800,
+                prop_oneof![
+                    Just(Move::Take),
+                    Just(Move::Pass),
+                    Just(Move::Wait),
+                    Just(Move::Reopen),
+                    Just(Move::Resolve),
+                    Just(Move::Note),
+                ],
+                0..PEOPLE.len(),
+            );
+            (
+                0..PEOPLE.len(),
+                0i64..3000,
+                proptest::collection::vec(step, 0..6),
+            )
+        }
+
+        /// The ticket a history makes, through the same actions the commands
+        /// take: a move the ticket's state refuses is left out, as the
+        /// command would refuse it.
+        fn build(n: u128, c: &Config, (owner, start, moves): &History) -> Ticket {
+            let cx = |actor: &'static str, now| action::Ctx {
+                actor,
+                now,
+                config: c,
+                label: "t",
+            };
+            let mut now = t(0, *start);
+            let draft = action::Draft {
+                title: format!("ticket {n}"),
+                owner: Some(PEOPLE[*owner].to_string()),
+                ..action::Draft::default()
+            };
+            let mut tk =
+                action::create(&cx(PEOPLE[*owner], now), Uuid::from_u128(n), draft).unwrap();
+            for &(gap, m, who) in moves {
+                now += Duration::minutes(gap);
+                let who = PEOPLE[who];
+                let owner = PEOPLE.into_iter().find(|p| *p == tk.owner).unwrap();
+                let _refused_or_done = match m {
+                    Move::Take => action::take(&mut tk, &cx(who, now), None),
+                    Move::Pass => action::pass(&mut tk, &cx(owner, now), who, None),
+                    Move::Wait => {
+                        action::set_status(&mut tk, &cx(owner, now), Status::Waiting, None, false)
+                    }
+                    Move::Reopen => {
+                        action::set_status(&mut tk, &cx(who, now), Status::Open, None, false)
+                    }
+                    Move::Resolve => {
+                        action::set_status(&mut tk, &cx(owner, now), Status::Resolved, None, false)
+                    }
+                    Move::Note => action::note(&mut tk, &cx(who, now), "x"),
+                };
+            }
+            tk
+        }
+
+        proptest! {
+            /// The plan a dry run shows is what the real run writes: applying
+            /// it gives the tickets that sweeping each full ticket with the
+            /// clock gives, and a second plan at the same moment is empty.
+            #[test]
+            fn a_dry_run_and_a_real_run_share_one_plan(
+                histories in proptest::collection::vec(history(), 1..6),
+                sweep_after in 0i64..6000,
+                to in prop_oneof![Just("top"), Just("next")],
+                pause in any::<bool>(),
+            ) {
+                let c = config(to, pause);
+                let tickets: Vec<Ticket> = histories
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| build(i as u128 + 1, &c, h))
+                    .collect();
+                let last = tickets.iter().flat_map(|tk| tk.events.iter().map(|e| e.at)).max().unwrap();
+                let now = last + Duration::minutes(sweep_after);
+
+                // The dry run: the plan, from summaries only.
+                let s = summaries(&tickets);
+                let dry = plan(&s, &c, now);
+
+                // The real run: the same plan, applied to each full ticket.
+                let mut swept = tickets.clone();
+                for planned in &dry.tickets {
+                    let tk = swept.iter_mut().find(|tk| tk.id == planned.summary.id).unwrap();
+                    prop_assert!(apply(tk, planned));
+                }
+
+                // What sweeping the full tickets oldest first gives.
+                let mut expected = tickets.clone();
+                expected.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
+                let mut load = query::open_load(&s);
+                for tk in &mut expected {
+                    for e in clock::owed(tk, &c, &mut load, now) {
+                        tk.record(e);
+                    }
+                }
+                expected.sort_by_key(|tk| tk.id);
+                prop_assert_eq!(&swept, &expected);
+
+                let after = summaries(&swept);
+                prop_assert_eq!(plan(&after, &c, now), Plan::default(), "a second sweep changes nothing");
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! What `baton new` and `baton new --from-mail` say about the ticket they
+//! filed: its id (what scripts capture), a line saying what happened, and with
+//! `--ack` the acknowledgement for the customer, ready for `sendmail -t`, or
+//! why there is none; or the JSON document.
+
+use super::{Output, json, outcome};
+use crate::core::clock::Deadline;
+use crate::core::notice::Notice;
+use crate::core::ticket::{Status, Ticket};
+use crate::error::Result;
+
+/// A ticket `baton new` made.
+pub struct Created<'a> {
+    pub ticket: &'a Ticket,
+    pub short: &'a str,
+    pub due: Option<&'a Deadline>,
+    /// The acknowledgement for the customer, when they have an address.
+    pub ack: Option<&'a Notice>,
+    /// `--ack`: the acknowledgement is the result, not the id.
+    pub print_ack: bool,
+    /// The person was asked for the fields: say what usually comes next.
+    pub guided: bool,
+}
+
+/// Prints what `baton new` made: the line on stderr, then the id (or the
+/// acknowledgement) on stdout, or the JSON document.
+pub fn created(out: &Output, c: &Created) -> Result<()> {
+    if !out.json {
+        out.info(&outcome::created(c.short, &c.ticket.owner));
+    }
+    let human = match (c.ack, c.print_ack) {
+        (_, false) => c.ticket.id.to_string(),
+        (ack, true) => ack_or_why(
+            out,
+            ack,
+            &format!("{} has no customer with an e-mail address", c.short),
+        ),
+    };
+    if out.json || !human.is_empty() {
+        out.result(&human, || json::created(c.ticket, c.short, c.due, c.ack))?;
+    }
+    if c.guided {
+        out.info(&outcome::next_after_new(c.short));
+    }
+    Ok(())
+}
+
+/// What became of a message `new --from-mail` filed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filing {
+    /// A new ticket.
+    Created,
+    /// A `customer` message on the ticket it answers; the status that ticket
+    /// had when the message reopened it.
+    Added { reopened: Option<Status> },
+    /// The ticket already held this message; nothing was written.
+    Duplicate,
+}
+
+impl Filing {
+    /// The name of it in the JSON document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Filing::Created => "created",
+            Filing::Added { .. } => "added",
+            Filing::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// A message `new --from-mail` filed.
+pub struct Filed<'a> {
+    pub ticket: &'a Ticket,
+    pub short: &'a str,
+    pub due: Option<&'a Deadline>,
+    pub filing: Filing,
+    /// The message's Message-ID.
+    pub message_id: Option<&'a str>,
+    /// The acknowledgement of a new ticket.
+    pub ack: Option<&'a Notice>,
+    /// Why a new ticket got no acknowledgement.
+    pub ack_refused: Option<&'a str>,
+    /// `--ack`: the acknowledgement is the result, and the line goes to
+    /// stderr.
+    pub print_ack: bool,
+}
+
+/// Prints what became of a message: one line on stdout (or the
+/// acknowledgement with `--ack`), or the JSON document.
+pub fn filed(out: &Output, f: &Filed) -> Result<()> {
+    let line = filing_line(f);
+    let human = if f.print_ack {
+        out.info(&line);
+        let why = f.ack_refused.unwrap_or("only a new ticket is acknowledged");
+        ack_or_why(out, f.ack, why)
+    } else {
+        line
+    };
+    if !out.json && human.is_empty() {
+        return Ok(());
+    }
+    out.result(&human, || json::filed(f))
+}
+
+/// `created 0b7c for jan@example.com, owned by ana`, and the like.
+fn filing_line(f: &Filed) -> String {
+    let short = f.short;
+    match f.filing {
+        Filing::Created => format!(
+            "created {short} for {}, owned by {}",
+            super::text::clean_line(&f.ticket.customer),
+            f.ticket.owner
+        ),
+        Filing::Added { reopened: None } => format!("added the message to {short}"),
+        Filing::Added {
+            reopened: Some(was),
+        } => format!("added the message to {short} and reopened it (it was {was})"),
+        Filing::Duplicate => format!("{short} already holds this message; nothing was added"),
+    }
+}
+
+/// With `--ack`: the acknowledgement as a mail, to print as the result; or,
+/// when there is none, nothing to print and `why` said on stderr.
+fn ack_or_why(out: &Output, ack: Option<&Notice>, why: &str) -> String {
+    match ack {
+        Some(ack) => ack.mail(),
+        None => {
+            out.info(&format!("no acknowledgement: {why}"));
+            String::new()
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! What a command did, in the one sentence it prints: `took 0b7c from ana: …`,
+//! `0b7c is now resolved`, `added ben at level 2`. Ticket text in a sentence is
+//! made safe for the terminal here; ids, statuses and names checked against
+//! the team are shown as they are.
+
+use chrono::Duration;
+
+use super::text::{clean_line, span};
+use crate::core::ticket::Status;
+use crate::store::CONFIG_FILE;
+
+/// `take`: the ticket is yours now.
+pub fn took(short: &str, previous: &str, title: &str) -> String {
+    format!(
+        "took {short} from {}: {}",
+        clean_line(previous),
+        clean_line(title)
+    )
+}
+
+/// `take` of a ticket that already was yours.
+pub fn already_yours(short: &str) -> String {
+    format!("{short} is already yours")
+}
+
+/// `pass`: someone else owns it now.
+pub fn passed(short: &str, to: &str) -> String {
+    format!("passed {short} to {to}")
+}
+
+/// `wait`, `resolve`, `reopen`, `close`.
+pub fn status_now(short: &str, to: Status) -> String {
+    format!("{short} is now {to}")
+}
+
+/// A status change to the status the ticket already had.
+pub fn status_already(short: &str, to: Status) -> String {
+    format!("{short} is already {to}")
+}
+
+/// `close` of someone else's ticket, declined at the question.
+pub fn not_closed(short: &str) -> String {
+    format!("cancelled: {short} was not closed")
+}
+
+/// `edit`: the fields that changed.
+pub fn edited(short: &str, fields: &[&str]) -> String {
+    format!("changed {} of {short}", fields.join(", "))
+}
+
+/// `edit` that asked for what the ticket already is.
+pub fn edit_unchanged(short: &str) -> String {
+    format!("{short} already is as asked; nothing changed")
+}
+
+/// `reply`.
+pub fn replied(short: &str) -> String {
+    format!("replied on {short}")
+}
+
+/// `note`.
+pub fn noted(short: &str) -> String {
+    format!("noted on {short}")
+}
+
+/// `rate`.
+pub fn rated(short: &str, score: u8) -> String {
+    format!("rated {short} {score}/5")
+}
+
+/// `log`: the time recorded, as it was rounded.
+pub fn logged(short: &str, minutes: u32) -> String {
+    format!(
+        "logged {} on {short}",
+        span(Duration::minutes(minutes.into()))
+    )
+}
+
+/// `new`, on stderr: the ticket made and who owns it.
+pub fn created(short: &str, owner: &str) -> String {
+    format!("created {short}, owned by {owner}")
+}
+
+/// `new` after the questions: what usually comes next.
+pub fn next_after_new(short: &str) -> String {
+    format!("next: 'baton pass {short}' hands it on; 'baton resolve {short}' when it is solved")
+}
+
+/// `people add`; `top` when the person is now the top of a team of several.
+pub fn person_added(name: &str, level: u32, top: bool) -> String {
+    let role = if top { " (the top of the pyramid)" } else { "" };
+    format!("added {name} at level {level}{role}")
+}
+
+/// `man DIR`: how many pages, where, and how to read them.
+pub fn pages_written(count: usize, dir: &std::path::Path) -> String {
+    format!(
+        "wrote {count} manual pages to {}\nread them with: man {}/baton.1   (or add the folder's parent to MANPATH)",
+        dir.display(),
+        dir.display()
+    )
+}
+
+/// What `init` did about git.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GitSetup {
+    /// The `.gitattributes` line added, if it was not there.
+    pub attributes: Option<String>,
+    /// The merge driver was registered just now.
+    pub registered: bool,
+    /// The merge driver is registered, now or before.
+    pub driver: bool,
+}
+
+impl GitSetup {
+    /// What changed, for a person; `None` when everything was already set up.
+    fn describe(&self) -> Option<String> {
+        match (&self.attributes, self.registered) {
+            (Some(line), true) => Some(format!(
+                "added '{line}' to .gitattributes and registered the git merge driver"
+            )),
+            (Some(line), false) => Some(format!("added '{line}' to .gitattributes")),
+            (None, true) => Some("registered the git merge driver".to_string()),
+            (None, false) => None,
+        }
+    }
+}
+
+/// `init` where a store already is: what it set up for git in this clone,
+/// if anything; `git` is `None` outside a git work tree.
+pub fn store_exists(shown: &str, git: Option<&GitSetup>) -> String {
+    match git.map(GitSetup::describe) {
+        None => format!("{shown} is already a baton store; nothing changed"),
+        Some(Some(done)) => format!("{shown} is already a baton store; {done}"),
+        Some(None) => format!("{shown} is already a baton store, set up for git; nothing changed"),
+    }
+}
+
+/// `init` of a new store for `name`, and what comes next.
+pub fn store_created(shown: &str, name: &str, git: Option<&GitSetup>) -> String {
+    let git_line = git
+        .and_then(GitSetup::describe)
+        .map(|done| format!("{done}\n"))
+        .unwrap_or_default();
+    format!(
+        "created {shown}/ with {CONFIG_FILE} for a team of one: {name}\n\
+         {git_line}\
+         next: baton new \"First ticket\"   (and 'baton people add NAME --level N' to grow the team)"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticket_text_in_a_sentence_is_escaped() {
+        assert_eq!(
+            took("0b7c", "an\u{1b}a", "Bad\ntitle"),
+            "took 0b7c from an\\ea: Bad title"
+        );
+    }
+
+    #[test]
+    fn time_logged_reads_as_a_span() {
+        assert_eq!(logged("0b7c", 90), "logged 1h30m on 0b7c");
+    }
+
+    #[test]
+    fn init_says_what_it_set_up_for_git() {
+        let both = GitSetup {
+            attributes: Some("tickets/*.toml merge=baton".into()),
+            registered: true,
+            driver: true,
+        };
+        let done = GitSetup {
+            driver: true,
+            ..GitSetup::default()
+        };
+        assert_eq!(
+            store_exists("tickets", Some(&both)),
+            "tickets is already a baton store; added 'tickets/*.toml merge=baton' to \
+             .gitattributes and registered the git merge driver"
+        );
+        assert_eq!(
+            store_exists("tickets", Some(&done)),
+            "tickets is already a baton store, set up for git; nothing changed"
+        );
+        assert_eq!(
+            store_created("tickets", "ana", Some(&done)).lines().count(),
+            2,
+            "no git line when git needed nothing"
+        );
+    }
+
+    #[test]
+    fn only_the_top_of_a_team_is_called_the_top() {
+        assert_eq!(
+            person_added("ben", 2, true),
+            "added ben at level 2 (the top of the pyramid)"
+        );
+        assert_eq!(person_added("dan", 1, false), "added dan at level 1");
+    }
+}

@@ -1,0 +1,94 @@
+//! What `baton escalate` shows: a line per escalation (planned with
+//! `--dry-run`, done otherwise) and a line per ticket about to breach, or the
+//! JSON document. Nothing at all when nothing is due, so cron sends no mail.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, Utc};
+
+use super::text::{self, Color, clean_line};
+use super::{Output, json};
+use crate::core::sweep::{Breach, Planned};
+use crate::error::Result;
+
+/// One ticket's escalations, planned or done, with the id prefix shown.
+pub struct Escalated<'a> {
+    pub short: String,
+    pub planned: Planned<'a>,
+}
+
+/// A ticket about to breach, with the id prefix shown.
+pub struct Warned<'a> {
+    pub short: String,
+    pub breach: Breach<'a>,
+}
+
+/// Everything one sweep reports.
+pub struct Sweep<'a> {
+    pub dry_run: bool,
+    pub escalated: Vec<Escalated<'a>>,
+    pub warned: Vec<Warned<'a>>,
+}
+
+/// Prints the sweep: the JSON document, or its lines (none when nothing is
+/// due). `now` is what "due in" counts from.
+pub fn show(out: &Output, sweep: &Sweep, now: DateTime<Utc>) -> Result<()> {
+    if out.json {
+        return out.json(&json::sweep(sweep));
+    }
+    let lines = lines(out, sweep, now);
+    if lines.is_empty() {
+        return Ok(());
+    }
+    out.print(&lines)
+}
+
+/// The lines of a sweep: `escalated 0b7c from ana to cora, deadline …: title`,
+/// then `due in 1h30m (…): 0b7c owned by ana: title`.
+fn lines(out: &Output, sweep: &Sweep, now: DateTime<Utc>) -> String {
+    let verb = if sweep.dry_run {
+        "would escalate"
+    } else {
+        "escalated"
+    };
+    let mut lines = String::new();
+    for d in &sweep.escalated {
+        for e in &d.planned.events {
+            let from = clean_line(e.from.as_deref().unwrap_or("?"));
+            let to = clean_line(e.to.as_deref().unwrap_or("?"));
+            let whom = if from == to {
+                format!("(stays with {to})")
+            } else {
+                format!("from {from} to {to}")
+            };
+            let missed = e
+                .deadline
+                .map(|d| text::local(d, out.zone))
+                .unwrap_or_default();
+            let _ = writeln!(
+                lines,
+                "{} {} {whom}, deadline {}: {}",
+                out.paint(verb, Color::Red),
+                d.short,
+                out.paint(&missed, Color::Red),
+                clean_line(&d.planned.summary.title)
+            );
+        }
+    }
+    for w in &sweep.warned {
+        let s = w.breach.summary;
+        let _ = writeln!(
+            lines,
+            "{} ({}): {} owned by {}: {}",
+            out.paint(
+                &format!("due in {}", text::span(w.breach.due - now)),
+                Color::Yellow
+            ),
+            text::local(w.breach.due, out.zone),
+            w.short,
+            clean_line(&s.owner),
+            clean_line(&s.title)
+        );
+    }
+    lines.trim_end().to_string()
+}
