@@ -519,8 +519,7 @@ fn doctor_json_before_and_after_fix_is_as_pinned() {
       "tickets": 2
     }
     ------- stderr -------
-    error: 3 problem(s) in the store
-    hint: 'baton doctor --fix' repairs 2 of them, after a backup
+    {"error":{"exit":1,"hint":"'baton doctor --fix' repairs 2 of them, after a backup","kind":"error","message":"3 problem(s) in the store"}}
     [exit 1]
     "#);
     let out = env.baton(&["doctor", "--fix", "--json"]);
@@ -550,7 +549,7 @@ fn doctor_json_before_and_after_fix_is_as_pinned() {
       "tickets": 2
     }
     ------- stderr -------
-    error: 1 problem(s) in the store; each one above says what to do
+    {"error":{"exit":1,"hint":null,"kind":"error","message":"1 problem(s) in the store; each one above says what to do"}}
     [exit 1]
     "#);
 }
