@@ -126,6 +126,9 @@ fn examine(store: &Store) -> Result<(Examination, Option<Config>)> {
             )
         });
     }
+    for (path, message, fix) in store.boundary_problems(git::is_tracked) {
+        problems.push(Problem::new(&path, message, fix));
+    }
     if let Some(p) = merge_driver_problem(store) {
         problems.push(p);
     }

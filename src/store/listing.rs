@@ -1,7 +1,8 @@
 //! Listing the store: ticket files by name, prefixes resolved against them,
 //! and every ticket's summary. Both the listing and the summaries are kept
 //! in the cache (`cache.rs`) and taken from it while the files they were
-//! read from are unchanged.
+//! read from are unchanged; with it damaged or stale, every answer is the
+//! same.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::time::SystemTime;
 
 use uuid::Uuid;
 
+use super::boundary::Want;
 use super::folder::Name;
 use super::read::Raw;
 use super::{CONFIG_FILE, Store, TEMP_PREFIX, TEMP_SUFFIX, cache, par};
@@ -59,8 +61,12 @@ impl Store {
         let folder = fs::metadata(&self.dir)
             .map(|m| cache::Stamp::of(&m))
             .map_err(|e| Error::io(&self.shown, "read the folder", e))?;
-        let path = cache::dir(&self.local_dir()).join(cache::LISTING);
-        if let Some(c) = cache::read::<cache::Listing>(&path).filter(|c| c.folder == folder) {
+        let path = self.cache_dir().map(|d| d.join(cache::LISTING));
+        if let Some(c) = path
+            .as_deref()
+            .and_then(cache::read::<cache::Listing>)
+            .filter(|c| c.folder == folder)
+        {
             self.trace(format_args!("listing: {} ids from the cache", c.ids.len()));
             return Ok(Listing {
                 ids: c.ids,
@@ -72,7 +78,9 @@ impl Store {
             "listing: read the folder, {} ids",
             listing.ids.len()
         ));
-        if folder.settled(start) {
+        if let Some(path) = path
+            && folder.settled(start)
+        {
             let c = cache::Listing {
                 folder,
                 ids: listing.ids.clone(),
@@ -85,6 +93,24 @@ impl Store {
             self.keep(&path, &c);
         }
         Ok(listing)
+    }
+
+    /// The cache's folder, or `None` when `.local` or the cache folder in it
+    /// is anything but a real folder of the store: a link there could lead
+    /// anywhere, so such a cache is neither read nor written.
+    fn cache_dir(&self) -> Option<PathBuf> {
+        let local = self.local_dir();
+        let dir = cache::dir(&local);
+        for path in [&local, &dir] {
+            if let Some(what) = Want::Folder.misplaced(path) {
+                self.trace(format_args!(
+                    "cache not used: {} is {what}",
+                    self.shown(path).display()
+                ));
+                return None;
+            }
+        }
+        Some(dir)
     }
 
     /// Saves a cache file if it can; a read-only store or a full disk only
@@ -132,8 +158,10 @@ impl Store {
     pub fn summaries(&self) -> Result<Summaries> {
         let start = SystemTime::now();
         let listing = self.list()?;
-        let path = cache::dir(&self.local_dir()).join(cache::SUMMARIES);
-        let mut cached = cache::read::<Vec<cache::Entry>>(&path)
+        let path = self.cache_dir().map(|d| d.join(cache::SUMMARIES));
+        let mut cached = path
+            .as_deref()
+            .and_then(cache::read::<Vec<cache::Entry>>)
             .unwrap_or_default()
             .into_iter()
             .peekable();
@@ -177,7 +205,9 @@ impl Store {
             "summaries: {hits} from the cache, {} read from files",
             todo.len()
         ));
-        if fresh > 0 || hits != cached_count {
+        if let Some(path) = path
+            && (fresh > 0 || hits != cached_count)
+        {
             let entries: Vec<cache::EntryRef> = listing
                 .ids
                 .iter()

@@ -1,10 +1,13 @@
 //! All file IO on the store, one concern a file: finding and opening it
 //! (`discover`), reading and decoding its files (`read`), listing tickets
-//! and their summaries with the cache's help (`listing`), and the writes
-//! made under the lock (`write`). This file holds the [`Store`] handle and
-//! the names of the store's files.
+//! and their summaries with the cache's help (`listing`), the writes made
+//! under the lock (`write`), and what the store will not cross: links out of
+//! it, files that are not plain files, a `.local` that is not its own folder
+//! (`boundary`, `folder`). This file holds the [`Store`] handle and the
+//! names of the store's files.
 
 mod atomic;
+mod boundary;
 mod cache;
 mod discover;
 mod folder;
@@ -30,6 +33,9 @@ pub const STORE_DIR: &str = "tickets";
 /// How atomic writes name their temp files.
 pub const TEMP_PREFIX: &str = ".baton-";
 pub const TEMP_SUFFIX: &str = ".tmp";
+/// The largest file the store reads (a ticket or the config). No file baton
+/// writes comes near it; the cap keeps a hostile one from eating memory.
+pub const MAX_FILE_SIZE: u64 = 64 << 20;
 
 /// A ticket store: the `tickets/` folder.
 #[derive(Debug, Clone)]
@@ -120,5 +126,15 @@ impl Store {
     /// The store's hook folder: one executable per event name.
     pub fn hooks_dir(&self) -> PathBuf {
         self.local_dir().join("hooks")
+    }
+
+    /// Where `baton doctor --fix` keeps the files it repairs, a folder a run.
+    fn backups_dir(&self) -> PathBuf {
+        self.local_dir().join("backup")
+    }
+
+    /// The file the store lock is taken on.
+    fn lock_path(&self) -> PathBuf {
+        self.local_dir().join("lock")
     }
 }

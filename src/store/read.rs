@@ -3,13 +3,12 @@
 //! becomes an error naming it, with the line and column where that is
 //! known, and the hint every command gives for it.
 
-use std::fs;
 use std::path::Path;
 
 use uuid::Uuid;
 
-use super::folder::{Folder, Name};
-use super::{Store, par};
+use super::folder::{Folder, Name, Unreadable};
+use super::{CONFIG_FILE, MAX_FILE_SIZE, Store, par};
 use crate::core::config::Config;
 use crate::core::ticket::{ParseError, Ticket, line_col};
 use crate::error::{Error, Result};
@@ -89,11 +88,50 @@ impl Store {
         Error::new(format!("{place}: {}", err.message)).hint(bad.hint)
     }
 
-    /// Reads a file as UTF-8 text, naming the line of the first invalid byte.
-    /// The outer error is a failure to read at all.
-    fn text_of(&self, path: &Path) -> Result<Result<String, BadFile>> {
-        let bytes = fs::read(path).map_err(|e| Error::io(&self.shown(path), "read", e))?;
-        Ok(utf8(bytes))
+    /// Why a file in the store was not read: a failure to read it at all,
+    /// or a file the store does not read (not a plain file, a link out of
+    /// the store, too large), which is reported like a file it cannot parse.
+    fn not_read(&self, path: &Path, why: Unreadable) -> Result<BadFile> {
+        let (message, hint) = match why {
+            Unreadable::Io(e) => return Err(Error::io(&self.shown(path), "read", e)),
+            Unreadable::NotAFile(kind) => (
+                format!("it is {kind}, not a plain file"),
+                "the store reads plain files only: move this one out of the store, or put the file it stands for in its place",
+            ),
+            Unreadable::Outside(target) => (
+                format!("it is a link to {}, outside the store", target.display()),
+                "the store follows links only to files inside it: put the file itself in place of the link, or move it into the store and link to it there",
+            ),
+            Unreadable::TooLarge(size) => (
+                format!(
+                    "it is larger than the {} MiB a file in the store may hold ({size} bytes)",
+                    MAX_FILE_SIZE >> 20
+                ),
+                "no file baton writes is this large: look at it by hand, then trim it or move it out of the store",
+            ),
+        };
+        Ok(BadFile {
+            problem: ParseError {
+                message,
+                line: None,
+                column: None,
+            },
+            hint,
+        })
+    }
+
+    /// The tickets folder, held open for reading many files in it.
+    pub(super) fn folder(&self) -> Result<Folder> {
+        Folder::open(&self.dir).map_err(|e| Error::io(&self.shown, "read the folder", e))
+    }
+
+    /// Reads the file `name` in the store as UTF-8 text, naming the line of
+    /// the first invalid byte. The outer error is a failure to read at all.
+    fn text_of(&self, name: &str) -> Result<Result<String, BadFile>> {
+        match self.folder()?.read(name) {
+            Ok(bytes) => Ok(utf8(bytes)),
+            Err(why) => self.not_read(&self.dir.join(name), why).map(Err),
+        }
     }
 
     /// Reads and validates the team config.
@@ -106,15 +144,14 @@ impl Store {
     /// The team config, or what is wrong with its content and where (for
     /// `baton doctor`). The outer error is a failure to read the file.
     pub fn examine_config(&self) -> Result<Result<Config, BadFile>> {
-        let text = self.text_of(&self.config_path())?;
+        let text = self.text_of(CONFIG_FILE)?;
         Ok(text.and_then(|text| Config::parse(&text).map_err(BadFile::by_hand)))
     }
 
     /// The raw text of the config, for edits that keep its comments.
     pub fn config_text(&self) -> Result<String> {
-        let path = self.config_path();
-        self.text_of(&path)?
-            .map_err(|bad| self.bad_file(&path, bad))
+        self.text_of(CONFIG_FILE)?
+            .map_err(|bad| self.bad_file(&self.config_path(), bad))
     }
 
     /// Reads one ticket; the error names the file, line and column.
@@ -129,9 +166,11 @@ impl Store {
     }
 
     /// One ticket and its text, or what is wrong with its content and where
-    /// (for `baton doctor`). The outer error is a failure to read the file.
+    /// (for `baton doctor`): a file the store does not read (not a plain
+    /// file, a link out of the store, too large) counts as unusable content.
+    /// The outer error is a failure to read the file.
     pub fn examine(&self, id: Uuid) -> Result<Result<(Ticket, String), BadFile>> {
-        let text = self.text_of(&self.path_of(id))?;
+        let text = self.text_of(Name::of(id).as_str())?;
         Ok(text.and_then(|text| decode(id, text)))
     }
 
@@ -162,16 +201,13 @@ impl Store {
             .collect()
     }
 
-    /// The tickets folder, held open for reading many files in it.
-    pub(super) fn folder(&self) -> Result<Folder> {
-        Folder::open(&self.dir).map_err(|e| Error::io(&self.shown, "read the folder", e))
-    }
-
     /// A ticket file's bytes, read through the open folder.
     pub(super) fn raw_in(&self, folder: &Folder, id: Uuid) -> Result<Raw<'_>> {
-        let bytes = folder
-            .read(Name::of(id).as_str())
-            .map_err(|e| Error::io(&self.shown(&self.path_of(id)), "read", e))?;
+        let bytes = folder.read(Name::of(id).as_str()).map_err(|why| {
+            let path = self.path_of(id);
+            self.not_read(&path, why)
+                .map_or_else(|e| e, |bad| self.bad_file(&path, bad))
+        })?;
         Ok(Raw {
             store: self,
             id,

@@ -1,13 +1,15 @@
 //! The store's writes. Each one is atomic (`atomic.rs`) and takes the held
 //! [`Lock`] as proof that it runs under the store lock; only the write
 //! transaction (`cmd::txn`) holds one. Also here: the lock itself, the
-//! untracked `.local/` folder it lives in, rejected mail and backups.
+//! untracked `.local/` folder it lives in, rejected mail and backups, which
+//! are written only into real folders of the store (`boundary.rs`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::Store;
 use super::atomic::write_atomic;
+use super::boundary::Want;
 use crate::core::ticket::Ticket;
 use crate::error::{Error, Result};
 
@@ -29,13 +31,15 @@ pub fn write_git_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 impl Store {
     /// A new, empty backup folder in `.local/backup/`, named by the time.
     pub fn backup_dir(&self, _lock: &Lock, stamp: &str) -> Result<PathBuf> {
-        let root = self.ensure_local()?.join("backup");
+        self.ensure_local()?;
+        let root = self.backups_dir();
+        self.own_folder(&root)?;
         for n in 1.. {
             let dir = match n {
                 1 => root.join(stamp),
                 n => root.join(format!("{stamp}-{n}")),
             };
-            match fs::create_dir_all(&root).and_then(|()| fs::create_dir(&dir)) {
+            match fs::create_dir(&dir) {
                 Ok(()) => return Ok(dir),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(Error::io(&self.shown(&dir), "create", e)),
@@ -95,7 +99,7 @@ impl Store {
     /// message's path as messages show it.
     pub fn reject(&self, _lock: &Lock, name: &str, raw: &[u8], reason: &str) -> Result<PathBuf> {
         let dir = self.rejected_dir();
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&self.shown(&dir), "create", e))?;
+        self.own_folder(&dir)?;
         let eml = dir.join(format!("{name}.eml"));
         write_atomic(&eml, raw, false).map_err(|e| Error::io(&self.shown(&eml), "write", e))?;
         let why = dir.join(format!("{name}.reason"));
@@ -104,10 +108,12 @@ impl Store {
         Ok(self.shown(&eml))
     }
 
-    /// Makes sure the untracked `.local/` folder exists, ignored by git.
+    /// Makes sure the untracked `.local/` folder exists, ignored by git. A
+    /// `.local` that is a link or a file is refused, with the fix: every
+    /// write, the lock included, would go wherever it leads.
     pub fn ensure_local(&self) -> Result<PathBuf> {
         let local = self.local_dir();
-        fs::create_dir_all(&local).map_err(|e| Error::io(&self.shown(&local), "create", e))?;
+        self.own_folder(&local)?;
         let ignore = local.join(".gitignore");
         if !ignore.exists() {
             write_atomic(&ignore, b"*\n", true)
@@ -120,11 +126,21 @@ impl Store {
     /// read-modify-write happens under it, so concurrent changes are never
     /// lost. Only the write transaction calls it.
     pub fn lock(&self) -> Result<Lock> {
-        let path = self.ensure_local()?.join("lock");
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
+        self.ensure_local()?;
+        let path = self.lock_path();
+        if let Some(what) = Want::File.misplaced(&path) {
+            return Err(self.refusal(&path, &what, Want::File));
+        }
+        let mut options = fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        // Should the lock become a link or a pipe after the look above, the
+        // open neither follows the one nor waits on the other.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(
+            &mut options,
+            libc::O_NOFOLLOW | libc::O_NONBLOCK,
+        );
+        let file = options
             .open(&path)
             .map_err(|e| Error::io(&self.shown(&path), "open the lock", e))?;
         file.lock()
