@@ -1,8 +1,8 @@
 //! Listing the store: ticket files by name, prefixes resolved against them,
 //! and every ticket's summary. Both the listing and the summaries are kept
 //! in the cache (`cache.rs`) and taken from it while the files they were
-//! read from are unchanged; with it damaged or stale, every answer is the
-//! same.
+//! read from are unchanged; with the cache off, damaged or stale, every
+//! answer is the same.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -55,7 +55,7 @@ impl Store {
         let start = SystemTime::now();
         // Making .local changes the folder's stamp, so the first cache write
         // would outdate its own listing: make it before taking the stamp.
-        if !self.local_dir().is_dir() {
+        if self.cache && !self.local_dir().is_dir() {
             let _ = self.ensure_local();
         }
         let folder = fs::metadata(&self.dir)
@@ -95,10 +95,14 @@ impl Store {
         Ok(listing)
     }
 
-    /// The cache's folder, or `None` when `.local` or the cache folder in it
-    /// is anything but a real folder of the store: a link there could lead
-    /// anywhere, so such a cache is neither read nor written.
+    /// The cache's folder, or `None` when the cache is off, or when `.local`
+    /// or the cache folder in it is anything but a real folder of the store:
+    /// a link there could lead anywhere, so such a cache is neither read nor
+    /// written.
     fn cache_dir(&self) -> Option<PathBuf> {
+        if !self.cache {
+            return None;
+        }
         let local = self.local_dir();
         let dir = cache::dir(&local);
         for path in [&local, &dir] {

@@ -9,6 +9,8 @@
 mod atomic;
 mod boundary;
 mod cache;
+#[cfg(test)]
+mod conformance;
 mod discover;
 mod folder;
 mod listing;
@@ -46,6 +48,8 @@ pub struct Store {
     shown: PathBuf,
     /// Say on stderr what the cache saved (`BATON_TRACE`).
     trace: bool,
+    /// Read and write the cache in `.local/cache/` (on unless turned off).
+    cache: bool,
 }
 
 impl Store {
@@ -69,12 +73,21 @@ impl Store {
             dir,
             shown,
             trace: false,
+            cache: true,
         }
     }
 
     /// Reports on stderr what the cache saved and what was read.
     pub fn traced(mut self, on: bool) -> Store {
         self.trace = on;
+        self
+    }
+
+    /// The same store, read without the cache: nothing is taken from
+    /// `.local/cache/` or written there. Every answer stays the same, only
+    /// slower; the conformance suite holds it to that.
+    pub fn without_cache(mut self) -> Store {
+        self.cache = false;
         self
     }
 
