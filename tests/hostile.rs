@@ -332,3 +332,380 @@ fn durations_too_long_on_the_command_line_are_usage_errors() {
     env.baton(&["escalate", "--dry-run", "--warn", "3650d"])
         .success();
 }
+
+// The store's boundaries: what it reads, where it writes, whose it is.
+
+/// Runs baton as `Run::run` does, but stops it after 20 seconds and caps its
+/// address space at 1 GiB, so that a file which never ends (a pipe, a link
+/// to `/dev/zero`) fails the test instead of taking the machine with it.
+#[cfg(unix)]
+fn bounded(run: crate::common::Run) -> Output {
+    use std::os::unix::process::CommandExt;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let mut cmd = run.command();
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    // SAFETY: setrlimit(2) is async-signal-safe and touches only the child.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 1 << 30,
+                rlim_max: 1 << 30,
+            };
+            libc::setrlimit(libc::RLIMIT_AS, &limit);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("the baton binary runs");
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    Output {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+#[cfg(unix)]
+fn symlink(target: impl AsRef<std::path::Path>, link: &std::path::Path) {
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+/// The second ticket, which each case turns into something hostile.
+const ID_B: &str = crate::common::ID_B;
+
+#[cfg(unix)]
+#[test]
+fn ticket_files_that_are_not_plain_files_are_reported_and_never_block() {
+    type Make = fn(&std::path::Path);
+    // (what, how it is made, what the problem says)
+    let cases: [(&str, Make, &str); 5] = [
+        (
+            "a link to /dev/zero",
+            |p| symlink("/dev/zero", p),
+            "it is a link to /dev/zero, outside the store",
+        ),
+        (
+            "a named pipe",
+            mkfifo,
+            "it is a named pipe, not a plain file",
+        ),
+        (
+            "a folder",
+            |p| fs::create_dir(p).unwrap(),
+            "it is a folder, not a plain file",
+        ),
+        (
+            "a link to a named pipe in the store",
+            |p| {
+                let pipe = p.with_file_name("pipe");
+                mkfifo(&pipe);
+                symlink(&pipe, p);
+            },
+            "it is a named pipe, not a plain file",
+        ),
+        (
+            "larger than 64 MiB",
+            |p| {
+                let f = fs::File::create(p).unwrap();
+                f.set_len((64 << 20) + 1).unwrap();
+            },
+            "it is larger than the 64 MiB a file in the store may hold",
+        ),
+    ];
+    for (what, make, words) in cases {
+        let env = TestEnv::team();
+        env.new_ticket_pinned("ana", "Refund", &[], ID_A);
+        make(&env.ticket_path(ID_B));
+        let problem = format!("tickets/{ID_B}.toml: {words}");
+        for args in [
+            &["list"][..],
+            &["list", "--json"],
+            &["report", "--month", "2026-11"],
+            &["escalate", "--dry-run"],
+            &["search", "refund"],
+            &["show", "9a1f"],
+        ] {
+            let out = bounded(env.cmd(args));
+            no_panic(&out, 1, &format!("{what}: {args:?}"));
+            assert!(
+                out.stderr.contains(&problem),
+                "{what} {args:?}: {}",
+                out.stderr
+            );
+        }
+        let list = bounded(env.cmd(&["list"]));
+        assert!(list.stdout.contains("Refund"), "{what}: {}", list.stdout);
+        reported(&bounded(env.cmd(&["doctor"])), &problem);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_ticket_linked_from_outside_the_store_is_not_read_but_one_inside_is() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Refund", &[], ID_A);
+    env.new_ticket_pinned("ana", "Kept elsewhere", &[], ID_B);
+    let outside = env.root().join("elsewhere.toml");
+    fs::rename(env.ticket_path(ID_B), &outside).unwrap();
+    symlink(&outside, &env.ticket_path(ID_B));
+    let problem = format!(
+        "tickets/{ID_B}.toml: it is a link to {}, outside the store",
+        fs::canonicalize(&outside).unwrap().display()
+    );
+    let out = env.baton(&["list", "--json"]);
+    out.code(1);
+    assert_eq!(out.json_strings("title"), ["Refund"]);
+    assert!(out.stderr.contains(&problem), "{}", out.stderr);
+    reported(&env.baton(&["doctor"]), &problem);
+    let before = env.store_bytes();
+    env.baton_as("ana", &["note", "9a1f", "x"]).code(1);
+    assert_eq!(
+        env.store_bytes(),
+        before,
+        "a write through the link is refused"
+    );
+
+    // The same file kept in a folder inside the store is read through the link.
+    let shelf = env.store().join("shelf");
+    fs::create_dir(&shelf).unwrap();
+    fs::rename(&outside, shelf.join("kept.toml")).unwrap();
+    fs::remove_file(env.ticket_path(ID_B)).unwrap();
+    symlink("shelf/kept.toml", &env.ticket_path(ID_B));
+    let out = env.baton(&["list", "--json"]);
+    out.success();
+    assert_eq!(out.json_strings("title"), ["Refund", "Kept elsewhere"]);
+    env.baton(&["doctor"]).success();
+}
+
+/// Every kind of write, each refused the same way when `.local` is wrong.
+const WRITES: [&[&str]; 4] = [
+    &["--as", "ana", "note", "0b7c", "x"],
+    &["--as", "ana", "new", "Another"],
+    &["people", "add", "dan", "--level", "1"],
+    &["escalate"],
+];
+
+/// Asserts that every kind of write fails with an error starting `start`,
+/// and the hint that clears `.local` out of the way.
+#[track_caller]
+fn every_write_fails(env: &TestEnv, start: &str) {
+    for args in WRITES {
+        let out = env.baton(args);
+        no_panic(&out, 1, &format!("{args:?}"));
+        assert!(out.stderr.starts_with(start), "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("\nhint: move it out of the way (mv tickets/.local tickets/.local.old)"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}
+
+/// Asserts that a `baton doctor` run found problems, `words` among them.
+#[track_caller]
+fn reported(doctor: &Output, words: &str) {
+    no_panic(doctor, 1, "doctor");
+    assert!(
+        doctor.stdout.contains(words),
+        "doctor does not report {words:?}:\n{}",
+        doctor.stdout
+    );
+}
+
+/// Every file under a folder with its bytes (links and pipes by their kind).
+fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        let kind = fs::symlink_metadata(&path).unwrap().file_type();
+        if kind.is_dir() {
+            out.extend(tree(&path));
+        } else if kind.is_file() {
+            out.insert(path.clone(), fs::read(&path).unwrap());
+        } else {
+            out.insert(path.clone(), format!("{kind:?}").into_bytes());
+        }
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn a_local_folder_that_is_a_link_is_refused_for_writes_and_its_cache_ignored() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Refund", &[], ID_A);
+    let local = env.store().join(".local");
+    let outside = env.root().join("outside");
+    fs::rename(&local, &outside).unwrap();
+    symlink(&outside, &local);
+    // Long enough for the files to settle, so a reader would cache them.
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    let before = tree(&outside);
+    let tickets = env.store_bytes();
+    every_write_fails(
+        &env,
+        &format!(
+            "error: tickets/.local is a link to {}, not a folder;",
+            outside.display()
+        ),
+    );
+    for args in [&["list"][..], &["report"], &["escalate", "--dry-run"]] {
+        no_panic(&env.baton(args), 0, &format!("{args:?}"));
+    }
+    assert_eq!(tree(&outside), before, "nothing written through the link");
+    reported(
+        &env.baton(&["doctor"]),
+        &format!(
+            "tickets/.local: a link to {}, not a folder",
+            outside.display()
+        ),
+    );
+    assert_eq!(env.store_bytes(), tickets);
+}
+
+#[test]
+fn a_local_that_is_a_file_fails_every_write_with_the_fix_and_doctor_reports_it() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Refund", &[], ID_A);
+    let local = env.store().join(".local");
+    fs::remove_dir_all(&local).unwrap();
+    fs::write(&local, "not a folder\n").unwrap();
+    let before = env.store_bytes();
+    // Once a bare "cannot create tickets/.local: File exists (os error 17)".
+    every_write_fails(&env, "error: tickets/.local is a file, not a folder;");
+    no_panic(&env.baton(&["list"]), 0, "list");
+    let doctor = env.baton(&["doctor"]);
+    reported(&doctor, "tickets/.local: a file, not a folder");
+    assert!(!doctor.stdout.contains("all well"), "{}", doctor.stdout);
+    assert_eq!(env.store_bytes(), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn folders_inside_local_that_are_links_are_never_written_through() {
+    // (the folder in .local, the write that would use it, its input)
+    let cases: [(&str, &[&str], &[u8]); 3] = [
+        ("rejected", &["new", "--from-mail"], b"not mail at all"),
+        ("backup", &["doctor", "--fix"], b""),
+        ("cache", &["list"], b""),
+    ];
+    for (folder, args, input) in cases {
+        let env = TestEnv::team();
+        env.new_ticket_pinned("ana", "Refund", &[], ID_A);
+        // A temp file for doctor --fix to back up, settled files for the cache.
+        fs::write(env.store().join(".baton-left.tmp"), "half").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2200));
+        let outside = env.root().join("outside");
+        fs::create_dir(&outside).unwrap();
+        let link = env.store().join(".local").join(folder);
+        let _ = fs::remove_dir_all(&link);
+        symlink(&outside, &link);
+        let run = env.cmd(args).input(input.to_vec());
+        let out = run.run();
+        assert!(!out.stderr.contains("panicked"), "{folder}: {}", out.stderr);
+        assert_eq!(
+            tree(&outside),
+            Default::default(),
+            "{folder}: {}",
+            out.render()
+        );
+        if folder != "cache" {
+            out.code(1);
+            assert!(
+                out.stderr.contains(&format!(
+                    "tickets/.local/{folder} is a link to {}, not a folder",
+                    outside.display()
+                )),
+                "{folder}: {}",
+                out.stderr
+            );
+        }
+        reported(
+            &env.baton(&["doctor"]),
+            &format!("tickets/.local/{folder}: a link to"),
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn cache_files_and_a_lock_that_are_not_plain_files_never_block() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Refund", &[], ID_A);
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    env.baton(&["list"]).success();
+    let cache = env.store().join(".local/cache");
+    for name in ["listing", "summaries"] {
+        assert!(cache.join(name).is_file(), "the cache was written");
+    }
+    fs::remove_file(cache.join("listing")).unwrap();
+    mkfifo(&cache.join("listing"));
+    fs::remove_file(cache.join("summaries")).unwrap();
+    symlink("/dev/zero", &cache.join("summaries"));
+    let out = bounded(env.cmd(&["list", "--json"]));
+    no_panic(&out, 0, "a cache of a pipe and a link");
+    assert_eq!(out.json_strings("title"), ["Refund"]);
+
+    let lock = env.store().join(".local/lock");
+    let _ = fs::remove_file(&lock);
+    mkfifo(&lock);
+    let out = bounded(env.cmd(&["--as", "ana", "note", "0b7c", "x"]));
+    no_panic(&out, 1, "a lock that is a pipe");
+    assert!(
+        out.stderr
+            .starts_with("error: tickets/.local/lock is a named pipe, not a plain file;"),
+        "{}",
+        out.stderr
+    );
+    reported(
+        &bounded(env.cmd(&["doctor"])),
+        "tickets/.local/lock: a named pipe, not a plain file",
+    );
+}
+
+#[test]
+fn a_local_folder_tracked_by_git_is_reported() {
+    let env = TestEnv::empty();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=ana", "-c", "user.email=ana@example.com"])
+            .args(args)
+            .current_dir(env.root())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    git(&["init", "-q"]);
+    env.baton(&["init", "--name", "ana"]).success();
+    env.baton(&["doctor"]).success();
+    git(&["add", "-f", "tickets/.local/config.toml"]);
+    git(&["commit", "-q", "-m", "with the local settings"]);
+    reported(
+        &env.baton(&["doctor"]),
+        "tickets/.local: tracked by git, but it belongs to this copy of the store",
+    );
+}

@@ -124,6 +124,11 @@ fn examine(store: &Store) -> Result<(Examination, Option<Config>)> {
             )
         });
     }
+    for (path, message, fix) in
+        store.boundary_problems(|p| git::tracking(p) == git::Tracking::Tracked)
+    {
+        problems.push(Problem::new(&path, message, fix));
+    }
     if let Some(p) = merge_driver_problem(store) {
         problems.push(p);
     }

@@ -211,9 +211,17 @@ fn run_hooks(
     let dirs = ctx.hook_dirs(store);
     // Only the store's folder can be inside a repository a clone came from;
     // there a hook runs only when git proves it untracked.
+    let owned = store.owned_by_caller();
     let untracked = |p: &Path| {
         if !p.starts_with(store.dir()) {
             return Ok(());
+        }
+        // Another user's programs would run as the caller.
+        if !owned {
+            return Err(
+                "is in a store another user owns, and hooks run only from your own stores (or ~/.config/baton/hooks/)"
+                    .to_string(),
+            );
         }
         match git::tracking(p) {
             git::Tracking::Untracked => Ok(()),

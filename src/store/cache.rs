@@ -119,9 +119,15 @@ struct Framed<T> {
     body: T,
 }
 
-/// Reads a cache file; `None` for a missing, foreign, damaged or outdated one.
+/// Far more than the summaries of a million tickets; a plain file larger
+/// than this is not one baton wrote.
+const MAX_SIZE: u64 = 1 << 30;
+
+/// Reads a cache file; `None` for a missing, foreign, damaged or outdated
+/// one, and for anything but a plain file (a pipe is never waited on, a
+/// link never followed).
 pub fn read<T: DeserializeOwned>(path: &Path) -> Option<T> {
-    let bytes = fs::read(path).ok()?;
+    let bytes = super::folder::read_own(path, MAX_SIZE).ok()?;
     let rest = bytes.strip_prefix(MAGIC)?;
     let (sum, payload) = rest.split_first_chunk::<4>()?;
     if u32::from_le_bytes(*sum) != crc32fast::hash(payload) {

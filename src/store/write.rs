@@ -1,0 +1,150 @@
+//! The store's writes. Each one is atomic (`atomic.rs`) and takes the held
+//! [`Lock`] as proof that it runs under the store lock; only the write
+//! transaction (`cmd::txn`) holds one. Also here: the lock itself, the
+//! untracked `.local/` folder it lives in, rejected mail and backups, which
+//! are written only into real folders of the store (`boundary.rs`).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::Store;
+use super::atomic::write_atomic;
+use super::boundary::Want;
+use crate::core::ticket::Ticket;
+use crate::error::{Error, Result};
+
+/// A held store lock; released when dropped. Every write to the store
+/// takes one as proof that it runs under the lock; only the write
+/// transaction (`cmd::txn`) holds it.
+pub struct Lock {
+    _file: fs::File,
+}
+
+/// Writes a file that git owns, beside the store rather than in it (the
+/// work tree's `.gitattributes`, the merge driver's result in git's temp
+/// file): atomic like every write, but outside the store lock, which guards
+/// the store's own files.
+pub fn write_git_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic(path, bytes, true)
+}
+
+impl Store {
+    /// A new, empty backup folder in `.local/backup/`, named by the time.
+    pub fn backup_dir(&self, _lock: &Lock, stamp: &str) -> Result<PathBuf> {
+        self.ensure_local()?;
+        let root = self.backups_dir();
+        self.own_folder(&root)?;
+        for n in 1.. {
+            let dir = match n {
+                1 => root.join(stamp),
+                n => root.join(format!("{stamp}-{n}")),
+            };
+            match fs::create_dir(&dir) {
+                Ok(()) => return Ok(dir),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(Error::io(&self.shown(&dir), "create", e)),
+            }
+        }
+        unreachable!("some numbered folder name is free")
+    }
+
+    /// Copies a store file into a backup folder.
+    pub fn back_up(&self, _lock: &Lock, path: &Path, backup: &Path) -> Result<()> {
+        let keep = backup.join(path.file_name().unwrap_or_default());
+        fs::copy(path, &keep)
+            .map(|_| ())
+            .map_err(|e| Error::io(&self.shown(path), "back up", e))
+    }
+
+    /// Moves a store file into a backup folder.
+    pub fn move_to_backup(&self, _lock: &Lock, path: &Path, backup: &Path) -> Result<()> {
+        let keep = backup.join(path.file_name().unwrap_or_default());
+        fs::rename(path, &keep)
+            .or_else(|_| fs::copy(path, &keep).and_then(|_| fs::remove_file(path)))
+            .map_err(|e| Error::io(&self.shown(path), "move", e))
+    }
+
+    /// Replaces the team config (or creates it, with `replace` false).
+    pub fn write_config(&self, _lock: &Lock, text: &str, replace: bool) -> Result<()> {
+        let path = self.config_path();
+        let verb = if replace { "write" } else { "create" };
+        write_atomic(&path, text.as_bytes(), replace)
+            .map_err(|e| Error::io(&self.shown(&path), verb, e))
+    }
+
+    /// Replaces the settings of this copy of the store.
+    pub fn write_local_config(&self, _lock: &Lock, text: &str) -> Result<()> {
+        let path = self.local_config_path();
+        write_atomic(&path, text.as_bytes(), true)
+            .map_err(|e| Error::io(&self.shown(&path), "write", e))
+    }
+
+    /// Saves a ticket atomically, replacing its file.
+    pub fn save(&self, _lock: &Lock, ticket: &Ticket) -> Result<()> {
+        let path = self.path_of(ticket.id);
+        write_atomic(&path, ticket.to_toml().as_bytes(), true)
+            .map_err(|e| Error::io(&self.shown(&path), "write", e))
+    }
+
+    /// Saves a new ticket atomically, refusing to replace an existing file.
+    pub fn create(&self, _lock: &Lock, ticket: &Ticket) -> Result<()> {
+        let path = self.path_of(ticket.id);
+        write_atomic(&path, ticket.to_toml().as_bytes(), false)
+            .map_err(|e| Error::io(&self.shown(&path), "create", e))
+    }
+
+    /// Keeps a message intake could not use: the raw bytes as `NAME.eml` and
+    /// the reason as `NAME.reason`, each written atomically (the message
+    /// first, so a reason never stands without its message). Returns the
+    /// message's path as messages show it.
+    pub fn reject(&self, _lock: &Lock, name: &str, raw: &[u8], reason: &str) -> Result<PathBuf> {
+        let dir = self.rejected_dir();
+        self.own_folder(&dir)?;
+        let eml = dir.join(format!("{name}.eml"));
+        write_atomic(&eml, raw, false).map_err(|e| Error::io(&self.shown(&eml), "write", e))?;
+        let why = dir.join(format!("{name}.reason"));
+        write_atomic(&why, format!("{reason}\n").as_bytes(), false)
+            .map_err(|e| Error::io(&self.shown(&why), "write", e))?;
+        Ok(self.shown(&eml))
+    }
+
+    /// Makes sure the untracked `.local/` folder exists, ignored by git. A
+    /// `.local` that is a link or a file is refused, with the fix: every
+    /// write, the lock included, would go wherever it leads.
+    pub fn ensure_local(&self) -> Result<PathBuf> {
+        let local = self.local_dir();
+        self.own_folder(&local)?;
+        let ignore = local.join(".gitignore");
+        if !ignore.exists() {
+            write_atomic(&ignore, b"*\n", true)
+                .map_err(|e| Error::io(&self.shown(&ignore), "write", e))?;
+        }
+        Ok(local)
+    }
+
+    /// Takes the store's write lock, waiting for other baton processes. Every
+    /// read-modify-write happens under it, so concurrent changes are never
+    /// lost. Only the write transaction calls it.
+    pub fn lock(&self) -> Result<Lock> {
+        self.ensure_local()?;
+        let path = self.lock_path();
+        if let Some(what) = Want::File.misplaced(&path) {
+            return Err(self.refusal(&path, &what, Want::File));
+        }
+        let mut options = fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        // Should the lock become a link or a pipe after the look above, the
+        // open neither follows the one nor waits on the other.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(
+            &mut options,
+            libc::O_NOFOLLOW | libc::O_NONBLOCK,
+        );
+        let file = options
+            .open(&path)
+            .map_err(|e| Error::io(&self.shown(&path), "open the lock", e))?;
+        file.lock()
+            .map_err(|e| Error::io(&self.shown(&path), "lock", e))?;
+        Ok(Lock { _file: file })
+    }
+}
