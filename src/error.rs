@@ -44,6 +44,9 @@ pub enum Kind {
     Remote,
     /// A git merge conflicted and needs a person.
     Conflict,
+    /// The result is partial: some files could not be read or written; the
+    /// error lists them (`unreadable`), and the output holds the rest.
+    Partial,
 }
 
 impl Kind {
@@ -64,11 +67,12 @@ impl Kind {
             Kind::Io => "io",
             Kind::Remote => "remote",
             Kind::Conflict => "conflict",
+            Kind::Partial => "partial",
         }
     }
 
     /// Every kind, for the docs' test.
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Error,
         Kind::Usage,
         Kind::NotFound,
@@ -83,6 +87,7 @@ impl Kind {
         Kind::Io,
         Kind::Remote,
         Kind::Conflict,
+        Kind::Partial,
     ];
 }
 
@@ -97,6 +102,8 @@ pub struct Error {
     pub path: Option<PathBuf>,
     /// Its line, when known (1-based).
     pub line: Option<usize>,
+    /// With [`Kind::Partial`]: each file left out of the result, and why.
+    pub left_out: Vec<Error>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -111,6 +118,7 @@ impl Error {
             kind: Kind::Error,
             path: None,
             line: None,
+            left_out: Vec::new(),
         }
     }
 

@@ -204,6 +204,8 @@ fn escalate_json_lists_escalations_and_warnings() {
                 "owner": "ben",
                 "due": at(23, 0),
             }],
+            "unreadable": [],
+            "failed": [],
         })
     );
 }

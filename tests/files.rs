@@ -191,6 +191,51 @@ fn list_shows_the_other_tickets_and_names_the_broken_file() {
 }
 
 #[test]
+fn a_partial_result_says_in_json_what_it_left_out() {
+    let env = store_with_a_broken_ticket();
+    let broken = format!("tickets/{ID_B}.toml");
+    // An array document holds what could be read; the error, the last line
+    // of stderr, is of kind partial and lists the rest.
+    for args in [
+        &["list", "--json"][..],
+        &["search", "ticket", "--json"],
+        &["people", "--json"],
+    ] {
+        let out = env.baton(args);
+        out.code(1);
+        let last: serde_json::Value =
+            serde_json::from_str(out.stderr.lines().last().unwrap()).unwrap();
+        assert_eq!(last["error"]["kind"], "partial", "{args:?}: {last}");
+        let left = last["error"]["unreadable"].as_array().unwrap();
+        assert_eq!(left.len(), 1, "{args:?}: {last}");
+        assert_eq!(left[0]["path"], broken.as_str(), "{args:?}: {last}");
+        assert_eq!(left[0]["line"], 6, "{args:?}: {last}");
+        assert!(
+            left[0]["problem"]
+                .as_str()
+                .unwrap()
+                .contains("expected a sequence")
+        );
+    }
+    // Object documents carry the list themselves.
+    for args in [
+        &["report", "--json"][..],
+        &["escalate", "--dry-run", "--json"],
+    ] {
+        let out = env.baton(args);
+        out.code(1);
+        let doc = out.json();
+        assert_eq!(
+            doc["unreadable"][0]["path"],
+            broken.as_str(),
+            "{args:?}: {doc}"
+        );
+    }
+    let sweep = env.baton(&["escalate", "--json"]).json();
+    assert_eq!(sweep["failed"], serde_json::json!([]));
+}
+
+#[test]
 fn invalid_toml_is_reported_with_line_and_column() {
     let env = TestEnv::team();
     env.new_ticket_pinned("ana", "Fine", &[], ID_A);
@@ -304,7 +349,7 @@ fn stray_files_in_the_store_are_skipped_with_a_warning() {
         out.stderr,
         "warning: tickets/notes.toml: not named by a ticket id, so it was skipped\n\
          hint: ticket files are named <id>.toml; move other files out of the store\n\
-         {\"error\":{\"exit\":1,\"hint\":null,\"kind\":\"error\",\"message\":\"1 ticket file(s) could not be read; the list shows the rest\"}}\n"
+         {\"error\":{\"exit\":1,\"hint\":null,\"kind\":\"partial\",\"message\":\"1 ticket file(s) could not be read; the list shows the rest\",\"unreadable\":[{\"line\":null,\"path\":\"tickets/notes.toml\",\"problem\":\"tickets/notes.toml: not named by a ticket id, so it was skipped\"}]}}\n"
     );
 }
 

@@ -141,7 +141,8 @@ fn the_json_report_pins_every_figure() {
         "reopened": 0,
         "resolved": 2,
         "sla_met_pct": 50.0
-      }
+      },
+      "unreadable": []
     }
     "#);
 }

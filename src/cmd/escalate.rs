@@ -6,7 +6,7 @@ use crate::core::duration;
 use crate::core::sweep::{self, Planned};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::render::sweep::{Escalated, Sweep, Warned};
+use crate::render::sweep::{Escalated, Failed, Sweep, Warned};
 use crate::render::{self, commit};
 use crate::store::Store;
 
@@ -53,9 +53,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     for planned in plan.tickets {
         let short = loaded.short(planned.summary.id);
         if let Some(txn) = txn.as_mut()
-            && let Err(e) = escalate(&store, txn, &planned, &short)
+            && let Err(why) = escalate(&store, txn, &planned, &short)
         {
-            failed.push(e);
+            failed.push(Failed {
+                short,
+                planned,
+                why,
+            });
             continue;
         }
         escalated.push(Escalated { short, planned });
@@ -75,11 +79,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .collect();
 
     let mut unreadable = Unreadable::read_or_written(ctx);
-    unreadable.warn_all(loaded.problems.iter().chain(&failed));
+    unreadable.warn_all(loaded.problems.iter().chain(failed.iter().map(|f| &f.why)));
     let report = Sweep {
         dry_run: args.dry_run,
         escalated,
         warned,
+        unreadable: &loaded.problems,
+        failed,
     };
     render::sweep::show(&ctx.out, &report, ctx.now)?;
     unreadable.finish("the sweep did the rest")

@@ -32,7 +32,7 @@ use crate::core::clock;
 use crate::core::config::Config;
 use crate::core::ticket::Ticket;
 use crate::ctx::{Ctx, Flags};
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::render::{self, json};
 use crate::store::Store;
 
@@ -155,7 +155,7 @@ pub fn change(
 /// script notices what a person reads in the warnings.
 pub struct Unreadable<'a> {
     ctx: &'a Ctx,
-    count: usize,
+    problems: Vec<Error>,
     /// What could not be done to the files: `read`, or `read or written`.
     done: &'static str,
 }
@@ -165,7 +165,7 @@ impl<'a> Unreadable<'a> {
     pub fn read(ctx: &'a Ctx) -> Unreadable<'a> {
         Unreadable {
             ctx,
-            count: 0,
+            problems: Vec::new(),
             done: "read",
         }
     }
@@ -181,7 +181,12 @@ impl<'a> Unreadable<'a> {
     /// Warns about one file.
     pub fn warn(&mut self, problem: &Error) {
         self.ctx.out.warn(problem);
-        self.count += 1;
+        self.problems.push(problem.clone());
+    }
+
+    /// The files left out so far, for documents that say so in-band.
+    pub fn problems(&self) -> &[Error] {
+        &self.problems
     }
 
     /// Warns about each of these files, in order.
@@ -194,12 +199,17 @@ impl<'a> Unreadable<'a> {
     /// The command's end: fine when every file could be read, else the
     /// error naming how many could not and what `rest` of the output means.
     pub fn finish(self, rest: &str) -> Result<()> {
-        match self.count {
+        match self.problems.len() {
             0 => Ok(()),
-            n => Err(Error::new(format!(
-                "{n} ticket file(s) could not be {}; {rest}",
-                self.done
-            ))),
+            n => {
+                let mut e = Error::new(format!(
+                    "{n} ticket file(s) could not be {}; {rest}",
+                    self.done
+                ))
+                .kind(Kind::Partial);
+                e.left_out = self.problems;
+                Err(e)
+            }
         }
     }
 }

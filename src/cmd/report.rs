@@ -80,7 +80,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let r = metrics::report(&tickets, &config, period, args.owner.as_deref(), ctx.now);
     match args.csv {
         Some(section) => report::csv(&ctx.out, &r, section)?,
-        None => report::show(&ctx.out, &r, &days)?,
+        None => report::show(&ctx.out, &r, &days, unreadable.problems())?,
     }
     unreadable
         .finish("the report counts only the rest")

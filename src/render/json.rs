@@ -152,7 +152,27 @@ pub fn error(e: &crate::error::Error) -> Value {
     if let Some(line) = e.line {
         m.insert("line".into(), json!(line));
     }
+    if e.kind == crate::error::Kind::Partial {
+        m.insert("unreadable".into(), left_out(&e.left_out));
+    }
     json!({ "error": Value::Object(m) })
+}
+
+/// The files a partial result left out: `[{"path", "line", "problem"}]`
+/// (`path` and `line` `null` when the problem has none).
+pub fn left_out(problems: &[crate::error::Error]) -> Value {
+    Value::Array(
+        problems
+            .iter()
+            .map(|p| {
+                json!({
+                    "path": p.path.as_deref().map(path),
+                    "line": p.line,
+                    "problem": p.message,
+                })
+            })
+            .collect(),
+    )
 }
 
 /// `baton --version --json`: `{"name": "baton", "version"}`.
@@ -225,7 +245,25 @@ pub fn sweep(s: &Sweep) -> Value {
             })
         })
         .collect();
-    json!({"dry_run": s.dry_run, "escalated": escalated, "warnings": warnings})
+    let failed: Vec<Value> = s
+        .failed
+        .iter()
+        .map(|f| {
+            json!({
+                "id": f.planned.summary.id.to_string(),
+                "short_id": f.short,
+                "title": f.planned.summary.title,
+                "problem": f.why.message,
+            })
+        })
+        .collect();
+    json!({
+        "dry_run": s.dry_run,
+        "escalated": escalated,
+        "warnings": warnings,
+        "unreadable": left_out(s.unreadable),
+        "failed": failed,
+    })
 }
 
 /// `doctor`: each problem with its file, line and fix, what `--fix` did, and

@@ -23,9 +23,13 @@ pub enum Section {
 }
 
 /// Prints the report for people, or its JSON document.
-pub fn show(out: &Output, r: &Report, days: &Days) -> Result<()> {
+pub fn show(out: &Output, r: &Report, days: &Days, unreadable: &[Error]) -> Result<()> {
     if out.json {
-        return out.json(&json::report(r));
+        let mut doc = json::report(r);
+        if let Some(m) = doc.as_object_mut() {
+            m.insert("unreadable".into(), json::left_out(unreadable));
+        }
+        return out.json(&doc);
     }
     out.print(&report(out, r, &title(days)))
 }

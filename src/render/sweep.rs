@@ -23,11 +23,22 @@ pub struct Warned<'a> {
     pub breach: Breach<'a>,
 }
 
+/// A ticket the sweep planned to escalate but could not write.
+pub struct Failed<'a> {
+    pub short: String,
+    pub planned: Planned<'a>,
+    pub why: crate::error::Error,
+}
+
 /// Everything one sweep reports.
 pub struct Sweep<'a> {
     pub dry_run: bool,
     pub escalated: Vec<Escalated<'a>>,
     pub warned: Vec<Warned<'a>>,
+    /// Ticket files that could not be read, so the plan left them out.
+    pub unreadable: &'a [crate::error::Error],
+    /// Escalations planned but not written.
+    pub failed: Vec<Failed<'a>>,
 }
 
 /// Prints the sweep: the JSON document, or its lines (none when nothing is

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{CONFIG_FILE, STORE_DIR, Store};
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 
 impl Store {
     /// Opens the store at `dir`, which must hold a `baton.toml`, whoever
@@ -23,7 +23,8 @@ impl Store {
                 "no baton store at {} (no {CONFIG_FILE} there)",
                 store.shown.display()
             ))
-            .hint("run 'baton init' to create one, or point --store at the tickets folder"));
+            .hint("run 'baton init' to create one, or point --store at the tickets folder")
+            .kind(Kind::NoStore));
         }
         Ok(store)
     }
@@ -78,7 +79,8 @@ fn not_found(cwd: &Path, refused: Option<(PathBuf, PathBuf)>) -> Error {
             "no baton store in {} or any folder above it",
             cwd.display()
         ))
-        .hint("run 'baton init' to create one here, or pass --store DIR");
+        .hint("run 'baton init' to create one here, or pass --store DIR")
+        .kind(Kind::NoStore);
     };
     let whose = if store == stop {
         format!("the one at {} belongs to another user", store.display())
@@ -97,6 +99,7 @@ fn not_found(cwd: &Path, refused: Option<(PathBuf, PathBuf)>) -> Error {
         "to use it all the same, pass --store {} (or set BATON_STORE); to make your own, run 'baton init'",
         store.display()
     ))
+    .kind(Kind::NoStore)
 }
 
 /// Whether the effective user owns `path` (a path that cannot be looked at

@@ -15,7 +15,7 @@ use super::read::Raw;
 use super::{CONFIG_FILE, Store, TEMP_PREFIX, TEMP_SUFFIX, cache, par};
 use crate::core::id;
 use crate::core::summary::Summary;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 
 /// The ticket files of a store, by name, without reading them.
 pub struct Listing {
@@ -256,6 +256,8 @@ impl Store {
             self.shown(path).display()
         ))
         .hint("ticket files are named <id>.toml; move other files out of the store")
+        .kind(Kind::BadFile)
+        .at(&self.shown(path), None)
     }
 
     /// Temp files that interrupted writes left behind (`.baton-*.tmp`).

@@ -11,7 +11,7 @@ use super::folder::{Folder, Name, Unreadable};
 use super::{CONFIG_FILE, MAX_FILE_SIZE, Store, par};
 use crate::core::config::Config;
 use crate::core::ticket::{ParseError, Ticket, line_col};
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 
 /// Why a file's content cannot be used: what is wrong and where, and the
 /// hint every command gives for it.
@@ -85,7 +85,10 @@ impl Store {
             (Some(l), Some(c)) => format!("{}:{l}:{c}", self.shown(path).display()),
             _ => self.shown(path).display().to_string(),
         };
-        Error::new(format!("{place}: {}", err.message)).hint(bad.hint)
+        Error::new(format!("{place}: {}", err.message))
+            .hint(bad.hint)
+            .kind(Kind::BadFile)
+            .at(&self.shown(path), err.line)
     }
 
     /// Why a file in the store was not read: a failure to read it at all,
