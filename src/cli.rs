@@ -56,6 +56,10 @@ pub struct Global {
     // May be repeated, so that a wrapper that always adds it never breaks.
     #[arg(long, global = true, overrides_with = "json")]
     pub json: bool,
+    /// Print JSON one object per line (list and search: a ticket a line;
+    /// escalate: an escalation or warning a line); implies --json
+    #[arg(long, global = true, overrides_with = "jsonl")]
+    pub jsonl: bool,
     /// Never ask: a missing value is an error naming its flag, a confirmation counts as yes
     #[arg(long, short, global = true)]
     pub yes: bool,
@@ -70,7 +74,8 @@ impl Global {
         Flags {
             store: self.store.clone(),
             actor: self.actor.clone(),
-            json: self.json,
+            json: self.json || self.jsonl,
+            jsonl: self.jsonl,
             yes: self.yes,
             color: self.color,
         }
@@ -83,7 +88,7 @@ pub fn wants_json(args: &[OsString]) -> bool {
     args.iter()
         .skip(1)
         .take_while(|a| *a != "--")
-        .any(|a| a == "--json")
+        .any(|a| a == "--json" || a == "--jsonl")
 }
 
 /// How clap colours its own help and usage errors: as the `--color` among

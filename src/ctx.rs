@@ -41,6 +41,8 @@ pub struct Flags {
     pub store: Option<PathBuf>,
     pub actor: Option<String>,
     pub json: bool,
+    /// `--jsonl`: JSON one object per line (`json` is set too).
+    pub jsonl: bool,
     pub yes: bool,
     pub color: ColorChoice,
 }
@@ -385,6 +387,7 @@ impl Ctx {
                 .next()
                 .unwrap_or_else(|| "baton".into()),
             out: Output::new(global.json, color, stdout_tty, width)
+                .lines(global.jsonl)
                 .err_color(err_color)
                 .zone(LocalZone::system()),
         })

@@ -425,3 +425,24 @@ fn an_unreadable_ticket_file_is_warned_about_and_the_sweep_does_the_rest() {
     ");
     assert_eq!(env.field(ID_A, "owner"), "cora");
 }
+
+#[test]
+fn escalate_streams_one_object_a_line_with_jsonl() {
+    let env = one_ticket();
+    env.set_now(&at(3, 0));
+    env.new_ticket_pinned("ben", "Login fails", &[], ID_B);
+    let out = env
+        .cmd(&["escalate", "--jsonl", "--warn", "4h"])
+        .now(&at(20, 0))
+        .run();
+    out.success();
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert_eq!(lines[0]["escalated"]["short_id"], "0b7c");
+    assert_eq!(lines[0]["escalated"]["dry_run"], false);
+    assert_eq!(lines[1]["warning"]["short_id"], "9a1f");
+}

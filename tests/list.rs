@@ -305,3 +305,42 @@ fn list_short_ids_stay_unique_when_a_ticket_file_is_broken() {
     }
     assert!(ambiguous.is_empty(), "{}", ambiguous.join("\n"));
 }
+
+#[test]
+fn ids_and_json_lines_feed_shell_loops_and_stream_consumers() {
+    let env = desk();
+    env.set_now(&at(6, 0));
+    let ids = env.baton(&["list", "--format", "id"]);
+    ids.success();
+    let listed: Vec<&str> = ids.stdout.lines().collect();
+    let table = env.baton(&["list", "--json"]).json_strings("id");
+    assert_eq!(
+        listed, table,
+        "the same tickets in the same order, full ids"
+    );
+    let found = env.baton(&["search", "printer", "--format", "id"]);
+    found.success();
+    assert_eq!(found.stdout, format!("{ID_C}\n"));
+
+    let lines = env.baton(&["list", "--jsonl"]);
+    lines.success();
+    let docs: Vec<serde_json::Value> = lines
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        docs,
+        env.baton(&["list", "--json"])
+            .json()
+            .as_array()
+            .unwrap()
+            .clone()
+    );
+    // Nothing to list is no line at all, and one document is one line.
+    let none = env.baton(&["list", "--owner", "cora", "--status", "resolved", "--jsonl"]);
+    assert_eq!(none.stdout, "");
+    let one = env.baton(&["show", "0b7c", "--jsonl"]);
+    assert_eq!(one.stdout.lines().count(), 1);
+    assert_eq!(one.json(), env.baton(&["show", "0b7c", "--json"]).json());
+}

@@ -189,3 +189,21 @@ fn status_commands_print_the_ticket_as_json() {
     let doc = env.baton(&["show", "0b7c", "--json"]).json();
     assert_eq!(doc["due"], serde_json::Value::Null);
 }
+
+#[test]
+fn json_says_whether_a_command_changed_anything() {
+    let env = ticket_in("open");
+    let first = env.baton_as("ana", &["resolve", "0b7c", "--json"]);
+    first.success();
+    assert_eq!(first.json()["changed"], true);
+    let again = env.baton_as("ana", &["resolve", "0b7c", "--json"]);
+    again.success();
+    assert_eq!(
+        again.json()["changed"],
+        false,
+        "resolving a resolved ticket is a no-op"
+    );
+    assert_eq!(again.json()["status"], "resolved");
+    let mine = env.baton_as("ana", &["take", "0b7c", "--json"]);
+    mine.code(1);
+}

@@ -13,7 +13,9 @@ use crate::render::{json, table};
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  baton list --mine\n  baton list --owner ben --status waiting\n  \
-                        baton list --all --sort updated\n  baton list --overdue --json | jq -r '.[].id'"
+                        baton list --all --sort updated\n  baton list --overdue --json | jq -r '.[].id'\n  \
+                        baton list --mine --format id | xargs -n1 baton show\n  \
+                        baton list --jsonl | jq -c 'select(.priority == \"urgent\")'"
 )]
 pub struct Args {
     /// Only tickets you own
@@ -41,6 +43,10 @@ pub struct Args {
     /// The order
     #[arg(long, value_enum, default_value_t = Sort::Due)]
     pub sort: Sort,
+    /// What to print: the table, or only the full ids, one a line (for
+    /// shell loops: for id in $(baton list --format id); do ...)
+    #[arg(long, value_enum, default_value_t = super::Format::Table)]
+    pub format: super::Format,
 }
 
 pub(super) fn parse_status(s: &str) -> Result<Status, String> {
@@ -99,6 +105,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             docs
         });
         ctx.out.json_array(docs)?;
+    } else if args.format == super::Format::Id {
+        ctx.out.ids(rows.iter().map(|r| r.ticket.id))?;
     } else if rows.is_empty() {
         ctx.out
             .info("no tickets match (resolved and closed ones show with --all)");

@@ -97,6 +97,15 @@ pub fn run(flags: Flags, command: Command, tree: fn() -> clap::Command) -> Resul
     }
 }
 
+/// How `list` and `search` print what they found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for people
+    Table,
+    /// Full ids, one a line
+    Id,
+}
+
 /// A ticket after a command acted on it.
 pub struct Outcome {
     pub ticket: Ticket,
@@ -219,6 +228,9 @@ pub fn report(ctx: &Ctx, o: &Outcome, done: &str, already: &str) -> Result<()> {
     let human = if o.changed { done } else { already };
     ctx.out.result(human, || {
         let due = clock::deadline(&o.ticket, &o.config, ctx.now);
-        json::ticket(&o.ticket, &o.short, due.as_ref(), true)
+        json::changed(
+            json::ticket(&o.ticket, &o.short, due.as_ref(), true),
+            o.changed,
+        )
     })
 }

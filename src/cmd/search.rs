@@ -34,6 +34,9 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_parser = parse_status,
           add = ArgValueCandidates::new(completions::statuses))]
     pub status: Vec<Status>,
+    /// What to print: the table, or only the full ids, one a line
+    #[arg(long, value_enum, default_value_t = super::Format::Table)]
+    pub format: super::Format,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -86,6 +89,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
     if ctx.out.json {
         ctx.out.json_array(found.iter().map(json::found))?;
+    } else if args.format == super::Format::Id {
+        ctx.out.ids(found.iter().map(|f| f.ticket.id))?;
     } else if found.is_empty() {
         ctx.out.info("no tickets mention every word");
     } else {

@@ -103,6 +103,16 @@ pub fn ticket(t: &Ticket, short: &str, due: Option<&Deadline>, with_events: bool
     Value::Object(m)
 }
 
+/// A document about a change with `changed`: `false` when the ticket
+/// already was as asked and nothing was written (a no-op), so a script can
+/// tell one from a real change.
+pub fn changed(mut doc: Value, changed: bool) -> Value {
+    if let Some(m) = doc.as_object_mut() {
+        m.insert("changed".into(), json!(changed));
+    }
+    doc
+}
+
 /// A message for the customer: its parts, and `mail`, the whole message
 /// ready for `sendmail -t`.
 pub fn notice(n: &Notice) -> Value {
@@ -219,6 +229,42 @@ pub fn person(name: &str, level: u32, email: Option<&str>) -> Value {
 /// `escalate`: the escalations (the plan, with `dry_run`) and the tickets
 /// about to breach.
 pub fn sweep(s: &Sweep) -> Value {
+    let [escalated, warnings, unreadable, failed] = sweep_parts(s);
+    json!({
+        "dry_run": s.dry_run,
+        "escalated": escalated,
+        "warnings": warnings,
+        "unreadable": unreadable,
+        "failed": failed,
+    })
+}
+
+/// `escalate --jsonl`: one object a line, each keyed by what it is:
+/// `{"escalated": …}` (with `dry_run`), `{"warning": …}`, `{"unreadable": …}`,
+/// `{"failed": …}`, each the same entry as in the whole document.
+pub fn sweep_lines(s: &Sweep) -> Vec<Value> {
+    let [escalated, warnings, unreadable, failed] = sweep_parts(s);
+    let tagged = |key: &str, items: Vec<Value>| -> Vec<Value> {
+        items.into_iter().map(|v| json!({ key: v })).collect()
+    };
+    let escalated = escalated
+        .into_iter()
+        .map(|mut v| {
+            if let Some(m) = v.as_object_mut() {
+                m.insert("dry_run".into(), json!(s.dry_run));
+            }
+            json!({ "escalated": v })
+        })
+        .collect::<Vec<_>>();
+    let mut out = escalated;
+    out.extend(tagged("warning", warnings));
+    out.extend(tagged("unreadable", unreadable));
+    out.extend(tagged("failed", failed));
+    out
+}
+
+/// The four lists of a sweep's document.
+fn sweep_parts(s: &Sweep) -> [Vec<Value>; 4] {
     let escalated: Vec<Value> = s
         .escalated
         .iter()
@@ -257,13 +303,11 @@ pub fn sweep(s: &Sweep) -> Value {
             })
         })
         .collect();
-    json!({
-        "dry_run": s.dry_run,
-        "escalated": escalated,
-        "warnings": warnings,
-        "unreadable": left_out(s.unreadable),
-        "failed": failed,
-    })
+    let unreadable = match left_out(s.unreadable) {
+        Value::Array(items) => items,
+        _ => Vec::new(),
+    };
+    [escalated, warnings, unreadable, failed]
 }
 
 /// `doctor`: each problem with its file, line and fix, what `--fix` did, and

@@ -39,6 +39,8 @@ pub struct Output {
     pub width: Option<u16>,
     /// The reader's time zone, for the times shown (UTC until set).
     pub zone: LocalZone,
+    /// `--jsonl`: documents on one line, arrays as one item a line.
+    pub jsonl: bool,
 }
 
 /// The error that stands for a closed pipe: quiet, and success (see `main`).
@@ -119,7 +121,14 @@ impl Output {
             stdout_tty,
             width,
             zone: LocalZone::utc(),
+            jsonl: false,
         }
+    }
+
+    /// Sets JSON to one object a line (`--jsonl`).
+    pub fn lines(mut self, on: bool) -> Self {
+        self.jsonl = on;
+        self
     }
 
     /// Sets the time zone times are shown in.
@@ -156,7 +165,11 @@ impl Output {
 
     /// The JSON document of this command (only under `--json`).
     pub fn json(&self, value: &serde_json::Value) -> Result<()> {
-        let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+        let mut text = if self.jsonl {
+            value.to_string()
+        } else {
+            serde_json::to_string_pretty(value).unwrap_or_default()
+        };
         text.push('\n');
         self.write_json(&text)
     }
@@ -165,7 +178,40 @@ impl Output {
     /// as it is made so that 100,000 tickets never sit in memory at once.
     /// The text is the same as [`Output::json`] gives for the whole array.
     pub fn json_array(&self, items: impl Iterator<Item = serde_json::Value>) -> Result<()> {
+        if self.jsonl {
+            return self.json_lines(items);
+        }
         pretty_array(items, |text| self.write_json(text))
+    }
+
+    /// One compact JSON object a line, written as they come (`--jsonl`).
+    pub fn json_lines(&self, items: impl Iterator<Item = serde_json::Value>) -> Result<()> {
+        let mut text = String::new();
+        for item in items {
+            text.push_str(&item.to_string());
+            text.push('\n');
+            if text.len() > 1 << 16 {
+                self.write_json(&text)?;
+                text.clear();
+            }
+        }
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.write_json(&text)
+    }
+
+    /// Ticket ids, one a line, for shell loops (`--format id`).
+    pub fn ids(&self, ids: impl Iterator<Item = uuid::Uuid>) -> Result<()> {
+        let mut text = String::new();
+        for id in ids {
+            text.push_str(&id.to_string());
+            text.push('\n');
+        }
+        if text.is_empty() {
+            return Ok(());
+        }
+        write_out(&text)
     }
 
     /// JSON text to stdout. On a terminal, characters a terminal would act

@@ -44,6 +44,9 @@ pub struct Sweep<'a> {
 /// Prints the sweep: the JSON document, or its lines (none when nothing is
 /// due). `now` is what "due in" counts from.
 pub fn show(out: &Output, sweep: &Sweep, now: DateTime<Utc>) -> Result<()> {
+    if out.jsonl {
+        return out.json_lines(json::sweep_lines(sweep).into_iter());
+    }
     if out.json {
         return out.json(&json::sweep(sweep));
     }
