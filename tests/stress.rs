@@ -279,3 +279,36 @@ fn writers_killed_at_random_moments_never_leave_a_broken_ticket() {
         .count();
     assert_eq!(leftovers, 0);
 }
+
+#[test]
+fn a_writer_gives_up_on_a_stuck_lock_with_exit_75_naming_the_holder() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Shared ticket", &[], ID_A);
+    env.edit_config("[sla]", "[store]\nlock_timeout = \"1s\"\n\n[sla]");
+    // Another process holds the lock and never lets go.
+    let path = env.store().join(".local/lock");
+    let mut lock = std::fs::File::create(&path).unwrap();
+    lock.lock().unwrap();
+    std::io::Write::write_all(&mut lock, b"4242\n").unwrap();
+    let started = std::time::Instant::now();
+    let out = env.baton_as("ben", &["note", "0b7c", "waiting in vain"]);
+    out.code(75);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "it gave up in time"
+    );
+    assert!(
+        out.stderr.contains("another baton (process 4242) held the store lock tickets/.local/lock for longer than 1s"),
+        "{}",
+        out.render()
+    );
+    let json = env.baton_as("ben", &["note", "0b7c", "again", "--json"]);
+    json.code(75);
+    let last: serde_json::Value =
+        serde_json::from_str(json.stderr.lines().last().unwrap()).unwrap();
+    assert_eq!(last["error"]["kind"], "locked");
+    assert_eq!(env.events(ID_A).len(), 1, "nothing was written");
+    // Once the holder is gone, the next writer goes ahead.
+    drop(lock);
+    env.baton_as("ben", &["note", "0b7c", "now"]).success();
+}

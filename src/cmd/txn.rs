@@ -27,6 +27,16 @@ struct Saved {
     appended: Vec<Event>,
 }
 
+/// How long to wait for the lock: `[store] lock_timeout` as the config says
+/// before the lock (it is read again, under the lock, for everything else),
+/// or the default when the config cannot be read.
+fn lock_timeout(store: &Store) -> std::time::Duration {
+    store
+        .config()
+        .map(|c| c.store.lock_timeout)
+        .unwrap_or_else(|_| crate::core::config::StoreSettings::default().lock_timeout)
+}
+
 /// Writes to the store under its lock, finished once.
 pub struct Txn<'a> {
     ctx: &'a Ctx,
@@ -45,7 +55,7 @@ impl<'a> Txn<'a> {
     /// Takes the store lock (waiting for other baton processes), then reads
     /// the team config and the clock.
     pub fn begin(ctx: &'a Ctx, store: &'a Store) -> Result<Txn<'a>> {
-        let lock = store.lock()?;
+        let lock = store.lock(lock_timeout(store))?;
         let config = store.config()?;
         Ok(Txn::with(ctx, store, lock, Ok(config)))
     }
@@ -54,7 +64,7 @@ impl<'a> Txn<'a> {
     /// must work when the config cannot be read (keeping rejected mail,
     /// `doctor --fix`). Commits only if a config read later says so.
     pub fn begin_raw(ctx: &'a Ctx, store: &'a Store) -> Result<Txn<'a>> {
-        let lock = store.lock()?;
+        let lock = store.lock(lock_timeout(store))?;
         let config = store.config();
         Ok(Txn::with(ctx, store, lock, config))
     }

@@ -120,6 +120,22 @@ impl Default for Hooks {
     }
 }
 
+/// The `[store]` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreSettings {
+    /// How long a writer waits for another baton's store lock before it
+    /// gives up (exit 75, try again).
+    pub lock_timeout: Duration,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        StoreSettings {
+            lock_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
 /// The whole team config.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -130,6 +146,7 @@ pub struct Config {
     pub intake: Intake,
     pub templates: Templates,
     pub hooks: Hooks,
+    pub store: StoreSettings,
 }
 
 #[derive(Deserialize)]
@@ -148,6 +165,13 @@ struct RawConfig {
     templates: RawTemplates,
     #[serde(default)]
     hooks: RawHooks,
+    #[serde(default)]
+    store: RawStore,
+}
+
+#[derive(Deserialize, Default)]
+struct RawStore {
+    lock_timeout: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -391,6 +415,13 @@ impl Config {
             templates,
             hooks: Hooks {
                 timeout: parse_duration(text, raw.hooks.timeout, Hooks::default().timeout)?,
+            },
+            store: StoreSettings {
+                lock_timeout: parse_duration(
+                    text,
+                    raw.store.lock_timeout,
+                    StoreSettings::default().lock_timeout,
+                )?,
             },
         })
     }

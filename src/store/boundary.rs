@@ -168,7 +168,7 @@ mod tests {
             "nothing there yet"
         );
         store.ensure_local().unwrap();
-        drop(store.lock().unwrap());
+        drop(store.lock(std::time::Duration::from_secs(30)).unwrap());
         assert!(
             store.boundary_problems(never_tracked).is_empty(),
             "as baton made it"
@@ -198,7 +198,7 @@ mod tests {
                 )
             );
             assert!(fix.contains("mv tickets/.local/rejected tickets/.local/rejected.old"));
-            let lock = store.lock().unwrap();
+            let lock = store.lock(std::time::Duration::from_secs(30)).unwrap();
             let refused = store.reject(&lock, "m", b"mail", "why").unwrap_err();
             assert!(
                 refused
@@ -213,7 +213,10 @@ mod tests {
         let problems = store.boundary_problems(never_tracked);
         assert_eq!(problems.len(), 1, "only .local itself: {problems:?}");
         assert!(problems[0].1.starts_with("a file, not a folder"));
-        let refused = store.lock().err().unwrap();
+        let refused = store
+            .lock(std::time::Duration::from_secs(30))
+            .err()
+            .unwrap();
         assert_eq!(
             refused.message,
             "tickets/.local is a file, not a folder; baton writes its lock, settings, cache, \

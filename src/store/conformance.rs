@@ -627,7 +627,7 @@ fn a_save_under_the_lock_is_what_every_reader_sees(fx: &Fixture) {
     let mut saved = ticket(B, "Printer on fire");
     saved.title = "Printer put out".into();
     {
-        let lock = fx.store.lock().unwrap();
+        let lock = fx.store.lock(std::time::Duration::from_secs(30)).unwrap();
         fx.store.save(&lock, &saved).unwrap();
     }
     assert_eq!(fx.store.read(uuid(B)).unwrap(), saved);
@@ -649,7 +649,7 @@ fn a_save_under_the_lock_is_what_every_reader_sees(fx: &Fixture) {
 fn create_adds_a_ticket_and_never_replaces_one(fx: &Fixture) {
     let new = ticket(NEW, "Brand new");
     {
-        let lock = fx.store.lock().unwrap();
+        let lock = fx.store.lock(std::time::Duration::from_secs(30)).unwrap();
         fx.store.create(&lock, &new).unwrap();
         let again = fx
             .store
@@ -707,7 +707,7 @@ fn the_config_is_read_and_replaced_under_the_lock(fx: &Fixture) {
     assert_eq!(fx.store.config_text().unwrap(), CONFIG);
     let grown = format!("{CONFIG}\n[[people]]\nname = \"ben\"\nlevel = 2\n");
     {
-        let lock = fx.store.lock().unwrap();
+        let lock = fx.store.lock(std::time::Duration::from_secs(30)).unwrap();
         fx.store.write_config(&lock, &grown, true).unwrap();
         assert!(fx.store.write_config(&lock, CONFIG, false).is_err());
     }
@@ -722,7 +722,7 @@ fn the_config_is_read_and_replaced_under_the_lock(fx: &Fixture) {
 
 fn local_files_stay_inside_the_store(fx: &Fixture) {
     let local = fx.store.local_dir();
-    let lock = fx.store.lock().unwrap();
+    let lock = fx.store.lock(std::time::Duration::from_secs(30)).unwrap();
     fx.store
         .write_local_config(&lock, "name = \"ana\"\n")
         .unwrap();

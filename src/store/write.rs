@@ -11,7 +11,7 @@ use super::Store;
 use super::atomic::write_atomic;
 use super::boundary::Want;
 use crate::core::ticket::Ticket;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 
 /// A held store lock; released when dropped. Every write to the store
 /// takes one as proof that it runs under the lock; only the write
@@ -122,10 +122,10 @@ impl Store {
         Ok(local)
     }
 
-    /// Takes the store's write lock, waiting for other baton processes. Every
-    /// read-modify-write happens under it, so concurrent changes are never
-    /// lost. Only the write transaction calls it.
-    pub fn lock(&self) -> Result<Lock> {
+    /// Takes the store's write lock, waiting for other baton processes for
+    /// at most `timeout`. Every read-modify-write happens under it, so
+    /// concurrent changes are never lost. Only the write transaction calls it.
+    pub fn lock(&self, timeout: std::time::Duration) -> Result<Lock> {
         self.ensure_local()?;
         let path = self.lock_path();
         if let Some(what) = Want::File.misplaced(&path) {
@@ -140,11 +140,49 @@ impl Store {
             &mut options,
             libc::O_NOFOLLOW | libc::O_NONBLOCK,
         );
-        let file = options
+        let mut file = options
             .open(&path)
             .map_err(|e| Error::io(&self.shown(&path), "open the lock", e))?;
-        file.lock()
-            .map_err(|e| Error::io(&self.shown(&path), "lock", e))?;
+        let started = std::time::Instant::now();
+        let mut pause = std::time::Duration::from_millis(5);
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) if started.elapsed() < timeout => {
+                    std::thread::sleep(pause.min(timeout.saturating_sub(started.elapsed())));
+                    pause = (pause * 2).min(std::time::Duration::from_millis(200));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(self.locked(&path, timeout));
+                }
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(Error::io(&self.shown(&path), "lock", e));
+                }
+            }
+        }
+        // Whoever waits next can say who holds it.
+        let _ = file.set_len(0).and_then(|()| {
+            std::io::Write::write_all(&mut file, format!("{}\n", std::process::id()).as_bytes())
+        });
         Ok(Lock { _file: file })
+    }
+
+    /// The error for a lock another process held longer than `timeout`.
+    fn locked(&self, path: &Path, timeout: std::time::Duration) -> Error {
+        let holder = fs::read_to_string(path)
+            .ok()
+            .and_then(|t| t.trim().parse::<u32>().ok())
+            .map(|pid| format!(" (process {pid})"))
+            .unwrap_or_default();
+        Error::tempfail(
+            format!(
+                "another baton{holder} held the store lock {} for longer than {}",
+                self.shown(path).display(),
+                humantime::format_duration(timeout)
+            ),
+            Kind::Locked,
+        )
+        .at(&self.shown(path), None)
+        .hint("try again in a moment (cron: the next run will); [store] lock_timeout in baton.toml sets the wait")
     }
 }
