@@ -71,6 +71,8 @@ mod hooks;
 mod hostile;
 /// Who is acting: `--as`, `BATON_USER`, the user config, git, a team of one.
 mod identity;
+/// Every --json document against the published JSON Schema.
+mod schema;
 /// Concurrent writers and writers killed mid-write.
 mod stress;
 /// At a terminal: prompts, the editor loop, colour (on a pseudo-terminal).
