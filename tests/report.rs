@@ -222,6 +222,36 @@ fn a_customer_with_a_comma_is_quoted_in_csv() {
 }
 
 #[test]
+fn csv_cells_a_spreadsheet_would_run_are_defused() {
+    let env = TestEnv::team();
+    for customer in [
+        "=2+5@example.com",
+        "=HYPERLINK(\"http://evil.example\")",
+        "@SUM(1)",
+    ] {
+        env.baton_as("ana", &["new", "x", "--customer", customer])
+            .success();
+    }
+    let out = env.baton(&["report", "--csv", "customers"]);
+    out.success();
+    let mut rows: Vec<String> = csv::Reader::from_reader(out.stdout.as_bytes())
+        .records()
+        .map(|r| r.unwrap()[0].to_string())
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            "'=2+5@example.com",
+            "'=HYPERLINK(\"http://evil.example\")",
+            "'@SUM(1)"
+        ],
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn an_empty_period_prints_zeros_and_dashes() {
     let env = desk();
     let json = env

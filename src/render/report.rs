@@ -62,7 +62,7 @@ pub fn csv(out: &Output, r: &Report, section: Section) -> Result<()> {
 }
 
 /// Rows as CSV. An empty section still gets its header row, so a spreadsheet
-/// sees the columns.
+/// sees the columns. Every cell is defused against formula injection.
 fn to_csv<T: Serialize + Default>(rows: &[T]) -> std::result::Result<String, ::csv::Error> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     if rows.is_empty() {
@@ -74,12 +74,36 @@ fn to_csv<T: Serialize + Default>(rows: &[T]) -> std::result::Result<String, ::c
     let bytes = w
         .into_inner()
         .map_err(|e| ::csv::Error::from(e.into_error()))?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Ok(if rows.is_empty() {
-        text.lines().next().unwrap_or_default().to_string() + "\n"
+    // Read the records back and write each cell defused: serde decides the
+    // columns, this decides what a spreadsheet may see.
+    let mut r = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes.as_slice());
+    let mut out = ::csv::Writer::from_writer(Vec::new());
+    for (i, record) in r.records().enumerate() {
+        let record = record?;
+        if rows.is_empty() && i > 0 {
+            break;
+        }
+        out.write_record(record.iter().map(|c| defuse(c).into_owned()))?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| ::csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A CSV cell a spreadsheet will not run: one that starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's rule
+/// against formula injection; customer addresses come from strangers).
+/// Numbers stay numbers.
+fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
-        text
-    })
+        std::borrow::Cow::Borrowed(cell)
+    }
 }
 
 /// Shown where a figure has nothing to be computed from.
@@ -266,4 +290,30 @@ fn customers(out: &Output, r: &Report) -> String {
         }
     }
     table::finish(out, &tbl)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_defused_and_numbers_kept() {
+        for (cell, shown) in [
+            ("=2+5@example.com", "'=2+5@example.com"),
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+1 555", "'+1 555"),
+            ("-cmd", "'-cmd"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-1.5", "-1.5"),
+            ("jan@example.com", "jan@example.com"),
+            ("", ""),
+        ] {
+            assert_eq!(defuse(cell), shown, "{cell:?}");
+        }
+    }
 }
