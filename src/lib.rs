@@ -4,7 +4,8 @@
 //!
 //! Data flows one way: [`cli`] → [`cmd`] → [`core`] (decide) → [`store`]
 //! (persist) → [`render`] (show); [`term`] reads what a person types at a
-//! terminal.
+//! terminal; [`io`] holds the adapters to git, hooks and mail; [`ctx`] is the
+//! only door to the environment, the clock and the local time zone.
 
 pub mod cli;
 pub mod cmd;
