@@ -421,23 +421,7 @@ fn a_hook_git_cannot_vouch_for_is_refused_not_run() {
 fn hooks_never_run_from_tracked_files_or_without_the_executable_bit() {
     let env = TestEnv::empty();
     let root = env.root();
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .args(args)
-            .current_dir(root)
-            .env_clear()
-            .env("PATH", crate::common::host_path())
-            .env("HOME", root)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_AUTHOR_NAME", "ana")
-            .env("GIT_AUTHOR_EMAIL", "ana@example.com")
-            .env("GIT_COMMITTER_NAME", "ana")
-            .env("GIT_COMMITTER_EMAIL", "ana@example.com")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-    };
+    let git = |args: &[&str]| git_in(root, args);
     git(&["init", "-q", "-b", "main"]);
     env.baton(&["init", "--name", "ana"]).success();
     let log = log_dir(&env);

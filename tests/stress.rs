@@ -19,6 +19,19 @@ fn run_all(commands: Vec<Command>) -> Vec<String> {
     failures
 }
 
+/// Runs each list of commands on a thread of its own, all at once; the
+/// stderr of every command that failed.
+fn run_concurrently(workers: Vec<Vec<Command>>) -> Vec<String> {
+    let handles: Vec<_> = workers
+        .into_iter()
+        .map(|cmds| thread::spawn(move || run_all(cmds)))
+        .collect();
+    handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect()
+}
+
 #[test]
 fn eight_writers_lose_no_event_while_others_create_and_sweep() {
     let env = TestEnv::team();
@@ -46,14 +59,7 @@ fn eight_writers_lose_no_event_while_others_create_and_sweep() {
         );
     }
     workers.push((0..15).map(|_| env.cmd(&["escalate"]).command()).collect());
-    let handles: Vec<_> = workers
-        .into_iter()
-        .map(|cmds| thread::spawn(move || run_all(cmds)))
-        .collect();
-    let failures: Vec<String> = handles
-        .into_iter()
-        .flat_map(|h| h.join().unwrap())
-        .collect();
+    let failures = run_concurrently(workers);
     assert!(failures.is_empty(), "{failures:?}");
 
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -104,14 +110,7 @@ fn writers_waiting_for_the_lock_on_the_real_clock_keep_the_history_in_order() {
                 .collect()
         })
         .collect();
-    let handles: Vec<_> = workers
-        .into_iter()
-        .map(|cmds| thread::spawn(move || run_all(cmds)))
-        .collect();
-    let failures: Vec<String> = handles
-        .into_iter()
-        .flat_map(|h| h.join().unwrap())
-        .collect();
+    let failures = run_concurrently(workers);
     assert!(failures.is_empty(), "{failures:?}");
     let events = env.events(ID_A);
     assert_eq!(events.len(), 1 + 240, "every note is there");
