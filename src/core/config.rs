@@ -1,11 +1,14 @@
 //! The team config (`tickets/baton.toml`): the people and their levels in the
-//! support pyramid, the escalation rule and the service targets.
+//! support pyramid, the escalation rule, the working calendar and the service
+//! targets.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::calendar::{self, Calendar, Hours};
 use super::duration;
 use super::template;
 use super::ticket::{ParseError, line_col, parse_error};
@@ -34,12 +37,39 @@ pub enum Target {
     Person(String),
 }
 
+/// Which clock a deadline counts on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClockKind {
+    /// `24x7`: every hour counts (the default, so stores without a calendar
+    /// keep their deadlines).
+    #[default]
+    Round,
+    /// `business`: only the working hours of `[calendar]` count.
+    Business,
+}
+
+impl ClockKind {
+    /// Reads `24x7` or `business`.
+    fn parse(text: &str) -> Result<ClockKind, String> {
+        match text {
+            "24x7" => Ok(ClockKind::Round),
+            "business" => Ok(ClockKind::Business),
+            other => Err(format!(
+                "clock '{}' is neither \"24x7\" nor \"business\"",
+                other.escape_debug()
+            )),
+        }
+    }
+}
+
 /// The `[escalation]` section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Escalation {
     pub after: Duration,
     pub to: Target,
     pub pause_when_waiting: bool,
+    /// The clock `after` counts on.
+    pub clock: ClockKind,
 }
 
 impl Default for Escalation {
@@ -48,6 +78,7 @@ impl Default for Escalation {
             after: Duration::from_secs(20 * 3600),
             to: Target::Top,
             pause_when_waiting: true,
+            clock: ClockKind::Round,
         }
     }
 }
@@ -125,6 +156,8 @@ impl Default for Hooks {
 pub struct Config {
     pub people: Vec<Person>,
     pub escalation: Escalation,
+    /// The working week, when `[calendar]` is set.
+    pub calendar: Option<Calendar>,
     pub sla: Sla,
     pub git: Git,
     pub intake: Intake,
@@ -138,6 +171,9 @@ struct RawConfig {
     people: Vec<Spanned<RawPerson>>,
     #[serde(default)]
     escalation: RawEscalation,
+    /// Keys are weekdays or `timezone` and `holidays`, so the section is read
+    /// key by key (with the place of each, for errors).
+    calendar: Option<Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>>,
     #[serde(default)]
     sla: RawSla,
     #[serde(default)]
@@ -162,6 +198,7 @@ struct RawEscalation {
     after: Option<Spanned<String>>,
     to: Option<Spanned<String>>,
     pause_when_waiting: Option<bool>,
+    clock: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -272,6 +309,107 @@ fn at<T>(text: &str, spanned: &Spanned<T>, message: String) -> ParseError {
     }
 }
 
+/// Reads the `[calendar]` section.
+fn parse_calendar(
+    text: &str,
+    raw: Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+) -> Result<Calendar, ParseError> {
+    let string = |key: &Spanned<String>, value: &Spanned<toml::Value>| match value.get_ref() {
+        toml::Value::String(s) => Ok(s.clone()),
+        other => Err(at(
+            text,
+            value,
+            format!(
+                "[calendar] {} should be a string, not {}",
+                key.get_ref(),
+                other.type_str()
+            ),
+        )),
+    };
+    let entries = raw.get_ref();
+    let zone = match entries.iter().find(|(k, _)| k.get_ref() == "timezone") {
+        Some((key, value)) => {
+            calendar::parse_zone(&string(key, value)?).map_err(|m| at(text, value, m))?
+        }
+        None => {
+            return Err(at(
+                text,
+                &raw,
+                "[calendar] has no timezone; expected timezone = \"Europe/Budapest\" or another IANA name".into(),
+            ));
+        }
+    };
+    let mut cal = Calendar::empty(zone);
+    for (key, value) in entries {
+        match key.get_ref().as_str() {
+            "timezone" => {}
+            "holidays" => {
+                let toml::Value::Array(days) = value.get_ref() else {
+                    return Err(at(
+                        text,
+                        value,
+                        "[calendar] holidays should be a list such as [\"2026-12-24\", \"2026-12-25..2026-12-26\"]".into(),
+                    ));
+                };
+                for day in days {
+                    let added = match day {
+                        toml::Value::String(s) => cal.add_holidays(s),
+                        toml::Value::Datetime(d) => cal.add_holidays(&d.to_string()),
+                        other => Err(format!(
+                            "a holiday should be a date string, not {}",
+                            other.type_str()
+                        )),
+                    };
+                    // The items of an array have no place of their own: the list's.
+                    added.map_err(|m| at(text, value, m))?;
+                }
+            }
+            days if calendar::is_days(days) => {
+                cal.set_hours(days, &string(key, value)?)
+                    .map_err(|m| at(text, value, m))?;
+            }
+            other => {
+                return Err(at(
+                    text,
+                    key,
+                    format!(
+                        "[calendar] has no key '{}'; expected timezone, holidays, or weekdays such as mon-fri = \"09:00-18:00\"",
+                        other.escape_debug()
+                    ),
+                ));
+            }
+        }
+    }
+    if !cal.works() {
+        return Err(at(
+            text,
+            &raw,
+            "[calendar] has no working hours on any day; expected a line such as mon-fri = \"09:00-18:00\"".into(),
+        ));
+    }
+    Ok(cal)
+}
+
+/// Reads a `clock = "24x7" | "business"` key; business needs a calendar.
+fn parse_clock(
+    text: &str,
+    raw: Option<Spanned<String>>,
+    calendar: Option<&Calendar>,
+) -> Result<ClockKind, ParseError> {
+    let Some(s) = raw else {
+        return Ok(ClockKind::Round);
+    };
+    let kind = ClockKind::parse(s.get_ref()).map_err(|m| at(text, &s, m))?;
+    if kind == ClockKind::Business && calendar.is_none() {
+        return Err(at(
+            text,
+            &s,
+            "clock = \"business\" needs working hours, and there is no [calendar]; add [calendar] with timezone and hours such as mon-fri = \"09:00-18:00\"".into(),
+        ));
+    }
+    Ok(kind)
+}
+
 fn parse_duration(
     text: &str,
     raw: Option<Spanned<String>>,
@@ -319,6 +457,7 @@ impl Config {
                 level: level as u32,
             });
         }
+        let calendar = raw.calendar.map(|c| parse_calendar(text, c)).transpose()?;
         let defaults = Escalation::default();
         let to = match raw.escalation.to {
             None => defaults.to,
@@ -344,6 +483,7 @@ impl Config {
                 .escalation
                 .pause_when_waiting
                 .unwrap_or(defaults.pause_when_waiting),
+            clock: parse_clock(text, raw.escalation.clock, calendar.as_ref())?,
         };
         let sla = Sla {
             first_response: parse_duration(
@@ -380,6 +520,7 @@ impl Config {
         Ok(Config {
             people,
             escalation,
+            calendar,
             sla,
             git: Git {
                 commit: raw.git.commit.unwrap_or(false),
@@ -393,6 +534,38 @@ impl Config {
                 timeout: parse_duration(text, raw.hooks.timeout, Hooks::default().timeout)?,
             },
         })
+    }
+
+    /// How a clock of this kind counts time. A business clock always has a
+    /// calendar (parsing refuses one without); should one be built by hand
+    /// without, it counts round the clock.
+    pub fn hours(&self, kind: ClockKind) -> Hours<'_> {
+        match (kind, &self.calendar) {
+            (ClockKind::Business, Some(c)) => Hours::Working(c),
+            _ => Hours::Round,
+        }
+    }
+
+    /// Adds the holidays of `tickets/holidays.toml` (`holidays = [...]`) to
+    /// the calendar; an error when there is no `[calendar]` to add them to.
+    pub fn with_holidays(mut self, text: &str) -> Result<Config, ParseError> {
+        #[derive(Deserialize)]
+        struct RawHolidays {
+            holidays: Spanned<Vec<Spanned<String>>>,
+        }
+        let raw: RawHolidays = toml::from_str(text).map_err(|e| parse_error(text, &e))?;
+        let Some(cal) = self.calendar.as_mut() else {
+            return Err(at(
+                text,
+                &raw.holidays,
+                "there are holidays but no [calendar] in baton.toml; add [calendar] with a timezone and working hours, or remove this file".into(),
+            ));
+        };
+        for day in raw.holidays.get_ref() {
+            cal.add_holidays(day.get_ref())
+                .map_err(|m| at(text, day, m))?;
+        }
+        Ok(self)
     }
 
     /// The person with this name.
@@ -591,6 +764,93 @@ to = "top"
             assert_eq!(err.line, Some(20), "{needle}: {err}");
             assert!(err.message.contains(needle), "{needle}: {err}");
         }
+    }
+
+    #[test]
+    fn a_calendar_reads_with_split_shifts_and_holidays() {
+        let c = Config::parse(&format!(
+            "{TEAM}clock = \"business\"\n[calendar]\ntimezone = \"Europe/Budapest\"\n\
+             mon-fri = \"09:00-12:00,13:00-18:00\"\nsat = \"10:00-14:00\"\n\
+             holidays = [\"2026-12-24\", \"2026-12-25..2026-12-26\"]\n"
+        ))
+        .unwrap();
+        assert_eq!(c.escalation.clock, ClockKind::Business);
+        let cal = c.calendar.as_ref().unwrap();
+        assert_eq!(cal.zone, chrono_tz::Europe::Budapest);
+        assert_eq!(cal.holidays().count(), 3);
+        let week = cal.describe_week();
+        assert_eq!(week[0], ("mon", "09:00-12:00,13:00-18:00".to_string()));
+        assert_eq!(week[5], ("sat", "10:00-14:00".to_string()));
+        assert_eq!(week[6], ("sun", "closed".to_string()));
+        assert!(matches!(c.hours(c.escalation.clock), Hours::Working(_)));
+        let plain = Config::parse(TEAM).unwrap();
+        assert_eq!(
+            (plain.escalation.clock, plain.calendar.is_none()),
+            (ClockKind::Round, true),
+            "24x7 without a calendar stays the default"
+        );
+        let more = c.with_holidays("holidays = [\"2027-01-01\"]\n").unwrap();
+        assert_eq!(more.calendar.unwrap().holidays().count(), 4);
+    }
+
+    #[test]
+    fn bad_calendars_point_at_the_line() {
+        let cal = "[calendar]\ntimezone = \"Europe/Budapest\"\nmon-fri = \"09:00-18:00\"\n";
+        let cases = [
+            (
+                format!("{TEAM}clock = \"weekdays\"\n"),
+                18,
+                "neither \"24x7\"",
+            ),
+            (format!("{TEAM}clock = \"business\"\n"), 18, "no [calendar]"),
+            (
+                format!("{TEAM}\n{cal}").replace("Europe/Budapest", "Europe/Buda"),
+                20,
+                "not a time zone",
+            ),
+            (
+                format!("{TEAM}\n{cal}").replace("09:00-18:00", "9 to 6"),
+                21,
+                "not a shift",
+            ),
+            (
+                format!("{TEAM}\n{cal}tues = \"09:00-18:00\"\n"),
+                22,
+                "no key 'tues'",
+            ),
+            (
+                format!("{TEAM}\n{cal}holidays = [\"24 Dec\"]\n"),
+                22,
+                "not a holiday",
+            ),
+            (format!("{TEAM}\n{cal}sat = 10\n"), 22, "should be a string"),
+            (
+                format!("{TEAM}\n[calendar]\nmon = \"09:00-18:00\"\n"),
+                19,
+                "no timezone",
+            ),
+            (
+                format!("{TEAM}\n[calendar]\ntimezone = \"UTC\"\n"),
+                19,
+                "no working hours",
+            ),
+        ];
+        for (text, line, needle) in cases {
+            let err = Config::parse(&text).unwrap_err();
+            assert!(err.message.contains(needle), "{needle}: {err}");
+            assert_eq!(err.line, Some(line), "{needle}: {err}");
+        }
+        let c = Config::parse(&format!("{TEAM}\n{cal}")).unwrap();
+        let err = c
+            .clone()
+            .with_holidays("holidays = [\n  \"2026-12-24\",\n  \"xmas\",\n]\n")
+            .unwrap_err();
+        assert_eq!(err.line, Some(3), "{err}");
+        let err = Config::parse(TEAM)
+            .unwrap()
+            .with_holidays("holidays = [\"2026-12-24\"]\n")
+            .unwrap_err();
+        assert!(err.message.contains("no [calendar]"), "{err}");
     }
 
     #[test]

@@ -251,8 +251,8 @@ fn count_ticket(
                 tally.resolved += 1;
                 resolutions_in_period += 1;
                 // The clock of the period being resolved: events up to, not including, this one.
-                let open = clock::counted(&events[..i], &config.escalation, e.at)
-                    .unwrap_or_else(Duration::zero);
+                let open =
+                    clock::counted(&events[..i], config, e.at).unwrap_or_else(Duration::zero);
                 if open < duration::chrono(config.escalation.after) {
                     tally.resolved_in_time += 1;
                 }

@@ -119,6 +119,22 @@ mod tests {
         .unwrap()
     }
 
+    /// [`config`] on a business clock: New York, split weekday shifts, a
+    /// Saturday morning and a holiday, escalating after 6 working hours.
+    fn business(to: &str, pause: bool) -> Config {
+        let mut c = config(to, pause);
+        let calendar = Config::parse(
+            "[[people]]\nname = \"ana\"\nlevel = 1\n[escalation]\nclock = \"business\"\n\
+             [calendar]\ntimezone = \"America/New_York\"\nmon-fri = \"08:00-12:00,13:00-17:00\"\n\
+             sat = \"09:00-12:00\"\nholidays = [\"2026-11-26\"]\n",
+        )
+        .unwrap();
+        c.calendar = calendar.calendar;
+        c.escalation.clock = calendar.escalation.clock;
+        c.escalation.after = std::time::Duration::from_secs(6 * 3600);
+        c
+    }
+
     /// A ticket `owner` opened at `created`, then `events`.
     fn ticket(n: u128, owner: &str, created: DateTime<Utc>, events: Vec<Event>) -> Ticket {
         let mut tk = Ticket {
@@ -372,8 +388,9 @@ mod tests {
                 sweep_after in 0i64..6000,
                 to in prop_oneof![Just("top"), Just("next")],
                 pause in any::<bool>(),
+                on_calendar in any::<bool>(),
             ) {
-                let c = config(to, pause);
+                let c = if on_calendar { business(to, pause) } else { config(to, pause) };
                 let tickets: Vec<Ticket> = histories
                     .iter()
                     .enumerate()

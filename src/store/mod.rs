@@ -23,6 +23,8 @@ use atomic::write_atomic;
 
 /// The team config's file name inside the store.
 pub const CONFIG_FILE: &str = "baton.toml";
+/// The optional list of holidays beside the team config.
+pub const HOLIDAYS_FILE: &str = "holidays.toml";
 /// The untracked folder for caches, local settings and hooks.
 pub const LOCAL_DIR: &str = ".local";
 /// The store folder's conventional name.
@@ -278,11 +280,20 @@ impl Store {
         Ok(utf8(bytes))
     }
 
-    /// Reads and validates the team config.
+    /// Reads and validates the team config, with the holidays of
+    /// `holidays.toml` when the store has one.
     pub fn config(&self) -> Result<Config> {
         let path = self.config_path();
-        self.examine_config()?
-            .map_err(|bad| self.bad_file(&path, bad))
+        let config = self
+            .examine_config()?
+            .map_err(|bad| self.bad_file(&path, bad))?;
+        let holidays = self.dir.join(HOLIDAYS_FILE);
+        if !holidays.is_file() {
+            return Ok(config);
+        }
+        self.text_of(&holidays)?
+            .and_then(|text| config.with_holidays(&text).map_err(BadFile::by_hand))
+            .map_err(|bad| self.bad_file(&holidays, bad))
     }
 
     /// The team config, or what is wrong with its content and where (for
@@ -366,7 +377,7 @@ impl Store {
             let Some(stem) = name.strip_suffix(".toml") else {
                 continue;
             };
-            if name == CONFIG_FILE || name.starts_with('.') {
+            if name == CONFIG_FILE || name == HOLIDAYS_FILE || name.starts_with('.') {
                 continue;
             }
             match Uuid::try_parse(stem) {

@@ -1,0 +1,149 @@
+//! Business hours end to end: a desk on a working calendar in its own time
+//! zone escalates only in working time, skips its holidays (inline or in
+//! `holidays.toml`), and a bad calendar is refused with its line.
+
+use std::fs;
+
+use crate::common::{ID_A, TestEnv};
+
+/// Friday 2026-11-06 17:30 in Budapest (UTC+1).
+const FRIDAY_EVENING: &str = "2026-11-06T16:30:00Z";
+
+/// The team, escalating after `after` of working time on a Mon–Fri 09–18
+/// Budapest calendar, with `extra` appended to `[calendar]`.
+fn desk(after: &str, extra: &str) -> TestEnv {
+    let env = TestEnv::team();
+    let path = env.store().join("baton.toml");
+    let text = fs::read_to_string(&path).unwrap().replace(
+        "after = \"20h\"",
+        &format!("after = \"{after}\"\nclock = \"business\""),
+    );
+    fs::write(
+        &path,
+        format!(
+            "{text}\n[calendar]\ntimezone = \"Europe/Budapest\"\nmon-fri = \"09:00-18:00\"\n{extra}"
+        ),
+    )
+    .unwrap();
+    env
+}
+
+fn due(env: &TestEnv, now: &str) -> String {
+    let out = env.cmd(&["--json", "show", ID_A]).now(now).run();
+    out.success();
+    out.json()["due"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_business_desk_never_escalates_over_the_weekend() {
+    let env = desk("2h", "");
+    env.set_now(FRIDAY_EVENING);
+    env.new_ticket_pinned("ana", "Printer on fire", &[], ID_A);
+    // Half an hour on Friday, an hour and a half on Monday: 10:30 local.
+    assert_eq!(due(&env, FRIDAY_EVENING), "2026-11-09T09:30:00Z");
+    for now in [
+        "2026-11-07T12:00:00Z",
+        "2026-11-08T23:00:00Z",
+        "2026-11-09T09:29:59Z",
+    ] {
+        let out = env.cmd(&["escalate"]).now(now).run();
+        assert_eq!(out.render(), "[exit 0]", "nothing due at {now}");
+        assert_eq!(env.field(ID_A, "owner"), "ana", "at {now}");
+    }
+    let out = env.cmd(&["escalate"]).now("2026-11-09T09:30:00Z").run();
+    out.success();
+    assert!(out.stdout.contains("to cora"), "{}", out.render());
+    assert_eq!(env.field(ID_A, "owner"), "cora");
+    let deadlines: Vec<String> = env
+        .events(ID_A)
+        .iter()
+        .filter_map(|e| e.get("deadline").map(|d| d.to_string()))
+        .collect();
+    assert_eq!(deadlines, ["2026-11-09T09:30:00Z"]);
+}
+
+#[test]
+fn list_and_warn_read_the_same_business_clock() {
+    let env = desk("2h", "");
+    env.set_now(FRIDAY_EVENING);
+    env.new_ticket_pinned("ana", "Printer on fire", &[], ID_A);
+    let listed = env
+        .cmd(&["--json", "list"])
+        .now("2026-11-08T12:00:00Z")
+        .run();
+    assert_eq!(listed.json()[0]["due"], "2026-11-09T09:30:00Z");
+    // On Sunday the deadline is 21.5 hours away: a 2h warning says nothing.
+    let out = env
+        .cmd(&["escalate", "--warn", "2h"])
+        .now("2026-11-08T12:00:00Z")
+        .run();
+    out.success();
+    assert!(!out.stdout.contains("0b7c"), "{}", out.render());
+    let out = env
+        .cmd(&["escalate", "--warn", "2h"])
+        .now("2026-11-09T08:00:00Z")
+        .run();
+    out.success();
+    assert!(out.stdout.contains("0b7c"), "{}", out.render());
+}
+
+#[test]
+fn holidays_inline_and_in_their_own_file_are_skipped() {
+    let env = desk("2h", "holidays = [\"2026-11-09\"]\n");
+    env.set_now(FRIDAY_EVENING);
+    env.new_ticket_pinned("ana", "Printer on fire", &[], ID_A);
+    assert_eq!(
+        due(&env, FRIDAY_EVENING),
+        "2026-11-10T09:30:00Z",
+        "Monday is off"
+    );
+    fs::write(
+        env.store().join("holidays.toml"),
+        "holidays = [\"2026-11-10..2026-11-11\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        due(&env, FRIDAY_EVENING),
+        "2026-11-12T09:30:00Z",
+        "and so are Tuesday and Wednesday"
+    );
+    let out = env.cmd(&["list"]).now(FRIDAY_EVENING).run();
+    out.success();
+    assert!(
+        !out.stderr.contains("holidays.toml"),
+        "not a stray ticket: {}",
+        out.render()
+    );
+}
+
+#[test]
+fn a_bad_holiday_file_names_its_line() {
+    let env = desk("2h", "");
+    fs::write(
+        env.store().join("holidays.toml"),
+        "holidays = [\n  \"2026-12-24\",\n  \"Christmas\",\n]\n",
+    )
+    .unwrap();
+    let out = env.cmd(&["list"]).run();
+    assert_ne!(out.code, 0, "{}", out.render());
+    assert!(out.stderr.contains("holidays.toml:3:"), "{}", out.render());
+    assert!(
+        out.stderr.contains("'Christmas' is not a holiday"),
+        "{}",
+        out.render()
+    );
+}
+
+#[test]
+fn a_business_clock_without_a_calendar_is_refused_with_its_line() {
+    let env = TestEnv::team();
+    let path = env.store().join("baton.toml");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("after = \"20h\"", "after = \"20h\"\nclock = \"business\"");
+    fs::write(&path, text).unwrap();
+    let out = env.cmd(&["list"]).run();
+    assert_ne!(out.code, 0, "{}", out.render());
+    assert!(out.stderr.contains("baton.toml:"), "{}", out.render());
+    assert!(out.stderr.contains("no [calendar]"), "{}", out.render());
+}
