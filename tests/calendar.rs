@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use crate::common::{ID_A, TestEnv};
+use crate::common::{ID_A, ID_B, TestEnv};
 
 /// Friday 2026-11-06 17:30 in Budapest (UTC+1).
 const FRIDAY_EVENING: &str = "2026-11-06T16:30:00Z";
@@ -146,4 +146,92 @@ fn a_business_clock_without_a_calendar_is_refused_with_its_line() {
     assert_ne!(out.code, 0, "{}", out.render());
     assert!(out.stderr.contains("baton.toml:"), "{}", out.render());
     assert!(out.stderr.contains("no [calendar]"), "{}", out.render());
+}
+
+/// The team on a Budapest business calendar with an urgent, a low and a gold
+/// policy for `*@bigco.example`.
+fn policies() -> TestEnv {
+    let env = desk(
+        "20h",
+        "\n[sla.urgent]\nfirst_response = \"30m\"\nafter = \"4h\"\nclock = \"24x7\"\n\
+         [sla.low]\nafter = \"3d\"\n\
+         [sla.gold]\nafter = \"2h\"\n\
+         [[customers]]\nmatch = \"*@bigco.example\"\ntier = \"gold\"\n",
+    );
+    env.set_now(FRIDAY_EVENING);
+    env
+}
+
+#[test]
+fn an_urgent_ticket_gets_its_four_hours_and_a_low_one_its_three_days() {
+    let env = policies();
+    env.new_ticket_pinned("ana", "Site down", &["--priority", "urgent"], ID_A);
+    env.new_ticket_pinned("ana", "Typo", &["--priority", "low"], ID_B);
+    // Urgent runs round the clock: Friday 17:30 + 4h.
+    assert_eq!(due(&env, FRIDAY_EVENING), "2026-11-06T20:30:00Z");
+    // Low: 3 days of working hours (72h at 9h a day = 8 working days).
+    let out = env.cmd(&["--json", "show", ID_B]).run();
+    assert_eq!(out.json()["due"], "2026-11-18T16:30:00Z");
+    let out = env.cmd(&["escalate"]).now("2026-11-06T20:30:00Z").run();
+    out.success();
+    assert!(
+        out.stdout.contains("0b7c") && !out.stdout.contains("9a1f"),
+        "{}",
+        out.render()
+    );
+}
+
+#[test]
+fn the_stricter_of_priority_and_tier_wins_and_show_says_so() {
+    let env = policies();
+    env.new_ticket_pinned(
+        "ana",
+        "Invoices wrong",
+        &["--priority", "low", "--customer", "it@bigco.example"],
+        ID_A,
+    );
+    // Gold's 2 working hours beat low's 3 days: Monday 10:30 local.
+    assert_eq!(due(&env, FRIDAY_EVENING), "2026-11-09T09:30:00Z");
+    let out = env.cmd(&["show", ID_A]).run();
+    out.success();
+    assert!(
+        out.stdout.contains(
+            "policy    escalates after 2h (business hours, gold), first reply within 1h (business hours, default); customer tier gold"
+        ),
+        "{}",
+        out.render()
+    );
+}
+
+#[test]
+fn a_priority_change_recomputes_the_deadline_from_the_same_history() {
+    let env = policies();
+    env.new_ticket_pinned("ana", "Slow page", &[], ID_A);
+    // Normal: the 20 working hours of [escalation]: Wednesday 10:30 local.
+    assert_eq!(due(&env, FRIDAY_EVENING), "2026-11-11T09:30:00Z");
+    env.cmd(&["--as", "ana", "edit", ID_A, "--priority", "urgent"])
+        .now("2026-11-06T17:00:00Z")
+        .run()
+        .success();
+    // Counted from creation, not from the edit.
+    assert_eq!(due(&env, "2026-11-06T17:00:00Z"), "2026-11-06T20:30:00Z");
+    let out = env.cmd(&["show", ID_A]).now("2026-11-06T17:00:00Z").run();
+    assert!(
+        out.stdout.contains("escalates after 4h (24x7, urgent)"),
+        "{}",
+        out.render()
+    );
+}
+
+#[test]
+fn a_policy_for_an_unknown_name_is_refused_with_its_line() {
+    let env = desk("20h", "\n[sla.platinum]\nafter = \"1h\"\n");
+    let out = env.cmd(&["list"]).run();
+    assert_ne!(out.code, 0, "{}", out.render());
+    assert!(out.stderr.contains("baton.toml:"), "{}", out.render());
+    assert!(
+        out.stderr.contains("[sla.platinum] is neither a priority"),
+        "{}",
+        out.render()
+    );
 }

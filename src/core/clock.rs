@@ -14,7 +14,8 @@ use super::calendar::Hours;
 use super::config::{Config, Escalation, SYSTEM_ACTOR, Target};
 use super::duration;
 use super::replay::starts_period;
-use super::ticket::{Event, EventKind, Status, Ticket, View};
+use super::sla;
+use super::ticket::{Event, EventKind, Priority, Status, Ticket, View};
 use super::time::compact;
 use serde::{Deserialize, Serialize};
 
@@ -206,19 +207,31 @@ fn exhausted(policy: &Escalation, escalations: u32, owner_level: u32, top_level:
     }
 }
 
+/// The escalation rule a ticket runs on: `[escalation]` with the deadline and
+/// clock of its SLA policy (see [`sla::policy`]).
+pub fn rule(config: &Config, priority: Priority, customer: &str) -> Escalation {
+    sla::policy(config, priority, customer).escalation(config)
+}
+
 /// The deadline of a ticket, or `None` for a resolved or closed one.
 pub fn deadline(ticket: &Ticket, config: &Config, now: DateTime<Utc>) -> Option<Deadline> {
-    Clock::of(&ticket.events)?.deadline(&ticket.owner, config, now)
+    let rule = rule(config, ticket.priority, &ticket.customer);
+    Clock::of(&ticket.events)?.deadline(&ticket.owner, &rule, config, now)
 }
 
 impl Clock {
-    /// The deadline of a ticket with this clock and owner, or `None` when it
-    /// is resolved or closed.
-    pub fn deadline(&self, owner: &str, config: &Config, now: DateTime<Utc>) -> Option<Deadline> {
+    /// The deadline of a ticket with this clock and owner on `policy` (its
+    /// [`rule`]), or `None` when it is resolved or closed.
+    pub fn deadline(
+        &self,
+        owner: &str,
+        policy: &Escalation,
+        config: &Config,
+        now: DateTime<Utc>,
+    ) -> Option<Deadline> {
         if !self.status.is_active() {
             return None;
         }
-        let policy = &config.escalation;
         let hours = config.hours(policy.clock);
         let done = exhausted(
             policy,
@@ -246,6 +259,7 @@ impl Clock {
     pub fn owed(
         &self,
         owner: &str,
+        policy: &Escalation,
         config: &Config,
         load: &mut BTreeMap<String, usize>,
         now: DateTime<Utc>,
@@ -253,7 +267,6 @@ impl Clock {
         if !self.status.is_active() {
             return Vec::new();
         }
-        let policy = &config.escalation;
         let hours = config.hours(policy.clock);
         let mut owner = owner.to_string();
         let mut k = self.escalations;
@@ -286,9 +299,13 @@ impl Clock {
 /// `at`: open time since the period began, less paused waiting, in the working
 /// hours of the rule's clock. The report measures resolution times with it, so
 /// "resolved in time" means exactly "resolved before the first deadline".
-pub fn counted(events: &[Event], config: &Config, at: DateTime<Utc>) -> Option<Duration> {
+pub fn counted(
+    events: &[Event],
+    policy: &Escalation,
+    config: &Config,
+    at: DateTime<Utc>,
+) -> Option<Duration> {
     let clock = Clock::of(events)?;
-    let policy = &config.escalation;
     Some(clock.counted(policy, config.hours(policy.clock), at))
 }
 
@@ -322,13 +339,16 @@ pub fn owed(
     load: &mut BTreeMap<String, usize>,
     now: DateTime<Utc>,
 ) -> Vec<Event> {
-    Clock::of(&ticket.events).map_or_else(Vec::new, |c| c.owed(&ticket.owner, config, load, now))
+    let rule = rule(config, ticket.priority, &ticket.customer);
+    Clock::of(&ticket.events).map_or_else(Vec::new, |c| {
+        c.owed(&ticket.owner, &rule, config, load, now)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ticket::{Priority, Ticket};
+    use crate::core::ticket::Ticket;
     use chrono::TimeZone;
     use uuid::Uuid;
 
@@ -509,7 +529,7 @@ mod tests {
         let c = business("20h", "top", true);
         let tk = ticket_at(bud(6, 17, 0), "ana", vec![]);
         assert_eq!(
-            counted(&tk.events, &c, bud(9, 10, 0)),
+            counted(&tk.events, &c.escalation, &c, bud(9, 10, 0)),
             Some(Duration::hours(2))
         );
     }
@@ -818,7 +838,7 @@ mod tests {
                 let tk = history(&steps);
                 let at = tk.events.last().unwrap().at + Duration::minutes(later);
                 if let Some(d) = deadline(&tk, &c, at) {
-                    let counted = counted(&tk.events, &c, at).unwrap();
+                    let counted = counted(&tk.events, &c.escalation, &c, at).unwrap();
                     prop_assert!(counted >= Duration::zero());
                     prop_assert_eq!(counted < Duration::hours(20), d.at > at, "counted {} at {}, deadline {}", counted, at, d.at);
                 }

@@ -10,7 +10,9 @@ use toml::Spanned;
 
 use super::calendar::{self, Calendar, Hours};
 use super::duration;
+use super::sla::{CustomerRule, Policies, Targets};
 use super::template;
+use super::ticket::Priority;
 use super::ticket::{ParseError, line_col, parse_error};
 use crate::error::{Error, Kind};
 
@@ -83,16 +85,21 @@ impl Default for Escalation {
     }
 }
 
-/// The `[sla]` section.
+/// The `[sla]` section's own keys (its `[sla.NAME]` tables are
+/// [`Config::policies`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sla {
     pub first_response: Duration,
+    /// A pause set this soon after a customer's message, with no reply in
+    /// between, counts in the report's pause audit.
+    pub pause_grace: Duration,
 }
 
 impl Default for Sla {
     fn default() -> Self {
         Sla {
             first_response: Duration::from_secs(3600),
+            pause_grace: Duration::from_secs(600),
         }
     }
 }
@@ -159,6 +166,8 @@ pub struct Config {
     /// The working week, when `[calendar]` is set.
     pub calendar: Option<Calendar>,
     pub sla: Sla,
+    /// Targets per priority and customer tier (`[sla.NAME]`, `[[customers]]`).
+    pub policies: Policies,
     pub git: Git,
     pub intake: Intake,
     pub templates: Templates,
@@ -174,8 +183,11 @@ struct RawConfig {
     /// Keys are weekdays or `timezone` and `holidays`, so the section is read
     /// key by key (with the place of each, for errors).
     calendar: Option<Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>>,
+    /// Its own keys and a table per priority or tier, read key by key.
     #[serde(default)]
-    sla: RawSla,
+    sla: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    #[serde(default)]
+    customers: Vec<Spanned<RawCustomer>>,
     #[serde(default)]
     git: RawGit,
     #[serde(default)]
@@ -201,9 +213,19 @@ struct RawEscalation {
     clock: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize, Default)]
-struct RawSla {
-    first_response: Option<Spanned<String>>,
+#[derive(Deserialize)]
+struct RawCustomer {
+    #[serde(rename = "match")]
+    pattern: Spanned<String>,
+    tier: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTargets {
+    first_response: Option<String>,
+    after: Option<String>,
+    clock: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -390,6 +412,153 @@ fn parse_calendar(
     Ok(cal)
 }
 
+/// Reads `[[customers]]`: each a pattern and a tier with an `[sla.TIER]` table.
+fn parse_customers(
+    text: &str,
+    raw: Vec<Spanned<RawCustomer>>,
+) -> Result<Vec<CustomerRule>, ParseError> {
+    let mut rules = Vec::new();
+    for c in raw {
+        let c = c.into_inner();
+        if c.pattern.get_ref().trim().is_empty() {
+            return Err(at(
+                text,
+                &c.pattern,
+                "[[customers]] match is empty; expected an address or a pattern such as \"*@bigco.example\"".into(),
+            ));
+        }
+        let tier = c.tier.get_ref();
+        if tier.parse::<Priority>().is_ok()
+            || matches!(tier.as_str(), "first_response" | "pause_grace")
+            || tier.trim().is_empty()
+        {
+            return Err(at(
+                text,
+                &c.tier,
+                format!(
+                    "'{}' cannot name a tier; expected a name such as \"gold\" that is not a priority",
+                    tier.escape_debug()
+                ),
+            ));
+        }
+        rules.push(CustomerRule {
+            pattern: c.pattern.into_inner(),
+            tier: c.tier.into_inner(),
+        });
+    }
+    Ok(rules)
+}
+
+/// Reads `[sla]`: its own keys, and a `[sla.NAME]` table per priority or per
+/// tier that `[[customers]]` names.
+fn parse_sla(
+    text: &str,
+    raw: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    customers: Vec<CustomerRule>,
+    calendar: Option<&Calendar>,
+) -> Result<(Sla, Policies), ParseError> {
+    let mut sla = Sla::default();
+    let mut policies = Policies {
+        customers,
+        ..Policies::default()
+    };
+    for (key, value) in raw {
+        let name = key.get_ref().as_str();
+        let duration_of = || -> Result<Duration, ParseError> {
+            match value.get_ref() {
+                toml::Value::String(s) => {
+                    duration::parse_positive(s).map_err(|m| at(text, &value, m))
+                }
+                other => Err(at(
+                    text,
+                    &value,
+                    format!(
+                        "[sla] {name} should be a duration such as \"1h\", not {}",
+                        other.type_str()
+                    ),
+                )),
+            }
+        };
+        match name {
+            "first_response" => sla.first_response = duration_of()?,
+            "pause_grace" => sla.pause_grace = duration_of()?,
+            _ => {
+                let toml::Value::Table(table) = value.get_ref() else {
+                    return Err(at(
+                        text,
+                        &key,
+                        format!(
+                            "[sla] has no key '{}'; expected first_response, pause_grace, or a table [sla.PRIORITY] or [sla.TIER]",
+                            name.escape_debug()
+                        ),
+                    ));
+                };
+                let targets = parse_targets(text, &value, table, calendar)?;
+                if let Ok(priority) = name.parse::<Priority>() {
+                    policies.priorities.insert(priority, targets);
+                } else if policies.customers.iter().any(|c| c.tier == name) {
+                    policies.tiers.insert(name.to_string(), targets);
+                } else {
+                    return Err(at(
+                        text,
+                        &key,
+                        format!(
+                            "[sla.{}] is neither a priority (low, normal, high, urgent) nor a tier in [[customers]]",
+                            name.escape_debug()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok((sla, policies))
+}
+
+/// Reads one `[sla.NAME]` table; errors point at the table.
+fn parse_targets(
+    text: &str,
+    place: &Spanned<toml::Value>,
+    table: &toml::Table,
+    calendar: Option<&Calendar>,
+) -> Result<Targets, ParseError> {
+    let raw: RawTargets =
+        toml::Value::Table(table.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| {
+                at(
+                    text,
+                    place,
+                    format!(
+                        "{}; expected first_response, after and clock",
+                        e.message().trim()
+                    ),
+                )
+            })?;
+    let duration = |s: Option<String>| {
+        s.map(|s| duration::parse_positive(&s).map_err(|m| at(text, place, m)))
+            .transpose()
+    };
+    let clock = match raw.clock {
+        None => None,
+        Some(c) => {
+            let kind = ClockKind::parse(&c).map_err(|m| at(text, place, m))?;
+            if kind == ClockKind::Business && calendar.is_none() {
+                return Err(at(
+                    text,
+                    place,
+                    "clock = \"business\" needs working hours, and there is no [calendar]; add [calendar] with timezone and hours such as mon-fri = \"09:00-18:00\"".into(),
+                ));
+            }
+            Some(kind)
+        }
+    };
+    Ok(Targets {
+        first_response: duration(raw.first_response)?,
+        after: duration(raw.after)?,
+        clock,
+    })
+}
+
 /// Reads a `clock = "24x7" | "business"` key; business needs a calendar.
 fn parse_clock(
     text: &str,
@@ -485,13 +654,8 @@ impl Config {
                 .unwrap_or(defaults.pause_when_waiting),
             clock: parse_clock(text, raw.escalation.clock, calendar.as_ref())?,
         };
-        let sla = Sla {
-            first_response: parse_duration(
-                text,
-                raw.sla.first_response,
-                Sla::default().first_response,
-            )?,
-        };
+        let customers = parse_customers(text, raw.customers)?;
+        let (sla, policies) = parse_sla(text, raw.sla, customers, calendar.as_ref())?;
         let owner = match raw.intake.owner {
             None => None,
             Some(s) if people.iter().any(|p| p.name == *s.get_ref()) => Some(s.into_inner()),
@@ -522,6 +686,7 @@ impl Config {
             escalation,
             calendar,
             sla,
+            policies,
             git: Git {
                 commit: raw.git.commit.unwrap_or(false),
             },

@@ -17,6 +17,7 @@ use super::clock;
 use super::config::{Config, SYSTEM_ACTOR};
 use super::duration;
 use super::replay::{State, starts_period};
+use super::sla;
 use super::summary::Summary;
 use super::ticket::{Event, Status, Ticket, View};
 
@@ -191,6 +192,11 @@ fn count_ticket(
         return;
     };
     let created_at = first.at;
+    // The ticket's SLA policy, from its priority and customer now: the same
+    // targets and clocks `list` and `escalate` use.
+    let policy = sla::policy(config, ticket.priority, &ticket.customer);
+    let rule = policy.escalation(config);
+    let reply_hours = config.hours(policy.first_response.clock);
 
     // First contact: no hand-off, no escalation, no reopening up to the end.
     let mut clean = true;
@@ -251,9 +257,9 @@ fn count_ticket(
                 tally.resolved += 1;
                 resolutions_in_period += 1;
                 // The clock of the period being resolved: events up to, not including, this one.
-                let open =
-                    clock::counted(&events[..i], config, e.at).unwrap_or_else(Duration::zero);
-                if open < duration::chrono(config.escalation.after) {
+                let open = clock::counted(&events[..i], &rule, config, e.at)
+                    .unwrap_or_else(Duration::zero);
+                if open < duration::chrono(rule.after) {
                     tally.resolved_in_time += 1;
                 }
                 let p = tally.person(&e.by);
@@ -262,7 +268,7 @@ fn count_ticket(
             }
             View::Status { .. } if reopening => tally.reopened += 1,
             View::Reply { .. } if is_first_reply => {
-                let waited = (e.at - created_at).num_seconds() as f64 / 60.0;
+                let waited = reply_hours.between(created_at, e.at).num_seconds() as f64 / 60.0;
                 tally.person(&e.by).first_response_minutes.push(waited);
             }
             View::Time { minutes } => {
@@ -284,7 +290,7 @@ fn count_ticket(
     if period.contains(created_at) {
         // Judged on the whole history: a reply after the period's end that came
         // in time still met the target.
-        let target = created_at + duration::chrono(config.sla.first_response);
+        let target = reply_hours.add(created_at, duration::chrono(policy.first_response.within));
         let first_reply = ticket
             .events
             .iter()

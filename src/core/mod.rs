@@ -23,6 +23,7 @@ pub mod period;
 pub mod query;
 pub mod replay;
 pub mod search;
+pub mod sla;
 pub mod summary;
 pub mod sweep;
 pub mod template;

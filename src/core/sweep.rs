@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::clock::Deadline;
+use super::clock::{self, Deadline};
 use super::config::Config;
 use super::duration;
 use super::query;
@@ -43,10 +43,12 @@ pub fn plan<'a>(summaries: &'a [Summary], config: &Config, now: DateTime<Utc>) -
     let tickets = order
         .into_iter()
         .filter_map(|summary| {
-            let events = summary
-                .clock
-                .as_ref()?
-                .owed(&summary.owner, config, &mut load, now);
+            let rule = clock::rule(config, summary.priority, &summary.customer);
+            let events =
+                summary
+                    .clock
+                    .as_ref()?
+                    .owed(&summary.owner, &rule, config, &mut load, now);
             (!events.is_empty()).then_some(Planned { summary, events })
         })
         .collect();
@@ -99,7 +101,6 @@ pub fn about_to_breach<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::clock;
     use crate::core::ticket::{EventKind, Priority, Status};
     use chrono::{Duration, TimeZone};
     use uuid::Uuid;
