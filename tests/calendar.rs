@@ -235,3 +235,74 @@ fn a_policy_for_an_unknown_name_is_refused_with_its_line() {
         out.render()
     );
 }
+
+/// A ticket across a weekend on an 8-working-hour desk: created Friday 17:45
+/// Budapest, replied Monday 09:30, resolved Monday 14:00. Round the clock that
+/// is a 63h45m first reply and a 68h15m resolution; in working hours 45
+/// minutes and 5h15m, both in time.
+#[test]
+fn the_report_counts_in_the_policy_s_clock_and_says_which() {
+    let env = desk("8h", "holidays = [\"2026-12-24\"]\n");
+    env.set_now("2026-11-06T16:45:00Z");
+    env.new_ticket_pinned(
+        "ana",
+        "Export broken",
+        &["--customer", "x@example.com"],
+        ID_A,
+    );
+    env.cmd(&["--as", "ana", "reply", ID_A, "Looking into it"])
+        .now("2026-11-09T08:30:00Z")
+        .run()
+        .success();
+    env.cmd(&["--as", "ana", "resolve", ID_A])
+        .now("2026-11-09T13:00:00Z")
+        .run()
+        .success();
+    let out = env
+        .cmd(&["report", "--month", "2026-11", "--json"])
+        .now("2026-12-01T00:00:00Z")
+        .run();
+    out.success();
+    let r = out.json();
+    assert_eq!(r["totals"]["sla_met_pct"], 100.0);
+    assert_eq!(r["totals"]["first_response_met_pct"], 100.0);
+    let ana = &r["people"][0];
+    assert_eq!(
+        (
+            ana["median_first_response_minutes"].as_f64(),
+            ana["median_resolve_hours"].as_f64()
+        ),
+        (Some(45.0), Some(5.25))
+    );
+    assert_eq!(r["basis"]["clock"], "business");
+    assert_eq!(r["basis"]["timezone"], "Europe/Budapest");
+    assert_eq!(r["basis"]["hours"][0], "mon 09:00-18:00");
+    assert_eq!(r["basis"]["holidays"][0], "2026-12-24");
+    let text = env
+        .cmd(&["report", "--month", "2026-11"])
+        .now("2026-12-01T00:00:00Z")
+        .run();
+    assert!(
+        text.stdout.contains("Clock: business (Europe/Budapest); hours mon 09:00-18:00, tue 09:00-18:00, wed 09:00-18:00, thu 09:00-18:00, fri 09:00-18:00; 1 holidays"),
+        "{}",
+        text.render()
+    );
+}
+
+#[test]
+fn a_report_names_its_policies() {
+    let env = policies();
+    let out = env
+        .cmd(&["report", "--month", "2026-11", "--json"])
+        .now("2026-12-01T00:00:00Z")
+        .run();
+    out.success();
+    assert_eq!(
+        out.json()["basis"]["policies"],
+        serde_json::json!([
+            "low: after 3days",
+            "urgent: first_response 30m, after 4h, clock 24x7",
+            "gold: after 2h"
+        ])
+    );
+}

@@ -78,10 +78,71 @@ pub struct CustomerFigures {
     pub csat_avg: Option<f64>,
 }
 
+/// The clock and policies a report's SLA figures were computed on; stated
+/// only when the team has a calendar or policies, so other reports stay as
+/// they were.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Basis {
+    /// `[escalation] clock`: `24x7` or `business`.
+    pub clock: &'static str,
+    /// The calendar's time zone, when there is a calendar.
+    pub timezone: Option<String>,
+    /// The working week, `mon 09:00-18:00` per weekday.
+    pub hours: Vec<String>,
+    pub holidays: Vec<String>,
+    /// One line per policy: `urgent: first_response 30m, after 4h, clock 24x7`.
+    pub policies: Vec<String>,
+}
+
+impl Basis {
+    /// The basis of `config`, or `None` for a plain 24x7 desk without policies.
+    pub fn of(config: &Config) -> Option<Basis> {
+        if config.calendar.is_none() && config.policies.is_empty() {
+            return None;
+        }
+        let cal = config.calendar.as_ref();
+        let span = |d: std::time::Duration| humantime::format_duration(d).to_string();
+        let line = |name: &str, t: &sla::Targets| {
+            let mut parts = Vec::new();
+            if let Some(d) = t.first_response {
+                parts.push(format!("first_response {}", span(d)));
+            }
+            if let Some(d) = t.after {
+                parts.push(format!("after {}", span(d)));
+            }
+            if let Some(c) = t.clock {
+                parts.push(format!("clock {}", config.hours(c).name()));
+            }
+            format!("{name}: {}", parts.join(", "))
+        };
+        let policies = &config.policies;
+        Some(Basis {
+            clock: config.hours(config.escalation.clock).name(),
+            timezone: cal.map(|c| c.zone.name().to_string()),
+            hours: cal.map_or_else(Vec::new, |c| {
+                c.describe_week()
+                    .into_iter()
+                    .map(|(day, hours)| format!("{day} {hours}"))
+                    .collect()
+            }),
+            holidays: cal.map_or_else(Vec::new, |c| c.holidays().map(|d| d.to_string()).collect()),
+            policies: policies
+                .priorities
+                .iter()
+                .map(|(p, t)| line(p.as_str(), t))
+                .chain(policies.tiers.iter().map(|(n, t)| line(n, t)))
+                .collect(),
+        })
+    }
+}
+
 /// A month-end report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     pub period: Period,
+    /// What the SLA figures were counted on, for desks with a calendar or policies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Basis>,
     pub totals: Totals,
     pub people: Vec<PersonFigures>,
     pub customers: Vec<CustomerFigures>,
@@ -406,6 +467,7 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
 
     Report {
         period,
+        basis: Basis::of(config),
         totals,
         people,
         customers,
