@@ -414,9 +414,7 @@ mod tests {
     }
 
     fn status(h: i64, from: &str, to: &str) -> Event {
-        Event::new(t(h, 0), "ana", EventKind::Status)
-            .from(from)
-            .to(to)
+        status_at(t(h, 0), from, to)
     }
 
     /// Runs a sweep at `now` and returns (owners it moved to, deadlines missed).

@@ -20,6 +20,7 @@ pub mod merge;
 pub mod metrics;
 pub mod notice;
 pub mod period;
+pub mod promise;
 pub mod query;
 pub mod replay;
 pub mod search;
