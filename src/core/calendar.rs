@@ -202,7 +202,8 @@ impl Calendar {
             return from;
         }
         let mut left = amount;
-        let mut date = self.local_date(from);
+        let first = self.local_date(from);
+        let mut date = first;
         // Days with no working time, holidays aside: after a week of them,
         // the week has none at all.
         let mut idle = 0;
@@ -220,7 +221,7 @@ impl Calendar {
                 }
                 left -= span;
             }
-            if !worked && !self.is_holiday(date) && date > self.local_date(from) {
+            if !worked && !self.is_holiday(date) && date > first {
                 idle += 1;
             } else if worked {
                 idle = 0;
