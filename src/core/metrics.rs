@@ -136,6 +136,19 @@ impl Basis {
     }
 }
 
+/// One person's pauses: time tickets spent waiting after they set them
+/// waiting, and pauses set soon after a customer's message that nobody had
+/// answered (the clock paused instead of replying).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PauseFigures {
+    pub name: String,
+    /// Hours in `waiting` within the period, credited to who set the pause.
+    pub paused_hours: f64,
+    pub pauses: u32,
+    /// Pauses set within `[sla] pause_grace` of an unanswered customer message.
+    pub quick_pauses: u32,
+}
+
 /// A month-end report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -146,6 +159,8 @@ pub struct Report {
     pub totals: Totals,
     pub people: Vec<PersonFigures>,
     pub customers: Vec<CustomerFigures>,
+    /// The pause audit: everyone who set a ticket waiting, by name.
+    pub pauses: Vec<PauseFigures>,
 }
 
 /// Raw tallies for one person, before medians and rounding.
@@ -181,6 +196,8 @@ struct Tally {
     first_response: (u32, u32),
     scores: Vec<u8>,
     minutes: u64,
+    /// Per person: (seconds paused, pauses, quick pauses).
+    pauses: BTreeMap<String, (i64, u32, u32)>,
 }
 
 impl Tally {
@@ -241,6 +258,57 @@ fn apply(state: &mut Option<State>, e: &Event) {
     }
 }
 
+/// The pause audit of one ticket: each stretch in `waiting` is credited to
+/// who set it, clipped to the period (and to `now` while it lasts); a pause
+/// set within `pause_grace` of a customer message with no reply in between
+/// counts as quick.
+fn count_pauses(
+    tally: &mut Tally,
+    events: &[Event],
+    config: &Config,
+    period: Period,
+    now: DateTime<Utc>,
+) {
+    let grace = duration::chrono(config.sla.pause_grace);
+    let end = period.until.min(now);
+    let mut unanswered: Option<DateTime<Utc>> = None;
+    let mut paused: Option<(DateTime<Utc>, &str)> = None;
+    let credit = |tally: &mut Tally, (from, by): (DateTime<Utc>, &str), to: DateTime<Utc>| {
+        let span = to.min(end) - from.max(period.since);
+        if span > Duration::zero() {
+            tally.pauses.entry(by.to_string()).or_default().0 += span.num_seconds();
+        }
+    };
+    for e in events {
+        match e.view() {
+            Ok(View::Customer { .. }) => unanswered = unanswered.or(Some(e.at)),
+            Ok(View::Reply { .. }) => unanswered = None,
+            Ok(View::Status {
+                to: Status::Waiting,
+                from,
+            }) if from != Status::Waiting => {
+                if period.contains(e.at) {
+                    let entry = tally.pauses.entry(e.by.clone()).or_default();
+                    entry.1 += 1;
+                    if unanswered.is_some_and(|c| e.at - c <= grace) {
+                        entry.2 += 1;
+                    }
+                }
+                paused = Some((e.at, e.by.as_str()));
+            }
+            Ok(View::Status { .. }) => {
+                if let Some(p) = paused.take() {
+                    credit(tally, p, e.at);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(p) = paused {
+        credit(tally, p, end);
+    }
+}
+
 fn count_ticket(
     tally: &mut Tally,
     ticket: &Ticket,
@@ -252,6 +320,7 @@ fn count_ticket(
     let Some(first) = events.first() else {
         return;
     };
+    count_pauses(tally, &events, config, period, now);
     let created_at = first.at;
     // The ticket's SLA policy, from its priority and customer now: the same
     // targets and clocks `list` and `escalate` use.
@@ -465,9 +534,20 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
             .unwrap_or(std::cmp::Ordering::Equal)
     });
 
+    let pauses = std::mem::take(&mut tally.pauses)
+        .into_iter()
+        .filter(|(name, _)| owner.is_none_or(|o| o == name))
+        .map(|(name, (seconds, pauses, quick_pauses))| PauseFigures {
+            name,
+            paused_hours: round(seconds as f64 / 3600.0, 2),
+            pauses,
+            quick_pauses,
+        })
+        .collect();
     Report {
         period,
         basis: Basis::of(config),
+        pauses,
         totals,
         people,
         customers,
@@ -683,6 +763,61 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         at(12, 5, 12, 0)
+    }
+
+    #[test]
+    fn pauses_are_credited_to_who_set_them_and_quick_ones_counted() {
+        let customer = |t| Event::new(t, "jan", EventKind::Customer).text("any news?");
+        let tickets = vec![
+            // ana pauses 5 min after an unanswered message: quick; 3h paused.
+            ticket(
+                1,
+                "acme",
+                vec![
+                    created(nov(2, 9, 0), "ana"),
+                    customer(nov(2, 10, 0)),
+                    status(nov(2, 10, 5), "ana", "open", "waiting"),
+                    status(nov(2, 13, 5), "jan", "waiting", "open"),
+                    // A reply in between: this pause is not quick.
+                    customer(nov(3, 9, 0)),
+                    reply(nov(3, 9, 2), "ana"),
+                    status(nov(3, 9, 4), "ana", "open", "waiting"),
+                    status(nov(3, 10, 4), "ana", "waiting", "open"),
+                ],
+            ),
+            // ben's pause, 20 min after the message, is past the grace, and
+            // runs to the end of the period (from 30 Nov 23:00: 1h).
+            ticket(
+                2,
+                "",
+                vec![
+                    created(nov(30, 9, 0), "ben"),
+                    customer(nov(30, 22, 40)),
+                    status(nov(30, 23, 0), "ben", "open", "waiting"),
+                ],
+            ),
+        ];
+        let r = report(&tickets, &config(), november(), None, now());
+        let row = |name: &str| r.pauses.iter().find(|p| p.name == name).cloned().unwrap();
+        assert_eq!(
+            row("ana"),
+            PauseFigures {
+                name: "ana".into(),
+                paused_hours: 4.0,
+                pauses: 2,
+                quick_pauses: 1
+            }
+        );
+        assert_eq!(
+            row("ben"),
+            PauseFigures {
+                name: "ben".into(),
+                paused_hours: 1.0,
+                pauses: 1,
+                quick_pauses: 0
+            }
+        );
+        assert_eq!(r.pauses.len(), 2, "nobody else paused");
     }
 
     #[test]

@@ -121,7 +121,27 @@ fn report(out: &Output, r: &Report, title: &str) -> String {
     if !r.customers.is_empty() {
         parts.push(customers(out, r));
     }
+    if !r.pauses.is_empty() {
+        parts.push(pauses(out, r));
+    }
     parts.join("\n\n")
+}
+
+/// The pause audit: who paused clocks, for how long, and how often right
+/// after an unanswered customer message.
+fn pauses(out: &Output, r: &Report) -> String {
+    let mut s = out.paint("PAUSES", Color::Bold);
+    for p in &r.pauses {
+        let _ = write!(
+            s,
+            "\n{}  {}h waiting, set waiting {} times, {} within the pause grace of a customer message",
+            clean_line(&p.name),
+            hours(p.paused_hours),
+            p.pauses,
+            p.quick_pauses
+        );
+    }
+    s
 }
 
 /// The lines saying which clock, calendar and policies the SLA figures use.
