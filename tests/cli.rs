@@ -44,6 +44,8 @@ mod take;
 // Topics that cut across commands.
 /// The read cache: damaged, stale or bypassed, answers stay the files' answers.
 mod cache;
+/// Business hours and holidays: the calendar the escalation clock counts on.
+mod calendar;
 /// Colour: on a terminal or when asked, never with NO_COLOR or in JSON.
 mod color;
 /// Tab completion: scripts, candidates, bash completing an id.

@@ -91,6 +91,14 @@ fn the_json_report_pins_every_figure() {
           "tickets": 1
         }
       ],
+      "pauses": [
+        {
+          "name": "ben",
+          "paused_hours": 494.92,
+          "pauses": 1,
+          "quick_pauses": 0
+        }
+      ],
       "people": [
         {
           "escalated_away": 1,
@@ -181,6 +189,9 @@ fn the_terminal_report_has_tables_and_a_chart() {
     acme                 2   0.75           4.5
     initech              1      0             –
     (no customer)        1    1.5             –
+
+    PAUSES
+    ben  494.92h waiting, set waiting 1 times, 0 within the pause grace of a customer message
     ");
 }
 

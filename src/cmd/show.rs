@@ -4,6 +4,8 @@ use clap_complete::engine::ArgValueCompleter;
 
 use super::completions;
 use crate::core::clock;
+use crate::core::config::ClockKind;
+use crate::core::sla;
 use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::render::{json, ticket};
@@ -25,8 +27,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let t = store.read(resolved.id)?;
     let config = store.config()?;
     let due = clock::deadline(&t, &config, ctx.now);
+    let explained = !config.policies.is_empty() || config.escalation.clock != ClockKind::Round;
+    let policy = explained.then(|| sla::policy(&config, t.priority, &t.customer));
     ctx.out.result(
-        &ticket::show(&ctx.out, &t, &resolved.short, due.as_ref(), ctx.now),
+        &ticket::show(
+            &ctx.out,
+            &t,
+            &resolved.short,
+            due.as_ref(),
+            policy.as_ref(),
+            ctx.now,
+        ),
         || json::ticket(&t, &resolved.short, due.as_ref(), true),
     )
 }

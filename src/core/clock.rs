@@ -10,10 +10,12 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::calendar::Hours;
 use super::config::{Config, Escalation, SYSTEM_ACTOR, Target};
 use super::duration;
 use super::replay::starts_period;
-use super::ticket::{Event, EventKind, Status, Ticket, View};
+use super::sla;
+use super::ticket::{Event, EventKind, Priority, Status, Ticket, View};
 use super::time::compact;
 use serde::{Deserialize, Serialize};
 
@@ -109,17 +111,24 @@ impl Clock {
     }
 
     /// The moment counted time reaches `target`. If the clock is paused at the
-    /// end, it is assumed to resume at `now`.
-    fn reaches(&self, target: Duration, policy: &Escalation, now: DateTime<Utc>) -> DateTime<Utc> {
+    /// end, it is assumed to resume at `now`. Only the working time of `hours`
+    /// counts, so a period that starts outside it starts at the next opening.
+    fn reaches(
+        &self,
+        target: Duration,
+        policy: &Escalation,
+        hours: Hours,
+        now: DateTime<Utc>,
+    ) -> DateTime<Utc> {
         let mut counted = Duration::zero();
         let mut t = self.start;
         let mut status = Status::Open;
         for &Change { at, to: next } in &self.changes {
             let at = at.max(t);
             if self.counts(status, policy) {
-                let span = at - t;
+                let span = hours.between(t, at);
                 if counted + span >= target {
-                    return t + (target - counted);
+                    return hours.add(t, target - counted);
                 }
                 counted += span;
             }
@@ -131,7 +140,31 @@ impl Clock {
         } else {
             t.max(now)
         };
-        resume + (target - counted)
+        hours.add(resume, target - counted)
+    }
+
+    /// Counted time between the start and `at`: the working time of `hours`
+    /// while the clock ran.
+    fn counted(&self, policy: &Escalation, hours: Hours, at: DateTime<Utc>) -> Duration {
+        let mut counted = Duration::zero();
+        let mut t = self.start;
+        let mut status = Status::Open;
+        for &Change {
+            at: change,
+            to: next,
+        } in &self.changes
+        {
+            let change = change.max(t).min(at.max(t));
+            if self.counts(status, policy) {
+                counted += hours.between(t, change);
+            }
+            t = change;
+            status = next;
+        }
+        if self.counts(status, policy) {
+            counted += hours.between(t, at);
+        }
+        counted
     }
 
     /// Time not counted between the start and `now`.
@@ -155,9 +188,15 @@ impl Clock {
 }
 
 /// The k-th deadline of the current period (k ≥ 1).
-fn nth(clock: &Clock, policy: &Escalation, k: u32, now: DateTime<Utc>) -> DateTime<Utc> {
+fn nth(
+    clock: &Clock,
+    policy: &Escalation,
+    hours: Hours,
+    k: u32,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
     let target = duration::chrono(policy.after) * k as i32;
-    clock.reaches(target, policy, now)
+    clock.reaches(target, policy, hours, now)
 }
 
 /// Whether the rule allows no further escalation in this period.
@@ -168,19 +207,32 @@ fn exhausted(policy: &Escalation, escalations: u32, owner_level: u32, top_level:
     }
 }
 
+/// The escalation rule a ticket runs on: `[escalation]` with the deadline and
+/// clock of its SLA policy (see [`sla::policy`]).
+pub fn rule(config: &Config, priority: Priority, customer: &str) -> Escalation {
+    sla::policy(config, priority, customer).escalation(config)
+}
+
 /// The deadline of a ticket, or `None` for a resolved or closed one.
 pub fn deadline(ticket: &Ticket, config: &Config, now: DateTime<Utc>) -> Option<Deadline> {
-    Clock::of(&ticket.events)?.deadline(&ticket.owner, config, now)
+    let rule = rule(config, ticket.priority, &ticket.customer);
+    Clock::of(&ticket.events)?.deadline(&ticket.owner, &rule, config, now)
 }
 
 impl Clock {
-    /// The deadline of a ticket with this clock and owner, or `None` when it
-    /// is resolved or closed.
-    pub fn deadline(&self, owner: &str, config: &Config, now: DateTime<Utc>) -> Option<Deadline> {
+    /// The deadline of a ticket with this clock and owner on `policy` (its
+    /// [`rule`]), or `None` when it is resolved or closed.
+    pub fn deadline(
+        &self,
+        owner: &str,
+        policy: &Escalation,
+        config: &Config,
+        now: DateTime<Utc>,
+    ) -> Option<Deadline> {
         if !self.status.is_active() {
             return None;
         }
-        let policy = &config.escalation;
+        let hours = config.hours(policy.clock);
         let done = exhausted(
             policy,
             self.escalations,
@@ -194,7 +246,7 @@ impl Clock {
         };
         Some(Deadline {
             start: self.start,
-            at: nth(self, policy, k, now),
+            at: nth(self, policy, hours, k, now),
             paused: self.status == Status::Waiting && policy.pause_when_waiting,
             waited: self.waited(policy, now),
             escalations: self.escalations,
@@ -207,6 +259,7 @@ impl Clock {
     pub fn owed(
         &self,
         owner: &str,
+        policy: &Escalation,
         config: &Config,
         load: &mut BTreeMap<String, usize>,
         now: DateTime<Utc>,
@@ -214,12 +267,12 @@ impl Clock {
         if !self.status.is_active() {
             return Vec::new();
         }
-        let policy = &config.escalation;
+        let hours = config.hours(policy.clock);
         let mut owner = owner.to_string();
         let mut k = self.escalations;
         let mut out = Vec::new();
         while !exhausted(policy, k, config.level_of(&owner), config.top_level()) {
-            let due = nth(self, policy, k + 1, now);
+            let due = nth(self, policy, hours, k + 1, now);
             if due > now {
                 break;
             }
@@ -243,12 +296,17 @@ impl Clock {
 }
 
 /// How long the current period of `events` has counted towards its deadline at
-/// `at`: open time since the period began, less paused waiting. The report
-/// measures resolution times with it, so "resolved in time" means exactly
-/// "resolved before the first deadline".
-pub fn counted(events: &[Event], policy: &Escalation, at: DateTime<Utc>) -> Option<Duration> {
+/// `at`: open time since the period began, less paused waiting, in the working
+/// hours of the rule's clock. The report measures resolution times with it, so
+/// "resolved in time" means exactly "resolved before the first deadline".
+pub fn counted(
+    events: &[Event],
+    policy: &Escalation,
+    config: &Config,
+    at: DateTime<Utc>,
+) -> Option<Duration> {
     let clock = Clock::of(events)?;
-    Some((at - clock.start) - clock.waited(policy, at))
+    Some(clock.counted(policy, config.hours(policy.clock), at))
 }
 
 /// Picks who receives an escalated ticket: the target person, or the least
@@ -281,13 +339,16 @@ pub fn owed(
     load: &mut BTreeMap<String, usize>,
     now: DateTime<Utc>,
 ) -> Vec<Event> {
-    Clock::of(&ticket.events).map_or_else(Vec::new, |c| c.owed(&ticket.owner, config, load, now))
+    let rule = rule(config, ticket.priority, &ticket.customer);
+    Clock::of(&ticket.events).map_or_else(Vec::new, |c| {
+        c.owed(&ticket.owner, &rule, config, load, now)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ticket::{Priority, Ticket};
+    use crate::core::ticket::Ticket;
     use chrono::TimeZone;
     use uuid::Uuid;
 
@@ -308,8 +369,30 @@ mod tests {
         .unwrap()
     }
 
+    /// A business-hours desk in Budapest (Mon–Fri 09:00–18:00, 16 November a
+    /// holiday) escalating after `after` of working time.
+    fn business(after: &str, to: &str, pause: bool) -> Config {
+        Config::parse(&format!(
+            "[[people]]\nname = \"ana\"\nlevel = 1\n[[people]]\nname = \"ben\"\nlevel = 2\n\
+             [[people]]\nname = \"cora\"\nlevel = 3\n[[people]]\nname = \"dan\"\nlevel = 3\n\
+             [escalation]\nafter = \"{after}\"\nto = \"{to}\"\npause_when_waiting = {pause}\n\
+             clock = \"business\"\n[calendar]\ntimezone = \"Europe/Budapest\"\n\
+             mon-fri = \"09:00-18:00\"\nholidays = [\"2026-11-16\"]\n"
+        ))
+        .unwrap()
+    }
+
+    /// A Budapest wall-clock time in November 2026 (UTC+1): day, hour, minute.
+    fn bud(day: u32, h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, h, m, 0).unwrap() - Duration::hours(1)
+    }
+
     fn ticket(owner: &str, events: Vec<Event>) -> Ticket {
-        let mut all = vec![Event::new(t(0, 0), owner, EventKind::Created).to(owner)];
+        ticket_at(t(0, 0), owner, events)
+    }
+
+    fn ticket_at(created: DateTime<Utc>, owner: &str, events: Vec<Event>) -> Ticket {
+        let mut all = vec![Event::new(created, owner, EventKind::Created).to(owner)];
         all.extend(events);
         let mut ticket = Ticket {
             id: Uuid::nil(),
@@ -319,8 +402,8 @@ mod tests {
             customer: String::new(),
             priority: Priority::Normal,
             tags: vec![],
-            created: t(0, 0),
-            updated: t(0, 0),
+            created,
+            updated: created,
             escalated: 0,
             description: String::new(),
             extra: Default::default(),
@@ -331,9 +414,7 @@ mod tests {
     }
 
     fn status(h: i64, from: &str, to: &str) -> Event {
-        Event::new(t(h, 0), "ana", EventKind::Status)
-            .from(from)
-            .to(to)
+        status_at(t(h, 0), from, to)
     }
 
     /// Runs a sweep at `now` and returns (owners it moved to, deadlines missed).
@@ -351,6 +432,104 @@ mod tests {
             ticket.record(e);
         }
         moved
+    }
+
+    fn status_at(at: DateTime<Utc>, from: &str, to: &str) -> Event {
+        Event::new(at, "ana", EventKind::Status).from(from).to(to)
+    }
+
+    #[test]
+    fn a_business_clock_counts_only_working_hours() {
+        // 2026-11-06 is a Friday, 11-09 the Monday after, 11-16 a holiday Monday.
+        let cases = [
+            (
+                "friday 17:30 + 2h is monday 10:30",
+                "2h",
+                bud(6, 17, 30),
+                vec![],
+                bud(9, 10, 30),
+            ),
+            (
+                "created at night starts at the opening",
+                "2h",
+                bud(4, 2, 0),
+                vec![],
+                bud(4, 11, 0),
+            ),
+            (
+                "a weekend never counts",
+                "20h",
+                bud(6, 9, 0),
+                vec![],
+                bud(10, 11, 0),
+            ),
+            (
+                "a holiday monday is skipped",
+                "2h",
+                bud(13, 17, 30),
+                vec![],
+                bud(17, 10, 30),
+            ),
+            (
+                "waiting across the weekend pauses, then resumes on monday",
+                "4h",
+                bud(6, 16, 0),
+                vec![
+                    status_at(bud(6, 17, 0), "open", "waiting"),
+                    status_at(bud(9, 12, 0), "waiting", "open"),
+                ],
+                bud(9, 15, 0),
+            ),
+            (
+                "reopened on a holiday, the clock starts the next working day",
+                "2h",
+                bud(12, 10, 0),
+                vec![
+                    status_at(bud(12, 11, 0), "open", "resolved"),
+                    status_at(bud(16, 10, 0), "resolved", "open"),
+                ],
+                bud(17, 11, 0),
+            ),
+            (
+                "resolved and reopened on a saturday",
+                "1h",
+                bud(6, 10, 0),
+                vec![
+                    status_at(bud(6, 10, 30), "open", "resolved"),
+                    status_at(bud(7, 12, 0), "resolved", "open"),
+                ],
+                bud(9, 10, 0),
+            ),
+        ];
+        for (name, after, created, events, due) in cases {
+            let c = business(after, "top", true);
+            let mut tk = ticket_at(created, "ana", events);
+            let now = tk.events.last().unwrap().at;
+            assert_eq!(deadline(&tk, &c, now).unwrap().at, due, "{name}");
+            assert!(
+                sweep(&mut tk, &c, due - Duration::seconds(1)).is_empty(),
+                "{name}: not early"
+            );
+            assert_eq!(sweep(&mut tk, &c, due).len(), 1, "{name}: due then");
+        }
+    }
+
+    #[test]
+    fn round_the_clock_ignores_the_calendar() {
+        let mut c = business("2h", "top", true);
+        c.escalation.clock = crate::core::config::ClockKind::Round;
+        let tk = ticket_at(bud(6, 17, 30), "ana", vec![]);
+        assert_eq!(deadline(&tk, &c, bud(6, 18, 0)).unwrap().at, bud(6, 19, 30));
+    }
+
+    #[test]
+    fn counted_time_is_working_time_on_a_business_clock() {
+        let c = business("20h", "top", true);
+        let tk = ticket_at(bud(6, 17, 0), "ana", vec![]);
+        assert_eq!(
+            counted(&tk.events, &c.escalation, &c, bud(9, 10, 0)),
+            Some(Duration::hours(2))
+        );
     }
 
     #[test]
@@ -589,8 +768,9 @@ mod tests {
                 sweeps in proptest::collection::vec(1i64..6000, 1..8),
                 to in prop_oneof![Just("top"), Just("next")],
                 pause in any::<bool>(),
+                on_calendar in any::<bool>(),
             ) {
-                let c = config(to, pause);
+                let c = if on_calendar { business("5h", to, pause) } else { config(to, pause) };
                 let base = history(&steps);
                 let last_event = base.events.last().unwrap().at;
                 let mut often = base.clone();
@@ -622,18 +802,41 @@ mod tests {
                 }
             }
 
+            /// More escalation time never gives an earlier deadline, on either clock.
+            #[test]
+            fn the_deadline_is_monotonic_in_the_time_allowed(
+                steps in proptest::collection::vec(step(), 0..12),
+                a in 1u64..200,
+                b in 1u64..200,
+                pause in any::<bool>(),
+                on_calendar in any::<bool>(),
+            ) {
+                let (lo, hi) = (a.min(b), a.max(b));
+                let rule = |hours: u64| {
+                    let mut c = if on_calendar { business("1h", "top", pause) } else { config("top", pause) };
+                    c.escalation.after = std::time::Duration::from_secs(hours * 3600);
+                    c
+                };
+                let tk = history(&steps);
+                let now = tk.events.last().unwrap().at;
+                if let (Some(x), Some(y)) = (deadline(&tk, &rule(lo), now), deadline(&tk, &rule(hi), now)) {
+                    prop_assert!(x.at <= y.at, "{}h: {}, {}h: {}", lo, x.at, hi, y.at);
+                }
+            }
+
             /// Counted time stays under the escalation time exactly until the first deadline.
             #[test]
             fn counted_time_reaches_after_at_the_first_deadline(
                 steps in proptest::collection::vec(step(), 0..12),
                 pause in any::<bool>(),
                 later in 0i64..3000,
+                on_calendar in any::<bool>(),
             ) {
-                let c = config("top", pause);
+                let c = if on_calendar { business("20h", "top", pause) } else { config("top", pause) };
                 let tk = history(&steps);
                 let at = tk.events.last().unwrap().at + Duration::minutes(later);
                 if let Some(d) = deadline(&tk, &c, at) {
-                    let counted = counted(&tk.events, &c.escalation, at).unwrap();
+                    let counted = counted(&tk.events, &c.escalation, &c, at).unwrap();
                     prop_assert!(counted >= Duration::zero());
                     prop_assert_eq!(counted < Duration::hours(20), d.at > at, "counted {} at {}, deadline {}", counted, at, d.at);
                 }

@@ -1,13 +1,18 @@
 //! The team config (`tickets/baton.toml`): the people and their levels in the
-//! support pyramid, the escalation rule and the service targets.
+//! support pyramid, the escalation rule, the working calendar and the service
+//! targets.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::calendar::{self, Calendar, Hours};
 use super::duration;
+use super::sla::{CustomerRule, Policies, Targets};
 use super::template;
+use super::ticket::Priority;
 use super::ticket::{ParseError, line_col, parse_error};
 use crate::error::{Error, Kind};
 
@@ -34,12 +39,39 @@ pub enum Target {
     Person(String),
 }
 
+/// Which clock a deadline counts on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClockKind {
+    /// `24x7`: every hour counts (the default, so stores without a calendar
+    /// keep their deadlines).
+    #[default]
+    Round,
+    /// `business`: only the working hours of `[calendar]` count.
+    Business,
+}
+
+impl ClockKind {
+    /// Reads `24x7` or `business`.
+    fn parse(text: &str) -> Result<ClockKind, String> {
+        match text {
+            "24x7" => Ok(ClockKind::Round),
+            "business" => Ok(ClockKind::Business),
+            other => Err(format!(
+                "clock '{}' is neither \"24x7\" nor \"business\"",
+                other.escape_debug()
+            )),
+        }
+    }
+}
+
 /// The `[escalation]` section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Escalation {
     pub after: Duration,
     pub to: Target,
     pub pause_when_waiting: bool,
+    /// The clock `after` counts on.
+    pub clock: ClockKind,
 }
 
 impl Default for Escalation {
@@ -48,20 +80,26 @@ impl Default for Escalation {
             after: Duration::from_secs(20 * 3600),
             to: Target::Top,
             pause_when_waiting: true,
+            clock: ClockKind::Round,
         }
     }
 }
 
-/// The `[sla]` section.
+/// The `[sla]` section's own keys (its `[sla.NAME]` tables are
+/// [`Config::policies`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sla {
     pub first_response: Duration,
+    /// A pause set this soon after a customer's message, with no reply in
+    /// between, counts in the report's pause audit.
+    pub pause_grace: Duration,
 }
 
 impl Default for Sla {
     fn default() -> Self {
         Sla {
             first_response: Duration::from_secs(3600),
+            pause_grace: Duration::from_secs(600),
         }
     }
 }
@@ -141,7 +179,11 @@ impl Default for StoreSettings {
 pub struct Config {
     pub people: Vec<Person>,
     pub escalation: Escalation,
+    /// The working week, when `[calendar]` is set.
+    pub calendar: Option<Calendar>,
     pub sla: Sla,
+    /// Targets per priority and customer tier (`[sla.NAME]`, `[[customers]]`).
+    pub policies: Policies,
     pub git: Git,
     pub intake: Intake,
     pub templates: Templates,
@@ -155,8 +197,14 @@ struct RawConfig {
     people: Vec<Spanned<RawPerson>>,
     #[serde(default)]
     escalation: RawEscalation,
+    /// Keys are weekdays or `timezone` and `holidays`, so the section is read
+    /// key by key (with the place of each, for errors).
+    calendar: Option<Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>>,
+    /// Its own keys and a table per priority or tier, read key by key.
     #[serde(default)]
-    sla: RawSla,
+    sla: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    #[serde(default)]
+    customers: Vec<Spanned<RawCustomer>>,
     #[serde(default)]
     git: RawGit,
     #[serde(default)]
@@ -186,11 +234,22 @@ struct RawEscalation {
     after: Option<Spanned<String>>,
     to: Option<Spanned<String>>,
     pause_when_waiting: Option<bool>,
+    clock: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize, Default)]
-struct RawSla {
-    first_response: Option<Spanned<String>>,
+#[derive(Deserialize)]
+struct RawCustomer {
+    #[serde(rename = "match")]
+    pattern: Spanned<String>,
+    tier: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTargets {
+    first_response: Option<String>,
+    after: Option<String>,
+    clock: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -296,6 +355,254 @@ fn at<T>(text: &str, spanned: &Spanned<T>, message: String) -> ParseError {
     }
 }
 
+/// Reads the `[calendar]` section.
+fn parse_calendar(
+    text: &str,
+    raw: Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
+) -> Result<Calendar, ParseError> {
+    let string = |key: &Spanned<String>, value: &Spanned<toml::Value>| match value.get_ref() {
+        toml::Value::String(s) => Ok(s.clone()),
+        other => Err(at(
+            text,
+            value,
+            format!(
+                "[calendar] {} should be a string, not {}",
+                key.get_ref(),
+                other.type_str()
+            ),
+        )),
+    };
+    let entries = raw.get_ref();
+    let zone = match entries.iter().find(|(k, _)| k.get_ref() == "timezone") {
+        Some((key, value)) => {
+            calendar::parse_zone(&string(key, value)?).map_err(|m| at(text, value, m))?
+        }
+        None => {
+            return Err(at(
+                text,
+                &raw,
+                "[calendar] has no timezone; expected timezone = \"Europe/Budapest\" or another IANA name".into(),
+            ));
+        }
+    };
+    let mut cal = Calendar::empty(zone);
+    for (key, value) in entries {
+        match key.get_ref().as_str() {
+            "timezone" => {}
+            "holidays" => {
+                let toml::Value::Array(days) = value.get_ref() else {
+                    return Err(at(
+                        text,
+                        value,
+                        "[calendar] holidays should be a list such as [\"2026-12-24\", \"2026-12-25..2026-12-26\"]".into(),
+                    ));
+                };
+                for day in days {
+                    let added = match day {
+                        toml::Value::String(s) => cal.add_holidays(s),
+                        toml::Value::Datetime(d) => cal.add_holidays(&d.to_string()),
+                        other => Err(format!(
+                            "a holiday should be a date string, not {}",
+                            other.type_str()
+                        )),
+                    };
+                    // The items of an array have no place of their own: the list's.
+                    added.map_err(|m| at(text, value, m))?;
+                }
+            }
+            days if calendar::is_days(days) => {
+                cal.set_hours(days, &string(key, value)?)
+                    .map_err(|m| at(text, value, m))?;
+            }
+            other => {
+                return Err(at(
+                    text,
+                    key,
+                    format!(
+                        "[calendar] has no key '{}'; expected timezone, holidays, or weekdays such as mon-fri = \"09:00-18:00\"",
+                        other.escape_debug()
+                    ),
+                ));
+            }
+        }
+    }
+    if !cal.works() {
+        return Err(at(
+            text,
+            &raw,
+            "[calendar] has no working hours on any day; expected a line such as mon-fri = \"09:00-18:00\"".into(),
+        ));
+    }
+    Ok(cal)
+}
+
+/// Reads `[[customers]]`: each a pattern and a tier with an `[sla.TIER]` table.
+fn parse_customers(
+    text: &str,
+    raw: Vec<Spanned<RawCustomer>>,
+) -> Result<Vec<CustomerRule>, ParseError> {
+    let mut rules = Vec::new();
+    for c in raw {
+        let c = c.into_inner();
+        if c.pattern.get_ref().trim().is_empty() {
+            return Err(at(
+                text,
+                &c.pattern,
+                "[[customers]] match is empty; expected an address or a pattern such as \"*@bigco.example\"".into(),
+            ));
+        }
+        let tier = c.tier.get_ref();
+        if tier.parse::<Priority>().is_ok()
+            || matches!(tier.as_str(), "first_response" | "pause_grace")
+            || tier.trim().is_empty()
+        {
+            return Err(at(
+                text,
+                &c.tier,
+                format!(
+                    "'{}' cannot name a tier; expected a name such as \"gold\" that is not a priority",
+                    tier.escape_debug()
+                ),
+            ));
+        }
+        rules.push(CustomerRule {
+            pattern: c.pattern.into_inner(),
+            tier: c.tier.into_inner(),
+        });
+    }
+    Ok(rules)
+}
+
+/// Reads `[sla]`: its own keys, and a `[sla.NAME]` table per priority or per
+/// tier that `[[customers]]` names.
+fn parse_sla(
+    text: &str,
+    raw: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    customers: Vec<CustomerRule>,
+    calendar: Option<&Calendar>,
+) -> Result<(Sla, Policies), ParseError> {
+    let mut sla = Sla::default();
+    let mut policies = Policies {
+        customers,
+        ..Policies::default()
+    };
+    for (key, value) in raw {
+        let name = key.get_ref().as_str();
+        let duration_of = || -> Result<Duration, ParseError> {
+            match value.get_ref() {
+                toml::Value::String(s) => {
+                    duration::parse_positive(s).map_err(|m| at(text, &value, m))
+                }
+                other => Err(at(
+                    text,
+                    &value,
+                    format!(
+                        "[sla] {name} should be a duration such as \"1h\", not {}",
+                        other.type_str()
+                    ),
+                )),
+            }
+        };
+        match name {
+            "first_response" => sla.first_response = duration_of()?,
+            "pause_grace" => sla.pause_grace = duration_of()?,
+            _ => {
+                let toml::Value::Table(table) = value.get_ref() else {
+                    return Err(at(
+                        text,
+                        &key,
+                        format!(
+                            "[sla] has no key '{}'; expected first_response, pause_grace, or a table [sla.PRIORITY] or [sla.TIER]",
+                            name.escape_debug()
+                        ),
+                    ));
+                };
+                let targets = parse_targets(text, &value, table, calendar)?;
+                if let Ok(priority) = name.parse::<Priority>() {
+                    policies.priorities.insert(priority, targets);
+                } else if policies.customers.iter().any(|c| c.tier == name) {
+                    policies.tiers.insert(name.to_string(), targets);
+                } else {
+                    return Err(at(
+                        text,
+                        &key,
+                        format!(
+                            "[sla.{}] is neither a priority (low, normal, high, urgent) nor a tier in [[customers]]",
+                            name.escape_debug()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok((sla, policies))
+}
+
+/// Reads one `[sla.NAME]` table; errors point at the table.
+fn parse_targets(
+    text: &str,
+    place: &Spanned<toml::Value>,
+    table: &toml::Table,
+    calendar: Option<&Calendar>,
+) -> Result<Targets, ParseError> {
+    let raw: RawTargets =
+        toml::Value::Table(table.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| {
+                at(
+                    text,
+                    place,
+                    format!(
+                        "{}; expected first_response, after and clock",
+                        e.message().trim()
+                    ),
+                )
+            })?;
+    let duration = |s: Option<String>| {
+        s.map(|s| duration::parse_positive(&s).map_err(|m| at(text, place, m)))
+            .transpose()
+    };
+    let clock = match raw.clock {
+        None => None,
+        Some(c) => {
+            let kind = ClockKind::parse(&c).map_err(|m| at(text, place, m))?;
+            if kind == ClockKind::Business && calendar.is_none() {
+                return Err(at(
+                    text,
+                    place,
+                    "clock = \"business\" needs working hours, and there is no [calendar]; add [calendar] with timezone and hours such as mon-fri = \"09:00-18:00\"".into(),
+                ));
+            }
+            Some(kind)
+        }
+    };
+    Ok(Targets {
+        first_response: duration(raw.first_response)?,
+        after: duration(raw.after)?,
+        clock,
+    })
+}
+
+/// Reads a `clock = "24x7" | "business"` key; business needs a calendar.
+fn parse_clock(
+    text: &str,
+    raw: Option<Spanned<String>>,
+    calendar: Option<&Calendar>,
+) -> Result<ClockKind, ParseError> {
+    let Some(s) = raw else {
+        return Ok(ClockKind::Round);
+    };
+    let kind = ClockKind::parse(s.get_ref()).map_err(|m| at(text, &s, m))?;
+    if kind == ClockKind::Business && calendar.is_none() {
+        return Err(at(
+            text,
+            &s,
+            "clock = \"business\" needs working hours, and there is no [calendar]; add [calendar] with timezone and hours such as mon-fri = \"09:00-18:00\"".into(),
+        ));
+    }
+    Ok(kind)
+}
+
 fn parse_duration(
     text: &str,
     raw: Option<Spanned<String>>,
@@ -343,6 +650,7 @@ impl Config {
                 level: level as u32,
             });
         }
+        let calendar = raw.calendar.map(|c| parse_calendar(text, c)).transpose()?;
         let defaults = Escalation::default();
         let to = match raw.escalation.to {
             None => defaults.to,
@@ -368,14 +676,10 @@ impl Config {
                 .escalation
                 .pause_when_waiting
                 .unwrap_or(defaults.pause_when_waiting),
+            clock: parse_clock(text, raw.escalation.clock, calendar.as_ref())?,
         };
-        let sla = Sla {
-            first_response: parse_duration(
-                text,
-                raw.sla.first_response,
-                Sla::default().first_response,
-            )?,
-        };
+        let customers = parse_customers(text, raw.customers)?;
+        let (sla, policies) = parse_sla(text, raw.sla, customers, calendar.as_ref())?;
         let owner = match raw.intake.owner {
             None => None,
             Some(s) if people.iter().any(|p| p.name == *s.get_ref()) => Some(s.into_inner()),
@@ -404,7 +708,9 @@ impl Config {
         Ok(Config {
             people,
             escalation,
+            calendar,
             sla,
+            policies,
             git: Git {
                 commit: raw.git.commit.unwrap_or(false),
             },
@@ -424,6 +730,38 @@ impl Config {
                 )?,
             },
         })
+    }
+
+    /// How a clock of this kind counts time. A business clock always has a
+    /// calendar (parsing refuses one without); should one be built by hand
+    /// without, it counts round the clock.
+    pub fn hours(&self, kind: ClockKind) -> Hours<'_> {
+        match (kind, &self.calendar) {
+            (ClockKind::Business, Some(c)) => Hours::Working(c),
+            _ => Hours::Round,
+        }
+    }
+
+    /// Adds the holidays of `tickets/holidays.toml` (`holidays = [...]`) to
+    /// the calendar; an error when there is no `[calendar]` to add them to.
+    pub fn with_holidays(mut self, text: &str) -> Result<Config, ParseError> {
+        #[derive(Deserialize)]
+        struct RawHolidays {
+            holidays: Spanned<Vec<Spanned<String>>>,
+        }
+        let raw: RawHolidays = toml::from_str(text).map_err(|e| parse_error(text, &e))?;
+        let Some(cal) = self.calendar.as_mut() else {
+            return Err(at(
+                text,
+                &raw.holidays,
+                "there are holidays but no [calendar] in baton.toml; add [calendar] with a timezone and working hours, or remove this file".into(),
+            ));
+        };
+        for day in raw.holidays.get_ref() {
+            cal.add_holidays(day.get_ref())
+                .map_err(|m| at(text, day, m))?;
+        }
+        Ok(self)
     }
 
     /// The person with this name.
@@ -622,6 +960,93 @@ to = "top"
             assert_eq!(err.line, Some(20), "{needle}: {err}");
             assert!(err.message.contains(needle), "{needle}: {err}");
         }
+    }
+
+    #[test]
+    fn a_calendar_reads_with_split_shifts_and_holidays() {
+        let c = Config::parse(&format!(
+            "{TEAM}clock = \"business\"\n[calendar]\ntimezone = \"Europe/Budapest\"\n\
+             mon-fri = \"09:00-12:00,13:00-18:00\"\nsat = \"10:00-14:00\"\n\
+             holidays = [\"2026-12-24\", \"2026-12-25..2026-12-26\"]\n"
+        ))
+        .unwrap();
+        assert_eq!(c.escalation.clock, ClockKind::Business);
+        let cal = c.calendar.as_ref().unwrap();
+        assert_eq!(cal.zone, chrono_tz::Europe::Budapest);
+        assert_eq!(cal.holidays().count(), 3);
+        let week = cal.describe_week();
+        assert_eq!(week[0], ("mon", "09:00-12:00,13:00-18:00".to_string()));
+        assert_eq!(week[5], ("sat", "10:00-14:00".to_string()));
+        assert_eq!(week[6], ("sun", "closed".to_string()));
+        assert!(matches!(c.hours(c.escalation.clock), Hours::Working(_)));
+        let plain = Config::parse(TEAM).unwrap();
+        assert_eq!(
+            (plain.escalation.clock, plain.calendar.is_none()),
+            (ClockKind::Round, true),
+            "24x7 without a calendar stays the default"
+        );
+        let more = c.with_holidays("holidays = [\"2027-01-01\"]\n").unwrap();
+        assert_eq!(more.calendar.unwrap().holidays().count(), 4);
+    }
+
+    #[test]
+    fn bad_calendars_point_at_the_line() {
+        let cal = "[calendar]\ntimezone = \"Europe/Budapest\"\nmon-fri = \"09:00-18:00\"\n";
+        let cases = [
+            (
+                format!("{TEAM}clock = \"weekdays\"\n"),
+                18,
+                "neither \"24x7\"",
+            ),
+            (format!("{TEAM}clock = \"business\"\n"), 18, "no [calendar]"),
+            (
+                format!("{TEAM}\n{cal}").replace("Europe/Budapest", "Europe/Buda"),
+                20,
+                "not a time zone",
+            ),
+            (
+                format!("{TEAM}\n{cal}").replace("09:00-18:00", "9 to 6"),
+                21,
+                "not a shift",
+            ),
+            (
+                format!("{TEAM}\n{cal}tues = \"09:00-18:00\"\n"),
+                22,
+                "no key 'tues'",
+            ),
+            (
+                format!("{TEAM}\n{cal}holidays = [\"24 Dec\"]\n"),
+                22,
+                "not a holiday",
+            ),
+            (format!("{TEAM}\n{cal}sat = 10\n"), 22, "should be a string"),
+            (
+                format!("{TEAM}\n[calendar]\nmon = \"09:00-18:00\"\n"),
+                19,
+                "no timezone",
+            ),
+            (
+                format!("{TEAM}\n[calendar]\ntimezone = \"UTC\"\n"),
+                19,
+                "no working hours",
+            ),
+        ];
+        for (text, line, needle) in cases {
+            let err = Config::parse(&text).unwrap_err();
+            assert!(err.message.contains(needle), "{needle}: {err}");
+            assert_eq!(err.line, Some(line), "{needle}: {err}");
+        }
+        let c = Config::parse(&format!("{TEAM}\n{cal}")).unwrap();
+        let err = c
+            .clone()
+            .with_holidays("holidays = [\n  \"2026-12-24\",\n  \"xmas\",\n]\n")
+            .unwrap_err();
+        assert_eq!(err.line, Some(3), "{err}");
+        let err = Config::parse(TEAM)
+            .unwrap()
+            .with_holidays("holidays = [\"2026-12-24\"]\n")
+            .unwrap_err();
+        assert!(err.message.contains("no [calendar]"), "{err}");
     }
 
     #[test]

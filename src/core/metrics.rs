@@ -17,6 +17,7 @@ use super::clock;
 use super::config::{Config, SYSTEM_ACTOR};
 use super::duration;
 use super::replay::{State, starts_period};
+use super::sla;
 use super::summary::Summary;
 use super::ticket::{Event, Status, Ticket, View};
 
@@ -77,13 +78,89 @@ pub struct CustomerFigures {
     pub csat_avg: Option<f64>,
 }
 
+/// The clock and policies a report's SLA figures were computed on; stated
+/// only when the team has a calendar or policies, so other reports stay as
+/// they were.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Basis {
+    /// `[escalation] clock`: `24x7` or `business`.
+    pub clock: &'static str,
+    /// The calendar's time zone, when there is a calendar.
+    pub timezone: Option<String>,
+    /// The working week, `mon 09:00-18:00` per weekday.
+    pub hours: Vec<String>,
+    pub holidays: Vec<String>,
+    /// One line per policy: `urgent: first_response 30m, after 4h, clock 24x7`.
+    pub policies: Vec<String>,
+}
+
+impl Basis {
+    /// The basis of `config`, or `None` for a plain 24x7 desk without policies.
+    pub fn of(config: &Config) -> Option<Basis> {
+        if config.calendar.is_none() && config.policies.is_empty() {
+            return None;
+        }
+        let cal = config.calendar.as_ref();
+        let span = |d: std::time::Duration| humantime::format_duration(d).to_string();
+        let line = |name: &str, t: &sla::Targets| {
+            let mut parts = Vec::new();
+            if let Some(d) = t.first_response {
+                parts.push(format!("first_response {}", span(d)));
+            }
+            if let Some(d) = t.after {
+                parts.push(format!("after {}", span(d)));
+            }
+            if let Some(c) = t.clock {
+                parts.push(format!("clock {}", config.hours(c).name()));
+            }
+            format!("{name}: {}", parts.join(", "))
+        };
+        let policies = &config.policies;
+        Some(Basis {
+            clock: config.hours(config.escalation.clock).name(),
+            timezone: cal.map(|c| c.zone.name().to_string()),
+            hours: cal.map_or_else(Vec::new, |c| {
+                c.describe_week()
+                    .into_iter()
+                    .map(|(day, hours)| format!("{day} {hours}"))
+                    .collect()
+            }),
+            holidays: cal.map_or_else(Vec::new, |c| c.holidays().map(|d| d.to_string()).collect()),
+            policies: policies
+                .priorities
+                .iter()
+                .map(|(p, t)| line(p.as_str(), t))
+                .chain(policies.tiers.iter().map(|(n, t)| line(n, t)))
+                .collect(),
+        })
+    }
+}
+
+/// One person's pauses: time tickets spent waiting after they set them
+/// waiting, and pauses set soon after a customer's message that nobody had
+/// answered (the clock paused instead of replying).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PauseFigures {
+    pub name: String,
+    /// Hours in `waiting` within the period, credited to who set the pause.
+    pub paused_hours: f64,
+    pub pauses: u32,
+    /// Pauses set within `[sla] pause_grace` of an unanswered customer message.
+    pub quick_pauses: u32,
+}
+
 /// A month-end report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     pub period: Period,
+    /// What the SLA figures were counted on, for desks with a calendar or policies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Basis>,
     pub totals: Totals,
     pub people: Vec<PersonFigures>,
     pub customers: Vec<CustomerFigures>,
+    /// The pause audit: everyone who set a ticket waiting, by name.
+    pub pauses: Vec<PauseFigures>,
 }
 
 /// Raw tallies for one person, before medians and rounding.
@@ -119,6 +196,8 @@ struct Tally {
     first_response: (u32, u32),
     scores: Vec<u8>,
     minutes: u64,
+    /// Per person: (seconds paused, pauses, quick pauses).
+    pauses: BTreeMap<String, (i64, u32, u32)>,
 }
 
 impl Tally {
@@ -179,6 +258,57 @@ fn apply(state: &mut Option<State>, e: &Event) {
     }
 }
 
+/// The pause audit of one ticket: each stretch in `waiting` is credited to
+/// who set it, clipped to the period (and to `now` while it lasts); a pause
+/// set within `pause_grace` of a customer message with no reply in between
+/// counts as quick.
+fn count_pauses(
+    tally: &mut Tally,
+    events: &[Event],
+    config: &Config,
+    period: Period,
+    now: DateTime<Utc>,
+) {
+    let grace = duration::chrono(config.sla.pause_grace);
+    let end = period.until.min(now);
+    let mut unanswered: Option<DateTime<Utc>> = None;
+    let mut paused: Option<(DateTime<Utc>, &str)> = None;
+    let credit = |tally: &mut Tally, (from, by): (DateTime<Utc>, &str), to: DateTime<Utc>| {
+        let span = to.min(end) - from.max(period.since);
+        if span > Duration::zero() {
+            tally.pauses.entry(by.to_string()).or_default().0 += span.num_seconds();
+        }
+    };
+    for e in events {
+        match e.view() {
+            Ok(View::Customer { .. }) => unanswered = unanswered.or(Some(e.at)),
+            Ok(View::Reply { .. }) => unanswered = None,
+            Ok(View::Status {
+                to: Status::Waiting,
+                from,
+            }) if from != Status::Waiting => {
+                if period.contains(e.at) {
+                    let entry = tally.pauses.entry(e.by.clone()).or_default();
+                    entry.1 += 1;
+                    if unanswered.is_some_and(|c| e.at - c <= grace) {
+                        entry.2 += 1;
+                    }
+                }
+                paused = Some((e.at, e.by.as_str()));
+            }
+            Ok(View::Status { .. }) => {
+                if let Some(p) = paused.take() {
+                    credit(tally, p, e.at);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(p) = paused {
+        credit(tally, p, end);
+    }
+}
+
 fn count_ticket(
     tally: &mut Tally,
     ticket: &Ticket,
@@ -190,7 +320,13 @@ fn count_ticket(
     let Some(first) = events.first() else {
         return;
     };
+    count_pauses(tally, &events, config, period, now);
     let created_at = first.at;
+    // The ticket's SLA policy, from its priority and customer now: the same
+    // targets and clocks `list` and `escalate` use.
+    let policy = sla::policy(config, ticket.priority, &ticket.customer);
+    let rule = policy.escalation(config);
+    let reply_hours = config.hours(policy.first_response.clock);
 
     // First contact: no hand-off, no escalation, no reopening up to the end.
     let mut clean = true;
@@ -251,9 +387,9 @@ fn count_ticket(
                 tally.resolved += 1;
                 resolutions_in_period += 1;
                 // The clock of the period being resolved: events up to, not including, this one.
-                let open = clock::counted(&events[..i], &config.escalation, e.at)
+                let open = clock::counted(&events[..i], &rule, config, e.at)
                     .unwrap_or_else(Duration::zero);
-                if open < duration::chrono(config.escalation.after) {
+                if open < duration::chrono(rule.after) {
                     tally.resolved_in_time += 1;
                 }
                 let p = tally.person(&e.by);
@@ -262,7 +398,7 @@ fn count_ticket(
             }
             View::Status { .. } if reopening => tally.reopened += 1,
             View::Reply { .. } if is_first_reply => {
-                let waited = (e.at - created_at).num_seconds() as f64 / 60.0;
+                let waited = reply_hours.between(created_at, e.at).num_seconds() as f64 / 60.0;
                 tally.person(&e.by).first_response_minutes.push(waited);
             }
             View::Time { minutes } => {
@@ -284,7 +420,7 @@ fn count_ticket(
     if period.contains(created_at) {
         // Judged on the whole history: a reply after the period's end that came
         // in time still met the target.
-        let target = created_at + duration::chrono(config.sla.first_response);
+        let target = reply_hours.add(created_at, duration::chrono(policy.first_response.within));
         let first_reply = ticket
             .events
             .iter()
@@ -398,8 +534,20 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
             .unwrap_or(std::cmp::Ordering::Equal)
     });
 
+    let pauses = std::mem::take(&mut tally.pauses)
+        .into_iter()
+        .filter(|(name, _)| owner.is_none_or(|o| o == name))
+        .map(|(name, (seconds, pauses, quick_pauses))| PauseFigures {
+            name,
+            paused_hours: round(seconds as f64 / 3600.0, 2),
+            pauses,
+            quick_pauses,
+        })
+        .collect();
     Report {
         period,
+        basis: Basis::of(config),
+        pauses,
         totals,
         people,
         customers,
@@ -615,6 +763,61 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         at(12, 5, 12, 0)
+    }
+
+    #[test]
+    fn pauses_are_credited_to_who_set_them_and_quick_ones_counted() {
+        let customer = |t| Event::new(t, "jan", EventKind::Customer).text("any news?");
+        let tickets = vec![
+            // ana pauses 5 min after an unanswered message: quick; 3h paused.
+            ticket(
+                1,
+                "acme",
+                vec![
+                    created(nov(2, 9, 0), "ana"),
+                    customer(nov(2, 10, 0)),
+                    status(nov(2, 10, 5), "ana", "open", "waiting"),
+                    status(nov(2, 13, 5), "jan", "waiting", "open"),
+                    // A reply in between: this pause is not quick.
+                    customer(nov(3, 9, 0)),
+                    reply(nov(3, 9, 2), "ana"),
+                    status(nov(3, 9, 4), "ana", "open", "waiting"),
+                    status(nov(3, 10, 4), "ana", "waiting", "open"),
+                ],
+            ),
+            // ben's pause, 20 min after the message, is past the grace, and
+            // runs to the end of the period (from 30 Nov 23:00: 1h).
+            ticket(
+                2,
+                "",
+                vec![
+                    created(nov(30, 9, 0), "ben"),
+                    customer(nov(30, 22, 40)),
+                    status(nov(30, 23, 0), "ben", "open", "waiting"),
+                ],
+            ),
+        ];
+        let r = report(&tickets, &config(), november(), None, now());
+        let row = |name: &str| r.pauses.iter().find(|p| p.name == name).cloned().unwrap();
+        assert_eq!(
+            row("ana"),
+            PauseFigures {
+                name: "ana".into(),
+                paused_hours: 4.0,
+                pauses: 2,
+                quick_pauses: 1
+            }
+        );
+        assert_eq!(
+            row("ben"),
+            PauseFigures {
+                name: "ben".into(),
+                paused_hours: 1.0,
+                pauses: 1,
+                quick_pauses: 0
+            }
+        );
+        assert_eq!(r.pauses.len(), 2, "nobody else paused");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! clock; "now" is always an argument.
 
 pub mod action;
+pub mod calendar;
 pub mod canonical;
 pub mod check;
 pub mod clock;
@@ -19,9 +20,11 @@ pub mod merge;
 pub mod metrics;
 pub mod notice;
 pub mod period;
+pub mod promise;
 pub mod query;
 pub mod replay;
 pub mod search;
+pub mod sla;
 pub mod summary;
 pub mod sweep;
 pub mod template;

@@ -70,6 +70,9 @@ impl Summary {
 
     /// The ticket's deadline; the same as [`super::clock::deadline`] on the ticket.
     pub fn deadline(&self, config: &Config, now: DateTime<Utc>) -> Option<Deadline> {
-        self.clock.as_ref()?.deadline(&self.owner, config, now)
+        let rule = super::clock::rule(config, self.priority, &self.customer);
+        self.clock
+            .as_ref()?
+            .deadline(&self.owner, &rule, config, now)
     }
 }

@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::clock::Deadline;
+use super::clock::{self, Deadline};
 use super::config::Config;
 use super::duration;
 use super::query;
@@ -43,10 +43,12 @@ pub fn plan<'a>(summaries: &'a [Summary], config: &Config, now: DateTime<Utc>) -
     let tickets = order
         .into_iter()
         .filter_map(|summary| {
-            let events = summary
-                .clock
-                .as_ref()?
-                .owed(&summary.owner, config, &mut load, now);
+            let rule = clock::rule(config, summary.priority, &summary.customer);
+            let events =
+                summary
+                    .clock
+                    .as_ref()?
+                    .owed(&summary.owner, &rule, config, &mut load, now);
             (!events.is_empty()).then_some(Planned { summary, events })
         })
         .collect();
@@ -99,7 +101,6 @@ pub fn about_to_breach<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::clock;
     use crate::core::ticket::{EventKind, Priority, Status};
     use chrono::{Duration, TimeZone};
     use uuid::Uuid;
@@ -117,6 +118,22 @@ mod tests {
              [escalation]\nafter = \"20h\"\nto = \"{to}\"\npause_when_waiting = {pause}\n"
         ))
         .unwrap()
+    }
+
+    /// [`config`] on a business clock: New York, split weekday shifts, a
+    /// Saturday morning and a holiday, escalating after 6 working hours.
+    fn business(to: &str, pause: bool) -> Config {
+        let mut c = config(to, pause);
+        let calendar = Config::parse(
+            "[[people]]\nname = \"ana\"\nlevel = 1\n[escalation]\nclock = \"business\"\n\
+             [calendar]\ntimezone = \"America/New_York\"\nmon-fri = \"08:00-12:00,13:00-17:00\"\n\
+             sat = \"09:00-12:00\"\nholidays = [\"2026-11-26\"]\n",
+        )
+        .unwrap();
+        c.calendar = calendar.calendar;
+        c.escalation.clock = calendar.escalation.clock;
+        c.escalation.after = std::time::Duration::from_secs(6 * 3600);
+        c
     }
 
     /// A ticket `owner` opened at `created`, then `events`.
@@ -372,8 +389,9 @@ mod tests {
                 sweep_after in 0i64..6000,
                 to in prop_oneof![Just("top"), Just("next")],
                 pause in any::<bool>(),
+                on_calendar in any::<bool>(),
             ) {
-                let c = config(to, pause);
+                let c = if on_calendar { business(to, pause) } else { config(to, pause) };
                 let tickets: Vec<Ticket> = histories
                     .iter()
                     .enumerate()

@@ -2,6 +2,8 @@
 //! resolved against passed, and the customers table), as one section of CSV
 //! for a spreadsheet, or as the JSON document.
 
+use std::fmt::Write;
+
 use chrono::Duration;
 use comfy_table::CellAlignment;
 use serde::Serialize;
@@ -10,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 use super::table::{self, fit};
 use super::text::{self, Color, clean_block, clean_line};
 use super::{Output, json};
-use crate::core::metrics::{PersonFigures, Report};
+use crate::core::metrics::{Basis, PersonFigures, Report};
 use crate::core::period::Days;
 use crate::error::{Error, Result};
 
@@ -134,6 +136,10 @@ fn report(out: &Output, r: &Report, title: &str) -> String {
     if r.customers.is_empty() {
         heading.push_str("\nNo ticket changed in this period.");
     }
+    if let Some(b) = &r.basis {
+        heading.push('\n');
+        heading.push_str(&basis(b));
+    }
     let mut parts = vec![heading];
     parts.push(totals(out, r));
     parts.push(people(out, &r.people));
@@ -143,7 +149,51 @@ fn report(out: &Output, r: &Report, title: &str) -> String {
     if !r.customers.is_empty() {
         parts.push(customers(out, r));
     }
+    if !r.pauses.is_empty() {
+        parts.push(pauses(out, r));
+    }
     parts.join("\n\n")
+}
+
+/// The pause audit: who paused clocks, for how long, and how often right
+/// after an unanswered customer message.
+fn pauses(out: &Output, r: &Report) -> String {
+    let mut s = out.paint("PAUSES", Color::Bold);
+    for p in &r.pauses {
+        let _ = write!(
+            s,
+            "\n{}  {}h waiting, set waiting {} times, {} within the pause grace of a customer message",
+            clean_line(&p.name),
+            hours(p.paused_hours),
+            p.pauses,
+            p.quick_pauses
+        );
+    }
+    s
+}
+
+/// The lines saying which clock, calendar and policies the SLA figures use.
+fn basis(b: &Basis) -> String {
+    let mut s = match &b.timezone {
+        Some(zone) => format!("Clock: {} ({zone})", b.clock),
+        None => format!("Clock: {}", b.clock),
+    };
+    let open: Vec<&str> = b
+        .hours
+        .iter()
+        .map(String::as_str)
+        .filter(|h| !h.ends_with(" closed"))
+        .collect();
+    if !open.is_empty() {
+        let _ = write!(s, "; hours {}", open.join(", "));
+    }
+    if !b.holidays.is_empty() {
+        let _ = write!(s, "; {} holidays", b.holidays.len());
+    }
+    for p in &b.policies {
+        let _ = write!(s, "\nPolicy {}", clean_line(p));
+    }
+    s
 }
 
 fn totals(out: &Output, r: &Report) -> String {

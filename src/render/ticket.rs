@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 use super::Output;
 use super::text::{self, Color, clean_block, clean_line};
 use crate::core::clock::Deadline;
+use crate::core::config::ClockKind;
+use crate::core::sla::{Policy, Target};
 use crate::core::ticket::{Event, EventKind, Ticket};
 use crate::ctx::LocalZone;
 
@@ -96,12 +98,36 @@ pub fn clock(out: &Output, due: Option<&Deadline>, now: DateTime<Utc>) -> String
     s
 }
 
-/// The whole of `baton show`.
+/// The policy line of `show`: where the deadline and the first-reply target
+/// come from, and on which clock (`urgent: escalates after 4h (24x7), …`).
+pub fn policy(p: &Policy) -> String {
+    let target = |t: &Target| {
+        let clock = match t.clock {
+            ClockKind::Round => "24x7",
+            ClockKind::Business => "business hours",
+        };
+        let within = text::span(crate::core::duration::chrono(t.within));
+        format!("{within} ({clock}, {})", t.from)
+    };
+    let mut s = format!(
+        "escalates after {}, first reply within {}",
+        target(&p.after),
+        target(&p.first_response)
+    );
+    if let Some(tier) = &p.tier {
+        let _ = write!(s, "; customer tier {}", clean_line(tier));
+    }
+    s
+}
+
+/// The whole of `baton show`. `policy` is shown when the team has SLA
+/// policies or a business clock, where the deadline needs explaining.
 pub fn show(
     out: &Output,
     t: &Ticket,
     short: &str,
     due: Option<&Deadline>,
+    policy: Option<&Policy>,
     now: DateTime<Utc>,
 ) -> String {
     let mut s = String::new();
@@ -140,7 +166,8 @@ pub fn show(
         ("updated", text::local(t.updated, out.zone)),
         ("due", clock(out, due, now)),
     ];
-    for (k, v) in fields {
+    let policy = policy.map(|p| ("policy", self::policy(p)));
+    for (k, v) in fields.into_iter().chain(policy) {
         let _ = writeln!(s, "{:<9} {v}", out.paint(k, Color::Dim));
     }
     if !t.description.is_empty() {

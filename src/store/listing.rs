@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::boundary::Want;
 use super::folder::Name;
 use super::read::Raw;
-use super::{CONFIG_FILE, Store, TEMP_PREFIX, TEMP_SUFFIX, cache, par};
+use super::{CONFIG_FILE, HOLIDAYS_FILE, Store, TEMP_PREFIX, TEMP_SUFFIX, cache, par};
 use crate::core::id;
 use crate::core::summary::Summary;
 use crate::error::{Error, Kind, Result};
@@ -142,7 +142,7 @@ impl Store {
             let Some(stem) = name.strip_suffix(".toml") else {
                 continue;
             };
-            if name == CONFIG_FILE || name.starts_with('.') {
+            if name == CONFIG_FILE || name == HOLIDAYS_FILE || name.starts_with('.') {
                 continue;
             }
             match Uuid::try_parse(stem) {

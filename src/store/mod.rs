@@ -29,6 +29,8 @@ pub use write::{Lock, write_git_file};
 
 /// The team config's file name inside the store.
 pub const CONFIG_FILE: &str = "baton.toml";
+/// The optional list of holidays beside the team config.
+pub const HOLIDAYS_FILE: &str = "holidays.toml";
 /// The untracked folder for caches, local settings and hooks.
 pub const LOCAL_DIR: &str = ".local";
 /// The store folder's conventional name.

@@ -8,7 +8,7 @@ use std::path::Path;
 use uuid::Uuid;
 
 use super::folder::{Folder, Name, Unreadable};
-use super::{CONFIG_FILE, MAX_FILE_SIZE, Store, par};
+use super::{CONFIG_FILE, HOLIDAYS_FILE, MAX_FILE_SIZE, Store, par};
 use crate::core::config::Config;
 use crate::core::ticket::{ParseError, Ticket, line_col};
 use crate::error::{Error, Kind, Result};
@@ -137,11 +137,20 @@ impl Store {
         }
     }
 
-    /// Reads and validates the team config.
+    /// Reads and validates the team config, with the holidays of
+    /// `holidays.toml` when the store has one.
     pub fn config(&self) -> Result<Config> {
         let path = self.config_path();
-        self.examine_config()?
-            .map_err(|bad| self.bad_file(&path, bad))
+        let config = self
+            .examine_config()?
+            .map_err(|bad| self.bad_file(&path, bad))?;
+        let holidays = self.dir.join(HOLIDAYS_FILE);
+        if !holidays.is_file() {
+            return Ok(config);
+        }
+        self.text_of(HOLIDAYS_FILE)?
+            .and_then(|text| config.with_holidays(&text).map_err(BadFile::by_hand))
+            .map_err(|bad| self.bad_file(&holidays, bad))
     }
 
     /// The team config, or what is wrong with its content and where (for
