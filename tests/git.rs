@@ -896,3 +896,123 @@ fn sync_says_what_is_missing_and_exits_75_when_the_remote_is_away() {
         out.render()
     );
 }
+
+/// One person's `(received, taken, escalated_away)` in a clone's November.
+fn figures(desk: &Desk, dir: &Path, name: &str) -> (u64, u64, u64) {
+    let out = desk.baton(
+        dir,
+        "ana",
+        &at(60, 0),
+        &["report", "--month", "2026-11", "--json"],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let p = doc["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("{name} in {out}"));
+    let n = |k: &str| p[k].as_u64().unwrap();
+    (n("received"), n("taken"), n("escalated_away"))
+}
+
+/// The escalations of a ticket in a clone, as `(deadline, from, to)`.
+fn escalations(dir: &Path, id: &str) -> Vec<(String, String, String)> {
+    tickets(dir)[&file(id)]
+        .events
+        .iter()
+        .filter(|e| e.kind.as_str() == "escalated")
+        .map(|e| {
+            let deadline = e.deadline.unwrap().to_rfc3339();
+            (deadline, e.from.clone().unwrap(), e.to.clone().unwrap())
+        })
+        .collect()
+}
+
+/// A desk whose escalation rule is `to`, a ticket of ana's from 0:10 pushed,
+/// ben's clone and a cron clone (run as cora) that sweeps without pulling.
+fn sweeping_desk(to: &str) -> (Desk, String, PathBuf, PathBuf) {
+    let desk = Desk::new();
+    let ana = desk.path("ana");
+    let config = ana.join("tickets/baton.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    let text = text.replacen("to = \"top\"", &format!("to = \"{to}\""), 1);
+    fs::write(&config, text).unwrap();
+    if to != "top" {
+        desk.git(&ana, "ana", &["commit", "-qam", "Escalate"]);
+    }
+    let id = desk.baton(&ana, "ana", &at(0, 10), &["new", "Refund not received"]);
+    desk.git(&ana, "ana", &["push", "-q", "origin", "main"]);
+    let ben = desk.clone("ben");
+    let cron = desk.clone("cora");
+    (desk, id, ben, cron)
+}
+
+#[test]
+fn two_clones_sweeping_one_deadline_escalate_it_once_and_keep_the_take() {
+    let (desk, id, ben, cron) = sweeping_desk("top");
+    // Ben's clone escalates the ticket to cora at 20:15 and ben takes it.
+    desk.baton(&ben, "ben", &at(20, 15), &["escalate"]);
+    desk.baton(&ben, "ben", &at(20, 20), &["take", &id]);
+    desk.baton(&ben, "ben", &at(20, 21), &["sync"]);
+    // The cron clone had not pulled: it escalates the same deadline again.
+    desk.baton(&cron, "cora", &at(21, 0), &["escalate"]);
+    desk.baton(&cron, "cora", &at(21, 1), &["sync"]);
+    desk.baton(&ben, "ben", &at(21, 2), &["sync"]);
+    for dir in [&ben, &cron] {
+        let t = &tickets(dir)[&file(&id)];
+        assert_eq!(
+            (t.owner.as_str(), t.escalated),
+            ("ben", 1),
+            "the take stands"
+        );
+        assert_eq!(
+            escalations(dir, &id).len(),
+            1,
+            "one escalation per deadline"
+        );
+        assert_eq!(figures(&desk, dir, "ana"), (1, 0, 1));
+        assert_eq!(figures(&desk, dir, "ben"), (0, 1, 0));
+        assert_eq!(figures(&desk, dir, "cora"), (1, 0, 0));
+        assert_clean(&desk, dir);
+    }
+    assert_eq!(tickets(&ben), tickets(&cron), "both clones agree");
+}
+
+#[test]
+fn with_next_a_double_sweep_does_not_delay_the_next_escalation() {
+    let (desk, id, ben, cron) = sweeping_desk("next");
+    desk.baton(&ben, "ben", &at(20, 15), &["escalate"]);
+    desk.baton(&ben, "ben", &at(20, 16), &["sync"]);
+    desk.baton(&cron, "cora", &at(21, 0), &["escalate"]);
+    desk.baton(&cron, "cora", &at(21, 1), &["sync"]);
+    let t = &tickets(&cron)[&file(&id)];
+    assert_eq!((t.owner.as_str(), t.escalated), ("ben", 1));
+    // The second deadline is 40 h after creation, not 60 h.
+    let early = desk.baton(&cron, "cora", &at(40, 5), &["escalate", "--json"]);
+    assert!(early.contains("\"escalated\": []"), "{early}");
+    let said = desk.baton(&cron, "cora", &at(40, 15), &["escalate", "--json"]);
+    assert!(said.contains("cora"), "{said}");
+    assert_eq!(
+        escalations(&cron, &id),
+        [
+            (
+                "2026-11-03T04:10:00+00:00".into(),
+                "ana".into(),
+                "ben".into()
+            ),
+            (
+                "2026-11-04T00:10:00+00:00".into(),
+                "ben".into(),
+                "cora".into()
+            ),
+        ]
+    );
+    desk.baton(&cron, "cora", &at(40, 6), &["sync"]);
+    desk.baton(&ben, "ben", &at(40, 7), &["sync"]);
+    assert_eq!(tickets(&ben), tickets(&cron));
+    assert_eq!(figures(&desk, &ben, "ana").2, 1);
+    assert_eq!(figures(&desk, &ben, "ben"), (1, 0, 1));
+    assert_eq!(figures(&desk, &ben, "cora"), (1, 0, 0));
+    assert_clean(&desk, &ben);
+}
