@@ -1016,3 +1016,122 @@ fn with_next_a_double_sweep_does_not_delay_the_next_escalation() {
     assert_eq!(figures(&desk, &ben, "cora"), (1, 0, 0));
     assert_clean(&desk, &ben);
 }
+
+#[test]
+fn two_people_adding_to_the_team_at_once_end_up_with_both() {
+    let desk = Desk::new();
+    let ben = desk.clone("ben");
+    let cora = desk.clone("cora");
+    desk.baton(
+        &ben,
+        "ben",
+        &at(1, 0),
+        &["people", "add", "dan", "--level", "1"],
+    );
+    desk.baton(
+        &cora,
+        "cora",
+        &at(1, 1),
+        &["people", "add", "eli", "--level", "2"],
+    );
+    desk.baton(&ben, "ben", &at(1, 2), &["sync"]);
+    desk.baton(&cora, "cora", &at(1, 3), &["sync"]);
+    desk.baton(&ben, "ben", &at(1, 4), &["sync"]);
+    for dir in [&ben, &cora] {
+        let team = desk.baton(dir, "ana", &at(1, 5), &["people", "--json"]);
+        assert!(
+            team.contains("\"dan\"") && team.contains("\"eli\""),
+            "{team}"
+        );
+        assert_clean(&desk, dir);
+    }
+    let read = |dir: &Path| fs::read_to_string(dir.join("tickets/baton.toml")).unwrap();
+    assert_eq!(read(&ben), read(&cora));
+}
+
+#[test]
+fn a_clone_without_the_driver_is_warned_and_its_conflict_explained() {
+    let desk = Desk::new();
+    let ana = desk.path("ana");
+    let id = desk.baton(&ana, "ana", &at(0, 10), &["new", "Refund not received"]);
+    desk.git(&ana, "ana", &["push", "-q", "origin", "main"]);
+    // ben clones but never runs `baton init`.
+    let origin = desk.origin.to_str().unwrap();
+    desk.git(desk.env.root(), "ben", &["clone", "-q", origin, "ben"]);
+    let ben = desk.path("ben");
+    let out = baton(&desk.env, &ben, "ben", &at(1, 0), &["note", &id, "mine"]);
+    out.success();
+    assert_eq!(
+        out.stderr
+            .matches("merge driver for tickets is not registered")
+            .count(),
+        1,
+        "warned once: {}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("run 'baton init' once in this clone"));
+    // ana changes the same ticket; git merges it line by line in ben's clone.
+    desk.baton(&ana, "ana", &at(1, 5), &["note", &id, "hers"]);
+    desk.git(&ana, "ana", &["push", "-q", "origin", "main"]);
+    desk.git(&ben, "ben", &["fetch", "-q"]);
+    let merge = git_run(&desk.env, &ben, "ben", &["merge", "-q", "origin/main"]);
+    assert_ne!(merge.code, 0, "a conflict without the driver");
+    let show = baton(&desk.env, &ben, "ben", &at(1, 10), &["show", &id]);
+    assert_eq!(show.code, 1);
+    assert!(
+        show.stderr
+            .contains("git's conflict markers are in the file (line"),
+        "{}",
+        show.stderr
+    );
+    assert!(
+        show.stderr.contains("run 'baton init' in this clone"),
+        "{}",
+        show.stderr
+    );
+    let doctor = baton(&desk.env, &ben, "ben", &at(1, 10), &["doctor"]);
+    assert_eq!(doctor.code, 1);
+    for needle in [
+        "git holds this file unmerged",
+        "conflict markers (<<<<<<<) are in the file",
+        "the git merge driver is not registered in this clone",
+    ] {
+        assert!(
+            doctor.stdout.contains(needle),
+            "{needle} in\n{}",
+            doctor.stdout
+        );
+    }
+}
+
+#[test]
+fn doctor_names_a_team_config_conflict() {
+    let desk = Desk::new();
+    let ben = desk.clone("ben");
+    let cora = desk.clone("cora");
+    desk.baton(
+        &ben,
+        "ben",
+        &at(1, 0),
+        &["people", "add", "dan", "--level", "1"],
+    );
+    desk.baton(
+        &cora,
+        "cora",
+        &at(1, 1),
+        &["people", "add", "dan", "--level", "2"],
+    );
+    desk.baton(&ben, "ben", &at(1, 2), &["sync"]);
+    desk.baton(&cora, "cora", &at(1, 3), &["sync"]);
+    // Every command still works; doctor names what to settle.
+    desk.baton(&cora, "cora", &at(1, 4), &["list"]);
+    let doctor = baton(&desk.env, &cora, "cora", &at(1, 5), &["doctor"]);
+    assert_eq!(doctor.code, 1);
+    assert!(
+        doctor.stdout.contains(
+            "both sides of a merge changed people.dan.level: kept 2, the other side had 1"
+        ),
+        "{}",
+        doctor.stdout
+    );
+}

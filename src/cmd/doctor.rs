@@ -7,6 +7,8 @@ use super::Txn;
 use crate::core::check;
 use crate::core::config::Config;
 use crate::core::id;
+use crate::core::merge_config;
+use crate::core::merge_config::markers;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::io::git;
@@ -127,6 +129,7 @@ fn examine(store: &Store) -> Result<(Examination, Option<Config>)> {
     if let Some(p) = merge_driver_problem(store) {
         problems.push(p);
     }
+    problems.extend(git_problems(store, &listing.ids));
     Ok((
         Examination {
             problems,
@@ -154,6 +157,53 @@ fn merge_driver_problem(store: &Store) -> Option<Problem> {
         message,
         "run 'baton init' in this clone: it sets up .gitattributes and registers the driver",
     ))
+}
+
+/// What git left in the store: files it holds unmerged, conflict markers in
+/// files, and conflicts the merge driver recorded in the team config.
+fn git_problems(store: &Store, ids: &[uuid::Uuid]) -> Vec<Problem> {
+    let dir = store.dir();
+    let mut problems = Vec::new();
+    for path in git::unmerged(dir) {
+        problems.push(Problem::new(
+            &dir.join(path),
+            "git holds this file unmerged: a merge, rebase, cherry-pick or stash stopped on it",
+            "settle it (baton sync's merge leaves none; by hand: remove the conflict markers so every event of both sides stays), then 'git add' it and finish with 'git commit' or 'git rebase --continue'",
+        ));
+    }
+    let files = ids
+        .iter()
+        .map(|id| store.path_of(*id))
+        .chain([store.config_path()]);
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        if let Some(line) = markers::first(&text) {
+            problems.push(Problem {
+                line: Some(line),
+                ..Problem::new(
+                    &path,
+                    "git's conflict markers (<<<<<<<) are in the file: a merge without baton's driver",
+                    "keep the lines of both sides between the markers, delete the marker lines, then 'git add' the file; 'baton init' registers the driver so the next merge needs none of this",
+                )
+            });
+        }
+    }
+    let config = store.config_path();
+    if let Ok(text) = std::fs::read_to_string(&config) {
+        for c in merge_config::recorded(&text) {
+            problems.push(Problem::new(
+                &config,
+                format!(
+                    "both sides of a merge changed {}: kept {}, the other side had {}",
+                    c.key, c.kept, c.other
+                ),
+                "choose the value you want, then delete its [[conflict]] entry at the end of the file",
+            ));
+        }
+    }
+    problems
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
