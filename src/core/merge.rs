@@ -12,7 +12,8 @@ use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::ticket::{Event, Ticket, View};
+use super::config::SYSTEM_ACTOR;
+use super::ticket::{Event, EventKind, Ticket, View};
 
 /// Merges two versions of a ticket that share `base` (`None` when there is no
 /// common version: both sides added the file, or the ancestor is unreadable).
@@ -71,8 +72,60 @@ pub fn merge(base: Option<&Ticket>, ours: &Ticket, theirs: &Ticket) -> Result<Ti
         extra,
         events: one_per_deadline(union(&ours.events, &theirs.events)),
     };
+    sides.description(&mut merged);
     merged.sync_state();
     Ok(merged)
+}
+
+/// Two texts changed from `base`, merged line by line: `None` when the two
+/// changes touch the same lines (or insert at the same place differently).
+pub fn merge_lines(base: &str, ours: &str, theirs: &str) -> Option<String> {
+    let base_lines: Vec<&str> = base.split_inclusive('\n').collect();
+    let (a, b) = (hunks(base, ours), hunks(base, theirs));
+    let mut all: Vec<&Hunk> = a.iter().chain(b.iter()).collect();
+    all.sort_by(|x, y| (x.start, x.end, &x.lines).cmp(&(y.start, y.end, &y.lines)));
+    all.dedup_by(|x, y| x == y);
+    for pair in all.windows(2) {
+        let (x, y) = (pair[0], pair[1]);
+        // Overlapping ranges, or two insertions at one place.
+        if y.start < x.end || (y.start == x.start && (x.start == x.end || y.start == y.end)) {
+            return None;
+        }
+    }
+    let mut out = String::new();
+    let mut at = 0;
+    for h in all {
+        out.extend(base_lines[at..h.start].iter().copied());
+        out.extend(h.lines.iter().map(String::as_str));
+        at = h.end;
+    }
+    out.extend(base_lines[at..].iter().copied());
+    Some(out)
+}
+
+/// One change to a text: base lines `start..end` replaced by `lines`.
+#[derive(Debug, PartialEq, Eq)]
+struct Hunk {
+    start: usize,
+    end: usize,
+    lines: Vec<String>,
+}
+
+fn hunks(base: &str, side: &str) -> Vec<Hunk> {
+    let diff = similar::TextDiff::from_lines(base, side);
+    let new: Vec<&str> = side.split_inclusive('\n').collect();
+    diff.ops()
+        .iter()
+        .filter(|op| !matches!(op, similar::DiffOp::Equal { .. }))
+        .map(|op| {
+            let (old, added) = (op.old_range(), op.new_range());
+            Hunk {
+                start: old.start,
+                end: old.end,
+                lines: new[added].iter().map(|l| l.to_string()).collect(),
+            }
+        })
+        .collect()
 }
 
 /// The three versions a merge looks at.
@@ -120,6 +173,37 @@ impl Sides<'_> {
             let theirs = (last_edit(self.theirs, name), key(t));
             ours > theirs
         })
+    }
+
+    /// Both sides changed the description: their changes merged line by line
+    /// when they touch different lines; otherwise the later edit stays in the
+    /// field (as for any content field) and the other version goes into a
+    /// note, dated with the later edit, so no text a person wrote is lost.
+    fn description(&self, merged: &mut Ticket) {
+        let (o, t) = (&self.ours.description, &self.theirs.description);
+        let Some(base) = self.base.map(|b| &b.description) else {
+            return;
+        };
+        if o == t || o == base || t == base {
+            return;
+        }
+        if let Some(text) = merge_lines(base, o, t) {
+            merged.description = text;
+            return;
+        }
+        let other = if merged.description == *o { t } else { o };
+        let at = [self.ours, self.theirs]
+            .iter()
+            .filter_map(|s| last_edit(s, "description"))
+            .max()
+            .unwrap_or(merged.updated);
+        let note = Event::new(at, SYSTEM_ACTOR, EventKind::Note).text(format!(
+            "Two people edited the description at once; the field keeps the later edit. The other version:\n\n{other}"
+        ));
+        if !merged.events.contains(&note) {
+            let i = merged.events.partition_point(|e| e.at <= at);
+            merged.events.insert(i, note);
+        }
     }
 
     /// Tags as a set: both sides' additions kept, both sides' removals done.
@@ -397,6 +481,74 @@ mod tests {
         let mut theirs = b.clone();
         edit_title(&mut theirs, "ben", 30, "Zebra title");
         assert_eq!(both_ways(Some(&b), &ours, &theirs).title, "Zebra title");
+    }
+
+    #[test]
+    fn description_edits_of_different_lines_are_both_kept() {
+        let c = config();
+        let mut b = base(&c);
+        b.description = "Order 1.\nPaid by card.\nCustomer in Lyon.\n".into();
+        let describe = |t: &mut Ticket, who: &str, at: i64, text: &str| {
+            act(&c, who, at, |cx| {
+                let e = Edit {
+                    description: Some(text.into()),
+                    ..Edit::default()
+                };
+                action::edit(t, cx, e)
+            });
+        };
+        let mut ours = b.clone();
+        describe(
+            &mut ours,
+            "ana",
+            10,
+            "Order 1 and 2.\nPaid by card.\nCustomer in Lyon.\n",
+        );
+        let mut theirs = b.clone();
+        describe(
+            &mut theirs,
+            "ben",
+            20,
+            "Order 1.\nPaid by card.\nCustomer in Paris.\n",
+        );
+        let m = both_ways(Some(&b), &ours, &theirs);
+        assert_eq!(
+            m.description,
+            "Order 1 and 2.\nPaid by card.\nCustomer in Paris.\n"
+        );
+        // The same line changed twice: the later edit stays, the other is a note.
+        let mut clash = b.clone();
+        describe(
+            &mut clash,
+            "cora",
+            30,
+            "Order 3.\nPaid by card.\nCustomer in Lyon.\n",
+        );
+        let m = both_ways(Some(&b), &ours, &clash);
+        assert_eq!(m.description, clash.description);
+        let note = m.events.iter().find(|e| e.by == SYSTEM_ACTOR).unwrap();
+        assert!(note.text.as_deref().unwrap().ends_with(&ours.description));
+        assert_eq!(
+            both_ways(Some(&b), &m, &ours).to_toml(),
+            m.to_toml(),
+            "merged once"
+        );
+    }
+
+    #[test]
+    fn lines_merge_unless_the_changes_overlap() {
+        let base = "a\nb\nc\n";
+        let cases = [
+            ("A\nb\nc\n", "a\nb\nC\n", Some("A\nb\nC\n")),
+            ("a\nx\nb\nc\n", "a\nb\nc\ny\n", Some("a\nx\nb\nc\ny\n")),
+            ("a\nB\nc\n", "a\nB\nc\n", Some("a\nB\nc\n")),
+            ("a\nB\nc\n", "a\nBB\nc\n", None),
+            ("a\nx\nb\nc\n", "a\ny\nb\nc\n", None),
+        ];
+        for (o, t, want) in cases {
+            assert_eq!(merge_lines(base, o, t).as_deref(), want, "{o:?} {t:?}");
+            assert_eq!(merge_lines(base, t, o).as_deref(), want, "{t:?} {o:?}");
+        }
     }
 
     #[test]
