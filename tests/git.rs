@@ -1135,3 +1135,121 @@ fn doctor_names_a_team_config_conflict() {
         doctor.stdout
     );
 }
+
+#[test]
+fn both_editing_the_description_keep_both_texts() {
+    let desk = Desk::new();
+    let ana = desk.path("ana");
+    let id = desk.baton(&ana, "ana", &at(0, 10), &["new", "Refund not received"]);
+    let base = "Order 1.\nPaid by card.\nCustomer in Lyon.\n";
+    desk.baton(&ana, "ana", &at(0, 11), &["edit", &id, "--body", base]);
+    desk.git(&ana, "ana", &["push", "-q", "origin", "main"]);
+    let ben = desk.clone("ben");
+    let cora = desk.clone("cora");
+    let ben_text = base.replace("Order 1.", "Order 1 and 2.");
+    desk.baton(&ben, "ben", &at(1, 0), &["edit", &id, "--body", &ben_text]);
+    let cora_text = base.replace("Lyon", "Paris");
+    desk.baton(
+        &cora,
+        "cora",
+        &at(1, 1),
+        &["edit", &id, "--body", &cora_text],
+    );
+    desk.baton(&ben, "ben", &at(1, 2), &["sync"]);
+    desk.baton(&cora, "cora", &at(1, 3), &["sync"]);
+    let t = &tickets(&cora)[&file(&id)];
+    assert_eq!(
+        t.description,
+        "Order 1 and 2.\nPaid by card.\nCustomer in Paris.\n"
+    );
+    // The same line on both sides: the later edit stays, the other is a note.
+    desk.baton(&ben, "ben", &at(2, 0), &["sync"]);
+    desk.baton(
+        &ben,
+        "ben",
+        &at(2, 1),
+        &["edit", &id, "--body", "Ben's words.\n"],
+    );
+    desk.baton(
+        &cora,
+        "cora",
+        &at(2, 2),
+        &["edit", &id, "--body", "Cora's words.\n"],
+    );
+    desk.baton(&ben, "ben", &at(2, 3), &["sync"]);
+    desk.baton(&cora, "cora", &at(2, 4), &["sync"]);
+    let t = &tickets(&cora)[&file(&id)];
+    assert_eq!(t.description, "Cora's words.\n");
+    let shown = desk.baton(&cora, "cora", &at(2, 5), &["show", &id]);
+    assert!(shown.contains("Ben's words."), "{shown}");
+    assert_clean(&desk, &cora);
+}
+
+#[test]
+fn a_randomized_workday_with_sweeps_on_every_clone_escalates_each_deadline_once() {
+    let desk = Desk::new();
+    let ana = desk.path("ana");
+    let ids: Vec<String> = ["Refund", "Login loop", "Invoice"]
+        .iter()
+        .map(|title| desk.baton(&ana, "ana", &at(0, 10), &["new", title]))
+        .collect();
+    desk.git(&ana, "ana", &["push", "-q", "origin", "main"]);
+    let clones = [
+        ("ana", ana.clone()),
+        ("ben", desk.clone("ben")),
+        ("cora", desk.clone("cora")),
+    ];
+    // A fixed linear congruential sequence: the same day on every run.
+    let mut seed: u64 = 0x5eed_2026;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for round in 0..10 {
+        let now = at(2 + round * 3, 0);
+        for (who, dir) in &clones {
+            let id = &ids[next(3) as usize];
+            match next(5) {
+                0 => desk.baton(dir, who, &now, &["note", id, &format!("round {round}")]),
+                1 => desk.baton(dir, who, &now, &["take", id]),
+                2 | 3 => desk.baton(dir, who, &now, &["escalate"]),
+                _ => desk.baton(dir, who, &now, &["sync", "--quiet"]),
+            };
+        }
+    }
+    let end = at(50, 0);
+    for _ in 0..2 {
+        for (who, dir) in &clones {
+            desk.baton(dir, who, &end, &["sync", "--quiet"]);
+        }
+    }
+    let held = tickets(&clones[0].1);
+    let report = |dir: &Path| {
+        desk.baton(
+            dir,
+            "ana",
+            &end,
+            &["report", "--month", "2026-11", "--json"],
+        )
+    };
+    for (_, dir) in &clones {
+        assert_eq!(tickets(dir), held, "every clone holds the same tickets");
+        assert_eq!(report(dir), report(&clones[0].1), "and the same figures");
+        assert_clean(&desk, dir);
+    }
+    let mut escalations = 0;
+    for (name, t) in &held {
+        let mut deadlines: Vec<_> = t.events.iter().filter_map(|e| e.deadline).collect();
+        escalations += deadlines.len();
+        let all = deadlines.len();
+        deadlines.dedup();
+        assert_eq!(deadlines.len(), all, "{name}: one escalation per deadline");
+        assert_eq!(
+            t.escalated as usize, all,
+            "{name}: escalated counts deadlines"
+        );
+    }
+    assert!(escalations > 0, "the day had sweeps that escalated");
+}
