@@ -1017,25 +1017,30 @@ fn with_next_a_double_sweep_does_not_delay_the_next_escalation() {
     assert_clean(&desk, &ben);
 }
 
-#[test]
-fn two_people_adding_to_the_team_at_once_end_up_with_both() {
+/// ben adds dan at level 1 on his clone while cora adds `name` at level 2 on
+/// hers; ben syncs, then cora (who merges).
+fn team_changed_on_two_clones(name: &str) -> (Desk, PathBuf, PathBuf) {
     let desk = Desk::new();
     let ben = desk.clone("ben");
     let cora = desk.clone("cora");
-    desk.baton(
-        &ben,
-        "ben",
-        &at(1, 0),
-        &["people", "add", "dan", "--level", "1"],
-    );
-    desk.baton(
-        &cora,
-        "cora",
-        &at(1, 1),
-        &["people", "add", "eli", "--level", "2"],
-    );
+    let add = |dir: &Path, who: &str, minute: i64, name: &str, level: &str| {
+        desk.baton(
+            dir,
+            who,
+            &at(1, minute),
+            &["people", "add", name, "--level", level],
+        );
+    };
+    add(&ben, "ben", 0, "dan", "1");
+    add(&cora, "cora", 1, name, "2");
     desk.baton(&ben, "ben", &at(1, 2), &["sync"]);
     desk.baton(&cora, "cora", &at(1, 3), &["sync"]);
+    (desk, ben, cora)
+}
+
+#[test]
+fn two_people_adding_to_the_team_at_once_end_up_with_both() {
+    let (desk, ben, cora) = team_changed_on_two_clones("eli");
     desk.baton(&ben, "ben", &at(1, 4), &["sync"]);
     for dir in [&ben, &cora] {
         let team = desk.baton(dir, "ana", &at(1, 5), &["people", "--json"]);
@@ -1106,23 +1111,7 @@ fn a_clone_without_the_driver_is_warned_and_its_conflict_explained() {
 
 #[test]
 fn doctor_names_a_team_config_conflict() {
-    let desk = Desk::new();
-    let ben = desk.clone("ben");
-    let cora = desk.clone("cora");
-    desk.baton(
-        &ben,
-        "ben",
-        &at(1, 0),
-        &["people", "add", "dan", "--level", "1"],
-    );
-    desk.baton(
-        &cora,
-        "cora",
-        &at(1, 1),
-        &["people", "add", "dan", "--level", "2"],
-    );
-    desk.baton(&ben, "ben", &at(1, 2), &["sync"]);
-    desk.baton(&cora, "cora", &at(1, 3), &["sync"]);
+    let (desk, _ben, cora) = team_changed_on_two_clones("dan");
     // Every command still works; doctor names what to settle.
     desk.baton(&cora, "cora", &at(1, 4), &["list"]);
     let doctor = baton(&desk.env, &cora, "cora", &at(1, 5), &["doctor"]);
