@@ -896,3 +896,350 @@ fn sync_says_what_is_missing_and_exits_75_when_the_remote_is_away() {
         out.render()
     );
 }
+
+/// One person's `(received, taken, escalated_away)` in a clone's November.
+fn figures(desk: &Desk, dir: &Path, name: &str) -> (u64, u64, u64) {
+    let out = desk.baton(
+        dir,
+        "ana",
+        &at(60, 0),
+        &["report", "--month", "2026-11", "--json"],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let p = doc["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("{name} in {out}"));
+    let n = |k: &str| p[k].as_u64().unwrap();
+    (n("received"), n("taken"), n("escalated_away"))
+}
+
+/// The escalations of a ticket in a clone, as `(deadline, from, to)`.
+fn escalations(dir: &Path, id: &str) -> Vec<(String, String, String)> {
+    tickets(dir)[&file(id)]
+        .events
+        .iter()
+        .filter(|e| e.kind.as_str() == "escalated")
+        .map(|e| {
+            let deadline = e.deadline.unwrap().to_rfc3339();
+            (deadline, e.from.clone().unwrap(), e.to.clone().unwrap())
+        })
+        .collect()
+}
+
+/// A desk whose escalation rule is `to`, a ticket of ana's from 0:10 pushed,
+/// ben's clone and a cron clone (run as cora) that sweeps without pulling.
+fn sweeping_desk(to: &str) -> (Desk, String, PathBuf, PathBuf) {
+    let desk = Desk::new();
+    let ana = desk.path("ana");
+    let config = ana.join("tickets/baton.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    let text = text.replacen("to = \"top\"", &format!("to = \"{to}\""), 1);
+    fs::write(&config, text).unwrap();
+    if to != "top" {
+        desk.git(&ana, "ana", &["commit", "-qam", "Escalate"]);
+    }
+    let id = desk.baton(&ana, "ana", &at(0, 10), &["new", "Refund not received"]);
+    desk.git(&ana, "ana", &["push", "-q", "origin", "main"]);
+    let ben = desk.clone("ben");
+    let cron = desk.clone("cora");
+    (desk, id, ben, cron)
+}
+
+#[test]
+fn two_clones_sweeping_one_deadline_escalate_it_once_and_keep_the_take() {
+    let (desk, id, ben, cron) = sweeping_desk("top");
+    // Ben's clone escalates the ticket to cora at 20:15 and ben takes it.
+    desk.baton(&ben, "ben", &at(20, 15), &["escalate"]);
+    desk.baton(&ben, "ben", &at(20, 20), &["take", &id]);
+    desk.baton(&ben, "ben", &at(20, 21), &["sync"]);
+    // The cron clone had not pulled: it escalates the same deadline again.
+    desk.baton(&cron, "cora", &at(21, 0), &["escalate"]);
+    desk.baton(&cron, "cora", &at(21, 1), &["sync"]);
+    desk.baton(&ben, "ben", &at(21, 2), &["sync"]);
+    for dir in [&ben, &cron] {
+        let t = &tickets(dir)[&file(&id)];
+        assert_eq!(
+            (t.owner.as_str(), t.escalated),
+            ("ben", 1),
+            "the take stands"
+        );
+        assert_eq!(
+            escalations(dir, &id).len(),
+            1,
+            "one escalation per deadline"
+        );
+        assert_eq!(figures(&desk, dir, "ana"), (1, 0, 1));
+        assert_eq!(figures(&desk, dir, "ben"), (0, 1, 0));
+        assert_eq!(figures(&desk, dir, "cora"), (1, 0, 0));
+        assert_clean(&desk, dir);
+    }
+    assert_eq!(tickets(&ben), tickets(&cron), "both clones agree");
+}
+
+#[test]
+fn with_next_a_double_sweep_does_not_delay_the_next_escalation() {
+    let (desk, id, ben, cron) = sweeping_desk("next");
+    desk.baton(&ben, "ben", &at(20, 15), &["escalate"]);
+    desk.baton(&ben, "ben", &at(20, 16), &["sync"]);
+    desk.baton(&cron, "cora", &at(21, 0), &["escalate"]);
+    desk.baton(&cron, "cora", &at(21, 1), &["sync"]);
+    let t = &tickets(&cron)[&file(&id)];
+    assert_eq!((t.owner.as_str(), t.escalated), ("ben", 1));
+    // The second deadline is 40 h after creation, not 60 h.
+    let early = desk.baton(&cron, "cora", &at(40, 5), &["escalate", "--json"]);
+    assert!(early.contains("\"escalated\": []"), "{early}");
+    let said = desk.baton(&cron, "cora", &at(40, 15), &["escalate", "--json"]);
+    assert!(said.contains("cora"), "{said}");
+    assert_eq!(
+        escalations(&cron, &id),
+        [
+            (
+                "2026-11-03T04:10:00+00:00".into(),
+                "ana".into(),
+                "ben".into()
+            ),
+            (
+                "2026-11-04T00:10:00+00:00".into(),
+                "ben".into(),
+                "cora".into()
+            ),
+        ]
+    );
+    desk.baton(&cron, "cora", &at(40, 6), &["sync"]);
+    desk.baton(&ben, "ben", &at(40, 7), &["sync"]);
+    assert_eq!(tickets(&ben), tickets(&cron));
+    assert_eq!(figures(&desk, &ben, "ana").2, 1);
+    assert_eq!(figures(&desk, &ben, "ben"), (1, 0, 1));
+    assert_eq!(figures(&desk, &ben, "cora"), (1, 0, 0));
+    assert_clean(&desk, &ben);
+}
+
+/// ben adds dan at level 1 on his clone while cora adds `name` at level 2 on
+/// hers; ben syncs, then cora (who merges).
+fn team_changed_on_two_clones(name: &str) -> (Desk, PathBuf, PathBuf) {
+    let desk = Desk::new();
+    let ben = desk.clone("ben");
+    let cora = desk.clone("cora");
+    let add = |dir: &Path, who: &str, minute: i64, name: &str, level: &str| {
+        desk.baton(
+            dir,
+            who,
+            &at(1, minute),
+            &["people", "add", name, "--level", level],
+        );
+    };
+    add(&ben, "ben", 0, "dan", "1");
+    add(&cora, "cora", 1, name, "2");
+    desk.baton(&ben, "ben", &at(1, 2), &["sync"]);
+    desk.baton(&cora, "cora", &at(1, 3), &["sync"]);
+    (desk, ben, cora)
+}
+
+#[test]
+fn two_people_adding_to_the_team_at_once_end_up_with_both() {
+    let (desk, ben, cora) = team_changed_on_two_clones("eli");
+    desk.baton(&ben, "ben", &at(1, 4), &["sync"]);
+    for dir in [&ben, &cora] {
+        let team = desk.baton(dir, "ana", &at(1, 5), &["people", "--json"]);
+        assert!(
+            team.contains("\"dan\"") && team.contains("\"eli\""),
+            "{team}"
+        );
+        assert_clean(&desk, dir);
+    }
+    let read = |dir: &Path| fs::read_to_string(dir.join("tickets/baton.toml")).unwrap();
+    assert_eq!(read(&ben), read(&cora));
+}
+
+#[test]
+fn a_clone_without_the_driver_is_warned_and_its_conflict_explained() {
+    let desk = Desk::new();
+    let ana = desk.path("ana");
+    let id = desk.baton(&ana, "ana", &at(0, 10), &["new", "Refund not received"]);
+    desk.git(&ana, "ana", &["push", "-q", "origin", "main"]);
+    // ben clones but never runs `baton init`.
+    let origin = desk.origin.to_str().unwrap();
+    desk.git(desk.env.root(), "ben", &["clone", "-q", origin, "ben"]);
+    let ben = desk.path("ben");
+    let out = baton(&desk.env, &ben, "ben", &at(1, 0), &["note", &id, "mine"]);
+    out.success();
+    assert_eq!(
+        out.stderr
+            .matches("merge driver for tickets is not registered")
+            .count(),
+        1,
+        "warned once: {}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("run 'baton init' once in this clone"));
+    // ana changes the same ticket; git merges it line by line in ben's clone.
+    desk.baton(&ana, "ana", &at(1, 5), &["note", &id, "hers"]);
+    desk.git(&ana, "ana", &["push", "-q", "origin", "main"]);
+    desk.git(&ben, "ben", &["fetch", "-q"]);
+    let merge = git_run(&desk.env, &ben, "ben", &["merge", "-q", "origin/main"]);
+    assert_ne!(merge.code, 0, "a conflict without the driver");
+    let show = baton(&desk.env, &ben, "ben", &at(1, 10), &["show", &id]);
+    assert_eq!(show.code, 1);
+    assert!(
+        show.stderr
+            .contains("git's conflict markers are in the file (line"),
+        "{}",
+        show.stderr
+    );
+    assert!(
+        show.stderr.contains("run 'baton init' in this clone"),
+        "{}",
+        show.stderr
+    );
+    let doctor = baton(&desk.env, &ben, "ben", &at(1, 10), &["doctor"]);
+    assert_eq!(doctor.code, 1);
+    for needle in [
+        "git holds this file unmerged",
+        "git's conflict markers are in the file (line 8)",
+        "keep the lines of both sides between the markers",
+        "the git merge driver is not registered in this clone",
+    ] {
+        assert!(
+            doctor.stdout.contains(needle),
+            "{needle} in\n{}",
+            doctor.stdout
+        );
+    }
+}
+
+#[test]
+fn doctor_names_a_team_config_conflict() {
+    let (desk, _ben, cora) = team_changed_on_two_clones("dan");
+    // Every command still works; doctor names what to settle.
+    desk.baton(&cora, "cora", &at(1, 4), &["list"]);
+    let doctor = baton(&desk.env, &cora, "cora", &at(1, 5), &["doctor"]);
+    assert_eq!(doctor.code, 1);
+    assert!(
+        doctor.stdout.contains(
+            "both sides of a merge changed people.dan.level: kept 2, the other side had 1"
+        ),
+        "{}",
+        doctor.stdout
+    );
+}
+
+#[test]
+fn both_editing_the_description_keep_both_texts() {
+    let desk = Desk::new();
+    let ana = desk.path("ana");
+    let id = desk.baton(&ana, "ana", &at(0, 10), &["new", "Refund not received"]);
+    let base = "Order 1.\nPaid by card.\nCustomer in Lyon.\n";
+    desk.baton(&ana, "ana", &at(0, 11), &["edit", &id, "--body", base]);
+    desk.git(&ana, "ana", &["push", "-q", "origin", "main"]);
+    let ben = desk.clone("ben");
+    let cora = desk.clone("cora");
+    let ben_text = base.replace("Order 1.", "Order 1 and 2.");
+    desk.baton(&ben, "ben", &at(1, 0), &["edit", &id, "--body", &ben_text]);
+    let cora_text = base.replace("Lyon", "Paris");
+    desk.baton(
+        &cora,
+        "cora",
+        &at(1, 1),
+        &["edit", &id, "--body", &cora_text],
+    );
+    desk.baton(&ben, "ben", &at(1, 2), &["sync"]);
+    desk.baton(&cora, "cora", &at(1, 3), &["sync"]);
+    let t = &tickets(&cora)[&file(&id)];
+    assert_eq!(
+        t.description,
+        "Order 1 and 2.\nPaid by card.\nCustomer in Paris.\n"
+    );
+    // The same line on both sides: the later edit stays, the other is a note.
+    desk.baton(&ben, "ben", &at(2, 0), &["sync"]);
+    desk.baton(
+        &ben,
+        "ben",
+        &at(2, 1),
+        &["edit", &id, "--body", "Ben's words.\n"],
+    );
+    desk.baton(
+        &cora,
+        "cora",
+        &at(2, 2),
+        &["edit", &id, "--body", "Cora's words.\n"],
+    );
+    desk.baton(&ben, "ben", &at(2, 3), &["sync"]);
+    desk.baton(&cora, "cora", &at(2, 4), &["sync"]);
+    let t = &tickets(&cora)[&file(&id)];
+    assert_eq!(t.description, "Cora's words.\n");
+    let shown = desk.baton(&cora, "cora", &at(2, 5), &["show", &id]);
+    assert!(shown.contains("Ben's words."), "{shown}");
+    assert_clean(&desk, &cora);
+}
+
+#[test]
+fn a_randomized_workday_with_sweeps_on_every_clone_escalates_each_deadline_once() {
+    let desk = Desk::new();
+    let ana = desk.path("ana");
+    let ids: Vec<String> = ["Refund", "Login loop", "Invoice"]
+        .iter()
+        .map(|title| desk.baton(&ana, "ana", &at(0, 10), &["new", title]))
+        .collect();
+    desk.git(&ana, "ana", &["push", "-q", "origin", "main"]);
+    let clones = [
+        ("ana", ana.clone()),
+        ("ben", desk.clone("ben")),
+        ("cora", desk.clone("cora")),
+    ];
+    // A fixed linear congruential sequence: the same day on every run.
+    let mut seed: u64 = 0x5eed_2026;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for round in 0..10 {
+        let now = at(2 + round * 3, 0);
+        for (who, dir) in &clones {
+            let id = &ids[next(3) as usize];
+            match next(5) {
+                0 => desk.baton(dir, who, &now, &["note", id, &format!("round {round}")]),
+                1 => desk.baton(dir, who, &now, &["take", id]),
+                2 | 3 => desk.baton(dir, who, &now, &["escalate"]),
+                _ => desk.baton(dir, who, &now, &["sync", "--quiet"]),
+            };
+        }
+    }
+    let end = at(50, 0);
+    for _ in 0..2 {
+        for (who, dir) in &clones {
+            desk.baton(dir, who, &end, &["sync", "--quiet"]);
+        }
+    }
+    let held = tickets(&clones[0].1);
+    let report = |dir: &Path| {
+        desk.baton(
+            dir,
+            "ana",
+            &end,
+            &["report", "--month", "2026-11", "--json"],
+        )
+    };
+    for (_, dir) in &clones {
+        assert_eq!(tickets(dir), held, "every clone holds the same tickets");
+        assert_eq!(report(dir), report(&clones[0].1), "and the same figures");
+        assert_clean(&desk, dir);
+    }
+    let mut escalations = 0;
+    for (name, t) in &held {
+        let mut deadlines: Vec<_> = t.events.iter().filter_map(|e| e.deadline).collect();
+        escalations += deadlines.len();
+        let all = deadlines.len();
+        deadlines.dedup();
+        assert_eq!(deadlines.len(), all, "{name}: one escalation per deadline");
+        assert_eq!(
+            t.escalated as usize, all,
+            "{name}: escalated counts deadlines"
+        );
+    }
+    assert!(escalations > 0, "the day had sweeps that escalated");
+}

@@ -130,7 +130,7 @@ fn an_unreadable_side_leaves_git_s_line_merge_and_fails() {
 }
 
 #[test]
-fn the_team_config_merges_line_by_line() {
+fn the_team_config_merges_key_by_key() {
     let env = TestEnv::solo();
     let base = "[[people]]\nname = \"ana\"\nlevel = 1\n\n[escalation]\nafter = \"20h\"\n";
     let ours = base.replace("level = 1", "level = 2");
@@ -147,4 +147,37 @@ fn the_team_config_merges_line_by_line() {
         fs::read_to_string(dir.join("a")).unwrap(),
         base.replace("level = 1", "level = 2").replace("20h", "8h")
     );
+}
+
+#[test]
+fn a_team_config_conflict_is_kept_visibly_and_the_store_still_works() {
+    let env = TestEnv::solo();
+    let config = fs::read_to_string(env.store().join("baton.toml")).unwrap();
+    let dir = env.root().join("m");
+    fs::create_dir(&dir).unwrap();
+    let ours = config.replace("after = \"20h\"", "after = \"10h\"");
+    let theirs = config.replace("after = \"20h\"", "after = \"30h\"");
+    for (name, text) in [("o", config.as_str()), ("a", &ours), ("b", &theirs)] {
+        fs::write(dir.join(name), text).unwrap();
+    }
+    let out = env
+        .cmd(&["merge-driver", "m/o", "m/a", "m/b", "tickets/baton.toml"])
+        .run();
+    out.success();
+    assert!(
+        out.stderr.contains("both sides changed escalation.after"),
+        "{}",
+        out.stderr
+    );
+    let merged = fs::read_to_string(dir.join("a")).unwrap();
+    assert!(merged.contains("after = \"30h\""), "{merged}");
+    assert!(
+        merged.contains(
+            "[[conflict]]\nkey = \"escalation.after\"\nkept = '\"30h\"'\nother = '\"10h\"'\n"
+        ),
+        "{merged}"
+    );
+    // The store reads the merged config: every command keeps working.
+    fs::write(env.store().join("baton.toml"), &merged).unwrap();
+    env.baton(&["list"]).success();
 }

@@ -7,6 +7,7 @@ use super::Txn;
 use crate::core::check;
 use crate::core::config::Config;
 use crate::core::id;
+use crate::core::merge_config;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::io::git;
@@ -66,10 +67,22 @@ const BY_HAND: &str =
 /// A file that cannot be read at all, or whose content cannot be used.
 fn unusable(path: &Path, outcome: std::result::Result<BadFile, Error>) -> Problem {
     match outcome {
-        Ok(bad) => Problem {
-            line: bad.problem.line,
-            ..Problem::new(path, bad.problem.message, BY_HAND)
-        },
+        Ok(bad) => {
+            // The store's hint for a file it cannot read points at doctor;
+            // here the hint is what to do with the file itself.
+            let own = bad
+                .hint
+                .trim_end_matches("; 'baton doctor' checks the store");
+            let fix = if own.starts_with("fix the file by hand") {
+                BY_HAND
+            } else {
+                own
+            };
+            Problem {
+                line: bad.problem.line,
+                ..Problem::new(path, bad.problem.message, fix)
+            }
+        }
         Err(e) => Problem::new(path, e.message, e.hint.unwrap_or_else(|| BY_HAND.into())),
     }
 }
@@ -132,6 +145,7 @@ fn examine(store: &Store) -> Result<(Examination, Option<Config>)> {
     if let Some(p) = merge_driver_problem(store) {
         problems.push(p);
     }
+    problems.extend(git_problems(store));
     Ok((
         Examination {
             problems,
@@ -159,6 +173,37 @@ fn merge_driver_problem(store: &Store) -> Option<Problem> {
         message,
         "run 'baton init' in this clone: it sets up .gitattributes and registers the driver",
     ))
+}
+
+/// What git left in the store: files it holds unmerged, conflict markers in
+/// files, and conflicts the merge driver recorded in the team config.
+fn git_problems(store: &Store) -> Vec<Problem> {
+    let dir = store.dir();
+    let mut problems = Vec::new();
+    for path in git::unmerged(dir) {
+        problems.push(Problem::new(
+            &dir.join(path),
+            "git holds this file unmerged: a merge, rebase, cherry-pick or stash stopped on it",
+            "settle it (baton sync's merge leaves none; by hand: remove the conflict markers so every event of both sides stays), then 'git add' it and finish with 'git commit' or 'git rebase --continue'",
+        ));
+    }
+    // Conflict markers break TOML, so a file holding them is reported where
+    // it is read, with its line and how to recover (`store`'s reader says
+    // so), not read a second time here.
+    let config = store.config_path();
+    if let Ok(text) = store.config_text() {
+        for c in merge_config::recorded(&text) {
+            problems.push(Problem::new(
+                &config,
+                format!(
+                    "both sides of a merge changed {}: kept {}, the other side had {}",
+                    c.key, c.kept, c.other
+                ),
+                "choose the value you want, then delete its [[conflict]] entry at the end of the file",
+            ));
+        }
+    }
+    problems
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {

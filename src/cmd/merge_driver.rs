@@ -1,11 +1,12 @@
-//! `baton merge-driver`: git's merge driver for ticket files, so that two
-//! people working on the same ticket never see a conflict (see docs/git.md).
+//! `baton merge-driver`: git's merge driver for ticket files and the team
+//! config, so that two people working on the same ticket or changing the team
+//! at once never see a conflict (see docs/git.md).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::core::merge;
 use crate::core::ticket::{ParseError, Ticket};
+use crate::core::{merge, merge_config};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::io::git;
@@ -51,8 +52,30 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let theirs = ctx.cwd.join(&args.theirs);
     let shown = args.path.clone().unwrap_or_else(|| args.ours.clone());
 
-    // The team config is no ticket: it merges line by line, as without a driver.
+    // The team config merges person by person and key by key; a side that is
+    // not TOML merges line by line, as without a driver.
     if shown.file_name().is_some_and(|n| n == CONFIG_FILE) {
+        let read = |p: &Path| fs::read_to_string(p).ok();
+        let (b, o, t) = (read(&base), read(&ours), read(&theirs));
+        if let (Some(o), Some(t)) = (&o, &t)
+            && let Ok(merged) = merge_config::merge(b.as_deref(), o, t)
+        {
+            write_git_file(&ours, merged.text.as_bytes())
+                .map_err(|e| Error::io(&ours, "write the merged team config to", e))?;
+            if let Some(first) = merged.conflicts.first() {
+                ctx.out.warn(
+                    &Error::new(format!(
+                        "{}: both sides changed {} ({} conflicting key(s)); kept {}, the other value is in a [[conflict]] entry",
+                        shown.display(),
+                        first.key,
+                        merged.conflicts.len(),
+                        first.kept,
+                    ))
+                    .hint("choose the value you want, delete the [[conflict]] entry, and commit; 'baton doctor' lists what is left"),
+                );
+            }
+            return Ok(());
+        }
         return match line_merge(ctx, &base, &ours, &theirs, &shown)? {
             0 => Ok(()),
             n => Err(Error::new(format!(

@@ -182,6 +182,15 @@ impl<'a> Txn<'a> {
             saved,
             ..
         } = self;
+        if !written.is_empty() && git::driver_missing(store.dir()) {
+            ctx.out.warn(
+                &Error::new(
+                    "git's merge driver for tickets is not registered in this clone: \
+                     the first change someone else makes to the same file will end in conflict markers",
+                )
+                .hint("run 'baton init' once in this clone to register it"),
+            );
+        }
         let Ok(config) = config else {
             // Only `begin_raw` goes on without a config (rejected mail,
             // `doctor --fix` of a store whose config is broken): nothing then

@@ -192,6 +192,26 @@ pub fn ticket(t: &Ticket, text: &str, config: Option<&Config>) -> Vec<Finding> {
             ));
         }
     }
+    // Two clones' sweeps escalated one deadline (written before the merge
+    // kept one per deadline): replay counts the first only.
+    let mut escalated = std::collections::HashMap::new();
+    for (i, e) in t.events.iter().enumerate() {
+        if let Ok(View::Escalated { deadline, .. }) = e.view()
+            && let Some(first) = escalated.insert(deadline, i)
+        {
+            escalated.insert(deadline, first);
+            out.push(finding(
+                event_line(i),
+                format!(
+                    "event {} escalates the deadline {} again (event {} did): sweeps on two clones",
+                    i + 1,
+                    super::time::rfc3339(deadline),
+                    first + 1
+                ),
+                "it counts for nothing; delete the later [[events]] entry by hand to tidy the history",
+            ));
+        }
+    }
     let views: Vec<_> = t.events.iter().map(Event::view).collect();
     for (i, (e, view)) in t.events.iter().zip(&views).enumerate() {
         match view {
@@ -436,6 +456,30 @@ text = "x"
         FILE.replace("owner = \"ana\"", "owner = \"ben\"")
             + "\n[[events]]\nat = 2026-11-02T09:00:00Z\nby = \"ana\"\nkind = \"handoff\"\n\
                from = \"ana\"\nto = \"ben\"\n"
+    }
+
+    #[test]
+    fn a_deadline_escalated_twice_is_named_on_the_repeat() {
+        let sweep = |at: &str| {
+            format!(
+                "\n[[events]]\nat = {at}\nby = \"baton\"\nkind = \"escalated\"\nfrom = \"ana\"\n\
+                 to = \"ben\"\ndeadline = 2026-11-03T04:00:00Z\n"
+            )
+        };
+        let text = FILE.replace("owner = \"ana\"", "owner = \"ben\"").replace(
+            "updated = 2026-11-02T09:00:00Z",
+            "updated = 2026-11-03T05:00:00Z\nescalated = 1",
+        ) + &sweep("2026-11-03T04:05:00Z")
+            + &sweep("2026-11-03T05:00:00Z");
+        let found = check(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].line, Some(31), "the [[events]] line of the repeat");
+        assert!(
+            found[0].message.contains(
+                "event 4 escalates the deadline 2026-11-03T04:00:00Z again (event 3 did)"
+            ),
+            "{found:?}"
+        );
     }
 
     #[test]

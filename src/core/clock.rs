@@ -61,7 +61,14 @@ pub struct Clock {
     changes: Vec<Change>,
     status: Status,
     escalations: u32,
+    /// When a person last handed the ticket on in this period: a deadline
+    /// missed before that does not move the ticket (see `core::replay`).
+    handed: Option<Instant>,
 }
+
+/// A moment, kept compact in the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+struct Instant(#[serde(with = "compact")] DateTime<Utc>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Change {
@@ -91,6 +98,7 @@ impl Clock {
                     }
                 }
                 Ok(View::Escalated { .. }) => p.escalations += 1,
+                Ok(View::Handoff { .. }) => p.handed = p.handed.max(Some(Instant(e.at))),
                 _ => {}
             }
         }
@@ -103,6 +111,7 @@ impl Clock {
             changes: Vec::new(),
             status,
             escalations: 0,
+            handed: None,
         }
     }
 
@@ -276,7 +285,12 @@ impl Clock {
             if due > now {
                 break;
             }
-            let to = target(config, &owner, load);
+            // A person handed it on after this deadline: their choice stands.
+            let to = if self.handed > Some(Instant(due)) {
+                owner.clone()
+            } else {
+                target(config, &owner, load)
+            };
             if to != owner {
                 if let Some(n) = load.get_mut(&owner) {
                     *n = n.saturating_sub(1);
@@ -545,6 +559,17 @@ mod tests {
                 assert_eq!(tk.owner, "cora");
             }
         }
+    }
+
+    #[test]
+    fn a_hand_off_after_a_missed_deadline_stands_but_the_deadline_counts() {
+        let c = config("top", true);
+        let pass = Event::new(t(20, 30), "ana", EventKind::Handoff)
+            .from("ana")
+            .to("ben");
+        let mut tk = ticket("ana", vec![pass]);
+        assert_eq!(sweep(&mut tk, &c, t(21, 0)), vec![("ben".into(), t(20, 0))]);
+        assert_eq!((tk.owner.as_str(), tk.escalated), ("ben", 1));
     }
 
     #[test]

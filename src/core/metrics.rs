@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::clock;
 use super::config::{Config, SYSTEM_ACTOR};
 use super::duration;
-use super::replay::{State, starts_period};
+use super::replay::{Escalation, State, starts_period};
 use super::sla;
 use super::summary::Summary;
 use super::ticket::{Event, Status, Ticket, View};
@@ -335,10 +335,30 @@ fn count_ticket(
     let mut resolutions_in_period = 0;
     let mut touched = false;
     let mut minutes_spent = 0u64;
+    // Who owned the ticket from when, to credit a missed deadline to its owner
+    // at the deadline, whoever the sweep that noticed it saw.
+    let mut owners: Vec<(DateTime<Utc>, String)> = Vec::new();
 
     for (i, e) in events.iter().enumerate() {
         let before = state.as_ref().map(|s| s.status);
+        let owner_before = state.as_ref().map(|s| s.owner.clone());
+        let escalation = match (e.view(), &state) {
+            (Ok(View::Escalated { deadline, .. }), Some(s)) => {
+                let missed_by = owners
+                    .iter()
+                    .rev()
+                    .find(|(at, _)| *at <= deadline)
+                    .map(|(_, o)| o.clone());
+                Some((s.escalation(deadline), missed_by))
+            }
+            _ => None,
+        };
         apply(&mut state, e);
+        if let Some(s) = &state
+            && owners.last().is_none_or(|(_, o)| *o != s.owner)
+        {
+            owners.push((e.at, s.owner.clone()));
+        }
         let in_period = period.contains(e.at);
         touched |= in_period;
         // A malformed event counts for nothing, as replay ignores it: a
@@ -375,8 +395,15 @@ fn count_ticket(
                 }
             }
             View::Escalated { from, to, .. } => {
-                tally.person(from).escalated_away += 1;
-                if to != from {
+                // A repeat of a deadline another sweep escalated counts for
+                // nothing; a missed deadline counts once, for its owner then.
+                let Some((Escalation::Missed { moves }, missed_by)) = escalation else {
+                    continue;
+                };
+                tally
+                    .person(missed_by.as_deref().unwrap_or(from))
+                    .escalated_away += 1;
+                if moves && owner_before.as_deref() != Some(to) {
                     tally.person(to).received += 1;
                 }
             }
@@ -939,6 +966,42 @@ mod tests {
         let t = ticket(9, "x", vec![created(at(10, 1, 9, 0), "ben")]);
         let r = report(&[t], &config(), november(), Some("ben"), now());
         assert_eq!(r.totals.open_at_end, 1);
+    }
+
+    #[test]
+    fn a_missed_deadline_counts_once_for_its_owner_at_the_deadline() {
+        // Deadline at 4 Nov 8:00. Two clones swept before pulling each
+        // other's work; ana passed to ben after the deadline, so the second
+        // sweep names ben, but ana missed it.
+        let late = |t: DateTime<Utc>, from: &str| {
+            let mut e = escalated(t, from, "cora");
+            e.deadline = Some(nov(4, 8, 0));
+            e
+        };
+        let t = ticket(
+            9,
+            "x",
+            vec![
+                created(nov(3, 12, 0), "ana"),
+                late(nov(4, 8, 5), "ana"),
+                handoff(nov(4, 8, 10), "cora", "cora", "ana"),
+                handoff(nov(4, 8, 30), "ana", "ana", "ben"),
+                late(nov(4, 9, 0), "ben"),
+            ],
+        );
+        assert_eq!((t.owner.as_str(), t.escalated), ("ben", 1));
+        let r = report(&[t], &config(), november(), None, now());
+        let figures = |name: &str| {
+            let p = r.people.iter().find(|p| p.name == name).unwrap();
+            (p.received, p.escalated_away)
+        };
+        assert_eq!(
+            figures("ana"),
+            (2, 1),
+            "created and handed back; missed once"
+        );
+        assert_eq!(figures("ben"), (1, 0), "the pass, not the repeat");
+        assert_eq!(figures("cora"), (1, 0), "received once");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod handoff;
 pub mod id;
 pub mod intake;
 pub mod merge;
+pub mod merge_config;
 pub mod metrics;
 pub mod notice;
 pub mod period;

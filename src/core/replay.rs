@@ -1,6 +1,12 @@
 //! Replay: the one function that turns a ticket's events into its state fields.
 //! Commands, the escalation sweep and the merge driver all go through it, so the
 //! state in a file is always what its history says.
+//!
+//! Two rules make the state the same however many clones ran the sweep: an
+//! `escalated` event for a deadline the period already escalated is a repeat
+//! and changes nothing, and an escalation does not take the ticket from
+//! whoever a person handed it to after that deadline (it still counts as a
+//! missed deadline).
 
 use chrono::{DateTime, Utc};
 
@@ -12,8 +18,23 @@ pub struct State {
     pub status: Status,
     pub owner: String,
     pub updated: DateTime<Utc>,
-    /// Escalations since the current open period began.
+    /// Missed deadlines since the current open period began.
     pub escalated: u32,
+    /// The deadlines escalated in the current open period.
+    missed: Vec<DateTime<Utc>>,
+    /// When a person last handed the ticket on in the current open period.
+    handed: Option<DateTime<Utc>>,
+}
+
+/// What an `escalated` event does to a ticket in a given state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escalation {
+    /// A deadline this period already escalated (another clone's sweep): it
+    /// changes nothing.
+    Repeat,
+    /// A missed deadline. `moves` is false when a person handed the ticket
+    /// on after the deadline: their choice stands.
+    Missed { moves: bool },
 }
 
 impl State {
@@ -28,22 +49,48 @@ impl State {
         match view {
             View::Created { owner } => {
                 self.status = Status::Open;
-                self.escalated = 0;
+                self.new_period();
                 self.owner = owner.to_string();
             }
-            View::Handoff { to, .. } => self.owner = to.to_string(),
-            View::Escalated { to, .. } => {
-                self.escalated += 1;
+            View::Handoff { to, .. } => {
                 self.owner = to.to_string();
+                self.handed = self.handed.max(Some(event.at));
             }
+            View::Escalated { to, deadline, .. } => match self.escalation(deadline) {
+                Escalation::Repeat => {}
+                Escalation::Missed { moves } => {
+                    self.escalated += 1;
+                    self.missed.push(deadline);
+                    if moves {
+                        self.owner = to.to_string();
+                    }
+                }
+            },
             View::Status { to, .. } => {
                 if starts_period(self.status, to) {
-                    self.escalated = 0;
+                    self.new_period();
                 }
                 self.status = to;
             }
             _ => {}
         }
+    }
+
+    /// What an escalation for `deadline` does in this state.
+    pub fn escalation(&self, deadline: DateTime<Utc>) -> Escalation {
+        if self.missed.contains(&deadline) {
+            Escalation::Repeat
+        } else {
+            Escalation::Missed {
+                moves: self.handed.is_none_or(|at| at <= deadline),
+            }
+        }
+    }
+
+    fn new_period(&mut self) {
+        self.escalated = 0;
+        self.missed.clear();
+        self.handed = None;
     }
 }
 
@@ -62,6 +109,8 @@ pub fn replay(events: &[Event]) -> Option<State> {
         owner: first.new_owner().unwrap_or(&first.by).to_string(),
         updated: first.at,
         escalated: 0,
+        missed: Vec::new(),
+        handed: None,
     };
     for event in events {
         state.apply(event);
@@ -249,6 +298,78 @@ mod tests {
         assert_eq!(t.next_event_time(at(7)), at(7));
         t.events.clear();
         assert_eq!(t.next_event_time(at(3)), at(3));
+    }
+
+    fn take(h: u32, m: u32, from: &str, who: &str) -> Event {
+        Event::new(
+            at(h) + chrono::Duration::minutes(m.into()),
+            who,
+            EventKind::Handoff,
+        )
+        .from(from)
+        .to(who)
+    }
+
+    /// An escalation written at `h:m` for the deadline at hour `d`.
+    fn late_escalation(h: u32, m: u32, d: u32, from: &str, to: &str) -> Event {
+        let mut e = escalated(d, from, to);
+        e.at = at(h) + chrono::Duration::minutes(m.into());
+        e
+    }
+
+    #[test]
+    fn a_deadline_escalated_by_two_sweeps_counts_once_and_keeps_the_take() {
+        // Ben's clone escalates at 4:05 and ben takes it; a clone that had not
+        // pulled escalates the same deadline at 5:00.
+        let events = vec![
+            Event::new(at(1), "ana", EventKind::Created).to("ana"),
+            late_escalation(4, 5, 4, "ana", "cora"),
+            take(4, 10, "cora", "ben"),
+            late_escalation(5, 0, 4, "ana", "cora"),
+        ];
+        let s = replay(&events).unwrap();
+        assert_eq!((s.owner.as_str(), s.escalated), ("ben", 1));
+    }
+
+    #[test]
+    fn an_escalation_does_not_undo_a_hand_off_made_after_its_deadline() {
+        let cases = [
+            // (hand-off minute after the 4:00 deadline, owner after the sweep)
+            (-30, "cora"),
+            (0, "cora"),
+            (30, "ben"),
+        ];
+        for (minute, owner) in cases {
+            let handed = at(4) + chrono::Duration::minutes(minute);
+            let mut pass = take(0, 0, "ana", "ben");
+            pass.at = handed;
+            let events = vec![
+                Event::new(at(1), "ana", EventKind::Created).to("ana"),
+                pass,
+                late_escalation(5, 0, 4, "ana", "cora"),
+            ];
+            let s = replay(&events).unwrap();
+            assert_eq!(
+                (s.owner.as_str(), s.escalated),
+                (owner, 1),
+                "hand-off at {minute} min"
+            );
+        }
+    }
+
+    #[test]
+    fn a_new_period_forgets_the_deadlines_and_hand_offs_of_the_last() {
+        let events = vec![
+            Event::new(at(1), "ana", EventKind::Created).to("ana"),
+            take(2, 0, "ana", "ben"),
+            escalated(4, "ben", "cora"),
+            status(5, "open", "resolved"),
+            status(6, "resolved", "open"),
+            escalated(4, "cora", "cora"),
+            late_escalation(9, 0, 8, "cora", "dan"),
+        ];
+        let s = replay(&events).unwrap();
+        assert_eq!((s.owner.as_str(), s.escalated), ("dan", 2));
     }
 
     #[test]

@@ -53,6 +53,38 @@ pub fn config_value(dir: &Path, key: &str) -> Option<String> {
     (!value.is_empty()).then_some(value)
 }
 
+/// The files under `dir` that git holds unmerged (a merge, rebase, cherry-pick
+/// or stash pop stopped on them), as paths relative to `dir`; empty when git
+/// is missing or `dir` is not in a work tree.
+pub fn unmerged(dir: &Path) -> Vec<PathBuf> {
+    let Ok(out) = run(
+        dir,
+        [
+            "diff",
+            "--name-only",
+            "--diff-filter=U",
+            "--relative",
+            "--",
+            ".",
+        ],
+    ) else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// Whether `dir`'s `.gitattributes` send ticket files to baton's merge driver
+/// while this clone has not registered it: git would then merge them line by
+/// line, and the first concurrent change would end in conflict markers.
+pub fn driver_missing(dir: &Path) -> bool {
+    let sample = "00000000-0000-4000-8000-000000000000.toml";
+    merge_attribute(dir, sample).as_deref() == Some(DRIVER) && !merge_driver_registered(dir)
+}
+
 /// The `merge` attribute git applies to `file` (relative to `dir`), if any.
 pub fn merge_attribute(dir: &Path, file: &str) -> Option<String> {
     let out = run(dir, ["check-attr", "merge", "--", file]).ok()?;

@@ -21,6 +21,25 @@ pub struct BadFile {
 }
 
 impl BadFile {
+    /// A file that does not parse; when git left conflict markers in it, says
+    /// so and how to recover instead of only where the parser stopped.
+    fn unparsed(text: &str, problem: ParseError) -> BadFile {
+        match crate::core::merge_config::markers::first(text) {
+            Some(line) => BadFile {
+                problem: ParseError {
+                    message: format!(
+                        "git's conflict markers are in the file (line {line}): git merged it without baton's merge driver ({})",
+                        problem.message
+                    ),
+                    line: Some(line),
+                    column: Some(1),
+                },
+                hint: "keep the lines of both sides between the markers and delete the marker lines, then 'git add' the file; run 'baton init' in this clone so git merges with baton's driver next time",
+            },
+            None => BadFile::by_hand(problem),
+        }
+    }
+
     fn by_hand(problem: ParseError) -> BadFile {
         BadFile {
             problem,
@@ -63,7 +82,7 @@ fn utf8(bytes: Vec<u8>) -> Result<String, BadFile> {
 
 /// Parses the text of the file named after `id`.
 fn decode(id: Uuid, text: String) -> Result<(Ticket, String), BadFile> {
-    let ticket = Ticket::parse(&text).map_err(BadFile::by_hand)?;
+    let ticket = Ticket::parse(&text).map_err(|e| BadFile::unparsed(&text, e))?;
     if ticket.id != id {
         return Err(BadFile {
             problem: ParseError {
@@ -157,7 +176,7 @@ impl Store {
     /// `baton doctor`). The outer error is a failure to read the file.
     pub fn examine_config(&self) -> Result<Result<Config, BadFile>> {
         let text = self.text_of(CONFIG_FILE)?;
-        Ok(text.and_then(|text| Config::parse(&text).map_err(BadFile::by_hand)))
+        Ok(text.and_then(|text| Config::parse(&text).map_err(|e| BadFile::unparsed(&text, e))))
     }
 
     /// The raw text of the config, for edits that keep its comments.
