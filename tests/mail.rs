@@ -275,11 +275,14 @@ fn a_tagged_reply_is_added_to_its_ticket_and_reopens_it() {
     assert_eq!(env.field(ID_A, "status"), "open");
     assert_eq!(env.ticket_ids(), [ID_A], "no new ticket");
 
-    // An auto-reply quoting the tag lands on the ticket too, unacknowledged.
+    // An auto-reply quoting the tag is kept aside: it is not the customer's
+    // word, and it reopens nothing.
+    env.baton_as("ana", &["resolve", "0b7c"]).success();
     let doc = filed(&env, &fixture("auto-reply.eml"));
-    assert_eq!(doc["intake"]["action"], "added");
-    assert_eq!(doc["intake"]["reopened_from"], Value::Null);
+    assert_eq!(doc["intake"]["action"], "kept");
+    assert_eq!(doc["intake"]["about"], "0b7c");
     assert_eq!(doc["ack"], Value::Null);
+    assert_eq!(env.field(ID_A, "status"), "resolved");
     env.baton(&["doctor"]).success();
 }
 
@@ -391,7 +394,7 @@ fn from_mail_takes_no_title_or_body() {
 }
 
 #[test]
-fn automatic_mail_is_filed_but_never_acknowledged() {
+fn automatic_mail_is_never_acknowledged() {
     let env = TestEnv::team();
     for (name, why) in [
         (
@@ -401,22 +404,27 @@ fn automatic_mail_is_filed_but_never_acknowledged() {
         ("newsletter.eml", "the message is marked Precedence: bulk"),
     ] {
         let doc = filed(&env, &fixture(name));
-        assert_eq!(doc["intake"]["action"], "created", "{name}: still stored");
+        assert_eq!(doc["intake"]["action"], "kept", "{name}: kept, no ticket");
         assert_eq!(doc["ack"], Value::Null, "{name}");
         assert_eq!(doc["intake"]["ack_refused"], why, "{name}");
-        let created = &env.events(doc["id"].as_str().unwrap())[0];
-        assert!(!created.contains_key("ack"), "{name}: no ack recorded");
         let out = deliver(&env, &fixture(name), &["--ack"]);
         out.success();
-        assert_eq!(out.stdout, "", "{name}: a duplicate has no acknowledgement");
+        assert_eq!(out.stdout, "", "{name}: no acknowledgement");
+        assert!(
+            out.stderr
+                .ends_with(&format!("no acknowledgement: {why}\n")),
+            "{name}: {}",
+            out.stderr
+        );
     }
+    assert!(env.ticket_ids().is_empty());
     let raw = message("MAILER-DAEMON@mx.example.net", 1);
     let out = deliver(&env, &raw, &["--ack"]);
     out.success();
     assert_eq!(out.stdout, "");
     assert!(
         out.stderr.ends_with(
-            "no acknowledgement: the sender MAILER-DAEMON@mx.example.net does not take replies\n"
+            "no acknowledgement: the sender MAILER-DAEMON@mx.example.net is a mail system (a delivery report)\n"
         ),
         "{}",
         out.stderr
@@ -695,4 +703,242 @@ fn intake_lines_and_documents_are_as_pinned() {
     0b7c already holds this message; nothing was added
     [exit 0]
     ");
+}
+
+/// The files in `tickets/.local/automatic/`, sorted.
+fn automatic(env: &TestEnv) -> Vec<PathBuf> {
+    let Ok(dir) = fs::read_dir(env.store().join(".local/automatic")) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = dir.map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+}
+
+/// A store holding `plain.eml` as ticket `ID_A` (0b7c), resolved.
+fn resolved_ticket() -> TestEnv {
+    let env = TestEnv::team();
+    let doc = filed(&env, &fixture("plain.eml"));
+    env.rename_ticket(doc["id"].as_str().unwrap(), ID_A);
+    env.baton_as("ana", &["resolve", "0b7c", "--note", "refund sent"])
+        .success();
+    env
+}
+
+#[test]
+fn bounces_of_a_ticket_s_mail_land_on_it_as_delivery_failed_whatever_wrote_them() {
+    // (fixture, what the diagnostic note holds): each names the returned
+    // message its own way (message/rfc822, text/rfc822-headers, an inline
+    // copy, the subject's tag, In-Reply-To of the copy).
+    let cases = [
+        ("dsn-postfix.eml", Some("550 5.1.1")),
+        ("dsn-gmail.eml", Some("550-5.1.1")),
+        ("dsn-exim.eml", None),
+        ("dsn-qmail.eml", None),
+        ("dsn-exchange.eml", Some("RecipientNotFound")),
+    ];
+    for (name, note) in cases {
+        let env = resolved_ticket();
+        let out = deliver(&env, &fixture(name), &["--ack"]);
+        out.success();
+        assert_eq!(out.stdout, "", "{name}: nothing to send");
+        assert!(
+            out.stderr
+                .starts_with("0b7c: a message to the customer was not delivered"),
+            "{name}: {}",
+            out.stderr
+        );
+        let events = env.events(ID_A);
+        let last = events.last().unwrap();
+        assert_eq!(last["kind"].as_str(), Some("delivery-failed"), "{name}");
+        match note {
+            Some(n) => assert!(
+                last["note"].as_str().unwrap_or_default().contains(n),
+                "{name}: {last:?}"
+            ),
+            None => assert!(
+                !last.contains_key("note") || last["note"].is_str(),
+                "{name}"
+            ),
+        }
+        assert_eq!(
+            env.field(ID_A, "status"),
+            "resolved",
+            "{name}: nothing reopens"
+        );
+        assert_eq!(env.ticket_ids(), [ID_A], "{name}: no new ticket");
+        let show = env.baton(&["show", "0b7c"]);
+        show.success();
+        assert!(
+            show.stdout.contains("DELIVERY FAILED"),
+            "{name}: {}",
+            show.stdout
+        );
+        env.baton(&["doctor"]).success();
+        // A second delivery of the same bounce adds nothing.
+        let again = deliver(&env, &fixture(name), &[]);
+        again.success();
+        assert_eq!(env.events(ID_A).len(), events.len(), "{name}: exactly once");
+    }
+}
+
+#[test]
+fn automatic_mail_opens_no_ticket_reopens_nothing_and_is_kept() {
+    // (fixture, kind, a part of the reason)
+    let cases = [
+        (
+            "auto-reply.eml",
+            "auto-reply",
+            "Auto-Submitted: auto-replied",
+        ),
+        (
+            "ooo-outlook.eml",
+            "auto-reply",
+            "X-Auto-Response-Suppress: All",
+        ),
+        (
+            "ooo-gmail.eml",
+            "auto-reply",
+            "Auto-Submitted: auto-replied",
+        ),
+        ("arf.eml", "feedback-report", "ARF"),
+        ("mdn.eml", "read-receipt", "MDN"),
+        ("newsletter.eml", "bulk", "Precedence: bulk"),
+        ("dsn-unknown.eml", "delivery-report", "mail system"),
+    ];
+    for (name, kind, why) in cases {
+        let env = resolved_ticket();
+        let before = env.events(ID_A).len();
+        let doc = filed(&env, &fixture(name));
+        assert_eq!(doc["intake"]["action"], "kept", "{name}");
+        assert_eq!(doc["intake"]["automatic"], kind, "{name}");
+        assert!(
+            doc["intake"]["reason"].as_str().unwrap().contains(why),
+            "{name}: {doc}"
+        );
+        assert_eq!(doc["ack"], Value::Null, "{name}");
+        assert_eq!(env.ticket_ids(), [ID_A], "{name}: no ticket opened");
+        assert_eq!(env.events(ID_A).len(), before, "{name}: nothing added");
+        assert_eq!(env.field(ID_A, "status"), "resolved", "{name}");
+        let files = automatic(&env);
+        assert_eq!(files.len(), 2, "{name}: the message and its reason");
+        assert_eq!(
+            fs::read(&files[0]).unwrap(),
+            fixture(name),
+            "{name}: byte for byte"
+        );
+        let reason = fs::read_to_string(&files[1]).unwrap();
+        assert!(reason.contains(why), "{name}: {reason}");
+        assert!(rejected(&env).is_empty(), "{name}: not rejected");
+        // Delivered again, it is the same kept file.
+        deliver(&env, &fixture(name), &[]).success();
+        assert_eq!(automatic(&env).len(), 2, "{name}: kept once");
+    }
+}
+
+#[test]
+fn a_kept_message_says_so_in_one_line() {
+    let env = resolved_ticket();
+    let out = deliver(&env, &fixture("ooo-outlook.eml"), &[]);
+    out.success();
+    assert!(
+        out.stdout
+            .starts_with("kept auto-reply about 0b7c in tickets/.local/automatic/fnv1a128-"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.ends_with(
+            ".eml, filed nowhere: the message is marked X-Auto-Response-Suppress: All\n"
+        ),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_stranger_writing_with_a_ticket_s_tag_does_not_speak_as_its_customer() {
+    let env = resolved_ticket();
+    let out = deliver(&env, &fixture("stranger-tag.eml"), &["--json"]);
+    out.success();
+    let doc = out.json();
+    assert_eq!(doc["intake"]["action"], "stranger");
+    assert_eq!(doc["intake"]["reopened_from"], Value::Null);
+    let events = env.events(ID_A);
+    let last = events.last().unwrap();
+    assert_eq!(last["kind"].as_str(), Some("stranger"));
+    assert_eq!(last["from"].as_str(), Some("attacker@evil.example"));
+    assert_eq!(env.field(ID_A, "status"), "resolved", "nothing reopens");
+    let show = env.baton(&["show", "0b7c"]);
+    assert!(
+        show.stdout
+            .contains("attacker@evil.example wrote, who is not the customer"),
+        "{}",
+        show.stdout
+    );
+    assert!(
+        show.stdout
+            .contains("customer wrote (from jan.kowalski@example.com)")
+            || !show.stdout.contains("customer wrote"),
+        "{}",
+        show.stdout
+    );
+    env.baton(&["doctor"]).success();
+}
+
+#[test]
+fn a_message_without_message_id_delivered_twice_makes_one_ticket() {
+    let env = TestEnv::team();
+    let first = filed(&env, &fixture("no-message-id.eml"));
+    assert_eq!(first["intake"]["action"], "created");
+    // The mail system adds a line of its own on the second delivery.
+    let mut again = b"Received: by mx2.example.com; Mon, 2 Nov 2026 09:00:00 +0000\r\n".to_vec();
+    again.extend_from_slice(&fixture("no-message-id.eml"));
+    let second = filed(&env, &again);
+    assert_eq!(second["intake"]["action"], "duplicate");
+    assert_eq!(env.ticket_ids().len(), 1);
+}
+
+#[test]
+fn a_different_message_reusing_a_message_id_is_filed_not_dropped() {
+    let env = TestEnv::team();
+    let first = filed(&env, &fixture("plain.eml"));
+    let other = String::from_utf8(fixture("plain.eml"))
+        .unwrap()
+        .replace("Refund for double charge not received", "Another question")
+        .replace("I was charged twice", "I was charged thrice");
+    let second = filed(&env, other.as_bytes());
+    assert_eq!(second["intake"]["action"], "created", "{second}");
+    assert_ne!(second["id"], first["id"]);
+    assert_eq!(second["title"], "Another question");
+}
+
+#[test]
+fn a_tag_that_names_no_single_ticket_is_not_copied_into_a_title() {
+    let env = TestEnv::team();
+    let raw = message("eva@novak.example", 1);
+    let raw = String::from_utf8(raw)
+        .unwrap()
+        .replace("Subject: Question 1", "Subject: Re: [#50c5] Question 1");
+    let doc = filed(&env, raw.as_bytes());
+    assert_eq!(doc["intake"]["action"], "created");
+    assert_eq!(doc["title"], "Question 1");
+}
+
+#[test]
+fn thousands_of_references_cost_no_more_than_a_hundred() {
+    let env = TestEnv::team();
+    let refs: Vec<String> = (0..200_000).map(|i| format!("<r{i}@x.example>")).collect();
+    let raw = format!(
+        "From: eva@novak.example\r\nSubject: Many\r\nMessage-ID: <many@x>\r\nReferences: {}\r\n\r\nHi\r\n",
+        refs.join(" ")
+    );
+    let started = std::time::Instant::now();
+    let doc = filed(&env, raw.as_bytes());
+    assert_eq!(doc["intake"]["action"], "created");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
 }

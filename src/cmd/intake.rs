@@ -1,16 +1,22 @@
 //! `baton new --from-mail`: one e-mail on stdin, as procmail, a `.forward`
-//! pipe, fetchmail's `--mda` or cron hands it over, filed as a new ticket or
-//! as a `customer` message on the ticket it answers. Nothing is asked and no
-//! mail is ever dropped: what cannot be filed is kept in
-//! `tickets/.local/rejected/` and the command exits 1.
+//! pipe, fetchmail's `--mda` or cron hands it over, filed as a new ticket, as
+//! a `customer` message on the ticket it answers (a `stranger` one when
+//! someone else wrote it), as a `delivery-failed` event when it is a bounce
+//! of a ticket's mail, or kept in `tickets/.local/automatic/` when it is
+//! other automatic mail. Nothing is asked and no mail is ever dropped: what
+//! cannot be filed is kept in `tickets/.local/rejected/` and the command
+//! exits 1.
+
+use chrono::{DateTime, Utc};
 
 use super::Txn;
 use super::new::Args;
 use crate::core::action::Draft;
+use crate::core::automatic::{self, Automatic};
 use crate::core::clock;
 use crate::core::config::Config;
 use crate::core::id;
-use crate::core::intake::{self, Thread};
+use crate::core::intake::{self, Incoming, Route};
 use crate::core::notice::{self, Notice};
 use crate::core::query;
 use crate::core::ticket::{Status, Ticket};
@@ -32,6 +38,22 @@ struct Intake {
     ack_refused: Option<String>,
 }
 
+/// What became of one message: filed on a ticket, or kept aside as the
+/// automatic mail it is.
+enum Delivered {
+    Filed(Box<Intake>),
+    Kept(KeptMail),
+}
+
+/// Automatic mail kept in `.local/automatic/`.
+struct KeptMail {
+    automatic: Automatic,
+    path: std::path::PathBuf,
+    /// The short id of the ticket it was about, if any.
+    about: Option<String>,
+    message_id: Option<String>,
+}
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if ctx.stdin_is_terminal() {
         return Err(
@@ -43,11 +65,30 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // Without a store there is nowhere to keep the mail: the error reaches
     // the mail system, which keeps the message and reports the failure.
     let store = ctx.store()?;
-    let done = match file(ctx, &store, &raw, &args) {
-        Ok(done) => done,
-        Err(err) => return Err(reject(ctx, &store, &raw, &err)),
-    };
-    report(ctx, &args, &done)
+    match deliver(ctx, &store, &raw, &args)? {
+        Delivered::Filed(done) => report(ctx, &args, &done),
+        Delivered::Kept(kept) => filed::kept(
+            &ctx.out,
+            &filed::Kept {
+                kind: kept.automatic.kind.as_str(),
+                why: &kept.automatic.why,
+                path: &kept.path,
+                about: kept.about.as_deref(),
+                message_id: kept.message_id.as_deref(),
+                print_ack: args.ack,
+            },
+        ),
+    }
+}
+
+/// Files one message, given as its raw bytes: on a ticket, or kept aside as
+/// automatic mail, or (when it cannot be used) kept in `rejected/` with the
+/// error that says where. A Maildir or mbox reader calls this per message.
+fn deliver(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Delivered> {
+    match file(ctx, store, raw, args) {
+        Ok(done) => Ok(done),
+        Err(err) => Err(reject(ctx, store, raw, &err)),
+    }
 }
 
 /// Keeps a message that could not be filed, and makes the error that says
@@ -86,7 +127,7 @@ fn reject(ctx: &Ctx, store: &Store, raw: &[u8], err: &Error) -> Error {
 }
 
 /// Reads the message and files it under the store lock.
-fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Intake> {
+fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Delivered> {
     let mail = mail::parse(raw).map_err(Error::new)?;
     let mut txn = Txn::begin(ctx, store)?;
     let config = txn.config()?.clone();
@@ -112,9 +153,30 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Intake> {
             Err(e) => ctx.out.warn(&e),
         }
     }
+    let auto = automatic::classify(&mail, config.intake.address.as_deref());
     let mut ack_refused = None;
-    let (ticket, before, filing) = match intake::thread(&mail, &tickets, &listing.ids) {
-        Thread::New => {
+    let (ticket, before, filing) = match intake::route(&mail, auto.as_ref(), &tickets, &listing.ids)
+    {
+        Route::Kept(about) => {
+            let automatic = auto.unwrap_or_else(|| Automatic {
+                kind: automatic::Kind::Bulk,
+                why: "the message is automatic".into(),
+            });
+            let about = about.map(|id| id::short_in(&listing.ids, id));
+            let path = txn.keep_automatic(
+                &mail.digest.replace(':', "-"),
+                raw,
+                &kept_reason(&automatic, about.as_deref(), &mail, now),
+            )?;
+            txn.finish("");
+            return Ok(Delivered::Kept(KeptMail {
+                automatic,
+                path,
+                about,
+                message_id: mail.message_id.clone(),
+            }));
+        }
+        Route::New => {
             let owner = match &args.owner {
                 Some(o) => o.clone(),
                 None => intake::owner(&config, &query::open_load(&store.summaries()?.tickets)),
@@ -133,7 +195,7 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Intake> {
             let ticket = intake::new_ticket(&config, now, ctx.new_id(), &mail, base, ack)?;
             (ticket, 0, Filing::Created)
         }
-        Thread::Existing(id) => {
+        Route::Customer(id) => {
             let mut ticket = store.read(id)?;
             let before = ticket.events.len();
             let was = ticket.status;
@@ -142,7 +204,21 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Intake> {
             let reopened = (was != Status::Open).then_some(was);
             (ticket, before, Filing::Added { reopened })
         }
-        Thread::Duplicate(id) => {
+        Route::Stranger(id) => {
+            let mut ticket = store.read(id)?;
+            let before = ticket.events.len();
+            let at = txn.now_for(&ticket);
+            intake::add_stranger(&mut ticket, at, &mail);
+            (ticket, before, Filing::Stranger)
+        }
+        Route::DeliveryFailed(id) => {
+            let mut ticket = store.read(id)?;
+            let before = ticket.events.len();
+            let at = txn.now_for(&ticket);
+            intake::add_delivery_failure(&mut ticket, at, &mail);
+            (ticket, before, Filing::DeliveryFailed)
+        }
+        Route::Duplicate(id) => {
             let ticket = store.read(id)?;
             let before = ticket.events.len();
             (ticket, before, Filing::Duplicate)
@@ -152,21 +228,42 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Intake> {
     let mut message = String::new();
     match filing {
         Filing::Created => txn.create(&ticket, &short)?,
-        Filing::Added { .. } => txn.save(&ticket, &short, before)?,
         Filing::Duplicate => {}
+        _ => txn.save(&ticket, &short, before)?,
     }
     if ticket.events.len() > before {
         message = commit::ticket(&short, &ticket, &ticket.events[before..]);
     }
     txn.finish(&message);
-    Ok(Intake {
+    Ok(Delivered::Filed(Box::new(Intake {
         ticket,
         short,
         config,
         filing,
         message_id: mail.message_id.clone(),
         ack_refused,
-    })
+    })))
+}
+
+/// The `.reason` beside a kept automatic message: when it came, from whom,
+/// what it is and why, and the ticket it was about.
+fn kept_reason(
+    auto: &Automatic,
+    about: Option<&str>,
+    mail: &Incoming,
+    now: DateTime<Utc>,
+) -> String {
+    let mut reason = format!(
+        "{} {} from {}: {}",
+        now.format("%Y-%m-%dT%H:%M:%SZ"),
+        auto.kind.as_str(),
+        mail.from,
+        auto.why
+    );
+    if let Some(short) = about {
+        reason.push_str(&format!(" (about {short}; it reopened nothing)"));
+    }
+    reason
 }
 
 /// What became of the message, on stdout (see [`filed::filed`]).

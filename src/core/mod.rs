@@ -3,6 +3,7 @@
 //! clock; "now" is always an argument.
 
 pub mod action;
+pub mod automatic;
 pub mod canonical;
 pub mod check;
 pub mod clock;

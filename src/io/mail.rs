@@ -6,11 +6,31 @@
 use mail_parser::decoders::html::html_to_text;
 use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
 
-use crate::core::intake::{Incoming, address_of};
+use std::collections::HashSet;
+
+use crate::core::automatic;
+use crate::core::intake::{self, Incoming, address_of};
 
 /// The largest message intake takes: beyond it, a message is kept in
 /// `rejected/` rather than turned into a ticket file no one can read.
 pub const MAX_BYTES: usize = 25 * 1024 * 1024;
+
+/// The most message ids read from In-Reply-To and References together: the
+/// newest are the ones that find a ticket, and a message with 200,000
+/// references must cost no more than one with a hundred.
+pub const MAX_REFERENCES: usize = 100;
+
+/// How much of a report is searched for the returned message's headers.
+const MAX_REPORT_SCAN: usize = 256 * 1024;
+
+/// The headers that mark automatic mail, kept in [`Incoming::signs`].
+const SIGNS: &[&str] = &[
+    "X-Autoreply",
+    "X-Autorespond",
+    "X-Auto-Response-Suppress",
+    "X-Loop",
+    "X-Failed-Recipients",
+];
 
 /// The ids a header lists (In-Reply-To, References), in their order.
 fn ids(value: &HeaderValue) -> Vec<String> {
@@ -174,29 +194,225 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
     };
-    let mut replies_to = ids(message.in_reply_to());
     let mut references = ids(message.references());
     references.reverse();
-    for r in references {
-        if !replies_to.contains(&r) {
-            replies_to.push(r);
-        }
-    }
+    let replies_to = capped_unique(ids(message.in_reply_to()).into_iter().chain(references));
+    let signs: Vec<(String, String)> = message
+        .headers()
+        .iter()
+        .filter(|h| {
+            SIGNS
+                .iter()
+                .any(|n| h.name.as_str().eq_ignore_ascii_case(n))
+        })
+        .map(|h| {
+            let value = raw
+                .get(h.offset_start as usize..h.offset_end as usize)
+                .map(|v| String::from_utf8_lossy(v).trim().to_string())
+                .unwrap_or_default();
+            (h.name.as_str().to_string(), value)
+        })
+        .collect();
+    let report_type = report_type(&message);
+    let message_id = message
+        .message_id()
+        .map(|id| id.trim().to_string())
+        .filter(|id| !id.is_empty());
+    let null_return_path =
+        raw_header("Return-Path").is_some_and(|v| v.trim_matches(['<', '>', ' ']).is_empty());
+    let is_report = report_type.is_some()
+        || null_return_path
+        || automatic::is_mailer(&from)
+        || signs
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("X-Failed-Recipients"));
+    let returned = if is_report {
+        returned(raw, &message, message_id.as_deref())
+    } else {
+        Returned::default()
+    };
+    let sender = message.from().and_then(|a| a.first());
     Ok(Incoming {
+        name: sender
+            .and_then(|a| a.name())
+            .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(&from)),
+        cc: message
+            .cc()
+            .map(|cc| {
+                cc.iter()
+                    .filter_map(|a| a.address().and_then(address_of))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        signs,
+        report_type,
+        reported: returned.ids,
+        reported_tag: returned.tag,
+        diagnostic: returned.diagnostic,
+        digest: digest(raw, &message),
         from,
         subject: message.subject().unwrap_or_default().trim().to_string(),
         body: body.join("\n\n"),
-        message_id: message
-            .message_id()
-            .map(|id| id.trim().to_string())
-            .filter(|id| !id.is_empty()),
+        message_id,
         replies_to,
         auto_submitted: raw_header("Auto-Submitted"),
         precedence: raw_header("Precedence"),
         list_id: raw_header("List-Id").is_some(),
-        null_return_path: raw_header("Return-Path")
-            .is_some_and(|v| v.trim_matches(['<', '>', ' ']).is_empty()),
+        null_return_path,
     })
+}
+
+/// The first [`MAX_REFERENCES`] distinct ids, in their order, in linear time.
+fn capped_unique(ids: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    ids.filter(|id| seen.insert(id.clone()))
+        .take(MAX_REFERENCES)
+        .collect()
+}
+
+/// The kind of report a message is: the `report-type` of its
+/// `multipart/report`, else the type of a report part it carries
+/// (`message/delivery-status` and the like).
+fn report_type(message: &mail_parser::Message) -> Option<String> {
+    if let Some(ct) = message.content_type()
+        && ct.ctype().eq_ignore_ascii_case("multipart")
+        && ct
+            .subtype()
+            .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+        && let Some(kind) = ct.attribute("report-type")
+    {
+        return Some(kind.trim().to_ascii_lowercase());
+    }
+    message.parts.iter().find_map(|part| {
+        let ct = part.content_type()?;
+        let sub = ct.subtype()?.to_ascii_lowercase();
+        (ct.ctype().eq_ignore_ascii_case("message")
+            && matches!(
+                sub.as_str(),
+                "delivery-status" | "feedback-report" | "disposition-notification"
+            ))
+        .then_some(sub)
+    })
+}
+
+/// What a report says about the message it returns.
+#[derive(Default)]
+struct Returned {
+    ids: Vec<String>,
+    tag: Option<String>,
+    diagnostic: Option<String>,
+}
+
+/// The returned message's ids and tag, and the diagnostic, from a report's
+/// body as every mail system writes it: a `message/rfc822` or
+/// `text/rfc822-headers` part (Postfix, Gmail, Exchange), the copy below the
+/// text (Exim, qmail), `Original-Message-ID` (MDN, ARF). Every line of the
+/// body (raw and decoded) is searched, up to [`MAX_REPORT_SCAN`] bytes.
+fn returned(raw: &[u8], message: &mail_parser::Message, own: Option<&str>) -> Returned {
+    let mut text = String::new();
+    let body_start = header_end(raw);
+    let body = &raw[body_start.min(raw.len())..];
+    text.push_str(&String::from_utf8_lossy(
+        &body[..body.len().min(MAX_REPORT_SCAN)],
+    ));
+    for part in message.parts.iter().skip(1) {
+        if text.len() > 2 * MAX_REPORT_SCAN {
+            break;
+        }
+        text.push('\n');
+        match &part.body {
+            PartType::Text(t) | PartType::Html(t) => text.push_str(t),
+            PartType::Binary(b) | PartType::InlineBinary(b) => {
+                text.push_str(&String::from_utf8_lossy(&b[..b.len().min(MAX_REPORT_SCAN)]));
+            }
+            PartType::Message(m) => {
+                let r = m.raw_message();
+                text.push_str(&String::from_utf8_lossy(&r[..r.len().min(MAX_REPORT_SCAN)]));
+            }
+            PartType::Multipart(_) => {}
+        }
+    }
+    let mut found = Returned::default();
+    let mut ids = Vec::new();
+    let mut in_ids = false;
+    for line in text.lines() {
+        let lower = line.trim_start().to_ascii_lowercase();
+        let continued = in_ids && line.starts_with([' ', '\t']);
+        in_ids = false;
+        let is_ids = [
+            "message-id:",
+            "original-message-id:",
+            "in-reply-to:",
+            "references:",
+        ]
+        .iter()
+        .any(|h| lower.starts_with(h));
+        if is_ids || continued {
+            in_ids = true;
+            ids.extend(angle_ids(line));
+        } else if lower.starts_with("subject:") && found.tag.is_none() {
+            found.tag = intake::tag(&line.trim_start()["subject:".len()..]);
+        } else if lower.starts_with("diagnostic-code:") {
+            found.diagnostic = Some(
+                line.trim_start()["diagnostic-code:".len()..]
+                    .trim()
+                    .to_string(),
+            );
+        } else if lower.starts_with("status:") && found.diagnostic.is_none() {
+            found.diagnostic = Some(line.trim_start()["status:".len()..].trim().to_string());
+        }
+    }
+    found.ids = capped_unique(ids.into_iter().filter(|id| Some(id.as_str()) != own));
+    found.diagnostic = found.diagnostic.filter(|d| !d.is_empty());
+    found
+}
+
+/// The `<…>` ids on a line.
+fn angle_ids(line: &str) -> impl Iterator<Item = String> + '_ {
+    line.split('<').skip(1).filter_map(|chunk| {
+        let (id, _) = chunk.split_once('>')?;
+        let id = id.trim();
+        (!id.is_empty() && !id.contains(char::is_whitespace)).then(|| id.to_string())
+    })
+}
+
+/// Where the header block of raw mail ends (the body's first byte).
+fn header_end(raw: &[u8]) -> usize {
+    let crlf = raw.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4);
+    let lf = raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 2);
+    match (crlf, lf) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b).unwrap_or(raw.len()),
+    }
+}
+
+/// A digest of what makes a message this message, the same however often
+/// and by whatever route it is delivered: the body and the headers its
+/// author wrote (From, To, Cc, Date, Subject, Message-ID), not the
+/// `Received` lines each delivery adds. 128-bit FNV-1a: this tells
+/// deliveries apart, it is not a defence against forgery.
+fn digest(raw: &[u8], message: &mail_parser::Message) -> String {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013b;
+    let mut h = OFFSET;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= u128::from(b);
+            h = h.wrapping_mul(PRIME);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(PRIME);
+    };
+    for name in ["From", "To", "Cc", "Date", "Subject", "Message-ID"] {
+        eat(message
+            .header_raw(name)
+            .unwrap_or_default()
+            .trim()
+            .as_bytes());
+    }
+    eat(&raw[header_end(raw).min(raw.len())..]);
+    format!("fnv1a128:{h:032x}")
 }
 
 #[cfg(test)]

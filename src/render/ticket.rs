@@ -44,7 +44,15 @@ pub fn describe(e: &Event, zone: LocalZone) -> String {
         EventKind::Status => with_note(format!("{} → {}", opt(&e.from), opt(&e.to))),
         EventKind::Reply => "replied to the customer".to_string(),
         EventKind::Note => "noted".to_string(),
-        EventKind::Customer => "customer wrote".to_string(),
+        EventKind::Customer => format!("customer wrote (from {})", opt(&e.from)),
+        EventKind::Stranger => format!(
+            "{} wrote, who is not the customer (it reopened nothing)",
+            opt(&e.from)
+        ),
+        EventKind::DeliveryFailed => with_note(format!(
+            "DELIVERY FAILED: mail to the customer did not arrive (reported by {})",
+            opt(&e.from)
+        )),
         EventKind::Edited => match (&e.from, &e.to) {
             (Some(from), Some(to)) => format!(
                 "changed {} from \"{}\" to \"{}\"",

@@ -4,6 +4,7 @@
 mod atomic;
 mod cache;
 mod folder;
+mod kept;
 mod par;
 
 use std::fs;
@@ -662,18 +663,9 @@ impl Store {
         self.local_dir().join("hooks")
     }
 
-    /// Keeps a message intake could not use: the raw bytes as `NAME.eml` and
-    /// the reason as `NAME.reason`, each written atomically (the message
-    /// first, so a reason never stands without its message). Returns the
-    /// message's path as messages show it.
-    pub fn reject(&self, _lock: &Lock, name: &str, raw: &[u8], reason: &str) -> Result<PathBuf> {
-        let dir = self.rejected_dir();
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&self.shown(&dir), "create", e))?;
-        let eml = dir.join(format!("{name}.eml"));
-        write_atomic(&eml, raw, false).map_err(|e| Error::io(&self.shown(&eml), "write", e))?;
-        let why = dir.join(format!("{name}.reason"));
-        write_atomic(&why, format!("{reason}\n").as_bytes(), false)
-            .map_err(|e| Error::io(&self.shown(&why), "write", e))?;
-        Ok(self.shown(&eml))
+    /// Keeps a message intake could not use in `.local/rejected/` (see
+    /// `Store::keep_in`).
+    pub fn reject(&self, lock: &Lock, name: &str, raw: &[u8], reason: &str) -> Result<PathBuf> {
+        self.keep_in(lock, &self.rejected_dir(), name, raw, reason)
     }
 }
