@@ -486,8 +486,18 @@ fn ack_prints_the_acknowledgement_as_a_mail_with_the_deadline() {
         out.stderr,
         format!("created {short} for jan.kowalski@example.com, owned by ana\n")
     );
+    // The tag in mail is 8 digits long, whatever the short id.
+    let tag = out
+        .stdout
+        .split("[#")
+        .nth(1)
+        .unwrap()
+        .split(']')
+        .next()
+        .unwrap();
+    assert!(tag.len() == 8 && tag.starts_with(&short), "{tag}");
     assert_eq!(
-        out.stdout.replace(&short, "SHORT"),
+        out.stdout.replace(tag, "SHORT"),
         "From: Acme Support <help@example.com>\n\
          To: jan.kowalski@example.com\n\
          Subject: [#SHORT] Refund for double charge not received\n\
@@ -541,9 +551,11 @@ fn new_with_ack_renders_the_team_s_template() {
         .unwrap()
         .trim_end_matches(',')
         .to_string();
+    let tag = &env.ticket_ids()[0][..8];
+    assert!(tag.starts_with(&short), "{tag} {short}");
     assert!(
         out.stdout.starts_with(&format!(
-            "To: jan@example.com\nSubject: Ticket {short}: Refund\n"
+            "To: jan@example.com\nSubject: Ticket {tag}: Refund\n"
         )),
         "{}",
         out.stdout
@@ -565,7 +577,7 @@ fn new_with_ack_renders_the_team_s_template() {
     assert_eq!(doc["ack"]["kind"], "ack");
     assert_eq!(
         doc["ack"]["subject"],
-        format!("Ticket {}: Refund", doc["short_id"].as_str().unwrap())
+        format!("Ticket {}: Refund", &doc["id"].as_str().unwrap()[..8])
     );
     assert!(
         doc["ack"]["mail"]
@@ -659,12 +671,12 @@ fn intake_lines_and_documents_are_as_pinned() {
             "from": null,
             "in_reply_to": "q1@example.net",
             "kind": "ack",
-            "mail": "To: jan@example.com\nSubject: [#0b7c] Question 1\nIn-Reply-To: <q1@example.net>\nReferences: <q1@example.net>\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 7bit\n\nHello,\n\nthank you for writing to us. We have filed your message\n\n    Question 1\n\nas ticket #0b7c. ana is looking after it, and you can expect\nan answer by Tuesday 3 November 2026, 04:00 UTC.\n\nWhen you write to us about it again, please keep [#0b7c] in the subject.\n",
+            "mail": "To: jan@example.com\nSubject: [#0b7c6f1e] Question 1\nIn-Reply-To: <q1@example.net>\nReferences: <q1@example.net>\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 7bit\n\nHello,\n\nthank you for writing to us. We have filed your message\n\n    Question 1\n\nas ticket #0b7c6f1e. ana is looking after it, and you can expect\nan answer by Tuesday 3 November 2026, 04:00 UTC.\n\nWhen you write to us about it again, please keep [#0b7c6f1e] in the subject.\n",
             "references": [
               "q1@example.net"
             ],
-            "subject": "[#0b7c] Question 1",
-            "text": "Hello,\n\nthank you for writing to us. We have filed your message\n\n    Question 1\n\nas ticket #0b7c. ana is looking after it, and you can expect\nan answer by Tuesday 3 November 2026, 04:00 UTC.\n\nWhen you write to us about it again, please keep [#0b7c] in the subject.\n",
+            "subject": "[#0b7c6f1e] Question 1",
+            "text": "Hello,\n\nthank you for writing to us. We have filed your message\n\n    Question 1\n\nas ticket #0b7c6f1e. ana is looking after it, and you can expect\nan answer by Tuesday 3 November 2026, 04:00 UTC.\n\nWhen you write to us about it again, please keep [#0b7c6f1e] in the subject.\n",
             "to": "jan@example.com"
           },
           "intake": {

@@ -134,6 +134,21 @@ pub fn may_speak(t: &Ticket, address: &str) -> bool {
             .any(|e| e.from.as_deref().is_some_and(same) || e.copied().any(same))
 }
 
+/// The fewest hex digits of the tag in the mail baton sends: enough that two
+/// tickets of even a very large store never share one (at 4 digits, 14% of
+/// 10,000 tickets did).
+pub const MAIL_TAG_DIGITS: usize = 8;
+
+/// The tag mail baton sends carries (`{id}` in templates, `[#0b7c6f1e]`): the
+/// ticket's short id, at least [`MAIL_TAG_DIGITS`] long. Older short tags
+/// still resolve while they are unique.
+pub fn mail_tag(short: &str, id: Uuid) -> String {
+    if short.len() >= MAIL_TAG_DIGITS {
+        return short.to_string();
+    }
+    id.simple().to_string()[..MAIL_TAG_DIGITS].to_string()
+}
+
 /// The tag a subject carries, such as `0b7c` in `Re: [#0b7c] Refund`: the first
 /// `[#…]` holding an id prefix of at least four hex digits.
 pub fn tag(subject: &str) -> Option<String> {
@@ -533,6 +548,13 @@ pub(crate) mod tests {
             Route::Duplicate(b.id),
             "an event without a digest is told by its Message-ID"
         );
+    }
+
+    #[test]
+    fn mail_tags_have_at_least_eight_digits() {
+        let id = Uuid::from_u128(0x0b7c_6f1e_5d1a_4f7e_9a53_3c2d_1e0f_9a84);
+        assert_eq!(mail_tag("0b7c", id), "0b7c6f1e");
+        assert_eq!(mail_tag("0b7c6f1e5d", id), "0b7c6f1e5d");
     }
 
     #[test]

@@ -478,6 +478,49 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_report_names_the_message_it_returns_and_the_diagnostic() {
+        let m = parse(include_bytes!("../../tests/fixtures/mail/dsn-postfix.eml")).unwrap();
+        assert_eq!(m.report_type.as_deref(), Some("delivery-status"));
+        assert!(
+            m.reported
+                .contains(&"CAF=3kT9x1Zq@mail.gmail.com".to_string())
+        );
+        assert!(
+            !m.reported
+                .contains(&"20261102070102.4N8kR01abcz9vLm@mx1.example.com".to_string()),
+            "not its own id: {:?}",
+            m.reported
+        );
+        assert_eq!(m.reported_tag.as_deref(), Some("0b7c6f1e"));
+        assert!(m.diagnostic.as_deref().unwrap().contains("550 5.1.1"));
+        let plain = parse(PLAIN.as_bytes()).unwrap();
+        assert!(plain.reported.is_empty(), "only reports are searched");
+    }
+
+    #[test]
+    fn the_digest_ignores_what_each_delivery_adds() {
+        let a = parse(PLAIN.as_bytes()).unwrap();
+        let b = parse(format!("Received: by mx2\r\nReturn-Path: <x@y.z>\r\n{PLAIN}").as_bytes())
+            .unwrap();
+        let c = parse(PLAIN.replace("it broke", "it works").as_bytes()).unwrap();
+        assert_eq!(a.digest, b.digest);
+        assert_ne!(a.digest, c.digest);
+    }
+
+    #[test]
+    fn references_are_capped_and_unique() {
+        let refs: Vec<String> = (0..500).map(|i| format!("<r{}@x>", i % 250)).collect();
+        let raw = format!(
+            "From: a@b.example\r\nIn-Reply-To: <r3@x>\r\nReferences: {}\r\n\r\nx",
+            refs.join(" ")
+        );
+        let m = parse(raw.as_bytes()).unwrap();
+        assert_eq!(m.replies_to.len(), MAX_REFERENCES);
+        assert_eq!(m.replies_to[0], "r3@x");
+        assert_eq!(m.replies_to[1], "r249@x", "newest reference next");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
 
