@@ -584,7 +584,7 @@ fn the_documented_sendmail_hook_mails_the_customer_the_ack_and_status_changes() 
         &["new", "--from-mail"],
         Some(fixture("reply-in-reply-to.eml")),
     );
-    // An auto-reply is filed as a new ticket and not acknowledged.
+    // Automatic mail is kept aside, not filed, and not acknowledged.
     run(&["new", "--from-mail"], Some(fixture("newsletter.eml")));
     // A ticket without an address runs the hook, which sends nothing.
     run(

@@ -338,7 +338,7 @@ fn unusable_mail_is_kept_in_rejected_with_its_reason() {
     for (what, raw, reason) in cases {
         let before = rejected(&env).len();
         let out = deliver(&env, &raw, &[]);
-        out.code(1);
+        out.code(0);
         assert_eq!(out.stdout, "", "{what}");
         let files = rejected(&env);
         assert_eq!(
@@ -363,7 +363,7 @@ fn unusable_mail_is_kept_in_rejected_with_its_reason() {
         );
         assert!(
             out.stderr.starts_with(&format!(
-                "error: the message was not filed: {reason}; it is kept in tickets/.local/rejected/"
+                "not filed: {reason}; the message is kept in tickets/.local/rejected/"
             )),
             "{what}: {}",
             out.stderr
@@ -374,12 +374,54 @@ fn unusable_mail_is_kept_in_rejected_with_its_reason() {
 }
 
 #[test]
-fn without_a_store_the_error_reaches_the_mail_system() {
+fn without_a_store_the_mail_system_is_told_to_try_again_later() {
     let env = TestEnv::empty();
     let out = deliver(&env, &fixture("plain.eml"), &[]);
-    out.code(1);
+    out.code(75);
     assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
     assert!(!env.store().exists());
+}
+
+#[test]
+fn a_message_that_cannot_be_kept_now_is_a_temporary_failure() {
+    let env = TestEnv::team();
+    // A file where the folder must go: writing there fails, as on a full disk.
+    fs::create_dir_all(env.store().join(".local")).unwrap();
+    fs::write(env.store().join(".local/rejected"), "in the way").unwrap();
+    let out = deliver(&env, &fixture("no-from.eml"), &[]);
+    out.code(75);
+    assert!(
+        out.stderr
+            .starts_with("error: the message was not filed (the message has no From header"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("hint: the mail system keeps the message and delivers it again later"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_rejected_message_is_a_json_document_too() {
+    let env = TestEnv::team();
+    let out = deliver(&env, &fixture("no-from.eml"), &["--json"]);
+    out.code(0);
+    let doc = out.json();
+    assert_eq!(doc["intake"]["action"], "rejected");
+    assert!(
+        doc["intake"]["kept_in"]
+            .as_str()
+            .unwrap()
+            .starts_with("tickets/.local/rejected/"),
+        "{doc}"
+    );
+    assert_eq!(
+        doc["intake"]["reason"],
+        "the message has no From header, so there is no customer to answer"
+    );
 }
 
 #[test]
@@ -610,8 +652,10 @@ fn a_bad_template_is_an_error_naming_its_line() {
             + "\n[templates]\nack = \"answer by {dedline}\"\n",
     )
     .unwrap();
+    // The message is safe in rejected/ (exit 0), and the error names the line.
     let out = deliver(&env, &fixture("plain.eml"), &[]);
-    out.code(1);
+    out.code(0);
+    assert_eq!(rejected(&env).len(), 2);
     assert!(
         out.stderr.contains("unknown placeholder '{dedline}'"),
         "{}",
@@ -623,8 +667,8 @@ fn a_bad_template_is_an_error_naming_its_line() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
-    /// Whatever bytes arrive, baton never panics: they end as a ticket (exit
-    /// 0) or in rejected/ (exit 1), never lost.
+    /// Whatever bytes arrive, baton never panics: they end as a ticket, in
+    /// automatic/ or in rejected/ (exit 0), never lost.
     #[test]
     fn random_bytes_end_as_a_ticket_or_in_rejected(
         header in proptest::option::of("[ -~]{0,30}@[a-z]{1,8}\\.[a-z]{2,3}"),
@@ -637,18 +681,13 @@ proptest! {
         }
         raw.extend_from_slice(&bytes);
         let out = deliver(&env, &raw, &[]);
-        match out.code {
-            0 => {
-                prop_assert_eq!(env.ticket_ids().len(), 1);
-                prop_assert!(rejected(&env).is_empty());
-            }
-            1 => {
-                prop_assert!(env.ticket_ids().is_empty());
-                let files = rejected(&env);
-                prop_assert_eq!(files.len(), 2);
-                prop_assert_eq!(fs::read(&files[0]).unwrap(), raw);
-            }
-            _ => prop_assert!(false, "{}", out.render()),
+        prop_assert_eq!(out.code, 0, "{}", out.render());
+        let (tickets, kept, rejected) = (env.ticket_ids(), automatic(&env), rejected(&env));
+        match (tickets.len(), kept.len(), rejected.len()) {
+            (1, 0, 0) => {}
+            (0, 2, 0) => prop_assert_eq!(fs::read(&kept[0]).unwrap(), raw),
+            (0, 0, 2) => prop_assert_eq!(fs::read(&rejected[0]).unwrap(), raw),
+            other => prop_assert!(false, "{other:?}: {}", out.render()),
         }
     }
 }

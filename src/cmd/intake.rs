@@ -4,8 +4,10 @@
 //! someone else wrote it), as a `delivery-failed` event when it is a bounce
 //! of a ticket's mail, or kept in `tickets/.local/automatic/` when it is
 //! other automatic mail. Nothing is asked and no mail is ever dropped: what
-//! cannot be filed is kept in `tickets/.local/rejected/` and the command
-//! exits 1.
+//! cannot be filed is kept in `tickets/.local/rejected/` (exit 0: it is
+//! safe), and what cannot be kept now exits 75 so the mail system retries.
+
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
@@ -21,7 +23,7 @@ use crate::core::notice::{self, Notice};
 use crate::core::query;
 use crate::core::ticket::{Status, Ticket};
 use crate::ctx::Ctx;
-use crate::error::{Error, Result};
+use crate::error::{EXIT_TEMPFAIL, Error, Result};
 use crate::io::mail;
 use crate::render::commit;
 use crate::render::filed::{self, Filed, Filing};
@@ -43,12 +45,17 @@ struct Intake {
 enum Delivered {
     Filed(Box<Intake>),
     Kept(KeptMail),
+    /// Unusable: kept in `rejected/` with the reason.
+    Rejected {
+        reason: String,
+        path: PathBuf,
+    },
 }
 
 /// Automatic mail kept in `.local/automatic/`.
 struct KeptMail {
     automatic: Automatic,
-    path: std::path::PathBuf,
+    path: PathBuf,
     /// The short id of the ticket it was about, if any.
     about: Option<String>,
     message_id: Option<String>,
@@ -62,9 +69,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         );
     }
     let raw = ctx.read_stdin_bytes()?;
-    // Without a store there is nowhere to keep the mail: the error reaches
-    // the mail system, which keeps the message and reports the failure.
-    let store = ctx.store()?;
+    // Without a store there is nowhere to keep the mail: exit 75 tells the
+    // mail system to keep the message and try again later.
+    let store = ctx.store().map_err(try_later)?;
     match deliver(ctx, &store, &raw, &args)? {
         Delivered::Filed(done) => report(ctx, &args, &done),
         Delivered::Kept(kept) => filed::kept(
@@ -78,22 +85,44 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 print_ack: args.ack,
             },
         ),
+        Delivered::Rejected { reason, path } => filed::rejected(&ctx.out, &reason, &path),
     }
 }
 
 /// Files one message, given as its raw bytes: on a ticket, or kept aside as
-/// automatic mail, or (when it cannot be used) kept in `rejected/` with the
-/// error that says where. A Maildir or mbox reader calls this per message.
+/// automatic mail, or (when it cannot be used) kept in `rejected/`. A
+/// Maildir or mbox reader calls this per message. An error means the
+/// message could not be kept anywhere now (exit 75: the mail system keeps
+/// it and retries), so no message is lost to an exit code.
 fn deliver(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Delivered> {
     match file(ctx, store, raw, args) {
         Ok(done) => Ok(done),
-        Err(err) => Err(reject(ctx, store, raw, &err)),
+        Err(err) => reject(ctx, store, raw, &err),
     }
 }
 
-/// Keeps a message that could not be filed, and makes the error that says
-/// where it is.
-fn reject(ctx: &Ctx, store: &Store, raw: &[u8], err: &Error) -> Error {
+/// The error of a message that could not be kept now, with exit 75
+/// (`EX_TEMPFAIL`), which Postfix, Exim and procmail retry.
+fn try_later(err: Error) -> Error {
+    let hint = err
+        .hint
+        .clone()
+        .unwrap_or_else(|| "the mail system keeps the message and delivers it again later".into());
+    Error {
+        code: EXIT_TEMPFAIL,
+        ..err
+    }
+    .hint(hint)
+}
+
+/// Keeps a message that could not be filed in `rejected/`, with the
+/// reason; an error when it could not be kept there either.
+fn reject(ctx: &Ctx, store: &Store, raw: &[u8], err: &Error) -> Result<Delivered> {
+    // A store locked too long is not the message's fault, and keeping it
+    // needs the same lock: the mail system tries again later.
+    if err.code == EXIT_TEMPFAIL {
+        return Err(err.clone());
+    }
     let mut reason = err.message.clone();
     if let Some(hint) = &err.hint {
         reason.push_str(&format!(" ({hint})"));
@@ -109,20 +138,14 @@ fn reject(ctx: &Ctx, store: &Store, raw: &[u8], err: &Error) -> Error {
         path
     });
     match kept {
-        Ok(path) => Error::new(format!(
-            "the message was not filed: {}; it is kept in {}",
-            err.message,
-            path.display()
-        ))
-        .hint(format!(
-            "the reason is also in {name}.reason beside it; to try again: baton new --from-mail < {}",
-            path.display()
-        )),
-        Err(keep) => Error::new(format!(
+        Ok(path) => Ok(Delivered::Rejected {
+            reason: err.message.clone(),
+            path,
+        }),
+        Err(keep) => Err(try_later(Error::new(format!(
             "the message was not filed ({}) and could not be kept: {}",
             err.message, keep.message
-        ))
-        .hint("the message is still with your mail system, which reports the failed delivery"),
+        )))),
     }
 }
 

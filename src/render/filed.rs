@@ -198,3 +198,34 @@ pub fn kept(out: &Output, k: &Kept) -> Result<()> {
         })
     })
 }
+
+/// Prints what became of a message that could not be filed but is kept in
+/// `rejected/`: the reason and where it is, on stderr (stdout stays empty
+/// for scripts that read the id), or the JSON document.
+pub fn rejected(out: &Output, reason: &str, path: &Path) -> Result<()> {
+    let shown = super::text::clean_line(&path.display().to_string()).into_owned();
+    if out.json {
+        return out.result("", || {
+            json!({
+                "intake": {
+                    "action": "rejected",
+                    "reason": reason,
+                    "kept_in": shown,
+                    "message_id": null,
+                    "reopened_from": null,
+                    "ack_refused": null,
+                },
+                "ack": null,
+            })
+        });
+    }
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    out.info(&format!(
+        "not filed: {reason}; the message is kept in {shown}\n\
+         hint: the reason is also in {name}.reason beside it; to try again: baton new --from-mail < {shown}"
+    ));
+    Ok(())
+}
