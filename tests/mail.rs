@@ -259,12 +259,17 @@ fn a_tagged_reply_is_added_to_its_ticket_and_reopens_it() {
     let customer = &events[2];
     assert_eq!(customer["by"].as_str(), Some("baton"));
     assert_eq!(customer["from"].as_str(), Some("jan.kowalski@example.com"));
+    assert_eq!(
+        customer["text"].as_str(),
+        Some("The order number is 18823, as I wrote."),
+        "{customer:?}"
+    );
     assert!(
-        customer["text"]
+        customer["quoted"]
             .as_str()
             .unwrap()
-            .starts_with("The order number is 18823, as I wrote.\n\nOn Mon, 2 Nov 2026"),
-        "{customer:?}"
+            .starts_with("On Mon, 2 Nov 2026"),
+        "the quoted history is kept apart: {customer:?}"
     );
     assert_eq!(
         customer["message_id"].as_str(),
@@ -992,4 +997,39 @@ fn thousands_of_references_cost_no_more_than_a_hundred() {
         "took {:?}",
         started.elapsed()
     );
+}
+
+#[test]
+fn replies_keep_what_the_customer_wrote_and_fold_the_quoted_history() {
+    for name in [
+        "reply-gmail.eml",
+        "reply-outlook.eml",
+        "reply-apple-mail.eml",
+        "reply-thunderbird.eml",
+    ] {
+        let env = resolved_ticket();
+        deliver(&env, &fixture(name), &[]).success();
+        let events = env.events(ID_A);
+        let customer = events
+            .iter()
+            .find(|e| e["kind"].as_str() == Some("customer"))
+            .unwrap_or_else(|| panic!("{name}: {events:?}"));
+        assert_eq!(
+            customer["text"].as_str(),
+            Some("The refund is still not there."),
+            "{name}"
+        );
+        let quoted = customer["quoted"].as_str().unwrap();
+        assert!(quoted.contains("is now resolved."), "{name}: {quoted}");
+        let show = env.baton(&["show", "0b7c"]);
+        show.success();
+        assert!(
+            show.stdout
+                .contains("│ The refund is still not there.\n      ┆ [quoted: "),
+            "{name}: {}",
+            show.stdout
+        );
+        assert!(!show.stdout.contains("is now resolved."), "{name}: folded");
+        env.baton(&["doctor"]).success();
+    }
 }

@@ -419,9 +419,19 @@ fn sender(mail: &Incoming) -> String {
 /// A mail event of `kind` from this message: its sender, text, ids and the
 /// addresses it was copied to.
 fn mail_event(now: DateTime<Utc>, kind: EventKind, mail: &Incoming) -> Event {
+    // A reply's quoted history is kept, but apart: the text is what the
+    // sender wrote this time.
+    let split = match kind {
+        EventKind::Customer | EventKind::Stranger => super::quote::split(&mail.body),
+        _ => super::quote::Split {
+            fresh: mail.body.clone(),
+            quoted: None,
+        },
+    };
     let mut e = Event::new(now, SYSTEM_ACTOR, kind)
         .from(sender(mail))
-        .text(mail.body.clone())
+        .text(split.fresh)
+        .with_quoted(split.quoted)
         .with_copied(&mail.cc)
         .with_digest(&mail.digest);
     e.message_id = mail.message_id.clone();

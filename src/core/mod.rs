@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod notice;
 pub mod period;
 pub mod query;
+pub mod quote;
 pub mod replay;
 pub mod search;
 pub mod summary;

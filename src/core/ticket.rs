@@ -22,6 +22,10 @@ pub const CC_KEY: &str = "cc";
 /// which a second delivery is known even without a Message-ID.
 pub const DIGEST_KEY: &str = "digest";
 
+/// The key of a mail event holding what its message quoted (the earlier
+/// conversation and the signature), split off its `text`.
+pub const QUOTED_KEY: &str = "quoted";
+
 /// Where a ticket is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -363,6 +367,20 @@ impl Event {
         if !cc.is_empty() {
             let list = cc.iter().cloned().map(toml::Value::String).collect();
             self.extra.insert(CC_KEY.into(), toml::Value::Array(list));
+        }
+        self
+    }
+
+    /// What a mail event's message quoted, split off its text (the `quoted`
+    /// key).
+    pub fn quoted(&self) -> Option<&str> {
+        self.extra.get(QUOTED_KEY).and_then(toml::Value::as_str)
+    }
+
+    /// Records what a mail event's message quoted.
+    pub fn with_quoted(mut self, quoted: Option<String>) -> Self {
+        if let Some(q) = quoted.filter(|q| !q.is_empty()) {
+            self.extra.insert(QUOTED_KEY.into(), toml::Value::String(q));
         }
         self
     }

@@ -178,6 +178,22 @@ pub fn show(
                 let _ = writeln!(s, "      │ {line}");
             }
         }
+        // The quoted history a reply repeats is folded: one line says it is
+        // there, and `--json` has it whole.
+        if let Some(quoted) = e.quoted() {
+            let n = quoted.lines().count();
+            let lines = if n == 1 { "line" } else { "lines" };
+            let _ = writeln!(
+                s,
+                "      {}",
+                out.paint(
+                    &format!(
+                        "┆ [quoted: {n} {lines} of earlier mail and signature, folded; see --json]"
+                    ),
+                    Color::Dim
+                )
+            );
+        }
     }
     s
 }
