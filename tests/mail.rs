@@ -127,7 +127,7 @@ fn every_kind_of_real_mail_becomes_a_well_formed_ticket() {
             "Wrong VAT number on invoice 7781",
             "piotr@firma.example",
             &[
-                "Hello team,\n\nOur invoice #7781 shows the wrong VAT number.\n\n- Expected: PL1234567890\n- Shown: PL0987654321\n\nThanks,\nPiotr",
+                "Hello team,\n\nOur invoice #7781 shows the wrong VAT number.\n* Expected: PL1234567890\n* Shown: PL0987654321\n\nThanks,\nPiotr",
             ],
             "html.7781@firma.example",
         ),
@@ -1032,4 +1032,36 @@ fn replies_keep_what_the_customer_wrote_and_fold_the_quoted_history() {
         assert!(!show.stdout.contains("is now resolved."), "{name}: folded");
         env.baton(&["doctor"]).success();
     }
+}
+
+#[test]
+fn forwards_are_kept_as_readable_text_and_the_ack_goes_to_reply_to() {
+    let env = TestEnv::team();
+    let out = deliver(&env, &fixture("forward-attached.eml"), &["--json"]);
+    out.success();
+    let doc = out.json();
+    let description = doc["description"].as_str().unwrap();
+    for part in [
+        "See the invoice below: the amount is wrong.",
+        "---------- Forwarded message ----------\nFrom: Acme Billing <billing@acme.example>",
+        "Subject: Your invoice 2026-1142",
+        "Dear customer,\n\nthe total is 1.520,00 EUR.",
+    ] {
+        assert!(description.contains(part), "{part:?} in {description}");
+    }
+    assert!(!description.contains("margin"), "no CSS: {description}");
+    assert!(
+        !description.contains("attachment not kept"),
+        "{description}"
+    );
+    assert_eq!(doc["ack"]["to"], "eva.novak@work.example", "Reply-To");
+    assert_eq!(doc["title"], "Your invoice 2026-1142");
+
+    let doc = filed(&env, &fixture("forward-inline.eml"));
+    let description = doc["description"].as_str().unwrap();
+    assert!(
+        description.contains("From: Acme Billing <billing@acme.example>")
+            && description.contains("Dear customer, the total is 1.520,00 EUR."),
+        "{description}"
+    );
 }

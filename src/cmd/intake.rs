@@ -214,7 +214,12 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Delivered> 
                 tags: args.tags.clone(),
                 ..Draft::default()
             };
-            let ack = if ack_refused.is_none() { address } else { None };
+            // The acknowledgement goes where the sender asked answers to go.
+            let ack = if ack_refused.is_none() {
+                mail.reply_to.clone().or(address)
+            } else {
+                None
+            };
             let ticket = intake::new_ticket(&config, now, ctx.new_id(), &mail, base, ack)?;
             (ticket, 0, Filing::Created)
         }

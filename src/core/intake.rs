@@ -43,6 +43,8 @@ pub struct Incoming {
     pub list_id: bool,
     /// `Return-Path: <>`: a bounce or other delivery notice.
     pub null_return_path: bool,
+    /// The bare address of `Reply-To`, where answers go, when it is usable.
+    pub reply_to: Option<String>,
     /// The sender's display name (`Jörg Müller` of `Jörg Müller <j@x>`).
     pub name: Option<String>,
     /// The bare addresses the message was copied to (Cc).

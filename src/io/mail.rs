@@ -60,43 +60,25 @@ fn tidy(text: &str) -> String {
     lines.join("\n").trim_matches('\n').to_string()
 }
 
-/// Readable text from an HTML body. The crate's converter keeps words and
-/// drops markup, styles and scripts, but runs paragraphs, list items and
-/// table rows together; line breaks are added after those first.
+/// Readable text from an HTML body, by the `html2text` crate: a real HTML
+/// parser (html5ever), so unclosed `<p>`s, `<style>` and `<script>` inside
+/// `<body>` and nested lists come out as a browser would show them, with
+/// paragraphs, list items and link targets (as numbered footnotes). The
+/// text is not wrapped: a ticket keeps lines as they were written.
 fn html_text(html: &str) -> String {
-    let mut prepared = String::with_capacity(html.len() + html.len() / 8);
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        prepared.push_str(&rest[..start]);
-        let end = rest[start..]
-            .find('>')
-            .map_or(rest.len(), |e| start + e + 1);
-        let tag = &rest[start..end];
-        let closing = tag.starts_with("</");
-        let name = tag
-            .trim_start_matches(['<', '/'])
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        prepared.push_str(tag);
-        match (name.as_str(), closing) {
-            ("li", false) => prepared.push_str("- "),
-            (
-                "p" | "div" | "li" | "tr" | "blockquote" | "ul" | "ol" | "table" | "h1" | "h2"
-                | "h3" | "h4" | "h5" | "h6",
-                true,
-            ) => prepared.push_str("<br>"),
-            _ => {}
-        }
-        rest = &rest[end..];
-    }
-    prepared.push_str(rest);
-    let text = html_to_text(&prepared).replace('\u{a0}', " ");
+    const NO_WRAP: usize = 100_000;
+    let text = html2text::config::plain_no_decorate()
+        .no_table_borders()
+        .link_footnotes(true)
+        .no_link_wrapping()
+        .string_from_read(html.as_bytes(), NO_WRAP)
+        // An HTML document html5ever cannot read at all is kept as words.
+        .unwrap_or_else(|_| html_to_text(html));
+    let text = text.replace('\u{a0}', " ");
     let mut out = String::new();
     let mut blank = 0;
-    for line in text.lines().map(str::trim) {
-        if line.is_empty() {
+    for line in text.lines().map(str::trim_end) {
+        if line.trim().is_empty() {
             blank += 1;
             if blank > 1 {
                 continue;
@@ -174,17 +156,20 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
         })
         .filter(|t| !t.is_empty())
         .collect();
-    let attachments: Vec<String> = message
-        .attachments()
-        .map(|part| {
-            let name = part.attachment_name().unwrap_or("unnamed");
-            format!(
-                "[attachment not kept: {} ({})]",
-                name.trim(),
-                size(part.contents().len())
-            )
-        })
-        .collect();
+    let mut attachments = Vec::new();
+    for part in message.attachments() {
+        match &part.body {
+            PartType::Message(inner) => body.push(forwarded(inner, 0)),
+            _ => {
+                let name = part.attachment_name().unwrap_or("unnamed");
+                attachments.push(format!(
+                    "[attachment not kept: {} ({})]",
+                    name.trim(),
+                    size(part.contents().len())
+                ));
+            }
+        }
+    }
     if !attachments.is_empty() {
         body.push(attachments.join("\n"));
     }
@@ -232,7 +217,13 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
         Returned::default()
     };
     let sender = message.from().and_then(|a| a.first());
+    let reply_to = message
+        .reply_to()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .and_then(address_of);
     Ok(Incoming {
+        reply_to,
         name: sender
             .and_then(|a| a.name())
             .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -261,6 +252,53 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
         list_id: raw_header("List-Id").is_some(),
         null_return_path,
     })
+}
+
+/// How deep forwards inside forwards are followed.
+const MAX_FORWARD_DEPTH: usize = 4;
+
+/// A forwarded message (`message/rfc822`) as text to read: a header block
+/// with its From, Date and Subject, then its text (HTML turned into text),
+/// with the messages it forwards in turn.
+fn forwarded(m: &mail_parser::Message, depth: usize) -> String {
+    let mut out = String::from("---------- Forwarded message ----------\n");
+    if let Some(from) = m.from().and_then(|a| a.first()) {
+        let address = from.address().unwrap_or_default();
+        match from.name() {
+            Some(name) => out.push_str(&format!("From: {name} <{address}>\n")),
+            None => out.push_str(&format!("From: {address}\n")),
+        }
+    }
+    if let Some(date) = m.date() {
+        out.push_str(&format!("Date: {}\n", date.to_rfc822()));
+    }
+    if let Some(subject) = m.subject() {
+        out.push_str(&format!("Subject: {}\n", subject.trim()));
+    }
+    let mut parts: Vec<String> = m
+        .text_bodies()
+        .filter_map(|part| match &part.body {
+            PartType::Text(text) => Some(tidy(text)),
+            PartType::Html(html) => Some(html_text(html)),
+            _ => None,
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    for part in m.attachments() {
+        match &part.body {
+            PartType::Message(inner) if depth < MAX_FORWARD_DEPTH => {
+                parts.push(forwarded(inner, depth + 1));
+            }
+            _ => parts.push(format!(
+                "[attachment not kept: {} ({})]",
+                part.attachment_name().unwrap_or("unnamed").trim(),
+                size(part.contents().len())
+            )),
+        }
+    }
+    out.push('\n');
+    out.push_str(&parts.join("\n\n"));
+    tidy(&out)
 }
 
 /// The first [`MAX_REFERENCES`] distinct ids, in their order, in linear time.
@@ -444,7 +482,24 @@ mod tests {
                     <div>Thanks,<br>Piotr</div><script>track()</script></body></html>";
         assert_eq!(
             html_text(html),
-            "Hello team,\n\nInvoice #7781 is wrong.\n\n- one\n- two\n\nThanks,\nPiotr"
+            "Hello team,\n\nInvoice #7781 is wrong.\n* one\n* two\n\nThanks,\nPiotr"
+        );
+    }
+
+    #[test]
+    fn html_keeps_no_style_in_the_body_and_no_paragraph_run_together() {
+        let html = "<body><style>.x{color:red}</style><p>First<p>Second \
+                    <a href=\"https://example.com/order/18823\">your order</a><script>x()</script></body>";
+        let text = html_text(html);
+        assert!(!text.contains("color"), "{text}");
+        assert!(!text.contains("x()"), "{text}");
+        assert!(
+            text.starts_with("First\n\nSecond [your order][1]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("https://example.com/order/18823"),
+            "link target kept: {text}"
         );
     }
 
