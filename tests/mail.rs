@@ -35,7 +35,17 @@ fn filed(env: &TestEnv, raw: &[u8]) -> Value {
 
 /// The files in `tickets/.local/rejected/`, sorted.
 fn rejected(env: &TestEnv) -> Vec<PathBuf> {
-    let Ok(dir) = fs::read_dir(env.store().join(".local/rejected")) else {
+    kept_in(env, "rejected")
+}
+
+/// The files in `tickets/.local/automatic/`, sorted.
+fn automatic(env: &TestEnv) -> Vec<PathBuf> {
+    kept_in(env, "automatic")
+}
+
+/// The files in a folder of `tickets/.local/`, sorted.
+fn kept_in(env: &TestEnv, folder: &str) -> Vec<PathBuf> {
+    let Ok(dir) = fs::read_dir(env.store().join(".local").join(folder)) else {
         return Vec::new();
     };
     let mut files: Vec<PathBuf> = dir.map(|e| e.unwrap().path()).collect();
@@ -759,16 +769,6 @@ fn intake_lines_and_documents_are_as_pinned() {
     0b7c already holds this message; nothing was added
     [exit 0]
     ");
-}
-
-/// The files in `tickets/.local/automatic/`, sorted.
-fn automatic(env: &TestEnv) -> Vec<PathBuf> {
-    let Ok(dir) = fs::read_dir(env.store().join(".local/automatic")) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = dir.map(|e| e.unwrap().path()).collect();
-    files.sort();
-    files
 }
 
 /// A store holding `plain.eml` as ticket `ID_A` (0b7c), resolved.

@@ -178,8 +178,8 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Delivered> 
     }
     let auto = automatic::classify(&mail, config.intake.address.as_deref());
     let mut ack_refused = None;
-    let (ticket, before, filing) = match intake::route(&mail, auto.as_ref(), &tickets, &listing.ids)
-    {
+    let route = intake::route(&mail, auto.as_ref(), &tickets, &listing.ids);
+    let (ticket, before, filing) = match route {
         Route::Kept(about) => {
             let automatic = auto.unwrap_or_else(|| Automatic {
                 kind: automatic::Kind::Bulk,
@@ -225,26 +225,23 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Delivered> 
         }
         Route::Customer(id) => {
             let mut ticket = store.read(id)?;
-            let before = ticket.events.len();
-            let was = ticket.status;
+            let (before, was) = (ticket.events.len(), ticket.status);
             let at = txn.now_for(&ticket);
             intake::add_message(&mut ticket, at, &mail);
             let reopened = (was != Status::Open).then_some(was);
             (ticket, before, Filing::Added { reopened })
         }
-        Route::Stranger(id) => {
+        Route::Stranger(id) | Route::DeliveryFailed(id) => {
             let mut ticket = store.read(id)?;
             let before = ticket.events.len();
             let at = txn.now_for(&ticket);
-            intake::add_stranger(&mut ticket, at, &mail);
-            (ticket, before, Filing::Stranger)
-        }
-        Route::DeliveryFailed(id) => {
-            let mut ticket = store.read(id)?;
-            let before = ticket.events.len();
-            let at = txn.now_for(&ticket);
-            intake::add_delivery_failure(&mut ticket, at, &mail);
-            (ticket, before, Filing::DeliveryFailed)
+            if matches!(route, Route::Stranger(_)) {
+                intake::add_stranger(&mut ticket, at, &mail);
+                (ticket, before, Filing::Stranger)
+            } else {
+                intake::add_delivery_failure(&mut ticket, at, &mail);
+                (ticket, before, Filing::DeliveryFailed)
+            }
         }
         Route::Duplicate(id) => {
             let ticket = store.read(id)?;

@@ -147,32 +147,7 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
             from.escape_debug()
         ));
     }
-    let mut body: Vec<String> = message
-        .text_bodies()
-        .filter_map(|part| match &part.body {
-            PartType::Text(text) => Some(tidy(text)),
-            PartType::Html(html) => Some(html_text(html)),
-            _ => None,
-        })
-        .filter(|t| !t.is_empty())
-        .collect();
-    let mut attachments = Vec::new();
-    for part in message.attachments() {
-        match &part.body {
-            PartType::Message(inner) => body.push(forwarded(inner, 0)),
-            _ => {
-                let name = part.attachment_name().unwrap_or("unnamed");
-                attachments.push(format!(
-                    "[attachment not kept: {} ({})]",
-                    name.trim(),
-                    size(part.contents().len())
-                ));
-            }
-        }
-    }
-    if !attachments.is_empty() {
-        body.push(attachments.join("\n"));
-    }
+    let body = contents(&message, 0);
     let raw_header = |name: &str| {
         message
             .header_raw(name)
@@ -254,6 +229,38 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
     })
 }
 
+/// The readable parts of a message: its text bodies (HTML turned into
+/// text), each forwarded message as text (to [`MAX_FORWARD_DEPTH`]), and a
+/// line naming the attachments not kept.
+fn contents(m: &mail_parser::Message, depth: usize) -> Vec<String> {
+    let mut parts: Vec<String> = m
+        .text_bodies()
+        .filter_map(|part| match &part.body {
+            PartType::Text(text) => Some(tidy(text)),
+            PartType::Html(html) => Some(html_text(html)),
+            _ => None,
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut not_kept = Vec::new();
+    for part in m.attachments() {
+        match &part.body {
+            PartType::Message(inner) if depth < MAX_FORWARD_DEPTH => {
+                parts.push(forwarded(inner, depth + 1));
+            }
+            _ => not_kept.push(format!(
+                "[attachment not kept: {} ({})]",
+                part.attachment_name().unwrap_or("unnamed").trim(),
+                size(part.contents().len())
+            )),
+        }
+    }
+    if !not_kept.is_empty() {
+        parts.push(not_kept.join("\n"));
+    }
+    parts
+}
+
 /// How deep forwards inside forwards are followed.
 const MAX_FORWARD_DEPTH: usize = 4;
 
@@ -275,27 +282,7 @@ fn forwarded(m: &mail_parser::Message, depth: usize) -> String {
     if let Some(subject) = m.subject() {
         out.push_str(&format!("Subject: {}\n", subject.trim()));
     }
-    let mut parts: Vec<String> = m
-        .text_bodies()
-        .filter_map(|part| match &part.body {
-            PartType::Text(text) => Some(tidy(text)),
-            PartType::Html(html) => Some(html_text(html)),
-            _ => None,
-        })
-        .filter(|t| !t.is_empty())
-        .collect();
-    for part in m.attachments() {
-        match &part.body {
-            PartType::Message(inner) if depth < MAX_FORWARD_DEPTH => {
-                parts.push(forwarded(inner, depth + 1));
-            }
-            _ => parts.push(format!(
-                "[attachment not kept: {} ({})]",
-                part.attachment_name().unwrap_or("unnamed").trim(),
-                size(part.contents().len())
-            )),
-        }
-    }
+    let parts = contents(m, depth);
     out.push('\n');
     out.push_str(&parts.join("\n\n"));
     tidy(&out)
