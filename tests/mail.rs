@@ -1065,3 +1065,30 @@ fn forwards_are_kept_as_readable_text_and_the_ack_goes_to_reply_to() {
         "{description}"
     );
 }
+
+#[test]
+fn the_sender_s_name_is_kept_searchable_and_in_templates() {
+    let env = TestEnv::team();
+    fs::write(
+        env.store().join("baton.toml"),
+        fs::read_to_string(env.store().join("baton.toml")).unwrap()
+            + "\n[templates]\nack = \"Hello {name},\\nwe have it.\\n\"\n",
+    )
+    .unwrap();
+    let raw = "From: =?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <joerg@example.de>\r\nTo: help@example.com\r\n\
+               Subject: Lieferung\r\nMessage-ID: <jm1@example.de>\r\n\r\nWo bleibt sie?\r\n";
+    let doc = filed(&env, raw.as_bytes());
+    assert_eq!(doc["customer"], "joerg@example.de");
+    assert_eq!(doc["events"][0]["customer_name"], "Jörg Müller");
+    assert_eq!(doc["ack"]["text"], "Hello Jörg Müller,\nwe have it.\n");
+    let found = env.baton(&["search", "müller"]);
+    found.success();
+    assert!(found.stdout.contains("Lieferung"), "{}", found.stdout);
+    let short = doc["short_id"].as_str().unwrap();
+    let show = env.baton(&["show", short]);
+    assert!(
+        show.stdout.contains("Jörg Müller <joerg@example.de>"),
+        "{}",
+        show.stdout
+    );
+}

@@ -406,11 +406,17 @@ pub fn new_ticket(
     ticket.events[0] = ticket.events[0]
         .clone()
         .with_copied(&mail.cc)
-        .with_digest(&mail.digest);
+        .with_digest(&mail.digest)
+        .with_customer_name(mail.name.as_deref());
     let created = &mut ticket.events[0];
     created.message_id = mail.message_id.clone();
     created.ack = ack;
     Ok(ticket)
+}
+
+/// The customer's display name, as the mail that opened the ticket gave it.
+pub fn customer_name(t: &Ticket) -> Option<&str> {
+    t.events.first().and_then(Event::customer_name)
 }
 
 /// The sender as an event records it: the bare address when there is one.

@@ -81,6 +81,7 @@ pub fn for_event(
                         .unwrap_or_else(|_| chrono::Duration::zero()),
             ),
             "customer" => one_line(&t.customer),
+            "name" => intake::customer_name(t).map(one_line).unwrap_or_default(),
             "priority" => t.priority.as_str().to_string(),
             "note" => e.note.clone().unwrap_or_default(),
             _ => String::new(),

@@ -22,6 +22,10 @@ pub const CC_KEY: &str = "cc";
 /// which a second delivery is known even without a Message-ID.
 pub const DIGEST_KEY: &str = "digest";
 
+/// The key of a mail intake `created` event holding the sender's display
+/// name (`Jörg Müller` of `Jörg Müller <j@example.com>`).
+pub const CUSTOMER_NAME_KEY: &str = "customer_name";
+
 /// The key of a mail event holding what its message quoted (the earlier
 /// conversation and the signature), split off its `text`.
 pub const QUOTED_KEY: &str = "quoted";
@@ -367,6 +371,22 @@ impl Event {
         if !cc.is_empty() {
             let list = cc.iter().cloned().map(toml::Value::String).collect();
             self.extra.insert(CC_KEY.into(), toml::Value::Array(list));
+        }
+        self
+    }
+
+    /// The sender's display name a mail event recorded (`customer_name`).
+    pub fn customer_name(&self) -> Option<&str> {
+        self.extra
+            .get(CUSTOMER_NAME_KEY)
+            .and_then(toml::Value::as_str)
+    }
+
+    /// Records the sender's display name.
+    pub fn with_customer_name(mut self, name: Option<&str>) -> Self {
+        if let Some(n) = name.filter(|n| !n.trim().is_empty()) {
+            self.extra
+                .insert(CUSTOMER_NAME_KEY.into(), toml::Value::String(n.to_string()));
         }
         self
     }

@@ -126,10 +126,10 @@ pub fn show(
     } else {
         clean_line(&t.tags.join(", ")).into_owned()
     };
-    let customer = if t.customer.is_empty() {
-        "-".to_string()
-    } else {
-        clean_line(&t.customer).into_owned()
+    let customer = match (t.customer.is_empty(), crate::core::intake::customer_name(t)) {
+        (true, _) => "-".to_string(),
+        (false, Some(name)) => format!("{} <{}>", clean_line(name), clean_line(&t.customer)),
+        (false, None) => clean_line(&t.customer).into_owned(),
     };
     let priority = match text::priority_color(t.priority) {
         Some(c) => out.paint(t.priority.as_str(), c),
