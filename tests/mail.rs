@@ -201,12 +201,7 @@ fn new_mail_prints_one_line_and_goes_to_the_least_loaded_front_line() {
     );
     assert_eq!(out.stderr, "");
 
-    fs::write(
-        env.store().join("baton.toml"),
-        fs::read_to_string(env.store().join("baton.toml")).unwrap()
-            + "\n[intake]\nowner = \"cora\"\n",
-    )
-    .unwrap();
+    add_to_config(&env, "\n[intake]\nowner = \"cora\"\n");
     let doc = filed(&env, &fixture("html-only.eml"));
     assert_eq!(doc["owner"], "cora", "[intake] owner wins");
 
@@ -530,12 +525,10 @@ fn an_address_gets_at_most_three_acknowledgements_an_hour_across_runs() {
 #[test]
 fn ack_prints_the_acknowledgement_as_a_mail_with_the_deadline() {
     let env = TestEnv::team();
-    fs::write(
-        env.store().join("baton.toml"),
-        fs::read_to_string(env.store().join("baton.toml")).unwrap()
-            + "\n[intake]\naddress = \"Acme Support <help@example.com>\"\n",
-    )
-    .unwrap();
+    add_to_config(
+        &env,
+        "\n[intake]\naddress = \"Acme Support <help@example.com>\"\n",
+    );
     let out = deliver(&env, &fixture("plain.eml"), &["--ack"]);
     out.success();
     let short = out.stderr.split_whitespace().nth(1).unwrap().to_string();
@@ -581,13 +574,11 @@ fn ack_prints_the_acknowledgement_as_a_mail_with_the_deadline() {
 #[test]
 fn new_with_ack_renders_the_team_s_template() {
     let env = TestEnv::team();
-    fs::write(
-        env.store().join("baton.toml"),
-        fs::read_to_string(env.store().join("baton.toml")).unwrap()
-            + "\n[templates]\nack_subject = \"Ticket {id}: {title}\"\n\
+    add_to_config(
+        &env,
+        "\n[templates]\nack_subject = \"Ticket {id}: {title}\"\n\
                ack = \"{owner} has it ({priority}); answer by {deadline}. {{not a placeholder}}\"\n",
-    )
-    .unwrap();
+    );
     let out = env.baton_as(
         "ana",
         &[
@@ -661,12 +652,7 @@ fn new_with_ack_renders_the_team_s_template() {
 #[test]
 fn a_bad_template_is_an_error_naming_its_line() {
     let env = TestEnv::team();
-    fs::write(
-        env.store().join("baton.toml"),
-        fs::read_to_string(env.store().join("baton.toml")).unwrap()
-            + "\n[templates]\nack = \"answer by {dedline}\"\n",
-    )
-    .unwrap();
+    add_to_config(&env, "\n[templates]\nack = \"answer by {dedline}\"\n");
     // The message is safe in rejected/ (exit 0), and the error names the line.
     let out = deliver(&env, &fixture("plain.eml"), &[]);
     out.code(0);
@@ -769,6 +755,13 @@ fn intake_lines_and_documents_are_as_pinned() {
     0b7c already holds this message; nothing was added
     [exit 0]
     ");
+}
+
+/// Appends TOML to the team config.
+fn add_to_config(env: &TestEnv, toml: &str) {
+    let path = env.store().join("baton.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text + toml).unwrap();
 }
 
 /// A store holding `plain.eml` as ticket `ID_A` (0b7c), resolved.
@@ -1069,12 +1062,10 @@ fn forwards_are_kept_as_readable_text_and_the_ack_goes_to_reply_to() {
 #[test]
 fn the_sender_s_name_is_kept_searchable_and_in_templates() {
     let env = TestEnv::team();
-    fs::write(
-        env.store().join("baton.toml"),
-        fs::read_to_string(env.store().join("baton.toml")).unwrap()
-            + "\n[templates]\nack = \"Hello {name},\\nwe have it.\\n\"\n",
-    )
-    .unwrap();
+    add_to_config(
+        &env,
+        "\n[templates]\nack = \"Hello {name},\\nwe have it.\\n\"\n",
+    );
     let raw = "From: =?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <joerg@example.de>\r\nTo: help@example.com\r\n\
                Subject: Lieferung\r\nMessage-ID: <jm1@example.de>\r\n\r\nWo bleibt sie?\r\n";
     let doc = filed(&env, raw.as_bytes());
