@@ -122,7 +122,7 @@ fn every_change_runs_its_event_s_hook_with_the_event_and_ticket() {
     assert_eq!(status["message"]["kind"], "status");
     assert_eq!(
         status["message"]["subject"],
-        format!("[#{}] Refund (resolved)", &id[..4])
+        format!("[#{}] Refund (resolved)", &id[..8])
     );
     assert!(
         status["message"]["text"]
@@ -522,13 +522,14 @@ fn the_documented_sendmail_hook_mails_the_customer_the_ack_and_status_changes() 
 
     let out = run(&["new", "--from-mail"], Some(fixture("plain.eml")));
     let short = out.stdout.split_whitespace().nth(1).unwrap().to_string();
+    let tag = &env.ticket_ids()[0][..8];
     let ack = sent(0);
     assert!(
         ack.starts_with(&format!(
             "ARGS: -t -oi\n\
              From: Acme Support <help@example.com>\n\
              To: jan.kowalski@example.com\n\
-             Subject: [#{short}] Refund for double charge not received\n\
+             Subject: [#{tag}] Refund for double charge not received\n\
              In-Reply-To: <CAF=3kT9x1Zq@mail.gmail.com>\n"
         )),
         "{ack}"
@@ -553,7 +554,7 @@ fn the_documented_sendmail_hook_mails_the_customer_the_ack_and_status_changes() 
     let notice = sent(1);
     assert!(
         notice.contains(&format!(
-            "\nTo: jan.kowalski@example.com\nSubject: [#{short}] Refund for double charge not received (resolved)\n"
+            "\nTo: jan.kowalski@example.com\nSubject: [#{tag}] Refund for double charge not received (resolved)\n"
         )),
         "{notice}"
     );
@@ -567,7 +568,7 @@ fn the_documented_sendmail_hook_mails_the_customer_the_ack_and_status_changes() 
         &["new", "--from-mail"],
         Some(fixture("reply-in-reply-to.eml")),
     );
-    // An auto-reply is filed as a new ticket and not acknowledged.
+    // Automatic mail is kept aside, not filed, and not acknowledged.
     run(&["new", "--from-mail"], Some(fixture("newsletter.eml")));
     // A ticket without an address runs the hook, which sends nothing.
     run(

@@ -201,7 +201,7 @@ fn new_ack_lines_are_as_pinned() {
     let out = new(ID_B, &["Refund", "--customer", "jan@example.com", "--ack"]);
     insta::assert_snapshot!(out.render(), @r"
     To: jan@example.com
-    Subject: [#9a1f] Refund
+    Subject: [#9a1f2c3d] Refund
     Auto-Submitted: auto-replied
     MIME-Version: 1.0
     Content-Type: text/plain; charset=utf-8
@@ -213,10 +213,10 @@ fn new_ack_lines_are_as_pinned() {
 
         Refund
 
-    as ticket #9a1f. ana is looking after it, and you can expect
+    as ticket #9a1f2c3d. ana is looking after it, and you can expect
     an answer by Tuesday 3 November 2026, 04:00 UTC.
 
-    When you write to us about it again, please keep [#9a1f] in the subject.
+    When you write to us about it again, please keep [#9a1f2c3d] in the subject.
     ------- stderr -------
     created 9a1f, owned by ana
     [exit 0]
@@ -227,10 +227,10 @@ fn new_ack_lines_are_as_pinned() {
       "from": null,
       "in_reply_to": null,
       "kind": "ack",
-      "mail": "To: jan@example.com\nSubject: [#5e5e] Refund\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 7bit\n\nHello,\n\nthank you for writing to us. We have filed your message\n\n    Refund\n\nas ticket #5e5e. ana is looking after it, and you can expect\nan answer by Tuesday 3 November 2026, 04:00 UTC.\n\nWhen you write to us about it again, please keep [#5e5e] in the subject.\n",
+      "mail": "To: jan@example.com\nSubject: [#5e5e0000] Refund\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 7bit\n\nHello,\n\nthank you for writing to us. We have filed your message\n\n    Refund\n\nas ticket #5e5e0000. ana is looking after it, and you can expect\nan answer by Tuesday 3 November 2026, 04:00 UTC.\n\nWhen you write to us about it again, please keep [#5e5e0000] in the subject.\n",
       "references": [],
-      "subject": "[#5e5e] Refund",
-      "text": "Hello,\n\nthank you for writing to us. We have filed your message\n\n    Refund\n\nas ticket #5e5e. ana is looking after it, and you can expect\nan answer by Tuesday 3 November 2026, 04:00 UTC.\n\nWhen you write to us about it again, please keep [#5e5e] in the subject.\n",
+      "subject": "[#5e5e0000] Refund",
+      "text": "Hello,\n\nthank you for writing to us. We have filed your message\n\n    Refund\n\nas ticket #5e5e0000. ana is looking after it, and you can expect\nan answer by Tuesday 3 November 2026, 04:00 UTC.\n\nWhen you write to us about it again, please keep [#5e5e0000] in the subject.\n",
       "to": "jan@example.com"
     }
     "#);

@@ -1,21 +1,29 @@
 //! `baton new --from-mail`: one e-mail on stdin, as procmail, a `.forward`
-//! pipe, fetchmail's `--mda` or cron hands it over, filed as a new ticket or
-//! as a `customer` message on the ticket it answers. Nothing is asked and no
-//! mail is ever dropped: what cannot be filed is kept in
-//! `tickets/.local/rejected/` and the command exits 1.
+//! pipe, fetchmail's `--mda` or cron hands it over, filed as a new ticket, as
+//! a `customer` message on the ticket it answers (a `stranger` one when
+//! someone else wrote it), as a `delivery-failed` event when it is a bounce
+//! of a ticket's mail, or kept in `tickets/.local/automatic/` when it is
+//! other automatic mail. Nothing is asked and no mail is ever dropped: what
+//! cannot be filed is kept in `tickets/.local/rejected/` (exit 0: it is
+//! safe), and what cannot be kept now exits 75 so the mail system retries.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
 
 use super::Txn;
 use super::new::Args;
 use crate::core::action::Draft;
+use crate::core::automatic::{self, Automatic};
 use crate::core::clock;
 use crate::core::config::Config;
 use crate::core::id;
-use crate::core::intake::{self, Thread};
+use crate::core::intake::{self, Incoming, Route};
 use crate::core::notice::{self, Notice};
 use crate::core::query;
 use crate::core::ticket::{Status, Ticket};
 use crate::ctx::Ctx;
-use crate::error::{Error, Result};
+use crate::error::{EXIT_TEMPFAIL, Error, Result};
 use crate::io::mail;
 use crate::render::commit;
 use crate::render::filed::{self, Filed, Filing};
@@ -32,6 +40,27 @@ struct Intake {
     ack_refused: Option<String>,
 }
 
+/// What became of one message: filed on a ticket, or kept aside as the
+/// automatic mail it is.
+enum Delivered {
+    Filed(Box<Intake>),
+    Kept(KeptMail),
+    /// Unusable: kept in `rejected/` with the reason.
+    Rejected {
+        reason: String,
+        path: PathBuf,
+    },
+}
+
+/// Automatic mail kept in `.local/automatic/`.
+struct KeptMail {
+    automatic: Automatic,
+    path: PathBuf,
+    /// The short id of the ticket it was about, if any.
+    about: Option<String>,
+    message_id: Option<String>,
+}
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if ctx.stdin_is_terminal() {
         return Err(
@@ -40,19 +69,60 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         );
     }
     let raw = ctx.read_stdin_bytes()?;
-    // Without a store there is nowhere to keep the mail: the error reaches
-    // the mail system, which keeps the message and reports the failure.
-    let store = ctx.store()?;
-    let done = match file(ctx, &store, &raw, &args) {
-        Ok(done) => done,
-        Err(err) => return Err(reject(ctx, &store, &raw, &err)),
-    };
-    report(ctx, &args, &done)
+    // Without a store there is nowhere to keep the mail: exit 75 tells the
+    // mail system to keep the message and try again later.
+    let store = ctx.store().map_err(try_later)?;
+    match deliver(ctx, &store, &raw, &args)? {
+        Delivered::Filed(done) => report(ctx, &args, &done),
+        Delivered::Kept(kept) => filed::kept(
+            &ctx.out,
+            &filed::Kept {
+                kind: kept.automatic.kind.as_str(),
+                why: &kept.automatic.why,
+                path: &kept.path,
+                about: kept.about.as_deref(),
+                message_id: kept.message_id.as_deref(),
+                print_ack: args.ack,
+            },
+        ),
+        Delivered::Rejected { reason, path } => filed::rejected(&ctx.out, &reason, &path),
+    }
 }
 
-/// Keeps a message that could not be filed, and makes the error that says
-/// where it is.
-fn reject(ctx: &Ctx, store: &Store, raw: &[u8], err: &Error) -> Error {
+/// Files one message, given as its raw bytes: on a ticket, or kept aside as
+/// automatic mail, or (when it cannot be used) kept in `rejected/`. A
+/// Maildir or mbox reader calls this per message. An error means the
+/// message could not be kept anywhere now (exit 75: the mail system keeps
+/// it and retries), so no message is lost to an exit code.
+fn deliver(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Delivered> {
+    match file(ctx, store, raw, args) {
+        Ok(done) => Ok(done),
+        Err(err) => reject(ctx, store, raw, &err),
+    }
+}
+
+/// The error of a message that could not be kept now, with exit 75
+/// (`EX_TEMPFAIL`), which Postfix, Exim and procmail retry.
+fn try_later(err: Error) -> Error {
+    let hint = err
+        .hint
+        .clone()
+        .unwrap_or_else(|| "the mail system keeps the message and delivers it again later".into());
+    Error {
+        code: EXIT_TEMPFAIL,
+        ..err
+    }
+    .hint(hint)
+}
+
+/// Keeps a message that could not be filed in `rejected/`, with the
+/// reason; an error when it could not be kept there either.
+fn reject(ctx: &Ctx, store: &Store, raw: &[u8], err: &Error) -> Result<Delivered> {
+    // A store locked too long is not the message's fault, and keeping it
+    // needs the same lock: the mail system tries again later.
+    if err.code == EXIT_TEMPFAIL {
+        return Err(err.clone());
+    }
     let mut reason = err.message.clone();
     if let Some(hint) = &err.hint {
         reason.push_str(&format!(" ({hint})"));
@@ -68,25 +138,19 @@ fn reject(ctx: &Ctx, store: &Store, raw: &[u8], err: &Error) -> Error {
         path
     });
     match kept {
-        Ok(path) => Error::new(format!(
-            "the message was not filed: {}; it is kept in {}",
-            err.message,
-            path.display()
-        ))
-        .hint(format!(
-            "the reason is also in {name}.reason beside it; to try again: baton new --from-mail < {}",
-            path.display()
-        )),
-        Err(keep) => Error::new(format!(
+        Ok(path) => Ok(Delivered::Rejected {
+            reason: err.message.clone(),
+            path,
+        }),
+        Err(keep) => Err(try_later(Error::new(format!(
             "the message was not filed ({}) and could not be kept: {}",
             err.message, keep.message
-        ))
-        .hint("the message is still with your mail system, which reports the failed delivery"),
+        )))),
     }
 }
 
 /// Reads the message and files it under the store lock.
-fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Intake> {
+fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Delivered> {
     let mail = mail::parse(raw).map_err(Error::new)?;
     let mut txn = Txn::begin(ctx, store)?;
     let config = txn.config()?.clone();
@@ -112,9 +176,30 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Intake> {
             Err(e) => ctx.out.warn(&e),
         }
     }
+    let auto = automatic::classify(&mail, config.intake.address.as_deref());
     let mut ack_refused = None;
-    let (ticket, before, filing) = match intake::thread(&mail, &tickets, &listing.ids) {
-        Thread::New => {
+    let route = intake::route(&mail, auto.as_ref(), &tickets, &listing.ids);
+    let (ticket, before, filing) = match route {
+        Route::Kept(about) => {
+            let automatic = auto.unwrap_or_else(|| Automatic {
+                kind: automatic::Kind::Bulk,
+                why: "the message is automatic".into(),
+            });
+            let about = about.map(|id| id::short_in(&listing.ids, id));
+            let path = txn.keep_automatic(
+                &mail.digest.replace(':', "-"),
+                raw,
+                &kept_reason(&automatic, about.as_deref(), &mail, now),
+            )?;
+            txn.finish("");
+            return Ok(Delivered::Kept(KeptMail {
+                automatic,
+                path,
+                about,
+                message_id: mail.message_id.clone(),
+            }));
+        }
+        Route::New => {
             let owner = match &args.owner {
                 Some(o) => o.clone(),
                 None => intake::owner(&config, &query::open_load(&store.summaries()?.tickets)),
@@ -129,20 +214,36 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Intake> {
                 tags: args.tags.clone(),
                 ..Draft::default()
             };
-            let ack = if ack_refused.is_none() { address } else { None };
+            // The acknowledgement goes where the sender asked answers to go.
+            let ack = if ack_refused.is_none() {
+                mail.reply_to.clone().or(address)
+            } else {
+                None
+            };
             let ticket = intake::new_ticket(&config, now, ctx.new_id(), &mail, base, ack)?;
             (ticket, 0, Filing::Created)
         }
-        Thread::Existing(id) => {
+        Route::Customer(id) => {
             let mut ticket = store.read(id)?;
-            let before = ticket.events.len();
-            let was = ticket.status;
+            let (before, was) = (ticket.events.len(), ticket.status);
             let at = txn.now_for(&ticket);
             intake::add_message(&mut ticket, at, &mail);
             let reopened = (was != Status::Open).then_some(was);
             (ticket, before, Filing::Added { reopened })
         }
-        Thread::Duplicate(id) => {
+        Route::Stranger(id) | Route::DeliveryFailed(id) => {
+            let mut ticket = store.read(id)?;
+            let before = ticket.events.len();
+            let at = txn.now_for(&ticket);
+            if matches!(route, Route::Stranger(_)) {
+                intake::add_stranger(&mut ticket, at, &mail);
+                (ticket, before, Filing::Stranger)
+            } else {
+                intake::add_delivery_failure(&mut ticket, at, &mail);
+                (ticket, before, Filing::DeliveryFailed)
+            }
+        }
+        Route::Duplicate(id) => {
             let ticket = store.read(id)?;
             let before = ticket.events.len();
             (ticket, before, Filing::Duplicate)
@@ -152,21 +253,42 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Intake> {
     let mut message = String::new();
     match filing {
         Filing::Created => txn.create(&ticket, &short)?,
-        Filing::Added { .. } => txn.save(&ticket, &short, before)?,
         Filing::Duplicate => {}
+        _ => txn.save(&ticket, &short, before)?,
     }
     if ticket.events.len() > before {
         message = commit::ticket(&short, &ticket, &ticket.events[before..]);
     }
     txn.finish(&message);
-    Ok(Intake {
+    Ok(Delivered::Filed(Box::new(Intake {
         ticket,
         short,
         config,
         filing,
         message_id: mail.message_id.clone(),
         ack_refused,
-    })
+    })))
+}
+
+/// The `.reason` beside a kept automatic message: when it came, from whom,
+/// what it is and why, and the ticket it was about.
+fn kept_reason(
+    auto: &Automatic,
+    about: Option<&str>,
+    mail: &Incoming,
+    now: DateTime<Utc>,
+) -> String {
+    let mut reason = format!(
+        "{} {} from {}: {}",
+        now.format("%Y-%m-%dT%H:%M:%SZ"),
+        auto.kind.as_str(),
+        mail.from,
+        auto.why
+    );
+    if let Some(short) = about {
+        reason.push_str(&format!(" (about {short}; it reopened nothing)"));
+    }
+    reason
 }
 
 /// What became of the message, on stdout (see [`filed::filed`]).

@@ -29,8 +29,11 @@ use crate::term::editor;
 /// With --from-mail, one e-mail on standard input becomes a ticket (the sender
 /// is the customer, the subject the title, the text the description), or a
 /// message on the ticket it answers (by a [#id] tag in the subject, or its
-/// In-Reply-To and References). A message that cannot be used is kept in
-/// tickets/.local/rejected/ and the command exits 1. See docs/mail.md.
+/// In-Reply-To and References). Automatic mail (bounces, auto-replies, list
+/// mail) opens no ticket: it is kept in tickets/.local/automatic/, or a bounce
+/// of a ticket's mail is recorded on it. A message that cannot be used is kept
+/// in tickets/.local/rejected/ (exit 0); exit 75 means it could not be kept
+/// now and the mail system should retry. See docs/mail.md.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   baton new                                      asks for each field

@@ -152,6 +152,11 @@ impl<'a> Txn<'a> {
         self.store.reject(&self.lock, name, raw, reason)
     }
 
+    /// Keeps automatic mail that belongs on no ticket in `.local/automatic/`.
+    pub fn keep_automatic(&mut self, name: &str, raw: &[u8], reason: &str) -> Result<PathBuf> {
+        self.store.keep_automatic(&self.lock, name, raw, reason)
+    }
+
     /// A new, empty backup folder named by the transaction's time.
     pub fn backup_dir(&self) -> Result<PathBuf> {
         self.store

@@ -3,6 +3,7 @@
 //! clock; "now" is always an argument.
 
 pub mod action;
+pub mod automatic;
 pub mod calendar;
 pub mod canonical;
 pub mod check;
@@ -23,6 +24,7 @@ pub mod notice;
 pub mod period;
 pub mod promise;
 pub mod query;
+pub mod quote;
 pub mod replay;
 pub mod search;
 pub mod sla;

@@ -5,9 +5,9 @@
 use chrono::{DateTime, Utc};
 
 use super::config::{Config, SYSTEM_ACTOR};
-use super::intake::address_of;
+use super::intake::{self, address_of};
 use super::template;
-use super::ticket::{Event, Ticket, View};
+use super::ticket::{Event, EventKind, Ticket, View};
 
 /// Which template a notice comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +69,7 @@ pub fn for_event(
     };
     let value = |name: &str| -> String {
         match name {
-            "id" => short.to_string(),
+            "id" => intake::mail_tag(short, t.id),
             "full_id" => t.id.to_string(),
             "title" => one_line(&t.title),
             "owner" => t.owner.clone(),
@@ -81,6 +81,7 @@ pub fn for_event(
                         .unwrap_or_else(|_| chrono::Duration::zero()),
             ),
             "customer" => one_line(&t.customer),
+            "name" => intake::customer_name(t).map(one_line).unwrap_or_default(),
             "priority" => t.priority.as_str().to_string(),
             "note" => e.note.clone().unwrap_or_default(),
             _ => String::new(),
@@ -90,9 +91,12 @@ pub fn for_event(
         Kind::Ack => (&config.templates.ack_subject, &config.templates.ack),
         Kind::Status => (&config.templates.status_subject, &config.templates.status),
     };
+    // Only the customer's own messages are answered: never a stranger's
+    // mail or a bounce that a ticket also holds.
     let references: Vec<String> = t
         .events
         .iter()
+        .filter(|e| matches!(e.kind, EventKind::Created | EventKind::Customer))
         .filter_map(|e| e.message_id.clone())
         .collect();
     Some(Notice {
@@ -248,7 +252,8 @@ mod tests {
             customer: customer.into(),
             ..Draft::default()
         };
-        action::create(&cx, Uuid::nil(), draft).unwrap()
+        let id = Uuid::parse_str("0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84").unwrap();
+        action::create(&cx, id, draft).unwrap()
     }
 
     #[test]
@@ -258,7 +263,7 @@ mod tests {
         let due = now() + chrono::Duration::hours(20);
         let n = for_event(&t, &t.events[0], "0b7c", &c, Some(due)).unwrap();
         assert_eq!((n.kind, n.to.as_str()), (Kind::Ack, "jan@example.com"));
-        assert_eq!(n.subject, "[#0b7c] Zwrot nie dotarł");
+        assert_eq!(n.subject, "[#0b7c6f1e] Zwrot nie dotarł");
         assert!(n.text.contains("ana is looking after it"), "{}", n.text);
         assert!(
             n.text.contains("Tuesday 3 November 2026, 04:00 UTC"),
@@ -269,7 +274,7 @@ mod tests {
         assert!(
             mail.starts_with(
                 "From: Support <help@example.com>\nTo: jan@example.com\n\
-             Subject: =?UTF-8?B?WyMwYjdjXSBad3JvdCBuaWUgZG90YXLFgg==?=\n"
+             Subject: =?UTF-8?B?WyMwYjdjNmYxZV0gWndyb3QgbmllIGRvdGFyxYI=?=\n"
             ),
             "{mail}"
         );
@@ -296,7 +301,7 @@ mod tests {
         .unwrap();
         let n = for_event(&t, t.events.last().unwrap(), "0b7c", &c, None).unwrap();
         assert_eq!(n.kind, Kind::Status);
-        assert_eq!(n.subject, "[#0b7c] Zwrot nie dotarł (resolved)");
+        assert_eq!(n.subject, "[#0b7c6f1e] Zwrot nie dotarł (resolved)");
         assert!(
             n.text.contains("is now resolved.\nrefund sent\n"),
             "{}",

@@ -195,6 +195,9 @@ fn fields(t: &Ticket) -> Vec<(Field<'_>, &str)> {
         (Field::Named("title"), t.title.as_str()),
         (Field::Named("customer"), t.customer.as_str()),
     ];
+    if let Some(name) = super::intake::customer_name(t) {
+        out.push((Field::Named("customer"), name));
+    }
     out.extend(t.tags.iter().map(|tag| (Field::Named("tag"), tag.as_str())));
     out.push((Field::Named("description"), t.description.as_str()));
     for e in &t.events {

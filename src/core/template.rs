@@ -18,6 +18,10 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
         "when the first answer is due ([sla] first_response), in UTC",
     ),
     ("customer", "the customer"),
+    (
+        "name",
+        "the customer's name as their mail gave it (empty when none)",
+    ),
     ("priority", "low, normal, high or urgent"),
     ("note", "the remark on a status change (empty when none)"),
 ];

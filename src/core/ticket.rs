@@ -14,6 +14,22 @@ use super::time::{toml_time, toml_time_opt};
 /// Keys this version does not know, kept so that a rewrite never drops them.
 pub type Extra = BTreeMap<String, toml::Value>;
 
+/// The key of a mail event listing the addresses its message was copied to
+/// (kept among the extra keys, so older versions keep it untouched).
+pub const CC_KEY: &str = "cc";
+
+/// The key of a mail event holding a digest of its message's content, by
+/// which a second delivery is known even without a Message-ID.
+pub const DIGEST_KEY: &str = "digest";
+
+/// The key of a mail intake `created` event holding the sender's display
+/// name (`Jörg Müller` of `Jörg Müller <j@example.com>`).
+pub const CUSTOMER_NAME_KEY: &str = "customer_name";
+
+/// The key of a mail event holding what its message quoted (the earlier
+/// conversation and the signature), split off its `text`.
+pub const QUOTED_KEY: &str = "quoted";
+
 /// Where a ticket is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -125,11 +141,17 @@ pub enum EventKind {
     Edited,
     Rated,
     Time,
+    /// A delivery report (bounce) about a message sent for the ticket: the
+    /// customer did not get the word.
+    DeliveryFailed,
+    /// Mail about the ticket from someone who is neither its customer nor
+    /// copied on its earlier messages: kept for the owner, it reopens nothing.
+    Stranger,
     Other(String),
 }
 
 impl EventKind {
-    const KNOWN: [EventKind; 10] = [
+    const KNOWN: [EventKind; 12] = [
         EventKind::Created,
         EventKind::Handoff,
         EventKind::Escalated,
@@ -140,6 +162,8 @@ impl EventKind {
         EventKind::Edited,
         EventKind::Rated,
         EventKind::Time,
+        EventKind::DeliveryFailed,
+        EventKind::Stranger,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -154,6 +178,8 @@ impl EventKind {
             EventKind::Edited => "edited",
             EventKind::Rated => "rated",
             EventKind::Time => "time",
+            EventKind::DeliveryFailed => "delivery-failed",
+            EventKind::Stranger => "stranger",
             EventKind::Other(s) => s,
         }
     }
@@ -305,6 +331,13 @@ impl Event {
                     "the whole minutes spent, at least 1",
                 )?,
             },
+            EventKind::DeliveryFailed => View::DeliveryFailed {
+                text: present(self.text.as_deref(), "text", "the delivery report")?,
+            },
+            EventKind::Stranger => View::Stranger {
+                from: name(from, "from", "the sender's address")?,
+                text: present(self.text.as_deref(), "text", "the sender's message")?,
+            },
             EventKind::Other(kind) => View::Unknown(kind),
         })
     }
@@ -320,6 +353,70 @@ impl Event {
     /// The owner a well-formed `created`, `handoff` or `escalated` event gives.
     pub fn new_owner(&self) -> Option<&str> {
         self.view().ok().and_then(View::new_owner)
+    }
+
+    /// The addresses a mail event's message was copied to (the `cc` key,
+    /// written by mail intake): those may write about the ticket too.
+    pub fn copied(&self) -> impl Iterator<Item = &str> {
+        self.extra
+            .get(CC_KEY)
+            .and_then(toml::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(toml::Value::as_str)
+    }
+
+    /// Records the addresses a mail event's message was copied to.
+    pub fn with_copied(mut self, cc: &[String]) -> Self {
+        if !cc.is_empty() {
+            let list = cc.iter().cloned().map(toml::Value::String).collect();
+            self.extra.insert(CC_KEY.into(), toml::Value::Array(list));
+        }
+        self
+    }
+
+    /// The sender's display name a mail event recorded (`customer_name`).
+    pub fn customer_name(&self) -> Option<&str> {
+        self.extra
+            .get(CUSTOMER_NAME_KEY)
+            .and_then(toml::Value::as_str)
+    }
+
+    /// Records the sender's display name.
+    pub fn with_customer_name(mut self, name: Option<&str>) -> Self {
+        if let Some(n) = name.filter(|n| !n.trim().is_empty()) {
+            self.extra
+                .insert(CUSTOMER_NAME_KEY.into(), toml::Value::String(n.to_string()));
+        }
+        self
+    }
+
+    /// What a mail event's message quoted, split off its text (the `quoted`
+    /// key).
+    pub fn quoted(&self) -> Option<&str> {
+        self.extra.get(QUOTED_KEY).and_then(toml::Value::as_str)
+    }
+
+    /// Records what a mail event's message quoted.
+    pub fn with_quoted(mut self, quoted: Option<String>) -> Self {
+        if let Some(q) = quoted.filter(|q| !q.is_empty()) {
+            self.extra.insert(QUOTED_KEY.into(), toml::Value::String(q));
+        }
+        self
+    }
+
+    /// The digest of the message a mail event came from (the `digest` key).
+    pub fn digest(&self) -> Option<&str> {
+        self.extra.get(DIGEST_KEY).and_then(toml::Value::as_str)
+    }
+
+    /// Records the digest of the message a mail event came from.
+    pub fn with_digest(mut self, digest: &str) -> Self {
+        if !digest.is_empty() {
+            self.extra
+                .insert(DIGEST_KEY.into(), toml::Value::String(digest.into()));
+        }
+        self
     }
 
     pub fn from(mut self, from: impl Into<String>) -> Self {
@@ -394,6 +491,16 @@ pub enum View<'a> {
     /// Time spent, in whole minutes (at least one).
     Time {
         minutes: u32,
+    },
+    /// A bounce of a message sent for the ticket; `from` is the mailer that
+    /// reported it, `note` its diagnostic.
+    DeliveryFailed {
+        text: &'a str,
+    },
+    /// Mail from someone other than the customer (or those copied before).
+    Stranger {
+        from: &'a str,
+        text: &'a str,
     },
     /// A kind a newer version wrote; it changes nothing here.
     Unknown(&'a str),

@@ -3,6 +3,10 @@
 //! `--ack` the acknowledgement for the customer, ready for `sendmail -t`, or
 //! why there is none; or the JSON document.
 
+use std::path::Path;
+
+use serde_json::json;
+
 use super::{Output, json, outcome};
 use crate::core::clock::Deadline;
 use crate::core::notice::Notice;
@@ -53,6 +57,10 @@ pub enum Filing {
     /// A `customer` message on the ticket it answers; the status that ticket
     /// had when the message reopened it.
     Added { reopened: Option<Status> },
+    /// A `stranger` event: the sender does not speak for the customer.
+    Stranger,
+    /// A `delivery-failed` event: a bounce of the ticket's mail.
+    DeliveryFailed,
     /// The ticket already held this message; nothing was written.
     Duplicate,
 }
@@ -63,6 +71,8 @@ impl Filing {
         match self {
             Filing::Created => "created",
             Filing::Added { .. } => "added",
+            Filing::Stranger => "stranger",
+            Filing::DeliveryFailed => "delivery-failed",
             Filing::Duplicate => "duplicate",
         }
     }
@@ -115,6 +125,17 @@ fn filing_line(f: &Filed) -> String {
         Filing::Added {
             reopened: Some(was),
         } => format!("added the message to {short} and reopened it (it was {was})"),
+        Filing::Stranger => format!(
+            "added the message to {short} as from {}, who is not its customer; it reopened nothing",
+            f.ticket
+                .events
+                .last()
+                .and_then(|e| e.from.as_deref())
+                .map_or_else(|| "?".into(), super::text::clean_line)
+        ),
+        Filing::DeliveryFailed => {
+            format!("{short}: a message to the customer was not delivered (recorded on the ticket)")
+        }
         Filing::Duplicate => format!("{short} already holds this message; nothing was added"),
     }
 }
@@ -129,4 +150,82 @@ fn ack_or_why(out: &Output, ack: Option<&Notice>, why: &str) -> String {
             String::new()
         }
     }
+}
+
+/// Automatic mail `new --from-mail` kept aside instead of filing it.
+pub struct Kept<'a> {
+    /// What kind of automatic mail it is (`auto-reply`, `delivery-report`...).
+    pub kind: &'a str,
+    /// The sign that gave it away.
+    pub why: &'a str,
+    /// Where it is kept.
+    pub path: &'a Path,
+    /// The short id of the ticket it was about, if any.
+    pub about: Option<&'a str>,
+    pub message_id: Option<&'a str>,
+    /// `--ack`: the line goes to stderr, with why there is no
+    /// acknowledgement, and nothing to stdout.
+    pub print_ack: bool,
+}
+
+/// Prints what became of automatic mail: one line, or the JSON document.
+pub fn kept(out: &Output, k: &Kept) -> Result<()> {
+    let about = k.about.map(|s| format!(" about {s}")).unwrap_or_default();
+    let human = format!(
+        "kept {}{about} in {}, filed nowhere: {}",
+        k.kind,
+        super::text::clean_line(&k.path.display().to_string()),
+        k.why
+    );
+    if k.print_ack && !out.json {
+        out.info(&human);
+        out.info(&format!("no acknowledgement: {}", k.why));
+        return Ok(());
+    }
+    out.result(&human, || {
+        json!({
+            "intake": {
+                "action": "kept",
+                "automatic": k.kind,
+                "reason": k.why,
+                "kept_in": k.path.display().to_string(),
+                "about": k.about,
+                "message_id": k.message_id,
+                "reopened_from": null,
+                "ack_refused": k.why,
+            },
+            "ack": null,
+        })
+    })
+}
+
+/// Prints what became of a message that could not be filed but is kept in
+/// `rejected/`: the reason and where it is, on stderr (stdout stays empty
+/// for scripts that read the id), or the JSON document.
+pub fn rejected(out: &Output, reason: &str, path: &Path) -> Result<()> {
+    let shown = super::text::clean_line(&path.display().to_string()).into_owned();
+    if out.json {
+        return out.result("", || {
+            json!({
+                "intake": {
+                    "action": "rejected",
+                    "reason": reason,
+                    "kept_in": shown,
+                    "message_id": null,
+                    "reopened_from": null,
+                    "ack_refused": null,
+                },
+                "ack": null,
+            })
+        });
+    }
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    out.info(&format!(
+        "not filed: {reason}; the message is kept in {shown}\n\
+         hint: the reason is also in {name}.reason beside it; to try again: baton new --from-mail < {shown}"
+    ));
+    Ok(())
 }

@@ -46,7 +46,15 @@ pub fn describe(e: &Event, zone: LocalZone) -> String {
         EventKind::Status => with_note(format!("{} → {}", opt(&e.from), opt(&e.to))),
         EventKind::Reply => "replied to the customer".to_string(),
         EventKind::Note => "noted".to_string(),
-        EventKind::Customer => "customer wrote".to_string(),
+        EventKind::Customer => format!("customer wrote (from {})", opt(&e.from)),
+        EventKind::Stranger => format!(
+            "{} wrote, who is not the customer (it reopened nothing)",
+            opt(&e.from)
+        ),
+        EventKind::DeliveryFailed => with_note(format!(
+            "DELIVERY FAILED: mail to the customer did not arrive (reported by {})",
+            opt(&e.from)
+        )),
         EventKind::Edited => match (&e.from, &e.to) {
             (Some(from), Some(to)) => format!(
                 "changed {} from \"{}\" to \"{}\"",
@@ -144,10 +152,10 @@ pub fn show(
     } else {
         clean_line(&t.tags.join(", ")).into_owned()
     };
-    let customer = if t.customer.is_empty() {
-        "-".to_string()
-    } else {
-        clean_line(&t.customer).into_owned()
+    let customer = match (t.customer.is_empty(), crate::core::intake::customer_name(t)) {
+        (true, _) => "-".to_string(),
+        (false, Some(name)) => format!("{} <{}>", clean_line(name), clean_line(&t.customer)),
+        (false, None) => clean_line(&t.customer).into_owned(),
     };
     let priority = match text::priority_color(t.priority) {
         Some(c) => out.paint(t.priority.as_str(), c),
@@ -196,6 +204,22 @@ pub fn show(
             for line in clean_block(body).lines() {
                 let _ = writeln!(s, "      │ {line}");
             }
+        }
+        // The quoted history a reply repeats is folded: one line says it is
+        // there, and `--json` has it whole.
+        if let Some(quoted) = e.quoted() {
+            let n = quoted.lines().count();
+            let lines = if n == 1 { "line" } else { "lines" };
+            let _ = writeln!(
+                s,
+                "      {}",
+                out.paint(
+                    &format!(
+                        "┆ [quoted: {n} {lines} of earlier mail and signature, folded; see --json]"
+                    ),
+                    Color::Dim
+                )
+            );
         }
     }
     s

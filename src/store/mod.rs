@@ -13,6 +13,7 @@ mod cache;
 mod conformance;
 mod discover;
 mod folder;
+mod kept;
 mod listing;
 mod par;
 mod read;

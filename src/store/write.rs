@@ -97,15 +97,8 @@ impl Store {
     /// the reason as `NAME.reason`, each written atomically (the message
     /// first, so a reason never stands without its message). Returns the
     /// message's path as messages show it.
-    pub fn reject(&self, _lock: &Lock, name: &str, raw: &[u8], reason: &str) -> Result<PathBuf> {
-        let dir = self.rejected_dir();
-        self.own_folder(&dir)?;
-        let eml = dir.join(format!("{name}.eml"));
-        write_atomic(&eml, raw, false).map_err(|e| Error::io(&self.shown(&eml), "write", e))?;
-        let why = dir.join(format!("{name}.reason"));
-        write_atomic(&why, format!("{reason}\n").as_bytes(), false)
-            .map_err(|e| Error::io(&self.shown(&why), "write", e))?;
-        Ok(self.shown(&eml))
+    pub fn reject(&self, lock: &Lock, name: &str, raw: &[u8], reason: &str) -> Result<PathBuf> {
+        self.keep_in(lock, &self.rejected_dir(), name, raw, reason)
     }
 
     /// Makes sure the untracked `.local/` folder exists, ignored by git. A
