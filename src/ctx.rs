@@ -252,6 +252,35 @@ pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
     }
 }
 
+/// The width tables are fitted to when none can be learnt.
+const DEFAULT_WIDTH: u16 = 80;
+
+/// The width of the terminal on stdout, as the terminal itself reports it
+/// (`None` when stdout is no terminal, or one that reports no size).
+#[cfg(unix)]
+fn stdout_tty_width() -> Option<u16> {
+    let size = rustix::termios::tcgetwinsize(std::io::stdout()).ok()?;
+    Some(size.ws_col).filter(|w| *w > 0)
+}
+
+#[cfg(not(unix))]
+fn stdout_tty_width() -> Option<u16> {
+    None
+}
+
+/// The width output is fitted to: the terminal's own (bash does not
+/// export `COLUMNS`, and a window resized since the shell started knows
+/// better), else `COLUMNS`, else 80. Widths under 20 are taken as
+/// mistakes, not as a terminal to squeeze a table into.
+fn terminal_width(stdout_tty: bool, columns: Option<String>) -> u16 {
+    let asked = stdout_tty.then(stdout_tty_width).flatten();
+    let given = || columns.and_then(|c| c.trim().parse::<u16>().ok());
+    asked
+        .or_else(given)
+        .filter(|w| *w >= 20)
+        .unwrap_or(DEFAULT_WIDTH)
+}
+
 /// The editor a person has chosen, as git finds it: `$VISUAL`, else `$EDITOR`,
 /// else `vi` (`notepad` on Windows).
 fn editor_command() -> String {
@@ -357,9 +386,7 @@ impl Ctx {
         let stdout_tty = std::io::stdout().is_terminal();
         let color = !global.json && color_enabled(global.color, stdout_tty);
         let err_color = color_enabled(global.color, std::io::stderr().is_terminal());
-        let width = text_var("COLUMNS")
-            .and_then(|c| c.trim().parse::<u16>().ok())
-            .filter(|w| *w > 20);
+        let width = terminal_width(stdout_tty, text_var("COLUMNS"));
         let fixed = text_var("BATON_NOW");
         let fixed_clock = fixed.is_some();
         #[allow(clippy::disallowed_methods)] // the one place the binary's path is read
@@ -384,7 +411,7 @@ impl Ctx {
                 .into_iter()
                 .next()
                 .unwrap_or_else(|| "baton".into()),
-            out: Output::new(global.json, color, stdout_tty, width)
+            out: Output::new(global.json, color, stdout_tty, Some(width))
                 .err_color(err_color)
                 .zone(LocalZone::system()),
         })

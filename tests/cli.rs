@@ -76,3 +76,6 @@ mod stress;
 /// At a terminal: prompts, the editor loop, colour (on a pseudo-terminal).
 #[cfg(unix)]
 mod terminal;
+/// Tables and timelines fitted to a terminal's width (on a pseudo-terminal).
+#[cfg(unix)]
+mod width;

@@ -3,12 +3,18 @@
 use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
+use unicode_width::UnicodeWidthStr;
 
-use super::Output;
 use super::text::{self, Color, clean_block, clean_line};
+use super::{Output, table};
 use crate::core::clock::Deadline;
 use crate::core::ticket::{Event, EventKind, Ticket};
 use crate::ctx::LocalZone;
+
+/// How wide a time in the timeline is (`2026-11-20 09:14`).
+const TIME_WIDTH: usize = 16;
+/// What an event did is never cut narrower than this.
+const SAID_MIN: usize = 12;
 
 fn opt(v: &Option<String>) -> String {
     clean_line(v.as_deref().unwrap_or("?")).into_owned()
@@ -141,7 +147,9 @@ pub fn show(
         ("due", clock(out, due, now)),
     ];
     for (k, v) in fields {
-        let _ = writeln!(s, "{:<9} {v}", out.paint(k, Color::Dim));
+        // Padded before it is painted: the colour codes take no room on
+        // the screen, and padding counted them would misalign the values.
+        let _ = writeln!(s, "{} {v}", out.paint(&format!("{k:<9}"), Color::Dim));
     }
     if !t.description.is_empty() {
         let _ = writeln!(s);
@@ -153,17 +161,31 @@ pub fn show(
     let by_width = t
         .events
         .iter()
-        .map(|e| e.by.chars().count())
+        .map(|e| clean_line(&e.by).width())
         .max()
         .unwrap_or(0);
+    // On a terminal each event is one line: what it did is cut to the
+    // width its time and author leave.
+    let said_width = out.stdout_tty.then(|| {
+        let used = 2 + TIME_WIDTH + 2 + by_width + 2;
+        table::terminal_width(out)
+            .saturating_sub(used)
+            .max(SAID_MIN)
+    });
     for e in &t.events {
-        let by = format!("{:<by_width$}", clean_line(&e.by));
+        let name = clean_line(&e.by);
+        let by = format!("{name}{}", " ".repeat(by_width - name.width()));
+        let said = describe(e, out.zone);
+        let said = match said_width {
+            Some(w) => table::fit(&said, w),
+            None => said,
+        };
         let _ = writeln!(
             s,
             "  {}  {}  {}",
             out.paint(&text::local(e.at, out.zone), Color::Dim),
             by,
-            describe(e, out.zone)
+            said
         );
         if let Some(body) = &e.text {
             for line in clean_block(body).lines() {
