@@ -470,6 +470,11 @@ impl Ctx {
         .map(|s| s.traced(self.trace).started(self.wall_clock()))
     }
 
+    /// The store was named (`--store` or `BATON_STORE`), not looked for.
+    pub fn store_named(&self) -> bool {
+        self.store_dir.is_some()
+    }
+
     /// Where `baton init` creates the store: `--store`, else `./tickets`.
     pub fn init_dir(&self) -> PathBuf {
         self.store_dir
