@@ -63,10 +63,10 @@ fn list_shows_active_tickets_soonest_deadline_first() {
     let env = desk();
     let out = env.baton(&["list"]);
     insta::assert_snapshot!(out.render(), @r"
-        ID    STATUS   OWNER  PRIORITY  DUE         CUSTOMER         TITLE
-        0b7c  open     ana    high      in 14h      jan@example.com  Refund not received
-        9a1f  open     ben    urgent    in 15h      eva@example.org  Login fails
-        5e5e  waiting  cora   low       paused 19h                   Printer on fire
+        ID    STATUS   OWNER  PRIORITY  DUE               CUSTOMER         TITLE
+        0b7c  open     ana    high      in 14h            jan@example.com  Refund not received
+        9a1f  open     ben    urgent    in 15h            eva@example.org  Login fails
+        5e5e  waiting  cora   low       19h left, paused                   Printer on fire
         [exit 0]
     ");
 }
@@ -76,11 +76,11 @@ fn list_all_adds_resolved_and_closed_tickets() {
     let env = desk();
     let out = env.baton(&["list", "--all"]);
     insta::assert_snapshot!(out.render(), @r"
-        ID    STATUS    OWNER  PRIORITY  DUE         CUSTOMER         TITLE
-        0b7c  open      ana    high      in 14h      jan@example.com  Refund not received
-        9a1f  open      ben    urgent    in 15h      eva@example.org  Login fails
-        5e5e  waiting   cora   low       paused 19h                   Printer on fire
-        d0d0  resolved  ana    normal    -                            Old question
+        ID    STATUS    OWNER  PRIORITY  DUE               CUSTOMER         TITLE
+        0b7c  open      ana    high      in 14h            jan@example.com  Refund not received
+        9a1f  open      ben    urgent    in 15h            eva@example.org  Login fails
+        5e5e  waiting   cora   low       19h left, paused                   Printer on fire
+        d0d0  resolved  ana    normal    -                                  Old question
         [exit 0]
     ");
 }
@@ -147,10 +147,10 @@ fn list_due_column_counts_down_and_pauses_while_waiting() {
     env.set_now(&at(22, 0));
     let out = env.baton(&["list"]);
     insta::assert_snapshot!(out.render(), @r"
-        ID    STATUS   OWNER  PRIORITY  DUE         CUSTOMER  TITLE
-        0b7c  open     ana    normal    overdue 2h            Overdue one
-        9a1f  open     ana    normal    in 3h                 Soon one
-        5e5e  waiting  ana    normal    paused 19h            Waiting one
+        ID    STATUS   OWNER  PRIORITY  DUE               CUSTOMER  TITLE
+        0b7c  open     ana    normal    overdue 2h                  Overdue one
+        9a1f  open     ana    normal    in 3h                       Soon one
+        5e5e  waiting  ana    normal    19h left, paused            Waiting one
         [exit 0]
     ");
 }
@@ -304,4 +304,20 @@ fn list_short_ids_stay_unique_when_a_ticket_file_is_broken() {
         }
     }
     assert!(ambiguous.is_empty(), "{}", ambiguous.join("\n"));
+}
+
+#[test]
+fn list_due_says_when_a_breached_ticket_has_nowhere_further_to_go() {
+    let env = TestEnv::team();
+    env.set_now(&at(0, 0));
+    env.new_ticket_pinned("ana", "Refund not received", &[], ID_A);
+    env.set_now(&at(25, 0));
+    env.baton(&["escalate"]).success();
+    let out = env.baton(&["list"]);
+    out.success();
+    assert!(
+        out.stdout.contains("overdue 5h, at the top"),
+        "with cora, the top, the ticket can climb no further:\n{}",
+        out.stdout
+    );
 }

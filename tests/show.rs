@@ -62,7 +62,7 @@ fn show_prints_fields_deadline_and_history() {
         tags      billing
         created   2026-11-02 08:00
         updated   2026-11-02 10:00
-        due       2026-11-03 07:00 (paused 18h), 3h paused
+        due       2026-11-03 07:00 (18h left, paused), 3h of waiting not counted
 
           Charged twice for November.
           Order 18823.

@@ -90,7 +90,7 @@ pub fn clock(out: &Output, due: Option<&Deadline>, now: DateTime<Utc>) -> String
         s = out.paint(&s, Color::Red);
     }
     if d.waited > chrono::Duration::zero() {
-        let _ = write!(s, ", {} paused", text::span(d.waited));
+        let _ = write!(s, ", {} of waiting not counted", text::span(d.waited));
     }
     match d.escalations {
         0 => {}
