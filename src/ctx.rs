@@ -542,6 +542,40 @@ impl Ctx {
         git::config_value(&self.cwd, "user.email")
     }
 
+    /// The command bare `baton` runs, as the user config's `default` says
+    /// (`default = "list --mine"`), split into words as a shell would.
+    /// `None` when no user config says one.
+    pub fn default_command(&self) -> Result<Option<Vec<String>>> {
+        let Some(path) = self.user_config.as_ref() else {
+            return Ok(None);
+        };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return Ok(None);
+        };
+        let table: toml::Table = toml::from_str(&text).map_err(|e| {
+            Error::new(format!("{}: {}", path.display(), e.message()))
+                .kind(Kind::BadFile)
+                .hint("fix the user config, or set BATON_CONFIG to another file")
+        })?;
+        let Some(value) = table.get("default") else {
+            return Ok(None);
+        };
+        let bad = |what: &str| {
+            Error::new(format!(
+                "{}: default must be a command line such as \"list --mine\" ({what})",
+                path.display()
+            ))
+            .kind(Kind::BadFile)
+            .hint("write it as default = \"list --mine\", or remove it for the queue")
+        };
+        let line = value.as_str().ok_or_else(|| bad("it is not a string"))?;
+        let words = shell_words::split(line).map_err(|e| bad(&e.to_string()))?;
+        if words.is_empty() {
+            return Err(bad("it is empty"));
+        }
+        Ok(Some(words))
+    }
+
     fn user_config_name(&self) -> Option<String> {
         name_in(self.user_config.as_ref()?)
     }

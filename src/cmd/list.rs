@@ -43,6 +43,53 @@ pub struct Args {
     pub sort: Sort,
 }
 
+/// Bare `baton`: your open and waiting tickets, soonest deadline first,
+/// then the team's tickets about to breach (or past their deadline).
+pub fn queue(ctx: &Ctx) -> Result<()> {
+    let (store, config, actor) = super::open(ctx)?;
+    let loaded = store.summaries()?;
+    let rows = |keep: &dyn Fn(
+        &crate::core::summary::Summary,
+        Option<&crate::core::clock::Deadline>,
+    ) -> bool| {
+        let mut rows: Vec<Row> = loaded
+            .tickets
+            .iter()
+            .filter(|t| t.status.is_active())
+            .filter_map(|t| {
+                let due = t.deadline(&config, ctx.now);
+                keep(t, due.as_ref()).then(|| Row {
+                    ticket: t,
+                    due,
+                    short: loaded.short(t.id),
+                })
+            })
+            .collect();
+        query::sort(&mut rows, Sort::Due, ctx.now);
+        rows
+    };
+    let mine = rows(&|t, _| t.owner == actor);
+    let team = rows(&|t, due| t.owner != actor && query::about_to_breach(due, ctx.now));
+    let mut unreadable = Unreadable::read(ctx);
+    unreadable.warn_all(&loaded.problems);
+    if ctx.out.json {
+        let ids: Vec<_> = mine.iter().chain(&team).map(|r| r.ticket.id).collect();
+        let docs = mine.iter().chain(&team).zip(store.read_many(&ids));
+        let mut out = Vec::with_capacity(ids.len());
+        for (row, full) in docs {
+            match full {
+                Ok(t) => out.push(json::ticket(&t, &row.short, row.due.as_ref(), false)),
+                Err(e) => unreadable.warn(&e),
+            }
+        }
+        ctx.out.json_array(out.into_iter())?;
+    } else {
+        ctx.out
+            .print(&table::queue(&ctx.out, &actor, &mine, &team, ctx.now))?;
+    }
+    unreadable.finish("the queue shows the rest")
+}
+
 pub(super) fn parse_status(s: &str) -> Result<Status, String> {
     s.parse()
 }

@@ -67,8 +67,15 @@ pub enum Command {
 
 /// Runs the command the user asked for. `tree` builds the whole command
 /// line's definition, for the commands that describe it (`man`).
-pub fn run(flags: Flags, command: Command, tree: fn() -> clap::Command) -> Result<()> {
+pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) -> Result<()> {
     let ctx = Ctx::from_env(&flags)?;
+    let command = match command {
+        Some(command) => command,
+        None => match ctx.default_command()? {
+            Some(words) => configured(&words, tree)?,
+            None => return list::queue(&ctx),
+        },
+    };
     match command {
         Command::Init(args) => init::run(&ctx, args),
         Command::People(args) => people::run(&ctx, args),
@@ -95,6 +102,26 @@ pub fn run(flags: Flags, command: Command, tree: fn() -> clap::Command) -> Resul
         Command::Completions(args) => completions::run(&ctx, args),
         Command::Man(args) => man::run(&ctx, args, tree()),
     }
+}
+
+/// The command the user config's `default` names, parsed as if typed after
+/// `baton` (the global flags stay those of the real command line).
+fn configured(words: &[String], tree: fn() -> clap::Command) -> Result<Command> {
+    use clap::FromArgMatches;
+    let line = std::iter::once("baton".to_string()).chain(words.iter().cloned());
+    let parsed = tree()
+        .try_get_matches_from(line)
+        .and_then(|m| Command::from_arg_matches(&m));
+    parsed.map_err(|e| {
+        let text = e.render().to_string();
+        let first = text.lines().next().unwrap_or_default();
+        Error::usage(format!(
+            "the user config's default = \"{}\" is not a baton command: {}",
+            shell_words::join(words),
+            first.trim_start_matches("error: ")
+        ))
+        .hint("fix 'default' in the user config (for example default = \"list --mine\"), or remove it")
+    })
 }
 
 /// A ticket after a command acted on it.

@@ -78,6 +78,16 @@ fn by_due(a: &Row, b: &Row, now: DateTime<Utc>) -> Ordering {
     key(a).cmp(&key(b))
 }
 
+/// How close to its deadline a running clock counts as about to breach,
+/// for the team part of the queue bare `baton` shows.
+pub const SOON: chrono::Duration = chrono::Duration::hours(4);
+
+/// Whether a ticket's running clock is past its deadline or within
+/// [`SOON`] of it (a paused clock is not about to breach).
+pub fn about_to_breach(due: Option<&Deadline>, now: DateTime<Utc>) -> bool {
+    due.is_some_and(|d| d.is_overdue(now) || (!d.paused && d.remaining(now) <= SOON))
+}
+
 /// Sorts rows; ties fall back to creation time, then id, so output is stable.
 pub fn sort(rows: &mut [Row], order: Sort, now: DateTime<Utc>) {
     rows.sort_by(|a, b| {

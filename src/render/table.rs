@@ -275,6 +275,35 @@ pub fn tickets(out: &Output, rows: &[Row], now: DateTime<Utc>) -> String {
     finish(out, &table)
 }
 
+/// The queue bare `baton` shows: `who`'s tickets, then the team's about
+/// to breach, each under a heading; a line says when a part is empty.
+pub fn queue(out: &Output, who: &str, mine: &[Row], team: &[Row], now: DateTime<Utc>) -> String {
+    let who = clean_line(who);
+    let heading = |t: &str| out.paint(t, Color::Bold);
+    let mut s = heading(&format!("Your queue ({who})"));
+    s.push('\n');
+    if mine.is_empty() {
+        s.push_str("nothing of yours is open\n");
+    } else {
+        s.push_str(&tickets(out, mine, now));
+        s.push('\n');
+    }
+    s.push('\n');
+    s.push_str(&heading(&format!(
+        "About to breach on the team (within {})",
+        text::span(crate::core::query::SOON)
+    )));
+    s.push('\n');
+    if team.is_empty() {
+        s.push_str("nothing\n");
+    } else {
+        s.push_str(&tickets(out, team, now));
+        s.push('\n');
+    }
+    s.push_str("(all open tickets: baton list)");
+    s
+}
+
 /// The results of `baton search`. On a terminal the title and the matching
 /// text share the width the other columns leave (the title two fifths);
 /// below [`NARROW`] columns the customer is left out. Piped, nothing is cut.
