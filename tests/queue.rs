@@ -36,7 +36,10 @@ fn bare_baton_shows_your_queue_then_what_is_about_to_breach() {
     ");
     let json = env.baton_as("ana", &["--json"]);
     json.success();
-    assert_eq!(json.json_strings("title"), ["Refund not received", "Login fails"]);
+    assert_eq!(
+        json.json_strings("title"),
+        ["Refund not received", "Login fails"]
+    );
 }
 
 #[test]
