@@ -321,3 +321,65 @@ fn list_due_says_when_a_breached_ticket_has_nowhere_further_to_go() {
         out.stdout
     );
 }
+
+#[test]
+fn list_filters_by_priority_and_comma_separated_tags() {
+    let env = desk();
+    let cases: [(&[&str], &[&str]); 5] = [
+        (
+            &["--priority", "high,urgent"],
+            &["Refund not received", "Login fails"],
+        ),
+        (&["--priority", "URGENT"], &["Login fails"]),
+        (
+            &["--priority", "low", "--priority", "high"],
+            &["Refund not received", "Printer on fire"],
+        ),
+        (&["--tag", "billing,auth"], &["Login fails"]),
+        (
+            &["--tag", "billing"],
+            &["Refund not received", "Login fails"],
+        ),
+    ];
+    for (args, want) in cases {
+        assert_eq!(titles(&env, args), want, "{args:?}");
+    }
+}
+
+#[test]
+fn list_priority_typo_is_a_usage_error_with_a_suggestion() {
+    let env = desk();
+    let out = env.baton(&["list", "--priority", "hgih"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("did you mean 'high'?"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn list_reverse_and_limit_turn_and_cut_the_order_shown() {
+    let env = desk();
+    assert_eq!(
+        titles(&env, &["--reverse"]),
+        ["Printer on fire", "Login fails", "Refund not received"]
+    );
+    assert_eq!(
+        titles(&env, &["--limit", "2"]),
+        ["Refund not received", "Login fails"]
+    );
+    assert_eq!(
+        titles(&env, &["--reverse", "--limit", "1"]),
+        ["Printer on fire"]
+    );
+    assert_eq!(titles(&env, &["--limit", "0"]), Vec::<String>::new());
+}
+
+#[test]
+fn equal_deadlines_list_the_more_urgent_first() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Calm", &["--priority", "low"], ID_A);
+    env.new_ticket_pinned("ana", "Burning", &["--priority", "urgent"], ID_B);
+    assert_eq!(titles(&env, &[]), ["Burning", "Calm"]);
+}

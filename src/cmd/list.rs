@@ -4,7 +4,7 @@ use clap_complete::engine::ArgValueCandidates;
 
 use super::{Unreadable, completions};
 use crate::core::query::{self, Filter, Row, Sort};
-use crate::core::ticket::Status;
+use crate::core::ticket::{Priority, Status};
 use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::render::{json, table};
@@ -13,7 +13,8 @@ use crate::render::{json, table};
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  baton list --mine\n  baton list --owner ben --status waiting\n  \
-                        baton list --all --sort updated\n  baton list --overdue --json | jq -r '.[].id'"
+                        baton list --all --sort updated\n  baton list --priority high,urgent --tag billing,vip\n  \
+                        baton list --all --sort updated --reverse --limit 5\n  baton list --overdue --json | jq -r '.[].id'"
 )]
 pub struct Args {
     /// Only tickets you own
@@ -29,9 +30,12 @@ pub struct Args {
     /// Only tickets whose customer contains this text
     #[arg(long)]
     pub customer: Option<String>,
-    /// Only tickets with this tag (repeat to require several)
-    #[arg(long = "tag", value_name = "TAG")]
+    /// Only tickets with these tags (repeat, or separate with commas; all are required)
+    #[arg(long = "tag", value_name = "TAG", value_delimiter = ',')]
     pub tags: Vec<String>,
+    /// Only tickets of these priorities (repeat, or separate with commas; any case)
+    #[arg(long, value_name = "PRIORITY", value_delimiter = ',', value_parser = parse_priority)]
+    pub priority: Vec<Priority>,
     /// Only tickets past their escalation deadline
     #[arg(long)]
     pub overdue: bool,
@@ -41,6 +45,27 @@ pub struct Args {
     /// The order
     #[arg(long, value_enum, default_value_t = Sort::Due)]
     pub sort: Sort,
+    /// The order turned round
+    #[arg(long)]
+    pub reverse: bool,
+    /// Show at most this many tickets (the first ones in the order shown)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+/// A priority as typed: any case, and a near miss gets a suggestion.
+pub(super) fn parse_priority(s: &str) -> Result<Priority, String> {
+    let typed = s.trim().to_lowercase();
+    typed.parse().map_err(|e: String| {
+        let near = Priority::ALL
+            .into_iter()
+            .map(|p| p.as_str())
+            .find(|p| strsim::damerau_levenshtein(p, &typed) <= 2);
+        match near {
+            Some(p) => format!("{e}; did you mean '{p}'?"),
+            None => e,
+        }
+    })
 }
 
 /// Bare `baton`: your open and waiting tickets, soonest deadline first,
@@ -110,6 +135,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         statuses: args.status,
         customer: args.customer,
         tags: args.tags,
+        priorities: args.priority,
         overdue: args.overdue,
         all: args.all,
     };
@@ -127,6 +153,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         })
         .collect();
     query::sort(&mut rows, args.sort, ctx.now);
+    if args.reverse {
+        rows.reverse();
+    }
+    if let Some(n) = args.limit {
+        rows.truncate(n);
+    }
 
     let mut unreadable = Unreadable::read(ctx);
     unreadable.warn_all(&loaded.problems);
