@@ -102,6 +102,35 @@ pub fn clock(out: &Output, due: Option<&Deadline>, now: DateTime<Utc>) -> String
     s
 }
 
+/// The time logged on a ticket, per person, most first, with the total
+/// when more than one logged: `3h (ana 2h, ben 1h)`. `None` when nobody has.
+fn logged_per_person(t: &Ticket) -> Option<String> {
+    let mut minutes: Vec<(String, i64)> = Vec::new();
+    for e in t.events.iter().filter(|e| e.kind == EventKind::Time) {
+        let m = i64::from(e.minutes.unwrap_or(0));
+        match minutes.iter_mut().find(|(by, _)| *by == e.by) {
+            Some((_, total)) => *total += m,
+            None => minutes.push((e.by.clone(), m)),
+        }
+    }
+    if minutes.is_empty() {
+        return None;
+    }
+    minutes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let span = |m: i64| text::span(chrono::Duration::minutes(m));
+    let each: Vec<String> = minutes
+        .iter()
+        .map(|(by, m)| format!("{} {}", clean_line(by), span(*m)))
+        .collect();
+    Some(match each.as_slice() {
+        [one] => one.clone(),
+        _ => {
+            let total = minutes.iter().map(|(_, m)| m).sum();
+            format!("{} ({})", span(total), each.join(", "))
+        }
+    })
+}
+
 /// The whole of `baton show`.
 pub fn show(
     out: &Output,
@@ -156,6 +185,13 @@ pub fn show(
         for line in clean_block(&t.description).lines() {
             let _ = writeln!(s, "  {line}");
         }
+    }
+    if let Some(logged) = logged_per_person(t) {
+        let _ = writeln!(
+            s,
+            "{} {logged}",
+            out.paint(&format!("{:<9}", "logged"), Color::Dim)
+        );
     }
     let _ = writeln!(s, "\n{}", out.paint("History", Color::Bold));
     let by_width = t
