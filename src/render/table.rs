@@ -160,6 +160,21 @@ pub(super) fn columns_that_fit(
     kept
 }
 
+/// Every column, uncut: the layout of piped output.
+fn whole(columns: usize) -> Vec<(usize, usize)> {
+    (0..columns).map(|i| (i, usize::MAX)).collect()
+}
+
+/// The header and the cells a layout keeps, cut to its widths.
+fn kept<'h>(
+    layout: &[(usize, usize)],
+    header: &[&'h str],
+    rows: Vec<Vec<String>>,
+) -> (Vec<&'h str>, Vec<Vec<String>>) {
+    let header = layout.iter().map(|&(i, _)| header[i]).collect();
+    (header, cut_to(layout, rows))
+}
+
 /// The cells of `rows` cut to a fitted layout, the columns left out gone.
 fn cut_to(layout: &[(usize, usize)], rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
     rows.into_iter()
@@ -249,10 +264,9 @@ pub fn tickets(out: &Output, rows: &[Row], now: DateTime<Utc>) -> String {
         ];
         fitted(width, &natural, &drop_below, &order)
     } else {
-        (0..header.len()).map(|i| (i, usize::MAX)).collect()
+        whole(header.len())
     };
-    let header: Vec<&str> = layout.iter().map(|&(i, _)| header[i]).collect();
-    let cut = cut_to(&layout, texts);
+    let (header, cut) = kept(&layout, &header, texts);
     if !out.color {
         return plain(out, &header, &cut);
     }
@@ -349,10 +363,9 @@ pub fn found(out: &Output, found: &[Found]) -> String {
         ];
         fitted(width, &natural, &drop_below, &order)
     } else {
-        (0..header.len()).map(|i| (i, usize::MAX)).collect()
+        whole(header.len())
     };
-    let header: Vec<&str> = layout.iter().map(|&(i, _)| header[i]).collect();
-    let cut = cut_to(&layout, texts);
+    let (header, cut) = kept(&layout, &header, texts);
     if !out.color {
         return plain(out, &header, &cut);
     }
