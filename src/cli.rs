@@ -23,6 +23,7 @@ use crate::ctx::{ColorChoice, Flags};
     max_term_width = 100
 )]
 #[command(after_help = "Examples:
+  baton                            your queue: your tickets, then what is about to breach
   baton init                       a store here, with you as the team
   baton new                        asks for the title, customer, priority and description
   baton list                       open tickets, soonest deadline first
@@ -34,8 +35,10 @@ install tab completion and manual pages.")]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
+    /// Without one, bare `baton` shows your queue (or runs the user
+    /// config's `default`).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// Flags every command takes.

@@ -254,6 +254,35 @@ pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
     }
 }
 
+/// The width tables are fitted to when none can be learnt.
+const DEFAULT_WIDTH: u16 = 80;
+
+/// The width of the terminal on stdout, as the terminal itself reports it
+/// (`None` when stdout is no terminal, or one that reports no size).
+#[cfg(unix)]
+fn stdout_tty_width() -> Option<u16> {
+    let size = rustix::termios::tcgetwinsize(std::io::stdout()).ok()?;
+    Some(size.ws_col).filter(|w| *w > 0)
+}
+
+#[cfg(not(unix))]
+fn stdout_tty_width() -> Option<u16> {
+    None
+}
+
+/// The width output is fitted to: the terminal's own (bash does not
+/// export `COLUMNS`, and a window resized since the shell started knows
+/// better), else `COLUMNS`, else 80. Widths under 20 are taken as
+/// mistakes, not as a terminal to squeeze a table into.
+fn terminal_width(stdout_tty: bool, columns: Option<String>) -> u16 {
+    let asked = stdout_tty.then(stdout_tty_width).flatten();
+    let given = || columns.and_then(|c| c.trim().parse::<u16>().ok());
+    asked
+        .or_else(given)
+        .filter(|w| *w >= 20)
+        .unwrap_or(DEFAULT_WIDTH)
+}
+
 /// The editor a person has chosen, as git finds it: `$VISUAL`, else `$EDITOR`,
 /// else `vi` (`notepad` on Windows).
 fn editor_command() -> String {
@@ -359,9 +388,7 @@ impl Ctx {
         let stdout_tty = std::io::stdout().is_terminal();
         let color = !global.json && color_enabled(global.color, stdout_tty);
         let err_color = color_enabled(global.color, std::io::stderr().is_terminal());
-        let width = text_var("COLUMNS")
-            .and_then(|c| c.trim().parse::<u16>().ok())
-            .filter(|w| *w > 20);
+        let width = terminal_width(stdout_tty, text_var("COLUMNS"));
         let fixed = text_var("BATON_NOW");
         let fixed_clock = fixed.is_some();
         #[allow(clippy::disallowed_methods)] // the one place the binary's path is read
@@ -386,7 +413,7 @@ impl Ctx {
                 .into_iter()
                 .next()
                 .unwrap_or_else(|| "baton".into()),
-            out: Output::new(global.json, color, stdout_tty, width)
+            out: Output::new(global.json, color, stdout_tty, Some(width))
                 .lines(global.jsonl)
                 .err_color(err_color)
                 .zone(LocalZone::system()),
@@ -444,6 +471,11 @@ impl Ctx {
             None => Store::discover(&self.cwd),
         }
         .map(|s| s.traced(self.trace).started(self.wall_clock()))
+    }
+
+    /// The store was named (`--store` or `BATON_STORE`), not looked for.
+    pub fn store_named(&self) -> bool {
+        self.store_dir.is_some()
     }
 
     /// Where `baton init` creates the store: `--store`, else `./tickets`.
@@ -511,6 +543,40 @@ impl Ctx {
     /// The e-mail git knows for the current user.
     pub fn git_email(&self) -> Option<String> {
         git::config_value(&self.cwd, "user.email")
+    }
+
+    /// The command bare `baton` runs, as the user config's `default` says
+    /// (`default = "list --mine"`), split into words as a shell would.
+    /// `None` when no user config says one.
+    pub fn default_command(&self) -> Result<Option<Vec<String>>> {
+        let Some(path) = self.user_config.as_ref() else {
+            return Ok(None);
+        };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return Ok(None);
+        };
+        let table: toml::Table = toml::from_str(&text).map_err(|e| {
+            Error::new(format!("{}: {}", path.display(), e.message()))
+                .kind(Kind::BadFile)
+                .hint("fix the user config, or set BATON_CONFIG to another file")
+        })?;
+        let Some(value) = table.get("default") else {
+            return Ok(None);
+        };
+        let bad = |what: &str| {
+            Error::new(format!(
+                "{}: default must be a command line such as \"list --mine\" ({what})",
+                path.display()
+            ))
+            .kind(Kind::BadFile)
+            .hint("write it as default = \"list --mine\", or remove it for the queue")
+        };
+        let line = value.as_str().ok_or_else(|| bad("it is not a string"))?;
+        let words = shell_words::split(line).map_err(|e| bad(&e.to_string()))?;
+        if words.is_empty() {
+            return Err(bad("it is empty"));
+        }
+        Ok(Some(words))
     }
 
     fn user_config_name(&self) -> Option<String> {

@@ -28,6 +28,8 @@ mod new;
 mod pass;
 /// `baton people` and `baton people add`: the team.
 mod people;
+/// Bare `baton`: your queue, or the user config's `default`.
+mod queue;
 /// `baton rate` and `baton log`: satisfaction and time spent.
 mod rate_log;
 /// `baton report`: the month-end figures.
@@ -80,3 +82,6 @@ mod stress;
 /// At a terminal: prompts, the editor loop, colour (on a pseudo-terminal).
 #[cfg(unix)]
 mod terminal;
+/// Tables and timelines fitted to a terminal's width (on a pseudo-terminal).
+#[cfg(unix)]
+mod width;

@@ -399,7 +399,7 @@ fn after_the_last_escalation_the_missed_deadline_is_shown() {
     assert!(
         human
             .stdout
-            .contains("due       2026-11-03 04:00 (overdue 5h), escalated once\n"),
+            .contains("due       2026-11-03 04:00 (overdue 5h, at the top), escalated once\n"),
         "{}",
         human.stdout
     );

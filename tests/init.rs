@@ -154,3 +154,44 @@ fn init_json_documents_are_as_pinned() {
         "{\n  \"created\": false,\n  \"merge_driver\": false,\n  \"store\": \"STORE\"\n}\n"
     );
 }
+
+#[test]
+fn init_inside_a_store_refuses_and_names_the_enclosing_store() {
+    let env = TestEnv::solo();
+    let sub = env.root().join("docs/notes");
+    fs::create_dir_all(&sub).unwrap();
+    let before = env.store_bytes();
+    let out = env.cmd(&["init", "--name", "ben"]).cwd(&sub).run();
+    out.code(2);
+    let store = env.store().display().to_string();
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: {store} is already a baton store, and baton here would use it; not creating tickets\n\
+             hint: work in {store}, or pass --store DIR to create a separate store on purpose\n"
+        )
+    );
+    assert!(!sub.join("tickets").exists());
+    assert_eq!(env.store_bytes(), before);
+    // From inside the store folder itself, the same.
+    let out = env.cmd(&["init"]).cwd(env.store()).run();
+    out.code(2);
+    assert!(
+        out.stderr.contains("is already a baton store"),
+        "{}",
+        out.stderr
+    );
+    assert!(!env.store().join("tickets").exists());
+}
+
+#[test]
+fn init_with_an_explicit_store_may_nest_one_on_purpose() {
+    let env = TestEnv::solo();
+    let sub = env.root().join("lab");
+    fs::create_dir_all(&sub).unwrap();
+    env.cmd(&["--store", "tickets", "init", "--name", "ben"])
+        .cwd(&sub)
+        .run()
+        .success();
+    assert!(sub.join("tickets/baton.toml").is_file());
+}

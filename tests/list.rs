@@ -63,10 +63,10 @@ fn list_shows_active_tickets_soonest_deadline_first() {
     let env = desk();
     let out = env.baton(&["list"]);
     insta::assert_snapshot!(out.render(), @r"
-        ID    STATUS   OWNER  PRIORITY  DUE         CUSTOMER         TITLE
-        0b7c  open     ana    high      in 14h      jan@example.com  Refund not received
-        9a1f  open     ben    urgent    in 15h      eva@example.org  Login fails
-        5e5e  waiting  cora   low       paused 19h                   Printer on fire
+        ID    STATUS   OWNER  PRIORITY  DUE               CUSTOMER         TITLE
+        0b7c  open     ana    high      in 14h            jan@example.com  Refund not received
+        9a1f  open     ben    urgent    in 15h            eva@example.org  Login fails
+        5e5e  waiting  cora   low       19h left, paused                   Printer on fire
         [exit 0]
     ");
 }
@@ -76,11 +76,11 @@ fn list_all_adds_resolved_and_closed_tickets() {
     let env = desk();
     let out = env.baton(&["list", "--all"]);
     insta::assert_snapshot!(out.render(), @r"
-        ID    STATUS    OWNER  PRIORITY  DUE         CUSTOMER         TITLE
-        0b7c  open      ana    high      in 14h      jan@example.com  Refund not received
-        9a1f  open      ben    urgent    in 15h      eva@example.org  Login fails
-        5e5e  waiting   cora   low       paused 19h                   Printer on fire
-        d0d0  resolved  ana    normal    -                            Old question
+        ID    STATUS    OWNER  PRIORITY  DUE               CUSTOMER         TITLE
+        0b7c  open      ana    high      in 14h            jan@example.com  Refund not received
+        9a1f  open      ben    urgent    in 15h            eva@example.org  Login fails
+        5e5e  waiting   cora   low       19h left, paused                   Printer on fire
+        d0d0  resolved  ana    normal    -                                  Old question
         [exit 0]
     ");
 }
@@ -147,10 +147,10 @@ fn list_due_column_counts_down_and_pauses_while_waiting() {
     env.set_now(&at(22, 0));
     let out = env.baton(&["list"]);
     insta::assert_snapshot!(out.render(), @r"
-        ID    STATUS   OWNER  PRIORITY  DUE         CUSTOMER  TITLE
-        0b7c  open     ana    normal    overdue 2h            Overdue one
-        9a1f  open     ana    normal    in 3h                 Soon one
-        5e5e  waiting  ana    normal    paused 19h            Waiting one
+        ID    STATUS   OWNER  PRIORITY  DUE               CUSTOMER  TITLE
+        0b7c  open     ana    normal    overdue 2h                  Overdue one
+        9a1f  open     ana    normal    in 3h                       Soon one
+        5e5e  waiting  ana    normal    19h left, paused            Waiting one
         [exit 0]
     ");
 }
@@ -343,4 +343,82 @@ fn ids_and_json_lines_feed_shell_loops_and_stream_consumers() {
     let one = env.baton(&["show", "0b7c", "--jsonl"]);
     assert_eq!(one.stdout.lines().count(), 1);
     assert_eq!(one.json(), env.baton(&["show", "0b7c", "--json"]).json());
+}
+
+#[test]
+fn list_due_says_when_a_breached_ticket_has_nowhere_further_to_go() {
+    let env = TestEnv::team();
+    env.set_now(&at(0, 0));
+    env.new_ticket_pinned("ana", "Refund not received", &[], ID_A);
+    env.set_now(&at(25, 0));
+    env.baton(&["escalate"]).success();
+    let out = env.baton(&["list"]);
+    out.success();
+    assert!(
+        out.stdout.contains("overdue 5h, at the top"),
+        "with cora, the top, the ticket can climb no further:\n{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn list_filters_by_priority_and_comma_separated_tags() {
+    let env = desk();
+    let cases: [(&[&str], &[&str]); 5] = [
+        (
+            &["--priority", "high,urgent"],
+            &["Refund not received", "Login fails"],
+        ),
+        (&["--priority", "URGENT"], &["Login fails"]),
+        (
+            &["--priority", "low", "--priority", "high"],
+            &["Refund not received", "Printer on fire"],
+        ),
+        (&["--tag", "billing,auth"], &["Login fails"]),
+        (
+            &["--tag", "billing"],
+            &["Refund not received", "Login fails"],
+        ),
+    ];
+    for (args, want) in cases {
+        assert_eq!(titles(&env, args), want, "{args:?}");
+    }
+}
+
+#[test]
+fn list_priority_typo_is_a_usage_error_with_a_suggestion() {
+    let env = desk();
+    let out = env.baton(&["list", "--priority", "hgih"]);
+    out.code(2);
+    assert!(
+        out.stderr.contains("did you mean 'high'?"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn list_reverse_and_limit_turn_and_cut_the_order_shown() {
+    let env = desk();
+    assert_eq!(
+        titles(&env, &["--reverse"]),
+        ["Printer on fire", "Login fails", "Refund not received"]
+    );
+    assert_eq!(
+        titles(&env, &["--limit", "2"]),
+        ["Refund not received", "Login fails"]
+    );
+    assert_eq!(
+        titles(&env, &["--reverse", "--limit", "1"]),
+        ["Printer on fire"]
+    );
+    assert_eq!(titles(&env, &["--limit", "0"]), Vec::<String>::new());
+}
+
+#[test]
+fn equal_deadlines_list_the_more_urgent_first() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Calm", &["--priority", "low"], ID_A);
+    env.new_ticket_pinned("ana", "Burning", &["--priority", "urgent"], ID_B);
+    assert_eq!(titles(&env, &[]), ["Burning", "Calm"]);
 }

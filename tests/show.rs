@@ -62,7 +62,7 @@ fn show_prints_fields_deadline_and_history() {
         tags      billing
         created   2026-11-02 08:00
         updated   2026-11-02 10:00
-        due       2026-11-03 07:00 (paused 18h), 3h paused
+        due       2026-11-03 07:00 (18h left, paused), 3h of waiting not counted
 
           Charged twice for November.
           Order 18823.
@@ -221,5 +221,29 @@ fn the_id_forms_baton_mails_use_are_accepted_as_ids() {
         bad.stderr.contains("is not a ticket id"),
         "{}",
         bad.render()
+    );
+}
+
+#[test]
+fn show_sums_the_time_logged_per_person() {
+    let env = crate::common::TestEnv::team();
+    env.new_ticket_pinned("ana", "Refund not received", &[], crate::common::ID_A);
+    let plain = env.baton(&["show", "0b7c"]);
+    assert!(!plain.stdout.contains("logged "), "{}", plain.stdout);
+    env.baton_as("ana", &["log", "0b7c", "30m"]).success();
+    let one = env.baton(&["show", "0b7c"]);
+    assert!(
+        one.stdout.contains("\nlogged    ana 30m\n"),
+        "{}",
+        one.stdout
+    );
+    env.baton_as("ben", &["log", "0b7c", "2h"]).success();
+    env.baton_as("ana", &["log", "0b7c", "1h"]).success();
+    let out = env.baton(&["show", "0b7c"]);
+    assert!(
+        out.stdout
+            .contains("\nlogged    3h30m (ben 2h, ana 1h30m)\n"),
+        "{}",
+        out.stdout
     );
 }

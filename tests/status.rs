@@ -207,3 +207,28 @@ fn json_says_whether_a_command_changed_anything() {
     let mine = env.baton_as("ana", &["take", "0b7c", "--json"]);
     mine.code(1);
 }
+
+#[test]
+fn resolve_several_is_all_or_none_and_names_the_one_refused() {
+    let env = crate::common::TestEnv::team();
+    env.new_ticket_pinned("ana", "Refund not received", &[], crate::common::ID_A);
+    env.new_ticket_pinned("ben", "Login fails", &[], crate::common::ID_B);
+    env.new_ticket_pinned("ana", "Printer", &[], crate::common::ID_C);
+    let before = env.store_bytes();
+    // ben's ticket is not ana's to resolve: nothing is written.
+    let out = env.baton_as("ana", &["resolve", "0b7c", "9a1f", "5e5e"]);
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("9a1f"), "{}", out.stderr);
+    assert!(out.stderr.contains("nothing was changed"), "{}", out.stderr);
+    assert_eq!(env.store_bytes(), before);
+    let out = env.baton_as("ana", &["resolve", "0b7c", "5e5e", "--note", "fixed"]);
+    out.success();
+    assert_eq!(env.field(crate::common::ID_A, "status"), "resolved");
+    assert_eq!(env.field(crate::common::ID_C, "status"), "resolved");
+    for verb in ["reopen", "wait"] {
+        env.baton_as("ana", &[verb, "0b7c", "5e5e"]).success();
+    }
+    assert_eq!(env.field(crate::common::ID_C, "status"), "waiting");
+    env.baton_as("ana", &["close", "0b7c", "5e5e"]).success();
+    assert_eq!(env.field(crate::common::ID_A, "status"), "closed");
+}

@@ -87,3 +87,29 @@ fn take_by_someone_off_the_team_is_refused() {
     );
     assert_eq!(env.store_bytes(), before);
 }
+
+#[test]
+fn take_several_takes_all_in_one_write_or_none() {
+    let env = crate::common::TestEnv::team();
+    env.new_ticket_pinned("ben", "Refund not received", &[], crate::common::ID_A);
+    env.new_ticket_pinned("cora", "Login fails", &[], crate::common::ID_B);
+    let out = env.baton_as("ana", &["take", "0b7c", "9a1f"]);
+    out.success();
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+    assert_eq!(env.field(crate::common::ID_A, "owner"), "ana");
+    assert_eq!(env.field(crate::common::ID_B, "owner"), "ana");
+    let json = env.baton_as("ben", &["take", "0b7c", "9a1f", "--json"]);
+    json.success();
+    assert_eq!(json.json().as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn take_several_with_one_unknown_id_writes_nothing() {
+    let env = crate::common::TestEnv::team();
+    env.new_ticket_pinned("ben", "Refund not received", &[], crate::common::ID_A);
+    let before = env.store_bytes();
+    let out = env.baton_as("ana", &["take", "0b7c", "ffff"]);
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("ffff"), "{}", out.stderr);
+    assert_eq!(env.store_bytes(), before);
+}

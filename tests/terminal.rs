@@ -556,3 +556,68 @@ fn from_mail_at_a_terminal_says_to_pipe_a_message_in_instead_of_waiting() {
     );
     assert!(env.ticket_ids().is_empty());
 }
+
+/// The Esc key, alone.
+const ESC: &str = "\x1b";
+
+#[test]
+fn esc_or_q_at_every_question_cancels_with_nothing_written() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Refund not received", &[], ID_A);
+    env.new_ticket_pinned("ben", "Printer", &[], crate::common::ID_B);
+    let before = env.store_bytes();
+    let cancelled = |p: rexpect::session::PtySession, what: &str| {
+        let (rest, code) = finish(p);
+        assert_eq!(code, 1, "{what}: {rest:?}");
+        assert!(
+            rest.contains("cancelled; nothing changed"),
+            "{what}: {rest:?}"
+        );
+        assert_eq!(env.store_bytes(), before, "{what} wrote something");
+    };
+    // The pass menu, with either key.
+    for key in [ESC, "q"] {
+        let mut p = env.cmd(&["--as", "ana", "pass", "0b7c"]).pty();
+        p.exp_string("cora").unwrap();
+        keys(&mut p, key);
+        cancelled(p, &format!("{key:?} at the pass menu"));
+    }
+    // The note asked after the menu.
+    let mut p = env.cmd(&["--as", "ana", "pass", "0b7c"]).pty();
+    p.exp_string("cora").unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("(Enter for none): ").unwrap();
+    keys(&mut p, "half a no");
+    keys(&mut p, ESC);
+    cancelled(p, "Esc at the note");
+    // A line of text: the title of a new ticket.
+    let mut p = env.cmd(&["--as", "ana", "new"]).pty();
+    p.exp_string("Title (one line): ").unwrap();
+    keys(&mut p, "Printer on");
+    keys(&mut p, ESC);
+    cancelled(p, "Esc at the title");
+    // A confirmation.
+    for key in [ESC, "q"] {
+        let mut p = env.cmd(&["--as", "ana", "close", "9a1f"]).pty();
+        p.exp_string("Close it anyway? [y/N]").unwrap();
+        keys(&mut p, key);
+        cancelled(p, &format!("{key:?} at a confirmation"));
+    }
+}
+
+#[test]
+fn keys_typed_ahead_of_a_menu_closing_never_become_the_next_answer() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Refund not received", &[], ID_A);
+    let mut p = env.cmd(&["--as", "ana", "pass", "0b7c"]).pty();
+    p.exp_string("cora").unwrap();
+    // Enter picks ben; the rest arrives with it, before the note is asked.
+    keys(&mut p, "\rmistyped line\r");
+    p.exp_string("Note for ben (Enter for none): ").unwrap();
+    keys(&mut p, "on purpose\r");
+    p.exp_string("passed 0b7c to ben").unwrap();
+    let (rest, code) = finish(p);
+    assert_eq!(code, 0, "{rest}");
+    let last = env.events(ID_A).pop().unwrap();
+    assert_eq!(last["note"].as_str(), Some("on purpose"));
+}

@@ -91,6 +91,28 @@ fn setup_git(ctx: &Ctx, store: &Store) -> Option<GitSetup> {
     Some(setup)
 }
 
+/// Refuses to make a store inside (or beside, below the same root as)
+/// another one that commands here would find first: a second store nested
+/// in the first splits the team's tickets and registers itself in the
+/// first one's `.gitattributes`. A store named with `--store` is made
+/// where it was asked for.
+fn refuse_nested(ctx: &Ctx, store: &Store) -> Result<()> {
+    if ctx.store_named() {
+        return Ok(());
+    }
+    let Ok(enclosing) = Store::discover(&ctx.cwd) else {
+        return Ok(());
+    };
+    let shown = enclosing.shown(enclosing.dir()).display().to_string();
+    Err(Error::usage(format!(
+        "{shown} is already a baton store, and baton here would use it; not creating {}",
+        store.shown(store.dir()).display()
+    ))
+    .hint(format!(
+        "work in {shown}, or pass --store DIR to create a separate store on purpose"
+    )))
+}
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = Store::at(&ctx.init_dir(), &ctx.cwd);
     let shown = store.shown(store.dir()).display().to_string();
@@ -104,6 +126,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .out
             .result(&human, || json::store(store.dir(), None, driver));
     }
+    refuse_nested(ctx, &store)?;
     let Some(name) = args.name.or_else(|| ctx.suggested_name()) else {
         return Err(Error::usage("cannot tell your name for the team config")
             .hint("baton init --name YOUR_NAME"));

@@ -4,7 +4,7 @@ use clap_complete::engine::ArgValueCandidates;
 
 use super::{Unreadable, completions};
 use crate::core::query::{self, Filter, Row, Sort};
-use crate::core::ticket::Status;
+use crate::core::ticket::{Priority, Status};
 use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::render::{json, table};
@@ -13,7 +13,8 @@ use crate::render::{json, table};
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  baton list --mine\n  baton list --owner ben --status waiting\n  \
-                        baton list --all --sort updated\n  baton list --overdue --json | jq -r '.[].id'\n  \
+                        baton list --all --sort updated\n  baton list --priority high,urgent --tag billing,vip\n  \
+                        baton list --all --sort updated --reverse --limit 5\n  baton list --overdue --json | jq -r '.[].id'\n  \
                         baton list --mine --format id | xargs -n1 baton show\n  \
                         baton list --jsonl | jq -c 'select(.priority == \"urgent\")'"
 )]
@@ -31,9 +32,12 @@ pub struct Args {
     /// Only tickets whose customer contains this text
     #[arg(long)]
     pub customer: Option<String>,
-    /// Only tickets with this tag (repeat to require several)
-    #[arg(long = "tag", value_name = "TAG")]
+    /// Only tickets with these tags (repeat, or separate with commas; all are required)
+    #[arg(long = "tag", value_name = "TAG", value_delimiter = ',')]
     pub tags: Vec<String>,
+    /// Only tickets of these priorities (repeat, or separate with commas; any case)
+    #[arg(long, value_name = "PRIORITY", value_delimiter = ',', value_parser = parse_priority)]
+    pub priority: Vec<Priority>,
     /// Only tickets past their escalation deadline
     #[arg(long)]
     pub overdue: bool,
@@ -47,6 +51,74 @@ pub struct Args {
     /// shell loops: for id in $(baton list --format id); do ...)
     #[arg(long, value_enum, default_value_t = super::Format::Table)]
     pub format: super::Format,
+    /// The order turned round
+    #[arg(long)]
+    pub reverse: bool,
+    /// Show at most this many tickets (the first ones in the order shown)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+/// A priority as typed: any case, and a near miss gets a suggestion.
+pub(super) fn parse_priority(s: &str) -> Result<Priority, String> {
+    let typed = s.trim().to_lowercase();
+    typed.parse().map_err(|e: String| {
+        let near = Priority::ALL
+            .into_iter()
+            .map(|p| p.as_str())
+            .find(|p| strsim::damerau_levenshtein(p, &typed) <= 2);
+        match near {
+            Some(p) => format!("{e}; did you mean '{p}'?"),
+            None => e,
+        }
+    })
+}
+
+/// Bare `baton`: your open and waiting tickets, soonest deadline first,
+/// then the team's tickets about to breach (or past their deadline).
+pub fn queue(ctx: &Ctx) -> Result<()> {
+    let (store, config, actor) = super::open(ctx)?;
+    let loaded = store.summaries()?;
+    let rows = |keep: &dyn Fn(
+        &crate::core::summary::Summary,
+        Option<&crate::core::clock::Deadline>,
+    ) -> bool| {
+        let mut rows: Vec<Row> = loaded
+            .tickets
+            .iter()
+            .filter(|t| t.status.is_active())
+            .filter_map(|t| {
+                let due = t.deadline(&config, ctx.now);
+                keep(t, due.as_ref()).then(|| Row {
+                    ticket: t,
+                    due,
+                    short: loaded.short(t.id),
+                })
+            })
+            .collect();
+        query::sort(&mut rows, Sort::Due, ctx.now);
+        rows
+    };
+    let mine = rows(&|t, _| t.owner == actor);
+    let team = rows(&|t, due| t.owner != actor && query::about_to_breach(due, ctx.now));
+    let mut unreadable = Unreadable::read(ctx);
+    unreadable.warn_all(&loaded.problems);
+    if ctx.out.json {
+        let ids: Vec<_> = mine.iter().chain(&team).map(|r| r.ticket.id).collect();
+        let docs = mine.iter().chain(&team).zip(store.read_many(&ids));
+        let mut out = Vec::with_capacity(ids.len());
+        for (row, full) in docs {
+            match full {
+                Ok(t) => out.push(json::ticket(&t, &row.short, row.due.as_ref(), false)),
+                Err(e) => unreadable.warn(&e),
+            }
+        }
+        ctx.out.json_array(out.into_iter())?;
+    } else {
+        ctx.out
+            .print(&table::queue(&ctx.out, &actor, &mine, &team, ctx.now))?;
+    }
+    unreadable.finish("the queue shows the rest")
 }
 
 pub(super) fn parse_status(s: &str) -> Result<Status, String> {
@@ -69,6 +141,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         statuses: args.status,
         customer: args.customer,
         tags: args.tags,
+        priorities: args.priority,
         overdue: args.overdue,
         all: args.all,
     };
@@ -86,6 +159,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         })
         .collect();
     query::sort(&mut rows, args.sort, ctx.now);
+    if args.reverse {
+        rows.reverse();
+    }
+    if let Some(n) = args.limit {
+        rows.truncate(n);
+    }
 
     let mut unreadable = Unreadable::read(ctx);
     unreadable.warn_all(&loaded.problems);

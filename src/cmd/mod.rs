@@ -67,8 +67,15 @@ pub enum Command {
 
 /// Runs the command the user asked for. `tree` builds the whole command
 /// line's definition, for the commands that describe it (`man`).
-pub fn run(flags: Flags, command: Command, tree: fn() -> clap::Command) -> Result<()> {
+pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) -> Result<()> {
     let ctx = Ctx::from_env(&flags)?;
+    let command = match command {
+        Some(command) => command,
+        None => match ctx.default_command()? {
+            Some(words) => configured(&words, tree)?,
+            None => return list::queue(&ctx),
+        },
+    };
     match command {
         Command::Init(args) => init::run(&ctx, args),
         Command::People(args) => people::run(&ctx, args),
@@ -106,6 +113,26 @@ pub enum Format {
     Id,
 }
 
+/// The command the user config's `default` names, parsed as if typed after
+/// `baton` (the global flags stay those of the real command line).
+fn configured(words: &[String], tree: fn() -> clap::Command) -> Result<Command> {
+    use clap::FromArgMatches;
+    let line = std::iter::once("baton".to_string()).chain(words.iter().cloned());
+    let parsed = tree()
+        .try_get_matches_from(line)
+        .and_then(|m| Command::from_arg_matches(&m));
+    parsed.map_err(|e| {
+        let text = e.render().to_string();
+        let first = text.lines().next().unwrap_or_default();
+        Error::usage(format!(
+            "the user config's default = \"{}\" is not a baton command: {}",
+            shell_words::join(words),
+            first.trim_start_matches("error: ")
+        ))
+        .hint("fix 'default' in the user config (for example default = \"list --mine\"), or remove it")
+    })
+}
+
 /// A ticket after a command acted on it.
 pub struct Outcome {
     pub ticket: Ticket,
@@ -131,32 +158,88 @@ pub fn change(
     input: &str,
     act: impl FnOnce(&mut Ticket, &action::Ctx) -> Result<bool>,
 ) -> Result<Outcome> {
+    let mut act = Some(act);
+    let mut outcomes = change_many(ctx, &[input.to_string()], |t, cx| match act.take() {
+        Some(act) => act(t, cx),
+        None => Ok(false),
+    })?;
+    Ok(outcomes.remove(0))
+}
+
+/// Applies one action to each ticket the user named, all or none: every
+/// id is resolved and every ticket decided on under the lock before
+/// anything is written; then the changed ones are saved in one
+/// transaction (one commit). The first refusal stops it with nothing
+/// written, naming its ticket when there are several.
+pub fn change_many(
+    ctx: &Ctx,
+    inputs: &[String],
+    mut act: impl FnMut(&mut Ticket, &action::Ctx) -> Result<bool>,
+) -> Result<Vec<Outcome>> {
     let store = ctx.store()?;
-    let resolved = store.resolve(input)?;
+    let mut resolved = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let r = store.resolve(input)?;
+        if !resolved
+            .iter()
+            .any(|p: &crate::store::Resolved| p.id == r.id)
+        {
+            resolved.push(r);
+        }
+    }
     let mut txn = Txn::begin(ctx, &store)?;
     let config = txn.config()?.clone();
     let actor = ctx.actor(&store, &config)?;
-    let mut ticket = store.read(resolved.id)?;
-    let before = ticket.events.len();
-    let acx = action::Ctx {
-        actor: &actor,
-        now: txn.now_for(&ticket),
-        config: &config,
-        label: &resolved.short,
-    };
-    let changed = act(&mut ticket, &acx)?;
-    let mut message = String::new();
-    if changed {
-        txn.save(&ticket, &resolved.short, before)?;
-        message = render::commit::ticket(&resolved.short, &ticket, &ticket.events[before..]);
+    let several = resolved.len() > 1;
+    let mut decided = Vec::with_capacity(resolved.len());
+    for r in &resolved {
+        let mut ticket = store.read(r.id)?;
+        let before = ticket.events.len();
+        let acx = action::Ctx {
+            actor: &actor,
+            now: txn.now_for(&ticket),
+            config: &config,
+            label: &r.short,
+        };
+        let changed = act(&mut ticket, &acx).map_err(|e| {
+            if several {
+                let hint = "nothing was changed; leave it out, or deal with it first".to_string();
+                let hint = match &e.hint {
+                    Some(h) => format!("{h}; {hint}"),
+                    None => hint,
+                };
+                Error {
+                    hint: Some(hint),
+                    ..e
+                }
+            } else {
+                e
+            }
+        })?;
+        decided.push((ticket, before, changed));
     }
-    txn.finish(&message);
-    Ok(Outcome {
-        ticket,
-        short: resolved.short,
-        changed,
-        config,
-    })
+    let mut messages = Vec::new();
+    for ((ticket, before, changed), r) in decided.iter().zip(&resolved) {
+        if *changed {
+            txn.save(ticket, &r.short, *before)?;
+            messages.push(render::commit::ticket(
+                &r.short,
+                ticket,
+                &ticket.events[*before..],
+            ));
+        }
+    }
+    txn.finish(&messages.join("\n\n"));
+    Ok(decided
+        .into_iter()
+        .zip(resolved)
+        .map(|((ticket, _, changed), r)| Outcome {
+            ticket,
+            short: r.short,
+            changed,
+            config: config.clone(),
+        })
+        .collect())
 }
 
 /// The ticket files a command could not read: each one is warned about, and
@@ -221,6 +304,29 @@ impl<'a> Unreadable<'a> {
             }
         }
     }
+}
+
+/// Reports changes to several tickets: one sentence each, or under
+/// `--json` the tickets as an array (one ticket alone stays its document).
+pub fn report_many(
+    ctx: &Ctx,
+    outcomes: &[Outcome],
+    sentence: impl Fn(&Outcome) -> String,
+) -> Result<()> {
+    if let [one] = outcomes {
+        return report(ctx, one, &sentence(one), &sentence(one));
+    }
+    let human: Vec<String> = outcomes.iter().map(&sentence).collect();
+    ctx.out.result(&human.join("\n"), || {
+        let docs = outcomes
+            .iter()
+            .map(|o| {
+                let due = clock::deadline(&o.ticket, &o.config, ctx.now);
+                json::ticket(&o.ticket, &o.short, due.as_ref(), true)
+            })
+            .collect();
+        serde_json::Value::Array(docs)
+    })
 }
 
 /// Reports a change: the human sentence, or the ticket as JSON.

@@ -13,11 +13,12 @@ use crate::render::{ask, outcome};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   baton wait 0b7c --note \"asked for the order number\"
+  baton wait 0b7c 9a1f               several at once: all of them, or none
   baton reopen 0b7c                  when the customer answers (the clock resumes)")]
 pub struct WaitArgs {
-    /// The ticket (a unique id prefix, at least 4 characters)
-    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
-    pub id: String,
+    /// The tickets (unique id prefixes, at least 4 characters each; several: all or none)
+    #[arg(required = true, num_args = 1.., value_name = "ID", add = ArgValueCompleter::new(completions::ticket_ids))]
+    pub ids: Vec<String>,
     /// What you are waiting for
     #[arg(long, short)]
     pub note: Option<String>,
@@ -27,11 +28,12 @@ pub struct WaitArgs {
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   baton resolve 0b7c --note \"refund sent\"
+  baton resolve 0b7c 9a1f                     several at once: all of them, or none
   baton list --all --status resolved          what was solved")]
 pub struct ResolveArgs {
-    /// The ticket (a unique id prefix, at least 4 characters)
-    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
-    pub id: String,
+    /// The tickets (unique id prefixes, at least 4 characters each; several: all or none)
+    #[arg(required = true, num_args = 1.., value_name = "ID", add = ArgValueCompleter::new(completions::ticket_ids))]
+    pub ids: Vec<String>,
     /// How it was solved
     #[arg(long, short)]
     pub note: Option<String>,
@@ -41,11 +43,12 @@ pub struct ResolveArgs {
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   baton reopen 0b7c --note \"customer says it happened again\"
-  baton reopen 0b7c                  resume a waiting ticket")]
+  baton reopen 0b7c                  resume a waiting ticket
+  baton reopen 0b7c 9a1f             several at once: all of them, or none")]
 pub struct ReopenArgs {
-    /// The ticket (a unique id prefix, at least 4 characters)
-    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
-    pub id: String,
+    /// The tickets (unique id prefixes, at least 4 characters each; several: all or none)
+    #[arg(required = true, num_args = 1.., value_name = "ID", add = ArgValueCompleter::new(completions::ticket_ids))]
+    pub ids: Vec<String>,
     /// Why it is open again
     #[arg(long, short)]
     pub note: Option<String>,
@@ -55,34 +58,40 @@ pub struct ReopenArgs {
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   baton close 0b7c --note \"duplicate of 9a1f\"
-  baton close 0b7c --yes             close it though someone else owns it")]
+  baton close 0b7c --yes             close it though someone else owns it
+  baton close 0b7c 9a1f              several at once: all of them, or none")]
 pub struct CloseArgs {
-    /// The ticket (a unique id prefix, at least 4 characters)
-    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
-    pub id: String,
+    /// The tickets (unique id prefixes, at least 4 characters each; several: all or none)
+    #[arg(required = true, num_args = 1.., value_name = "ID", add = ArgValueCompleter::new(completions::ticket_ids))]
+    pub ids: Vec<String>,
     /// Why it is closed
     #[arg(long, short)]
     pub note: Option<String>,
 }
 
-fn set(ctx: &Ctx, id: &str, to: Status, note: Option<String>, confirmed: bool) -> Result<()> {
-    let o = super::change(ctx, id, |t, cx| {
-        action::set_status(t, cx, to, note, confirmed)
+fn set(ctx: &Ctx, ids: &[String], to: Status, note: Option<String>, confirmed: bool) -> Result<()> {
+    let outcomes = super::change_many(ctx, ids, |t, cx| {
+        action::set_status(t, cx, to, note.clone(), confirmed)
     })?;
-    let done = outcome::status_now(&o.short, to);
-    super::report(ctx, &o, &done, &outcome::status_already(&o.short, to))
+    super::report_many(ctx, &outcomes, |o| {
+        if o.changed {
+            outcome::status_now(&o.short, to)
+        } else {
+            outcome::status_already(&o.short, to)
+        }
+    })
 }
 
 pub fn wait(ctx: &Ctx, args: WaitArgs) -> Result<()> {
-    set(ctx, &args.id, Status::Waiting, args.note, false)
+    set(ctx, &args.ids, Status::Waiting, args.note, false)
 }
 
 pub fn resolve(ctx: &Ctx, args: ResolveArgs) -> Result<()> {
-    set(ctx, &args.id, Status::Resolved, args.note, false)
+    set(ctx, &args.ids, Status::Resolved, args.note, false)
 }
 
 pub fn reopen(ctx: &Ctx, args: ReopenArgs) -> Result<()> {
-    set(ctx, &args.id, Status::Open, args.note, false)
+    set(ctx, &args.ids, Status::Open, args.note, false)
 }
 
 pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
@@ -90,17 +99,32 @@ pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
     if !confirmed && ctx.can_prompt() {
         // Ask before taking the lock, so nobody waits while a person thinks.
         let (store, _, actor) = super::open(ctx)?;
-        let resolved = store.resolve(&args.id)?;
-        let owner = store.read(resolved.id)?.owner;
-        if owner != actor {
+        let mut others = Vec::new();
+        for id in &args.ids {
+            let resolved = store.resolve(id)?;
+            let owner = store.read(resolved.id)?.owner;
+            if owner != actor {
+                others.push((resolved.short, owner));
+            }
+        }
+        if let Some((short, owner)) = others.first() {
+            let label = if others.len() == 1 {
+                short.clone()
+            } else {
+                others
+                    .iter()
+                    .map(|(s, _)| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             confirmed = ctx
                 .prompt()
-                .confirm(&ask::close_anyway(&resolved.short, &owner), false)?;
+                .confirm(&ask::close_anyway(&label, owner), false)?;
             if !confirmed {
-                ctx.out.info(&outcome::not_closed(&resolved.short));
+                ctx.out.info(&outcome::not_closed(&label));
                 return Ok(());
             }
         }
     }
-    set(ctx, &args.id, Status::Closed, args.note, confirmed)
+    set(ctx, &args.ids, Status::Closed, args.note, confirmed)
 }

@@ -8,26 +8,34 @@ use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::render::outcome;
 
-/// Take a ticket: it becomes yours, recorded as a hand-off from its owner
+/// Take tickets: each becomes yours, recorded as a hand-off from its owner
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   baton take 0b7c
-  baton take 0b7c --note \"I know this customer\"")]
+  baton take 0b7c --note \"I know this customer\"
+  baton take 0b7c 9a1f 5e5e          several at once: all of them, or none")]
 pub struct Args {
-    /// The ticket (a unique id prefix, at least 4 characters)
-    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
-    pub id: String,
+    /// The tickets (unique id prefixes, at least 4 characters each)
+    #[arg(required = true, num_args = 1.., value_name = "ID", add = ArgValueCompleter::new(completions::ticket_ids))]
+    pub ids: Vec<String>,
     /// Why you take it
     #[arg(long, short)]
     pub note: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let mut previous = String::new();
-    let o = super::change(ctx, &args.id, |t, cx| {
-        previous = t.owner.clone();
-        action::take(t, cx, args.note)
+    let mut previous = Vec::new();
+    let outcomes = super::change_many(ctx, &args.ids, |t, cx| {
+        previous.push(t.owner.clone());
+        action::take(t, cx, args.note.clone())
     })?;
-    let done = outcome::took(&o.short, &previous, &o.ticket.title);
-    super::report(ctx, &o, &done, &outcome::already_yours(&o.short))
+    let owners: std::collections::HashMap<_, _> =
+        outcomes.iter().map(|o| o.ticket.id).zip(previous).collect();
+    super::report_many(ctx, &outcomes, |o| {
+        if o.changed {
+            outcome::took(&o.short, &owners[&o.ticket.id], &o.ticket.title)
+        } else {
+            outcome::already_yours(&o.short)
+        }
+    })
 }

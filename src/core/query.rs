@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::clock::Deadline;
 use super::summary::Summary;
-use super::ticket::Status;
+use super::ticket::{Priority, Status};
 
 /// The order of a listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -28,6 +28,8 @@ pub struct Filter {
     pub statuses: Vec<Status>,
     pub customer: Option<String>,
     pub tags: Vec<String>,
+    /// Only these priorities (any when empty).
+    pub priorities: Vec<Priority>,
     pub overdue: bool,
     /// Include resolved and closed tickets when no status is named.
     pub all: bool,
@@ -47,6 +49,7 @@ impl Filter {
                 .as_ref()
                 .is_none_or(|c| t.customer.to_lowercase().contains(&c.to_lowercase()))
             && self.tags.iter().all(|tag| t.tags.contains(tag))
+            && (self.priorities.is_empty() || self.priorities.contains(&t.priority))
             && (!self.overdue || due.is_some_and(|d| d.is_overdue(now)))
     }
 }
@@ -78,11 +81,22 @@ fn by_due(a: &Row, b: &Row, now: DateTime<Utc>) -> Ordering {
     key(a).cmp(&key(b))
 }
 
+/// How close to its deadline a running clock counts as about to breach,
+/// for the team part of the queue bare `baton` shows.
+pub const SOON: chrono::Duration = chrono::Duration::hours(4);
+
+/// Whether a ticket's running clock is past its deadline or within
+/// [`SOON`] of it (a paused clock is not about to breach).
+pub fn about_to_breach(due: Option<&Deadline>, now: DateTime<Utc>) -> bool {
+    due.is_some_and(|d| d.is_overdue(now) || (!d.paused && d.remaining(now) <= SOON))
+}
+
 /// Sorts rows; ties fall back to creation time, then id, so output is stable.
 pub fn sort(rows: &mut [Row], order: Sort, now: DateTime<Utc>) {
     rows.sort_by(|a, b| {
         let primary = match order {
-            Sort::Due => by_due(a, b, now),
+            // Equal deadlines: the more urgent first.
+            Sort::Due => by_due(a, b, now).then_with(|| b.ticket.priority.cmp(&a.ticket.priority)),
             Sort::Updated => b.ticket.updated.cmp(&a.ticket.updated),
             Sort::Priority => b
                 .ticket

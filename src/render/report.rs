@@ -232,19 +232,28 @@ fn people(out: &Output, people: &[PersonFigures]) -> String {
         "1ST REPLY",
         "HOURS",
     ];
+    let rows: Vec<Vec<String>> = people
+        .iter()
+        .map(|p| {
+            vec![
+                clean_line(&p.name).into_owned(),
+                p.received.to_string(),
+                p.taken.to_string(),
+                p.resolved.to_string(),
+                p.passed.to_string(),
+                p.escalated_away.to_string(),
+                span_minutes(p.median_resolve_hours.map(|h| h * 60.0)),
+                span_minutes(p.median_first_response_minutes),
+                hours(p.hours),
+            ]
+        })
+        .collect();
+    // On a narrow terminal the figures that matter least go first.
+    let kept = table::columns_that_fit(out, &header, &rows, &[1, 7, 5, 2, 8]);
+    let header: Vec<&str> = kept.iter().map(|&i| header[i]).collect();
     let mut tbl = table::base(out, &header);
-    for p in people {
-        tbl.add_row([
-            clean_line(&p.name).into_owned(),
-            p.received.to_string(),
-            p.taken.to_string(),
-            p.resolved.to_string(),
-            p.passed.to_string(),
-            p.escalated_away.to_string(),
-            span_minutes(p.median_resolve_hours.map(|h| h * 60.0)),
-            span_minutes(p.median_first_response_minutes),
-            hours(p.hours),
-        ]);
+    for row in rows {
+        tbl.add_row(kept.iter().map(|&i| row[i].clone()).collect::<Vec<_>>());
     }
     for i in 1..header.len() {
         if let Some(c) = tbl.column_mut(i) {

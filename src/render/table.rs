@@ -61,34 +61,14 @@ fn status_cell(text: String, status: Status) -> Cell {
     }
 }
 
-/// How wide the columns named by `header` (the first of each row) are
-/// with their gaps: the room they leave is for the text columns after them.
-fn width_of<const N: usize>(header: &[&str], rows: &[[String; N]]) -> usize {
-    (0..header.len())
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].width())
-                .chain([header[i].len()])
-                .max()
-                .unwrap_or(0)
-                + usize::from(GAP)
-        })
-        .sum()
-}
-
 /// The house layout of an uncoloured table (columns as wide as their widest
 /// cell, `GAP` apart, no trailing space), written directly: the general
 /// table takes most of a second to lay out 100,000 rows.
-fn plain<const N: usize>(out: &Output, header: [&str; N], rows: &[[String; N]]) -> String {
-    let mut widths = header.map(|h| h.width());
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.width());
-        }
-    }
-    let line = |cells: [&str; N]| {
+fn plain(out: &Output, header: &[&str], rows: &[Vec<String>]) -> String {
+    let widths = natural_widths(header, rows);
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
         let mut line = String::new();
-        for (cell, w) in cells.iter().zip(widths) {
+        for (cell, w) in cells.zip(&widths) {
             line.push_str(cell);
             let pad = w - cell.width() + usize::from(GAP);
             line.extend(std::iter::repeat_n(' ', pad));
@@ -97,12 +77,109 @@ fn plain<const N: usize>(out: &Output, header: [&str; N], rows: &[[String; N]]) 
         line
     };
     let mut lines = Vec::with_capacity(rows.len() + 1);
-    lines.push(line(header));
-    lines.extend(
-        rows.iter()
-            .map(|r| line(std::array::from_fn(|i| r[i].as_str()))),
-    );
+    lines.push(line(&mut header.iter().copied()));
+    lines.extend(rows.iter().map(|r| line(&mut r.iter().map(String::as_str))));
     ruled(out, lines)
+}
+
+/// Each column's width: its widest cell, or its header.
+fn natural_widths(header: &[&str], rows: &[Vec<String>]) -> Vec<usize> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    widths
+}
+
+/// The narrowest terminal on which the low-value columns (customer,
+/// priority) are still shown.
+pub const NARROW: usize = 70;
+
+/// Fits a table to `width` columns so that no row wraps. Columns whose
+/// `drop_below` is wider than the terminal are left out; then columns give
+/// width in `order`, each `(column, down to)`; when that is not enough,
+/// every column with a `drop_below` goes whatever the width. Returns the
+/// columns kept (indices into `natural`) with their widths.
+fn fitted(
+    width: usize,
+    natural: &[usize],
+    drop_below: &[usize],
+    order: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
+    let total = |w: &[(usize, usize)]| {
+        w.iter().map(|(_, w)| w).sum::<usize>() + usize::from(GAP) * w.len().saturating_sub(1)
+    };
+    let layout = |keep: &dyn Fn(usize) -> bool| {
+        let mut widths: Vec<(usize, usize)> = (0..natural.len())
+            .filter(|&i| keep(i))
+            .map(|i| (i, natural[i]))
+            .collect();
+        for &(column, min) in order {
+            let over = total(&widths).saturating_sub(width);
+            if let Some(slot) = widths.iter_mut().find(|(c, _)| *c == column) {
+                slot.1 -= over.min(slot.1.saturating_sub(min));
+            }
+        }
+        widths
+    };
+    let widths = layout(&|i| drop_below[i] <= width);
+    if total(&widths) <= width {
+        return widths;
+    }
+    layout(&|i| drop_below[i] == 0)
+}
+
+/// The columns of a table of figures (never cut) that fit the terminal:
+/// those in `droppable` go, in that order, until the rest fit. Piped, all
+/// of them stay.
+pub(super) fn columns_that_fit(
+    out: &Output,
+    header: &[&str],
+    rows: &[Vec<String>],
+    droppable: &[usize],
+) -> Vec<usize> {
+    let mut kept: Vec<usize> = (0..header.len()).collect();
+    if !out.stdout_tty {
+        return kept;
+    }
+    let natural = natural_widths(header, rows);
+    let total = |kept: &[usize]| {
+        kept.iter()
+            .map(|&i| natural[i] + usize::from(GAP))
+            .sum::<usize>()
+            - usize::from(GAP)
+    };
+    for column in droppable {
+        if total(&kept) <= terminal_width(out) {
+            break;
+        }
+        kept.retain(|c| c != column);
+    }
+    kept
+}
+
+/// Every column, uncut: the layout of piped output.
+fn whole(columns: usize) -> Vec<(usize, usize)> {
+    (0..columns).map(|i| (i, usize::MAX)).collect()
+}
+
+/// The header and the cells a layout keeps, cut to its widths.
+fn kept<'h>(
+    layout: &[(usize, usize)],
+    header: &[&'h str],
+    rows: Vec<Vec<String>>,
+) -> (Vec<&'h str>, Vec<Vec<String>>) {
+    let header = layout.iter().map(|&(i, _)| header[i]).collect();
+    (header, cut_to(layout, rows))
+}
+
+/// The cells of `rows` cut to a fitted layout, the columns left out gone.
+fn cut_to(layout: &[(usize, usize)], rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    rows.into_iter()
+        .map(|r| layout.iter().map(|&(i, w)| fit(&r[i], w)).collect())
+        .collect()
 }
 
 /// Display width of a line that may hold colour codes.
@@ -141,20 +218,24 @@ pub fn fit(text: &str, max: usize) -> String {
 
 /// The widest customer shown before the title is cut, on wide and on narrow terminals.
 const CUSTOMER_MAX: (usize, usize) = (28, 18);
-/// The title never gets narrower than this, even on a tiny terminal.
+/// The title gives way down to this before the other columns are cut.
 const TITLE_MIN: usize = 16;
+/// The narrowest a cut customer or title gets (their headers' width).
+const CUT_MIN: (usize, usize) = (8, 5);
 
-/// The ticket table of `baton list`. On a terminal the title takes the width
-/// left by the other columns; piped, nothing is cut.
+/// The ticket table of `baton list`. On a terminal it fits the width: the
+/// title takes what the other columns leave, down to [`TITLE_MIN`]; then
+/// the customer is cut; below [`NARROW`] columns the customer and the
+/// priority are left out. Piped, nothing is cut.
 pub fn tickets(out: &Output, rows: &[Row], now: DateTime<Utc>) -> String {
     let header = [
         "ID", "STATUS", "OWNER", "PRIORITY", "DUE", "CUSTOMER", "TITLE",
     ];
-    let mut texts: Vec<[String; 7]> = rows
+    let texts: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {
             let t = row.ticket;
-            [
+            vec![
                 row.short.clone(),
                 t.status.as_str().to_string(),
                 clean_line(&t.owner).into_owned(),
@@ -165,61 +246,88 @@ pub fn tickets(out: &Output, rows: &[Row], now: DateTime<Utc>) -> String {
             ]
         })
         .collect();
-    if out.stdout_tty {
-        let width = usize::from(out.width.unwrap_or(100));
-        let customer_max = if width >= 120 {
+    let layout: Vec<(usize, usize)> = if out.stdout_tty {
+        let width = terminal_width(out);
+        let mut natural = natural_widths(&header, &texts);
+        let cap = if width >= 120 {
             CUSTOMER_MAX.0
         } else {
             CUSTOMER_MAX.1
         };
-        for r in &mut texts {
-            r[5] = fit(&r[5], customer_max);
-        }
-        let used = width_of(&header[..6], &texts);
-        let budget = width.saturating_sub(used).max(TITLE_MIN);
-        for r in &mut texts {
-            r[6] = fit(&r[6], budget);
-        }
-    }
+        natural[5] = natural[5].min(cap);
+        let drop_below = [0, 0, 0, NARROW, 0, NARROW, 0];
+        let order = [
+            (6, TITLE_MIN),
+            (5, CUT_MIN.0),
+            (6, CUT_MIN.1),
+            (2, CUT_MIN.1),
+        ];
+        fitted(width, &natural, &drop_below, &order)
+    } else {
+        whole(header.len())
+    };
+    let (header, cut) = kept(&layout, &header, texts);
     if !out.color {
-        return plain(out, header, &texts);
+        return plain(out, &header, &cut);
     }
     let mut table = base(out, &header);
-    for (row, [short, status, owner, priority, due, customer, title]) in rows.iter().zip(texts) {
+    for (row, cells) in rows.iter().zip(cut) {
         let t = row.ticket;
         let overdue = row.due.as_ref().is_some_and(|d| d.is_overdue(now));
-        let status = status_cell(status, t.status);
-        let priority = match text::priority_color(t.priority) {
-            Some(c) => Cell::new(priority).fg(c.cell()),
-            None => Cell::new(priority),
-        };
-        let due = if overdue {
-            Cell::new(due).fg(Color::Red.cell())
-        } else {
-            Cell::new(due)
-        };
-        table.add_row([
-            Cell::new(short).add_attribute(Attribute::Bold),
-            status,
-            Cell::new(owner),
-            priority,
-            due,
-            Cell::new(customer),
-            Cell::new(title),
-        ]);
+        let styled = layout.iter().zip(cells).map(|(&(i, _), text)| match i {
+            0 => Cell::new(text).add_attribute(Attribute::Bold),
+            1 => status_cell(text, t.status),
+            3 => match text::priority_color(t.priority) {
+                Some(c) => Cell::new(text).fg(c.cell()),
+                None => Cell::new(text),
+            },
+            4 if overdue => Cell::new(text).fg(Color::Red.cell()),
+            _ => Cell::new(text),
+        });
+        table.add_row(styled.collect::<Vec<_>>());
     }
     finish(out, &table)
 }
 
+/// The queue bare `baton` shows: `who`'s tickets, then the team's about
+/// to breach, each under a heading; a line says when a part is empty.
+pub fn queue(out: &Output, who: &str, mine: &[Row], team: &[Row], now: DateTime<Utc>) -> String {
+    let who = clean_line(who);
+    let heading = |t: &str| out.paint(t, Color::Bold);
+    let mut s = heading(&format!("Your queue ({who})"));
+    s.push('\n');
+    if mine.is_empty() {
+        s.push_str("nothing of yours is open\n");
+    } else {
+        s.push_str(&tickets(out, mine, now));
+        s.push('\n');
+    }
+    s.push('\n');
+    s.push_str(&heading(&format!(
+        "About to breach on the team (within {})",
+        text::span(crate::core::query::SOON)
+    )));
+    s.push('\n');
+    if team.is_empty() {
+        s.push_str("nothing\n");
+    } else {
+        s.push_str(&tickets(out, team, now));
+        s.push('\n');
+    }
+    s.push_str("(all open tickets: baton list)");
+    s
+}
+
 /// The results of `baton search`. On a terminal the title and the matching
-/// text share the width the other columns leave; piped, nothing is cut.
+/// text share the width the other columns leave (the title two fifths);
+/// below [`NARROW`] columns the customer is left out. Piped, nothing is cut.
 pub fn found(out: &Output, found: &[Found]) -> String {
     let header = ["ID", "STATUS", "OWNER", "CUSTOMER", "TITLE", "MATCH"];
-    let mut texts: Vec<[String; 6]> = found
+    let texts: Vec<Vec<String>> = found
         .iter()
         .map(|f| {
             let t = &f.ticket;
-            [
+            vec![
                 f.short.clone(),
                 t.status.as_str().to_string(),
                 clean_line(&t.owner).into_owned(),
@@ -229,36 +337,46 @@ pub fn found(out: &Output, found: &[Found]) -> String {
             ]
         })
         .collect();
-    if out.stdout_tty {
-        let width = usize::from(out.width.unwrap_or(100));
-        for r in &mut texts {
-            r[3] = fit(&r[3], CUSTOMER_MAX.1);
-        }
-        let used = width_of(&header[..4], &texts);
-        let budget = width.saturating_sub(used + usize::from(GAP));
-        let title = (budget * 2 / 5).max(TITLE_MIN);
-        let widest_title = texts.iter().map(|r| r[4].width()).max().unwrap_or(0);
-        let title = title.min(widest_title.max(header[4].len()));
-        let rest = budget.saturating_sub(title).max(TITLE_MIN);
-        for r in &mut texts {
-            r[4] = fit(&r[4], title);
-            r[5] = fit(&r[5], rest);
-        }
-    }
+    let layout: Vec<(usize, usize)> = if out.stdout_tty {
+        let width = terminal_width(out);
+        let mut natural = natural_widths(&header, &texts);
+        natural[3] = natural[3].min(CUSTOMER_MAX.1);
+        let fixed = |keep_customer: bool| {
+            natural[..3].iter().sum::<usize>()
+                + if keep_customer {
+                    natural[3] + usize::from(GAP)
+                } else {
+                    0
+                }
+                + usize::from(GAP) * 4
+        };
+        let budget = width.saturating_sub(fixed(width >= NARROW));
+        let title = (budget * 2 / 5).max(TITLE_MIN).min(natural[4]);
+        natural[4] = title;
+        let drop_below = [0, 0, 0, NARROW, 0, 0];
+        let order = [
+            (5, TITLE_MIN),
+            (3, CUT_MIN.0),
+            (4, CUT_MIN.1),
+            (5, CUT_MIN.1),
+            (2, CUT_MIN.1),
+        ];
+        fitted(width, &natural, &drop_below, &order)
+    } else {
+        whole(header.len())
+    };
+    let (header, cut) = kept(&layout, &header, texts);
     if !out.color {
-        return plain(out, header, &texts);
+        return plain(out, &header, &cut);
     }
     let mut table = base(out, &header);
-    for (f, [short, status, owner, customer, title, hit]) in found.iter().zip(texts) {
-        let status = status_cell(status, f.ticket.status);
-        table.add_row([
-            Cell::new(short).add_attribute(Attribute::Bold),
-            status,
-            Cell::new(owner),
-            Cell::new(customer),
-            Cell::new(title),
-            Cell::new(hit),
-        ]);
+    for (f, cells) in found.iter().zip(cut) {
+        let styled = layout.iter().zip(cells).map(|(&(i, _), text)| match i {
+            0 => Cell::new(text).add_attribute(Attribute::Bold),
+            1 => status_cell(text, f.ticket.status),
+            _ => Cell::new(text),
+        });
+        table.add_row(styled.collect::<Vec<_>>());
     }
     finish(out, &table)
 }
@@ -270,28 +388,51 @@ pub struct Member<'a> {
     pub open: usize,
 }
 
-/// The team table of `baton people`.
+/// The team table of `baton people`; on a terminal the e-mail is cut to
+/// fit the width.
 pub fn people(out: &Output, members: &[Member]) -> String {
-    let mut table = base(out, &["NAME", "LEVEL", "EMAIL", "OPEN"]);
-    for m in members {
-        let level = if m.top {
-            format!("{} (top)", m.person.level)
-        } else {
-            m.person.level.to_string()
-        };
-        let email = m
-            .person
-            .email
-            .as_deref()
-            .map_or_else(|| "-".to_string(), |e| clean_line(e).into_owned());
-        table.add_row([
-            clean_line(&m.person.name).into_owned(),
-            level,
-            email,
-            m.open.to_string(),
-        ]);
+    let header = ["NAME", "LEVEL", "EMAIL", "OPEN"];
+    let texts: Vec<Vec<String>> = members
+        .iter()
+        .map(|m| {
+            let level = if m.top {
+                format!("{} (top)", m.person.level)
+            } else {
+                m.person.level.to_string()
+            };
+            let email = m
+                .person
+                .email
+                .as_deref()
+                .map_or_else(|| "-".to_string(), |e| clean_line(e).into_owned());
+            vec![
+                clean_line(&m.person.name).into_owned(),
+                level,
+                email,
+                m.open.to_string(),
+            ]
+        })
+        .collect();
+    let rows = if out.stdout_tty {
+        let natural = natural_widths(&header, &texts);
+        let order = [(2, CUT_MIN.1), (0, CUT_MIN.1)];
+        cut_to(
+            &fitted(terminal_width(out), &natural, &[0; 4], &order),
+            texts,
+        )
+    } else {
+        texts
+    };
+    let mut table = base(out, &header);
+    for row in rows {
+        table.add_row(row);
     }
     finish(out, &table)
+}
+
+/// The width a terminal's output is fitted to.
+pub(super) fn terminal_width(out: &Output) -> usize {
+    usize::from(out.width.unwrap_or(80))
 }
 
 #[cfg(test)]
@@ -311,8 +452,36 @@ mod tests {
             for r in &rows {
                 table.add_row(r.to_vec());
             }
-            prop_assert_eq!(plain(&out, header, &rows), finish(&out, &table));
+            let rows: Vec<Vec<String>> = rows.iter().map(|r| r.to_vec()).collect();
+            prop_assert_eq!(plain(&out, &header, &rows), finish(&out, &table));
         }
+    }
+
+    #[test]
+    fn fitted_cuts_in_order_then_drops_then_drops_whatever_the_width() {
+        // ID, PRIORITY (dropped below 70), TITLE.
+        let natural = [4, 8, 40];
+        let drop_below = [0, NARROW, 0];
+        let order = [(2, 10)];
+        let cases: [(usize, &[(usize, usize)]); 4] = [
+            (100, &[(0, 4), (1, 8), (2, 40)]),
+            (60, &[(0, 4), (2, 40)]),
+            (40, &[(0, 4), (2, 34)]),
+            (20, &[(0, 4), (2, 14)]),
+        ];
+        for (width, want) in cases {
+            assert_eq!(
+                fitted(width, &natural, &drop_below, &order),
+                want,
+                "at {width}"
+            );
+        }
+        // When cutting is not enough, the droppable column goes anyway.
+        let natural = [4, 8, 60];
+        assert_eq!(
+            fitted(72, &natural, &drop_below, &[(2, 58)]),
+            [(0, 4), (2, 60)]
+        );
     }
 
     #[test]

@@ -82,12 +82,18 @@ pub fn span(d: Duration) -> String {
     }
 }
 
-/// The due column: `in 3h`, `overdue 2h`, `paused 4h` (left), or `-`.
+/// The due column, in words that cannot be misread: `in 3h`, `overdue 2h`,
+/// `19h58m left, paused` (the clock stopped with that much to go, not
+/// paused for that long), `overdue 12h, at the top` (escalation has gone as
+/// far as the rule lets it), or `-`.
 pub fn due(deadline: Option<&Deadline>, now: DateTime<Utc>) -> String {
     match deadline {
         None => "-".to_string(),
+        Some(d) if d.is_overdue(now) && d.exhausted => {
+            format!("overdue {}, at the top", span(now - d.at))
+        }
         Some(d) if d.is_overdue(now) => format!("overdue {}", span(now - d.at)),
-        Some(d) if d.paused => format!("paused {}", span(d.remaining(now))),
+        Some(d) if d.paused => format!("{} left, paused", span(d.remaining(now))),
         Some(d) => format!("in {}", span(d.at - now)),
     }
 }
@@ -212,6 +218,30 @@ mod tests {
     fn blocks_keep_their_lines() {
         assert_eq!(clean_block("a\nb\tc\x1b"), "a\nb\tc\\e");
         assert_eq!(clean_line("a\nb"), "a b");
+    }
+
+    #[test]
+    fn the_due_column_says_what_its_time_means() {
+        let now: DateTime<Utc> = "2026-11-02T08:00:00Z".parse().unwrap();
+        let deadline = |hours: i64, paused: bool, exhausted: bool| Deadline {
+            start: now,
+            at: now + Duration::hours(hours),
+            paused,
+            waited: Duration::zero(),
+            escalations: u32::from(exhausted),
+            exhausted,
+        };
+        let cases = [
+            (deadline(3, false, false), "in 3h"),
+            (deadline(-2, false, false), "overdue 2h"),
+            (deadline(19, true, false), "19h left, paused"),
+            (deadline(-12, false, true), "overdue 12h, at the top"),
+            (deadline(-1, true, false), "overdue 1h"),
+        ];
+        for (d, want) in cases {
+            assert_eq!(due(Some(&d), now), want);
+        }
+        assert_eq!(due(None, now), "-");
     }
 
     #[test]

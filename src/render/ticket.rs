@@ -3,14 +3,20 @@
 use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
+use unicode_width::UnicodeWidthStr;
 
-use super::Output;
 use super::text::{self, Color, clean_block, clean_line};
+use super::{Output, table};
 use crate::core::clock::Deadline;
 use crate::core::config::ClockKind;
 use crate::core::sla::{Policy, Target};
 use crate::core::ticket::{Event, EventKind, Ticket};
 use crate::ctx::LocalZone;
+
+/// How wide a time in the timeline is (`2026-11-20 09:14`).
+const TIME_WIDTH: usize = 16;
+/// What an event did is never cut narrower than this.
+const SAID_MIN: usize = 12;
 
 fn opt(v: &Option<String>) -> String {
     clean_line(v.as_deref().unwrap_or("?")).into_owned()
@@ -94,7 +100,7 @@ pub fn clock(out: &Output, due: Option<&Deadline>, now: DateTime<Utc>) -> String
         s = out.paint(&s, Color::Red);
     }
     if d.waited > chrono::Duration::zero() {
-        let _ = write!(s, ", {} paused", text::span(d.waited));
+        let _ = write!(s, ", {} of waiting not counted", text::span(d.waited));
     }
     match d.escalations {
         0 => {}
@@ -126,6 +132,35 @@ pub fn policy(p: &Policy) -> String {
         let _ = write!(s, "; customer tier {}", clean_line(tier));
     }
     s
+}
+
+/// The time logged on a ticket, per person, most first, with the total
+/// when more than one logged: `3h (ana 2h, ben 1h)`. `None` when nobody has.
+fn logged_per_person(t: &Ticket) -> Option<String> {
+    let mut minutes: Vec<(String, i64)> = Vec::new();
+    for e in t.events.iter().filter(|e| e.kind == EventKind::Time) {
+        let m = i64::from(e.minutes.unwrap_or(0));
+        match minutes.iter_mut().find(|(by, _)| *by == e.by) {
+            Some((_, total)) => *total += m,
+            None => minutes.push((e.by.clone(), m)),
+        }
+    }
+    if minutes.is_empty() {
+        return None;
+    }
+    minutes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let span = |m: i64| text::span(chrono::Duration::minutes(m));
+    let each: Vec<String> = minutes
+        .iter()
+        .map(|(by, m)| format!("{} {}", clean_line(by), span(*m)))
+        .collect();
+    Some(match each.as_slice() {
+        [one] => one.clone(),
+        _ => {
+            let total = minutes.iter().map(|(_, m)| m).sum();
+            format!("{} ({})", span(total), each.join(", "))
+        }
+    })
 }
 
 /// The whole of `baton show`. `policy` is shown when the team has SLA
@@ -176,7 +211,9 @@ pub fn show(
     ];
     let policy = policy.map(|p| ("policy", self::policy(p)));
     for (k, v) in fields.into_iter().chain(policy) {
-        let _ = writeln!(s, "{:<9} {v}", out.paint(k, Color::Dim));
+        // Padded before it is painted: the colour codes take no room on
+        // the screen, and padding counted them would misalign the values.
+        let _ = writeln!(s, "{} {v}", out.paint(&format!("{k:<9}"), Color::Dim));
     }
     if !t.description.is_empty() {
         let _ = writeln!(s);
@@ -184,21 +221,42 @@ pub fn show(
             let _ = writeln!(s, "  {line}");
         }
     }
+    if let Some(logged) = logged_per_person(t) {
+        let _ = writeln!(
+            s,
+            "{} {logged}",
+            out.paint(&format!("{:<9}", "logged"), Color::Dim)
+        );
+    }
     let _ = writeln!(s, "\n{}", out.paint("History", Color::Bold));
     let by_width = t
         .events
         .iter()
-        .map(|e| e.by.chars().count())
+        .map(|e| clean_line(&e.by).width())
         .max()
         .unwrap_or(0);
+    // On a terminal each event is one line: what it did is cut to the
+    // width its time and author leave.
+    let said_width = out.stdout_tty.then(|| {
+        let used = 2 + TIME_WIDTH + 2 + by_width + 2;
+        table::terminal_width(out)
+            .saturating_sub(used)
+            .max(SAID_MIN)
+    });
     for e in &t.events {
-        let by = format!("{:<by_width$}", clean_line(&e.by));
+        let name = clean_line(&e.by);
+        let by = format!("{name}{}", " ".repeat(by_width - name.width()));
+        let said = describe(e, out.zone);
+        let said = match said_width {
+            Some(w) => table::fit(&said, w),
+            None => said,
+        };
         let _ = writeln!(
             s,
             "  {}  {}  {}",
             out.paint(&text::local(e.at, out.zone), Color::Dim),
             by,
-            describe(e, out.zone)
+            said
         );
         if let Some(body) = &e.text {
             for line in clean_block(body).lines() {
