@@ -221,7 +221,7 @@ def write_table(s, small):
         mail = name.startswith("mail-") and name != "mail-shell"
         mean = s.mail(name) if mail else r["mean"]
         ratio = "—"
-        if small is not None and name in small.writes and name != "mail-shell":
+        if small is not None and small is not s and name in small.writes and name != "mail-shell":
             ratio = f"{mean / (small.mail(name) if mail else small.writes[name]['mean']):.2f}"
         vs_fossil = f"{r['mean'] / change['mean']:.2f}" if change and name in WRITES else "—"
         shown = {

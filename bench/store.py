@@ -6,8 +6,18 @@ What a peer cannot hold as a field (a reply, a rating, logged time) becomes a
 line of text in the order it happened, through `event_text`.
 """
 import os
+import shutil
 import sys
 import tomllib
+
+
+def arguments(usage, program, package):
+    """The store and the output path a converter was given, once PROGRAM is installed."""
+    if len(sys.argv) != 3:
+        sys.exit(f"usage: {usage}")
+    if shutil.which(program) is None:
+        sys.exit(f"error: {program} is not installed\nhint: apt-get install {package}")
+    return sys.argv[1], os.path.abspath(sys.argv[2])
 
 
 def tickets(store):

@@ -20,11 +20,10 @@ is made as REPO.tmp and renamed, so a half-made one is never taken for done.
 import datetime as dt
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 
-from store import event_text, tickets
+from store import arguments, event_text, tickets
 
 # Fossil's own ticket table with baton's fields added (owner, customer, tags).
 TICKET_TABLE = """CREATE TABLE ticket(
@@ -132,11 +131,7 @@ def sql_text(s):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: bench/to-fossil.py STORE REPO")
-    if shutil.which("fossil") is None:
-        sys.exit("error: fossil is not installed\nhint: apt-get install fossil")
-    store, repo = sys.argv[1], os.path.abspath(sys.argv[2])
+    store, repo = arguments("bench/to-fossil.py STORE REPO", "fossil", "fossil")
     tmp, script = repo + ".tmp", repo + ".sql"
     for p in (tmp, script):
         if os.path.exists(p):

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 
-from store import event_text, is_open, tickets
+from store import arguments, event_text, is_open, tickets
 
 TASKRC = """# Made by bench/to-taskwarrior.py: no hooks, no questions, no colour.
 data.location={data}
@@ -76,11 +76,7 @@ def task(t):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: bench/to-taskwarrior.py STORE DIR")
-    if shutil.which("task") is None:
-        sys.exit("error: taskwarrior is not installed\nhint: apt-get install taskwarrior")
-    store, out = sys.argv[1], os.path.abspath(sys.argv[2])
+    store, out = arguments("bench/to-taskwarrior.py STORE DIR", "task", "taskwarrior")
     tmp = out + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(os.path.join(tmp, "data"))
