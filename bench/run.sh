@@ -1,19 +1,34 @@
 #!/usr/bin/env bash
 # Times baton on generated stores against reading the same files with cat and
-# grep, cold (no cache in tickets/.local/cache) and warm (cache current), and
-# checks the results against the targets in bench/results.py.
+# grep, cold (no cache in tickets/.local/cache) and warm (cache current), its
+# write and mail commands, and the same work in Fossil's tickets and in
+# taskwarrior on the same data, and checks the results against the targets in
+# bench/results.py.
 #
-# Usage: bench/run.sh [--runs N] [--out DIR] [SIZE...]
-#   SIZE       tickets in the store (default: 1000 10000 100000)
-#   --runs N   counted runs of every measurement (default: 10, and 3 for cold
-#              runs at 100,000 tickets or more)
-#   --out DIR  where results.md and hyperfine's JSON go (default: target/bench)
+# Usage: bench/run.sh [--runs N] [--out DIR] [--list-only] [SIZE...]
+#   SIZE         tickets in the store (default: 1000 10000 100000)
+#   --runs N     counted runs of every measurement (default: 10, and 3 for cold
+#                runs at 100,000 tickets or more)
+#   --out DIR    where results.md and hyperfine's JSON go (default: target/bench)
+#   --list-only  time only the baselines and `list` (for 1,000,000 tickets)
 #
 # Stores are kept in target/bench/store-SIZE and made again only when missing
-# or when bench/make-store.py or the demo tickets it copies have changed.
+# or when bench/make-store.py or the demo tickets it copies have changed; the
+# peers' copies (bench/to-fossil.py, bench/to-taskwarrior.py) in
+# target/bench/peers-SIZE likewise. A peer that is not installed is skipped,
+# and results.md says so.
+#
+# Writes change the store, so each run of a write starts from the same state:
+# hyperfine's --prepare (untimed) puts back the tickets the writes touch, from
+# copies taken when the store was made, and deletes the ticket `new` makes
+# (its id is pinned with BATON_ID_SEED). The peers' writes add to a fresh copy
+# of their converted database made for each run of this script.
 #
 # Every command runs without a shell (hyperfine -N), the baselines too, so no
-# measurement carries a shell's start-up. Output goes through a pipe
+# measurement carries a shell's start-up; the one exception is mail, which
+# baton reads on stdin and hyperfine 1.15 cannot give, so those runs are
+# `sh -c 'exec baton ... < FILE'` and `sh -c 'exec true < FILE'` is timed beside
+# them to show (and take out) what the shell costs. Output goes through a pipe
 # (--output=pipe), not to /dev/null: GNU grep notices /dev/null and skips
 # work, so each command, baselines included, pays for its output the same way.
 set -euo pipefail
@@ -29,19 +44,21 @@ die() {
 }
 
 usage() {
-  sed -n '6,10s/^# \{0,1\}//p' "$0"
+  sed -n '8,13s/^# \{0,1\}//p' "$0"
 }
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 sizes=()
 runs=""
 out=""
+list_only=""
 while (($#)); do
   case $1 in
     --runs) (($# >= 2)) || die "--runs needs a number"; runs=$2; shift 2 ;;
     --runs=*) runs=${1#--runs=}; shift ;;
     --out) (($# >= 2)) || die "--out needs a folder"; out=$2; shift 2 ;;
     --out=*) out=${1#--out=}; shift ;;
+    --list-only) list_only=1; shift ;;
     -h | --help) usage; exit 0 ;;
     -*) die "unknown option '$1'" "bash bench/run.sh --help lists the options" ;;
     *) sizes+=("$1"); shift ;;
@@ -75,11 +92,32 @@ bin=$(cd "$target/release" && pwd)/baton
 # output, a fixed clock, and a fixed identity so no command asks git for one.
 unset BATON_STORE BATON_TRACE BATON_COLOR
 export BATON_NOW=$NOW BATON_USER=ana NO_COLOR=1
+# The stores sit in this repository's target/, but are not part of it: git
+# must not find this work tree above them (doctor would check its setup).
+export GIT_CEILING_DIRECTORIES=$root/target/bench
+# The peers, alike: their own config only, acting as ana, no colour.
+export USER=ana FOSSIL_HOME=$out/fossil-home
+mkdir -p "$FOSSIL_HOME"
+unset TASKRC TASKDATA
 
 # What the stores are made from: the generator and the demo tickets it copies.
 generator=$(cat bench/make-store.py tickets/*.toml | sha256sum | cut -d' ' -f1)
+# What the peers' copies are made from: the store and the converters.
+converters=$( (echo "$generator" && cat bench/store.py bench/to-fossil.py bench/to-taskwarrior.py) |
+  sha256sum | cut -d' ' -f1)
 
-# Makes target/bench/store-N unless it is there and made by this generator.
+# The id `new` and `new --from-mail` give their ticket (BATON_ID_SEED).
+readonly NEW_ID=00000000-0000-4000-8000-00000000be7c
+# A new customer's mail, and a reply to the ticket make-store.py made for
+# tests/fixtures/mail/plain.eml (its In-Reply-To names that message).
+readonly MAIL_NEW=$root/tests/fixtures/mail/quoted-printable.eml
+readonly MAIL_REPLY=$root/tests/fixtures/mail/reply-in-reply-to.eml
+
+have_fossil() { command -v fossil >/dev/null; }
+have_task() { command -v task >/dev/null; }
+
+# Makes target/bench/store-N unless it is there and made by this generator,
+# with copies of the tickets the writes touch in store-N/pristine.
 store_for() {
   local n=$1 dir=$root/target/bench/store-$1
   if [[ -d $dir/tickets && $(cat "$dir/generator.sha256" 2>/dev/null) == "$generator" ]]; then
@@ -87,10 +125,38 @@ store_for() {
   else
     echo "store-$n: generating $n tickets..." >&2
     rm -rf "$dir" "$dir.tmp"
+    local start=$SECONDS
     python3 bench/make-store.py "$n" "$dir.tmp" >/dev/null
+    echo "$((SECONDS - start))" >"$dir.tmp/generated-in-seconds"
+    mkdir "$dir.tmp/pristine"
+    cut -f2 "$dir.tmp/targets.tsv" | sed 's|^|tickets/|; s|$|.toml|' |
+      (cd "$dir.tmp" && xargs cp -t pristine)
     echo "$generator" >"$dir.tmp/generator.sha256"
     mv "$dir.tmp" "$dir"
   fi
+}
+
+# Makes target/bench/peers-N (fossil.fossil, taskwarrior/) from store-N with
+# each peer that is installed, unless made from this store already.
+peers_for() {
+  local n=$1 dir=$root/target/bench/peers-$1 store=$root/target/bench/store-$1 start
+  if [[ $(cat "$dir/made-from.sha256" 2>/dev/null) != "$converters" ]]; then
+    rm -rf "$dir"
+  fi
+  mkdir -p "$dir"
+  if have_fossil && [[ ! -f $dir/fossil.fossil ]]; then
+    echo "peers-$n: converting to Fossil..." >&2
+    start=$SECONDS
+    nice -n 10 python3 bench/to-fossil.py "$store" "$dir/fossil.fossil" >&2
+    echo "$((SECONDS - start))" >"$dir/fossil-seconds"
+  fi
+  if have_task && [[ ! -d $dir/taskwarrior ]]; then
+    echo "peers-$n: converting to taskwarrior..." >&2
+    start=$SECONDS
+    nice -n 10 python3 bench/to-taskwarrior.py "$store" "$dir/taskwarrior" >&2
+    echo "$((SECONDS - start))" >"$dir/taskwarrior-seconds"
+  fi
+  echo "$converters" >"$dir/made-from.sha256"
 }
 
 # Reads every ticket file once so all measurements start from a warm page cache.
@@ -134,9 +200,108 @@ settle() {
   done
 }
 
+# The shortest prefix of ID, from 6 characters, that no other ticket shares.
+unique_prefix() {
+  local id=$1 len
+  for ((len = 6; len < ${#id}; len++)); do
+    if (($(find tickets -maxdepth 1 -name "${id:0:len}*.toml" | wc -l) == 1)); then
+      echo "${id:0:len}"
+      return
+    fi
+  done
+  echo "$id"
+}
+
+# Times the writes and the mail intake: one process each, every run on the
+# same state (see the top of this file).
+bench_writes() {
+  local n=$1 dir=$2 res=$3 q=$4
+  local own owner take mail
+  read -r _ own owner < <(grep '^own' "$dir/targets.tsv")
+  take=$(awk '$1 == "take" { print $2 }' "$dir/targets.tsv")
+  mail=$(awk '$1 == "mail" { print $2 }' "$dir/targets.tsv")
+  local p_own p_take
+  p_own=$(unique_prefix "$own")
+  p_take=$(unique_prefix "$take")
+  # The state every run starts from, and is left in at the end.
+  local restore="sh -c 'cp pristine/*.toml tickets/ && rm -f tickets/$NEW_ID.toml'"
+  local writes=(
+    -n new "$q new 'Printer jams on every page' --customer it@bergmann-bau.example --priority high"
+    -n take "$q take $p_take"
+    -n pass "$q --as $owner pass $p_own ana --note 'needs a refund approval'"
+    -n note "$q --as $owner note $p_own 'Card ending 4421 was charged twice on the 3rd'"
+    -n reply "$q --as $owner reply $p_own 'The refund was sent today; expect it within 3 days.'"
+    -n wait "$q --as $owner wait $p_own --note 'asked for the order number'"
+    -n resolve "$q --as $owner resolve $p_own --note 'refund sent'"
+    -n mail-shell "sh -c 'exec \"\$0\" < \"\$1\"' /bin/true $(printf %q "$MAIL_NEW")"
+    -n mail-new "sh -c 'exec \"\$0\" new --from-mail < \"\$1\"' $q $(printf %q "$MAIL_NEW")"
+    -n mail-reply "sh -c 'exec \"\$0\" new --from-mail < \"\$1\"' $q $(printf %q "$MAIL_REPLY")"
+  )
+  echo "store-$n: baton, writes and mail" >&2
+  BATON_ID_SEED=$NEW_ID "${hf[@]}" --warmup 1 --runs "$warm" --prepare "$restore" --cleanup "$restore" \
+    --export-json "$res/writes.json" "${writes[@]}" >&2
+  printf 'own\t%s\t%s\ntake\t%s\nmail\t%s\n' "$own" "$owner" "$take" "$mail" >"$res/targets.tsv"
+}
+
+# Times Fossil's tickets and taskwarrior on their copies of store-N, as baton
+# is timed: no shell, output through a pipe, warm page cache. SHOW_ID is the
+# ticket `baton show` reads; the writes touch the ticket of the owner's writes.
+bench_peers() {
+  local n=$1 dir=$2 res=$3 show_id=$4 peers=$root/target/bench/peers-$1
+  local own owner
+  read -r _ own owner < <(grep '^own' "$dir/targets.tsv")
+  : >"$res/peers.tsv"
+  if have_fossil; then
+    echo "fossil	$(fossil version | sed -n 's/^This is fossil version \([^ ]*\).*/\1/p')" >>"$res/peers.tsv"
+    echo "store-$n: Fossil" >&2
+    local repo=$res/fossil.fossil show_tkt own_tkt
+    cp "$peers/fossil.fossil" "$repo"
+    # to-fossil.py names each ticket by the SHA1 of its baton id.
+    show_tkt=$(printf %s "$show_id" | sha1sum | cut -c1-10)
+    own_tkt=$(printf %s "$own" | sha1sum | cut -c1-40)
+    local qr
+    qr=$(printf %q "$repo")
+    "${hf[@]}" --warmup 2 --runs "$warm" --export-json "$res/fossil-reads.json" \
+      -n fossil-list "fossil ticket show open -R $qr" \
+      -n fossil-list-filtered "fossil ticket show open \"owner='ben' AND status='open'\" -R $qr" \
+      -n fossil-report "fossil ticket show month -R $qr" \
+      -n "fossil-search-$RARE" "fossil ticket show search-$RARE -R $qr" \
+      -n "fossil-search-$COMMON" "fossil ticket show search-$COMMON -R $qr" \
+      -n fossil-show "fossil ticket history $show_tkt -R $qr" >&2
+    # Each run adds one change artifact: a few in 100,000s, on a fresh copy.
+    "${hf[@]}" --warmup 1 --runs "$warm" --export-json "$res/fossil-writes.json" \
+      -n fossil-change "fossil ticket change $own_tkt +comment ' note by $owner: Card ending 4421 was charged twice' -R $qr" \
+      -n fossil-new "fossil ticket add title 'Printer jams on every page' status open owner ana customer it@bergmann-bau.example priority high type Incident -R $qr" >&2
+    rm -f "$repo"
+  fi
+  if have_task; then
+    echo "taskwarrior	$(task --version)" >>"$res/peers.tsv"
+    echo "store-$n: taskwarrior" >&2
+    local tw=$res/taskwarrior
+    rm -rf "$tw"
+    cp -a "$peers/taskwarrior" "$tw"
+    sed -i "s|^data.location=.*|data.location=$tw/data|" "$tw/taskrc"
+    local show8=${show_id:0:8} own8=${own:0:8}
+    TASKRC=$tw/taskrc "${hf[@]}" --warmup 2 --runs "$warm" --export-json "$res/task-reads.json" \
+      -n task-list "task list" \
+      -n task-list-filtered "task owner:ben -waiting list" \
+      -n "task-search-$RARE" "task /$RARE/ search" \
+      -n task-show "task $show8 info" >&2
+    # `modify` changes the owner each run; the untimed prepare changes it back.
+    TASKRC=$tw/taskrc "${hf[@]}" --warmup 1 --runs "$warm" --export-json "$res/task-modify.json" \
+      --prepare "task $own8 modify owner:$owner" \
+      -n task-modify "task $own8 modify owner:ana" >&2
+    TASKRC=$tw/taskrc "${hf[@]}" --warmup 1 --runs "$warm" --export-json "$res/task-add.json" \
+      -n task-add "task add 'Printer jams on every page' owner:ana customer:it@bergmann-bau.example priority:H" >&2
+    rm -rf "$tw"
+  fi
+}
+
 bench_size() {
   local n=$1 dir=$root/target/bench/store-$1 res=$out/$1
   store_for "$n"
+  [[ -n $list_only ]] || peers_for "$n"
+  rm -rf "$res"
   mkdir -p "$res"
   cd "$dir"
 
@@ -147,8 +312,11 @@ bench_size() {
   prefix=$(find tickets -maxdepth 1 -name '*.toml' ! -name baton.toml -printf '%f\n' |
     cut -c1-6 | sort | uniq -u | awk "NR == 1")
   [[ -n $prefix ]] || die "no ticket in $dir has a unique 6-character prefix"
+  local show_id
+  show_id=$(find tickets -maxdepth 1 -name "$prefix*.toml" -printf '%f\n')
+  show_id=${show_id%.toml}
 
-  local names=(list list-filtered "search-$RARE" "search-$COMMON" escalate report show)
+  local names=(list list-filtered "search-$RARE" "search-$COMMON" escalate report show doctor)
   local argv=(
     "list"
     "list --owner ben --status open"
@@ -157,13 +325,18 @@ bench_size() {
     "escalate --dry-run"
     "report --month 2026-11"
     "show $prefix"
+    "doctor"
   )
+  if [[ -n $list_only ]]; then
+    names=(list)
+    argv=(list)
+  fi
   local named=() i qbin
   qbin=$(printf '%q' "$bin")
   for i in "${!names[@]}"; do
     named+=(-n "${names[$i]}" "$qbin ${argv[$i]}")
   done
-  local hf=(hyperfine -N --output=pipe --style basic)
+  local hf=(nice -n 10 hyperfine -N --output=pipe --style basic)
   local warm cold
   warm=$(runs_for "$n" warm)
   cold=$(runs_for "$n" cold)
@@ -172,10 +345,16 @@ bench_size() {
     echo "tickets	$n"
     echo "bytes	$(find tickets -name '*.toml' -printf '%s\n' | awk '{s += $1} END {print s}')"
     echo "disk	$(du -sk --exclude=.local tickets | cut -f1)"
+    echo "generated	$(cat generated-in-seconds 2>/dev/null || echo unknown)"
     echo "prefix	$prefix"
     echo "rare	$RARE	$(grep -rli "$RARE" tickets --include='*.toml' | wc -l)"
     echo "common	$COMMON	$(grep -rli "$COMMON" tickets --include='*.toml' | wc -l)"
     echo "runs	$cold	$warm"
+    [[ -z $list_only ]] || echo "list-only	yes"
+    local peers=$root/target/bench/peers-$n p
+    for p in fossil taskwarrior; do
+      [[ ! -f $peers/$p-seconds ]] || echo "converted-$p	$(cat "$peers/$p-seconds")	$(du -sk "$peers/$p"* | awk '{s += $1} END {print s}')"
+    done
   } >"$res/meta.tsv"
 
   # Baselines, on the ticket files alone: no cache folder for grep to read.
@@ -212,6 +391,11 @@ bench_size() {
     w=$(peak_kib "${args[@]}")
     printf '%s\t%s\t%s\n' "${names[$i]}" "$c" "$w" >>"$res/memory.tsv"
   done
+
+  if [[ -z $list_only ]]; then
+    bench_writes "$n" "$dir" "$res" "$qbin"
+    bench_peers "$n" "$dir" "$res" "$show_id"
+  fi
   cd "$root"
 }
 
@@ -233,6 +417,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -
   echo "kernel	$(uname -sr)"
   echo "hyperfine	$(hyperfine --version | cut -d' ' -f2)"
   echo "load	$load"
+  echo "load-end	$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 } >"$out/machine.tsv"
 
 python3 "$root/bench/results.py" "$out" "${sizes[@]}" | tee "$out/results.md"
