@@ -192,7 +192,9 @@ fn new_ack_lines_are_as_pinned() {
         env.cmd(&args).env("BATON_ID_SEED", id).run()
     };
     let out = new(ID_A, &["Phone call", "--customer", "acme", "--ack"]);
+    // No message to print: stdout still names the ticket made.
     insta::assert_snapshot!(out.render(), @r"
+    0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84
     ------- stderr -------
     created 0b7c, owned by ana
     no acknowledgement: 0b7c has no customer with an e-mail address

@@ -34,11 +34,16 @@ pub fn created(out: &Output, c: &Created) -> Result<()> {
     }
     let human = match (c.ack, c.print_ack) {
         (_, false) => c.ticket.id.to_string(),
-        (ack, true) => ack_or_why(
-            out,
-            ack,
-            &format!("{} has no customer with an e-mail address", c.short),
-        ),
+        // Without a message to print, stdout still says which ticket was
+        // made, so `id=$(baton new … --ack)` never comes back empty.
+        (None, true) => {
+            out.info(&format!(
+                "no acknowledgement: {} has no customer with an e-mail address",
+                c.short
+            ));
+            c.ticket.id.to_string()
+        }
+        (ack, true) => ack_or_why(out, ack, ""),
     };
     if out.json || !human.is_empty() {
         out.result(&human, || json::created(c.ticket, c.short, c.due, c.ack))?;
