@@ -112,6 +112,19 @@ fn starts_with_header(raw: &[u8]) -> bool {
     }
 }
 
+/// Runs the mail parser, which panics on some broken MIME structures
+/// (found by fuzzing: "Invalid part ID, could not find multipart"). A panic
+/// there is a message that cannot be read, kept like any other, never a
+/// crash of intake: `None`. The panic's own report is silenced meanwhile
+/// (intake parses on the main thread, before any other thread runs).
+fn parse_guarded(raw: &[u8]) -> Option<Option<mail_parser::Message<'_>>> {
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(raw));
+    std::panic::set_hook(quiet);
+    parsed.ok()
+}
+
 /// Reads one message, or says why it cannot become a ticket.
 pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
     if raw.iter().all(u8::is_ascii_whitespace) {
@@ -129,9 +142,12 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
             "the input is not an e-mail message (it does not begin with header lines)".into(),
         );
     }
-    let message = MessageParser::default()
-        .parse(raw)
-        .filter(|m| !m.headers().is_empty());
+    let Some(parsed) = parse_guarded(raw) else {
+        return Err(
+            "the message's MIME structure could not be read (the mail parser gave up on it)".into(),
+        );
+    };
+    let message = parsed.filter(|m| !m.headers().is_empty());
     let Some(message) = message else {
         return Err("the input is not an e-mail message (no header lines)".into());
     };
