@@ -360,7 +360,7 @@ pub fn owed(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::core::ticket::Ticket;
     use chrono::TimeZone;
@@ -368,13 +368,16 @@ mod tests {
 
     const T0: (u32, u32) = (8, 0);
 
-    fn t(hours: i64, minutes: i64) -> DateTime<Utc> {
+    /// T0 (2026-11-02 08:00 UTC) moved by hours and minutes; the clock's
+    /// and the sweep's tests share it.
+    pub(crate) fn t(hours: i64, minutes: i64) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 2, T0.0, T0.1, 0).unwrap()
             + Duration::hours(hours)
             + Duration::minutes(minutes)
     }
 
-    fn config(to: &str, pause: bool) -> Config {
+    /// ana (1), ben (2), cora and dan (3), with this escalation rule.
+    pub(crate) fn config(to: &str, pause: bool) -> Config {
         Config::parse(&format!(
             "[[people]]\nname = \"ana\"\nlevel = 1\n[[people]]\nname = \"ben\"\nlevel = 2\n\
              [[people]]\nname = \"cora\"\nlevel = 3\n[[people]]\nname = \"dan\"\nlevel = 3\n\

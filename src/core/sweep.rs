@@ -102,23 +102,10 @@ pub fn about_to_breach<'a>(
 mod tests {
     use super::*;
     use crate::core::ticket::{EventKind, Priority, Status};
-    use chrono::{Duration, TimeZone};
+    use chrono::Duration;
     use uuid::Uuid;
 
-    fn t(hours: i64, minutes: i64) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap()
-            + Duration::hours(hours)
-            + Duration::minutes(minutes)
-    }
-
-    fn config(to: &str, pause: bool) -> Config {
-        Config::parse(&format!(
-            "[[people]]\nname = \"ana\"\nlevel = 1\n[[people]]\nname = \"ben\"\nlevel = 2\n\
-             [[people]]\nname = \"cora\"\nlevel = 3\n[[people]]\nname = \"dan\"\nlevel = 3\n\
-             [escalation]\nafter = \"20h\"\nto = \"{to}\"\npause_when_waiting = {pause}\n"
-        ))
-        .unwrap()
-    }
+    use crate::core::clock::tests::{config, t};
 
     /// [`config`] on a business clock: New York, split weekday shifts, a
     /// Saturday morning and a holiday, escalating after 6 working hours.
