@@ -408,7 +408,8 @@ pub(crate) mod tests {
         ticket_at(t(0, 0), owner, events)
     }
 
-    fn ticket_at(created: DateTime<Utc>, owner: &str, events: Vec<Event>) -> Ticket {
+    /// A ticket `owner` opened at `created`, then `events`, its state replayed.
+    pub(crate) fn ticket_at(created: DateTime<Utc>, owner: &str, events: Vec<Event>) -> Ticket {
         let mut all = vec![Event::new(created, owner, EventKind::Created).to(owner)];
         all.extend(events);
         let mut ticket = Ticket {

@@ -101,11 +101,11 @@ pub fn about_to_breach<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ticket::{EventKind, Priority, Status};
+    use crate::core::ticket::{EventKind, Status};
     use chrono::Duration;
     use uuid::Uuid;
 
-    use crate::core::clock::tests::{config, t};
+    use crate::core::clock::tests::{config, t, ticket_at};
 
     /// [`config`] on a business clock: New York, split weekday shifts, a
     /// Saturday morning and a holiday, escalating after 6 working hours.
@@ -123,27 +123,11 @@ mod tests {
         c
     }
 
-    /// A ticket `owner` opened at `created`, then `events`.
+    /// A ticket `owner` opened at `created`, then `events`, named by `n`.
     fn ticket(n: u128, owner: &str, created: DateTime<Utc>, events: Vec<Event>) -> Ticket {
-        let mut tk = Ticket {
-            id: Uuid::from_u128(n),
-            title: format!("ticket {n}"),
-            status: Status::Open,
-            owner: owner.into(),
-            customer: String::new(),
-            priority: Priority::Normal,
-            tags: vec![],
-            created,
-            updated: created,
-            escalated: 0,
-            description: String::new(),
-            extra: Default::default(),
-            events: vec![],
-        };
-        tk.record(Event::new(created, owner, EventKind::Created).to(owner));
-        for e in events {
-            tk.record(e);
-        }
+        let mut tk = ticket_at(created, owner, events);
+        tk.id = Uuid::from_u128(n);
+        tk.title = format!("ticket {n}");
         tk
     }
 
