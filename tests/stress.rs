@@ -127,18 +127,11 @@ fn a_writer_dates_its_event_when_it_holds_the_lock_never_before_the_event_above(
     env.new_ticket_pinned("ana", "Shared ticket", &[], ID_A);
     // Hold the store lock as another baton would, and start a writer on
     // the real clock: it reads the clock, then waits.
-    let lock = std::fs::File::create(env.store().join(".local/lock")).unwrap();
-    lock.lock().unwrap();
-    #[allow(clippy::disallowed_methods)] // the test compares with the real clock
-    let started = chrono::Utc::now();
-    let writer = env
-        .cmd(&["--as", "ben", "note", "0b7c", "waited for the lock"])
-        .env_remove("BATON_NOW")
-        .command()
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let lock = held_lock(&env);
+    let writer = on_the_real_clock(
+        &env,
+        &["--as", "ben", "note", "0b7c", "waited for the lock"],
+    );
     thread::sleep(Duration::from_millis(2100));
     // Meanwhile a clone whose clock runs ahead wrote the last event.
     let path = env.ticket_path(ID_A);
@@ -152,7 +145,6 @@ fn a_writer_dates_its_event_when_it_holds_the_lock_never_before_the_event_above(
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let _ = started;
     let events = env.events(ID_A);
     let last = events.last().unwrap();
     assert_eq!(last["text"].as_str(), Some("waited for the lock"));
@@ -164,18 +156,10 @@ fn a_writer_dates_its_event_when_it_holds_the_lock_never_before_the_event_above(
 
     // On a new ticket, with nothing above, the time is read once the lock
     // is held, not when the writer started.
-    let lock = std::fs::File::create(env.store().join(".local/lock")).unwrap();
-    lock.lock().unwrap();
+    let lock = held_lock(&env);
     #[allow(clippy::disallowed_methods)] // the test compares with the real clock
     let started = chrono::Utc::now();
-    let writer = env
-        .cmd(&["--as", "ana", "new", "Waited for the lock"])
-        .env_remove("BATON_NOW")
-        .command()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let writer = on_the_real_clock(&env, &["--as", "ana", "new", "Waited for the lock"]);
     thread::sleep(Duration::from_millis(2100));
     drop(lock);
     let out = writer.wait_with_output().unwrap();
@@ -192,6 +176,24 @@ fn a_writer_dates_its_event_when_it_holds_the_lock_never_before_the_event_above(
         created - started.trunc_subsecs(0) >= chrono::Duration::seconds(2),
         "created at {created}, the writer started at {started}"
     );
+}
+
+/// The store's lock, held as another baton would hold it, until dropped.
+fn held_lock(env: &TestEnv) -> std::fs::File {
+    let lock = std::fs::File::create(env.store().join(".local/lock")).unwrap();
+    lock.lock().unwrap();
+    lock
+}
+
+/// A baton started on the real clock (no `BATON_NOW`), its output piped.
+fn on_the_real_clock(env: &TestEnv, args: &[&str]) -> std::process::Child {
+    env.cmd(args)
+        .env_remove("BATON_NOW")
+        .command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 /// A tiny deterministic generator, so a failure can be replayed.
@@ -285,9 +287,7 @@ fn a_writer_gives_up_on_a_stuck_lock_with_exit_75_naming_the_holder() {
     env.new_ticket_pinned("ana", "Shared ticket", &[], ID_A);
     env.edit_config("[sla]", "[store]\nlock_timeout = \"1s\"\n\n[sla]");
     // Another process holds the lock and never lets go.
-    let path = env.store().join(".local/lock");
-    let mut lock = std::fs::File::create(&path).unwrap();
-    lock.lock().unwrap();
+    let mut lock = held_lock(&env);
     std::io::Write::write_all(&mut lock, b"4242\n").unwrap();
     let started = std::time::Instant::now();
     let out = env.baton_as("ben", &["note", "0b7c", "waiting in vain"]);
