@@ -352,6 +352,14 @@ fn git_in(root: &Path, args: &[&str]) {
     assert!(out.status.success(), "git {args:?}: {out:?}");
 }
 
+/// The command succeeded, its hook did not run, and stderr says why.
+#[track_caller]
+fn refused(out: &crate::common::Output, log: &Path, warning: &str) {
+    out.success();
+    assert!(!log.join("ran").exists(), "the hook ran: {}", out.stderr);
+    assert!(out.stderr.contains(warning), "{}", out.stderr);
+}
+
 #[test]
 fn a_hook_git_cannot_vouch_for_is_refused_not_run() {
     let env = TestEnv::empty();
@@ -373,18 +381,10 @@ fn a_hook_git_cannot_vouch_for_is_refused_not_run() {
         .env("LOG", &log)
         .env("PATH", &empty)
         .run();
-    out.success();
-    assert!(
-        !log.join("ran").exists(),
-        "the hook did not run: {}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains(
-            "warning: hook tickets/.local/hooks/created cannot be proved untracked (cannot run git"
-        ),
-        "{}",
-        out.stderr
+    refused(
+        &out,
+        &log,
+        "warning: hook tickets/.local/hooks/created cannot be proved untracked (cannot run git",
     );
 
     // git refuses the repository (another user owns it: "dubious
@@ -403,18 +403,7 @@ fn a_hook_git_cannot_vouch_for_is_refused_not_run() {
         .cmd(&["--store", "tickets", "new", "Refund"])
         .env("LOG", &log)
         .run();
-    out.success();
-    assert!(
-        !log.join("ran").exists(),
-        "the hook did not run: {}",
-        out.stderr
-    );
-    assert!(
-        out.stderr
-            .contains("warning: hook tickets/.local/hooks/created "),
-        "{}",
-        out.stderr
-    );
+    refused(&out, &log, "warning: hook tickets/.local/hooks/created ");
 }
 
 #[test]
