@@ -47,6 +47,34 @@ pub struct Flags {
     pub color: ColorChoice,
 }
 
+/// Where baton learnt who is acting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `--as NAME`.
+    Flag,
+    /// `BATON_USER`.
+    Env,
+    /// The `name` in a settings file: this clone's `tickets/.local/config.toml`
+    /// or the user config.
+    File(PathBuf),
+    /// The team member whose e-mail is git's `user.email`.
+    GitEmail(String),
+    /// The only person on the team.
+    OnlyPerson,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Flag => write!(f, "--as"),
+            Source::Env => write!(f, "BATON_USER"),
+            Source::File(path) => write!(f, "name in {}", path.display()),
+            Source::GitEmail(email) => write!(f, "git's user.email {email}"),
+            Source::OnlyPerson => write!(f, "the only person on the team"),
+        }
+    }
+}
+
 /// The outside world as one command sees it.
 pub struct Ctx {
     /// The command's "now" as it started (`BATON_NOW` when set). Writes take
@@ -62,6 +90,8 @@ pub struct Ctx {
     pub cwd: PathBuf,
     store_dir: Option<PathBuf>,
     actor: Option<String>,
+    /// Where `actor` came from: `--as` or `BATON_USER`.
+    actor_source: Source,
     user_config: Option<PathBuf>,
     /// The user's own hook folder: `$XDG_CONFIG_HOME/baton/hooks`, else
     /// `~/.config/baton/hooks`.
@@ -401,6 +431,14 @@ impl Ctx {
             cwd,
             store_dir: global.store.clone(),
             actor: global.actor.clone(),
+            actor_source: if command_line()
+                .iter()
+                .any(|a| a == "--as" || a.to_string_lossy().starts_with("--as="))
+            {
+                Source::Flag
+            } else {
+                Source::Env
+            },
             user_config: user_config_path(),
             user_hooks: config_home().map(|c| c.join("baton").join("hooks")),
             interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
@@ -589,11 +627,23 @@ impl Ctx {
     /// git's `user.email`, or the only person on a team of one. The name must be
     /// on the team.
     pub fn actor(&self, store: &Store, config: &Config) -> Result<String> {
-        let name = self
+        self.identity(store, config).map(|(name, _)| name)
+    }
+
+    /// Who is acting (as [`Ctx::actor`] finds it) and where that was read.
+    pub fn identity(&self, store: &Store, config: &Config) -> Result<(String, Source)> {
+        let found = self
             .actor
             .clone()
-            .or_else(|| name_in(&store.local_config_path()))
-            .or_else(|| self.user_config_name())
+            .map(|n| (n, self.actor_source.clone()))
+            .or_else(|| {
+                let path = store.local_config_path();
+                name_in(&path).map(|n| (n, Source::File(path)))
+            })
+            .or_else(|| {
+                let path = self.user_config.clone()?;
+                name_in(&path).map(|n| (n, Source::File(path)))
+            })
             .or_else(|| {
                 let email = self.git_email()?;
                 let p = config.people.iter().find(|p| {
@@ -601,22 +651,48 @@ impl Ctx {
                         .as_deref()
                         .is_some_and(|e| e.eq_ignore_ascii_case(&email))
                 })?;
-                Some(p.name.clone())
+                Some((p.name.clone(), Source::GitEmail(email)))
             })
-            .or_else(|| (config.people.len() == 1).then(|| config.people[0].name.clone()));
-        match name {
-            Some(name) => config.member(&name).map(|p| p.name.clone()).map_err(|e| {
-                let hint = match config.closest(&name) {
-                    Some(near) => format!("did you mean '{near}'? pass --as {near} or set BATON_USER={near}"),
-                    None => "pass --as NAME or set BATON_USER to a name on the team".to_string(),
-                };
-                Error::new(format!("{} (you are acting as '{}')", e.message, name.escape_debug()))
+            .or_else(|| {
+                (config.people.len() == 1)
+                    .then(|| (config.people[0].name.clone(), Source::OnlyPerson))
+            });
+        match found {
+            Some((name, source)) => config
+                .member(&name)
+                .map(|p| (p.name.clone(), source.clone()))
+                .map_err(|e| {
+                    let hint = match (&source, config.closest(&name)) {
+                        (Source::File(path), Some(near)) => format!(
+                            "did you mean '{near}'? set name = \"{near}\" in {}",
+                            path.display()
+                        ),
+                        (Source::File(path), None) => format!(
+                            "set name to someone on the team in {}, or pass --as NAME",
+                            path.display()
+                        ),
+                        (_, Some(near)) => format!(
+                            "did you mean '{near}'? pass --as {near} or set BATON_USER={near}"
+                        ),
+                        (_, None) => {
+                            "pass --as NAME or set BATON_USER to a name on the team".to_string()
+                        }
+                    };
+                    Error::new(format!(
+                        "{} (you are acting as '{}', from {})",
+                        e.message,
+                        name.escape_debug(),
+                        source
+                    ))
                     .kind(e.kind)
                     .hint(hint)
-            }),
-            None => Err(Error::new(format!("cannot tell who you are (the team: {})", config.names())).kind(Kind::UnknownPerson).hint(
-                "pass --as NAME, set BATON_USER, or put name = \"NAME\" in tickets/.local/config.toml",
-            )),
+                }),
+            None => Err(Error::new(format!(
+                "cannot tell who you are (the team: {})",
+                config.names()
+            ))
+            .kind(Kind::UnknownPerson)
+            .hint("pass --as NAME, set BATON_USER, or run 'baton init --name NAME' once in this clone")),
         }
     }
 

@@ -60,7 +60,7 @@ fn an_unknown_actor_is_an_error_that_lists_the_team() {
     let out = env.baton_as("zed", &["note", "0b7c", "hello"]);
     insta::assert_snapshot!(out.render(), @r"
         ------- stderr -------
-        error: 'zed' is not on the team (the team: ana, ben, cora) (you are acting as 'zed')
+        error: 'zed' is not on the team (the team: ana, ben, cora) (you are acting as 'zed', from --as)
         hint: pass --as NAME or set BATON_USER to a name on the team
         [exit 1]
     ");

@@ -107,7 +107,7 @@ fn a_mistyped_person_suggests_the_closest_name() {
     let out = env.baton_as("Cora", &["list", "--mine"]);
     insta::assert_snapshot!(out.render(), @r"
     ------- stderr -------
-    error: 'Cora' is not on the team (the team: ana, ben, cora) (you are acting as 'Cora')
+    error: 'Cora' is not on the team (the team: ana, ben, cora) (you are acting as 'Cora', from --as)
     hint: did you mean 'cora'? pass --as cora or set BATON_USER=cora
     [exit 1]
     ");

@@ -72,7 +72,7 @@ fn a_larger_team_without_identity_is_told_how_to_say_who_you_are() {
     insta::assert_snapshot!(out.render(), @r#"
         ------- stderr -------
         error: cannot tell who you are (the team: ana, ben, cora)
-        hint: pass --as NAME, set BATON_USER, or put name = "NAME" in tickets/.local/config.toml
+        hint: pass --as NAME, set BATON_USER, or run 'baton init --name NAME' once in this clone
         [exit 1]
     "#);
     assert!(env.ticket_ids().is_empty());
@@ -83,10 +83,11 @@ fn a_user_config_naming_a_stranger_is_an_error() {
     let env = TestEnv::team();
     fs::write(env.user_config_path(), "name = \"zed\"\n").unwrap();
     let out = env.baton(&["new", "Who am I?"]);
-    insta::assert_snapshot!(out.render(), @r"
+    let shown = out.render().replace(env.root().to_str().unwrap(), "$HOME");
+    insta::assert_snapshot!(shown, @r"
         ------- stderr -------
-        error: 'zed' is not on the team (the team: ana, ben, cora) (you are acting as 'zed')
-        hint: pass --as NAME or set BATON_USER to a name on the team
+        error: 'zed' is not on the team (the team: ana, ben, cora) (you are acting as 'zed', from name in $HOME/user-config.toml)
+        hint: set name to someone on the team in $HOME/user-config.toml, or pass --as NAME
         [exit 1]
     ");
 }

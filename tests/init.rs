@@ -34,11 +34,21 @@ fn init_creates_a_store_for_a_team_of_one() {
 fn init_twice_changes_nothing() {
     let env = TestEnv::solo();
     let before = env.store_bytes();
-    let out = env.baton(&["init", "--name", "ben"]);
+    let out = env.baton(&["init"]);
     insta::assert_snapshot!(out.render(), @r"
         tickets is already a baton store; nothing changed
         [exit 0]
     ");
+    assert_eq!(env.store_bytes(), before);
+    // A name in a store that exists says who works in this clone; one not on
+    // the team is refused with nothing written.
+    let stranger = env.baton(&["init", "--name", "ben"]);
+    stranger.code(1);
+    assert!(
+        stranger.stderr.contains("'ben' is not on the team"),
+        "{}",
+        stranger.stderr
+    );
     assert_eq!(env.store_bytes(), before);
 }
 

@@ -166,3 +166,185 @@ fn an_unreadable_ticket_file_is_warned_about_and_people_fails_like_list() {
         "the readable tickets still count"
     );
 }
+
+#[test]
+fn people_edit_changes_a_level_or_an_email_and_keeps_the_rest() {
+    let env = TestEnv::team();
+    let before = fs::read_to_string(env.store().join("baton.toml")).unwrap();
+    let out = env.baton(&[
+        "people",
+        "edit",
+        "ben",
+        "--level",
+        "3",
+        "--email",
+        "ben@example.com",
+    ]);
+    insta::assert_snapshot!(out.render(), @r"
+        ben is now at level 3 (the top of the pyramid), ben@example.com
+        [exit 0]
+    ");
+    let after = fs::read_to_string(env.store().join("baton.toml")).unwrap();
+    assert!(
+        after.starts_with(&before[..before.find("[[people]]").unwrap()]),
+        "the comments at the top stay:\n{after}"
+    );
+    let people = env.baton(&["people", "--json"]).json();
+    assert_eq!(people[1]["level"], 3);
+    assert_eq!(people[1]["email"], "ben@example.com");
+
+    let cleared = env.baton(&["people", "edit", "ben", "--email", "", "--json"]);
+    assert_eq!(
+        cleared.json(),
+        serde_json::json!({"name": "ben", "level": 3, "email": null})
+    );
+    let typo = env.baton(&["people", "edit", "bne", "--level", "2"]);
+    typo.code(1);
+    assert!(
+        typo.stderr.contains("did you mean 'ben'?"),
+        "{}",
+        typo.stderr
+    );
+    let nothing = env.baton(&["people", "edit", "ben"]);
+    nothing.code(2);
+    assert!(
+        nothing.stderr.contains("nothing to change"),
+        "{}",
+        nothing.stderr
+    );
+    let range = env.baton(&["people", "edit", "ben", "--level", "0"]);
+    range.code(2);
+    assert_eq!(
+        fs::read_to_string(env.store().join("baton.toml")).unwrap(),
+        fs::read_to_string(env.store().join("baton.toml")).unwrap()
+    );
+}
+
+#[test]
+fn people_remove_is_refused_while_they_own_open_tickets_and_keeps_history() {
+    let env = TestEnv::team();
+    let id = env.new_ticket_with("ben", "Printer jams", &[]);
+    let short = &id[..4];
+    let config = env.store().join("baton.toml");
+    let before = fs::read_to_string(&config).unwrap();
+    let busy = env.baton(&["people", "remove", "ben"]);
+    busy.code(1);
+    assert!(
+        busy.stderr.contains("ben owns 1 open ticket(s)"),
+        "{}",
+        busy.stderr
+    );
+    assert!(busy.stderr.contains("Printer jams"), "{}", busy.stderr);
+    assert!(
+        busy.stderr.contains(&format!("baton pass {short} NAME")),
+        "{}",
+        busy.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(&config).unwrap(),
+        before,
+        "nothing written"
+    );
+
+    env.baton_as("ben", &["pass", &id, "ana"]).success();
+    let out = env.baton(&["people", "remove", "ben"]);
+    insta::assert_snapshot!(out.render(), @r"
+        removed ben from the team (their history stays in the tickets)
+        [exit 0]
+    ");
+    assert_eq!(
+        env.baton(&["people", "--json"]).json_strings("name"),
+        ["ana", "cora"]
+    );
+    let show = env.baton(&["show", &id]);
+    show.success();
+    assert!(
+        show.stdout.contains("ben"),
+        "the history still names ben:\n{}",
+        show.stdout
+    );
+    env.baton(&["doctor"]).success();
+}
+
+#[test]
+fn people_remove_refuses_the_escalation_target_and_the_last_person() {
+    let env = TestEnv::team();
+    env.edit_config("to = \"top\"", "to = \"cora\"");
+    let target = env.baton(&["people", "remove", "cora"]);
+    target.code(1);
+    assert!(
+        target.stderr.contains("[escalation] to = \"cora\""),
+        "{}",
+        target.stderr
+    );
+
+    let solo = TestEnv::solo();
+    let last = solo.baton(&["people", "remove", "ana"]);
+    last.code(1);
+    assert!(last.stderr.contains("whole team"), "{}", last.stderr);
+}
+
+#[test]
+fn whoami_says_who_you_are_and_where_baton_read_it() {
+    let env = TestEnv::team();
+    let flag = env.baton(&["--as", "ben", "whoami"]);
+    insta::assert_snapshot!(flag.render(), @r"
+        ben (level 2)
+        from --as
+        [exit 0]
+    ");
+    let by_env = env
+        .cmd(&["whoami", "--json"])
+        .env("BATON_USER", "cora")
+        .run();
+    assert_eq!(
+        by_env.json(),
+        serde_json::json!({"name": "cora", "level": 3, "email": null, "top": true, "source": "env", "from": null})
+    );
+    let nobody = env.baton(&["whoami"]);
+    nobody.code(1);
+    assert!(
+        nobody.stderr.contains("cannot tell who you are"),
+        "{}",
+        nobody.stderr
+    );
+    assert!(
+        nobody.stderr.contains("baton init --name NAME"),
+        "{}",
+        nobody.stderr
+    );
+
+    // A fresh clone says who works in it once, with init --name.
+    let set = env.baton(&["init", "--name", "ben"]);
+    insta::assert_snapshot!(set.render(), @r"
+        you are ben in this clone from now on (name in tickets/.local/config.toml)
+        [exit 0]
+    ");
+    let local = env.baton(&["whoami"]);
+    assert!(
+        local.stdout.starts_with("ben (level 2)\nfrom name in "),
+        "{}",
+        local.stdout
+    );
+    assert!(
+        local.stdout.contains(".local/config.toml"),
+        "{}",
+        local.stdout
+    );
+    let stranger = env.baton(&["init", "--name", "zoe"]);
+    stranger.code(1);
+    assert!(
+        stranger.stderr.contains("'zoe' is not on the team"),
+        "{}",
+        stranger.stderr
+    );
+    assert!(
+        stranger.stderr.contains("baton people add zoe --level N"),
+        "{}",
+        stranger.stderr
+    );
+    assert!(
+        env.baton(&["whoami"]).stdout.starts_with("ben "),
+        "a refused name changes nothing"
+    );
+}

@@ -70,7 +70,7 @@ fn desk() -> TestEnv {
 fn every_json_document_validates_against_the_published_schema() {
     let env = desk();
     let mut schema = Schema::load();
-    let cases: [(&str, &[&str]); 14] = [
+    let cases: [(&str, &[&str]); 17] = [
         ("list", &["list", "--all", "--json"]),
         ("search", &["search", "refund", "--json"]),
         ("ticket_with_events", &["show", "0b7c", "--json"]),
@@ -100,12 +100,18 @@ fn every_json_document_validates_against_the_published_schema() {
             &["people", "add", "dana", "--level", "1", "--json"],
         ),
         (
+            "person_added",
+            &["people", "edit", "dana", "--level", "2", "--json"],
+        ),
+        ("whoami", &["--as", "ben", "whoami", "--json"]),
+        (
             "escalate",
             &["escalate", "--dry-run", "--warn", "48h", "--json"],
         ),
         ("report", &["report", "--month", "2026-11", "--json"]),
         ("doctor", &["doctor", "--json"]),
         ("init", &["init", "--json"]),
+        ("init", &["init", "--name", "ana", "--json"]),
         ("version", &["--version", "--json"]),
         ("escalate", &["escalate", "--json"]),
     ];

@@ -5,6 +5,7 @@ use std::fs;
 
 use super::Txn;
 use crate::core::config::{Config, check_name};
+use crate::core::team;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::io::git;
@@ -118,6 +119,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let shown = store.shown(store.dir()).display().to_string();
     if store.config_path().is_file() {
         store.ensure_local()?;
+        if let Some(name) = args.name {
+            return set_clone_name(ctx, &store, &name);
+        }
         // A fresh clone of a shared store: only this clone's git setup is missing.
         let git = setup_git(ctx, &store);
         let human = outcome::store_exists(&shown, git.as_ref());
@@ -149,6 +153,33 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let driver = git.is_some_and(|g| g.driver);
     ctx.out
         .result(&human, || json::store(store.dir(), Some(&name), driver))
+}
+
+/// `init --name` in a store that exists (a fresh clone, say): whoever works
+/// in this clone is `name` from now on, who must be on the team.
+fn set_clone_name(ctx: &Ctx, store: &Store, name: &str) -> Result<()> {
+    let mut txn = Txn::begin(ctx, store)?;
+    txn.config()?.member(name).map_err(|e| {
+        let hint = e.hint.clone().unwrap_or_default();
+        e.hint(format!(
+            "{hint}{}ask a teammate to run 'baton people add {name} --level N' (and pull it), then run this again",
+            if hint.is_empty() { "" } else { "; or " }
+        ))
+    })?;
+    let path = store.local_config_path();
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::io(&store.shown(&path), "read", e)),
+    };
+    txn.write_local_config(&team::with_local_name(&text, name)?)?;
+    txn.finish("");
+    let git = setup_git(ctx, store);
+    let driver = git.is_some_and(|g| g.driver);
+    let shown = store.shown(&path).display().to_string();
+    ctx.out.result(&outcome::clone_name_set(name, &shown), || {
+        json::clone_named(store.dir(), name, driver)
+    })
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub mod status;
 pub mod sync;
 pub mod take;
 pub mod txn;
+pub mod whoami;
 
 pub use txn::Txn;
 
@@ -41,6 +42,7 @@ use crate::store::Store;
 pub enum Command {
     Init(init::Args),
     People(people::Args),
+    Whoami(whoami::Args),
     New(new::Args),
     List(list::Args),
     Show(show::Args),
@@ -79,6 +81,7 @@ pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) 
     match command {
         Command::Init(args) => init::run(&ctx, args),
         Command::People(args) => people::run(&ctx, args),
+        Command::Whoami(args) => whoami::run(&ctx, args),
         Command::New(args) => new::run(&ctx, args),
         Command::List(args) => list::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),

@@ -1,18 +1,21 @@
 //! `baton people`: the team and its levels.
 
 use super::{Txn, Unreadable};
-use crate::core::config::{self, Config, check_name};
-use crate::core::query;
+use crate::core::config::{Config, check_name};
+use crate::core::team::{self, Edit, Owned};
+use crate::core::{id, query};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::table::{self, Member};
 use crate::render::{commit, json, outcome};
 
-/// Show the team, or add someone to it
+/// Show the team, or add, change or remove someone
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   baton people                            the team, levels and open tickets
-  baton people add ben --level 2 --email ben@example.com")]
+  baton people add ben --level 2 --email ben@example.com
+  baton people edit ben --level 3         ben is now the top
+  baton people remove dan                 once dan owns no open ticket")]
 pub struct Args {
     #[command(subcommand)]
     pub action: Option<Action>,
@@ -30,6 +33,39 @@ pub enum Action {
   baton people add ben --level 2
   baton people add cora --level 3 --email cora@example.com     the top, if nobody is higher")]
     Add(AddArgs),
+    /// Change a person's level or e-mail
+    #[command(after_help = "Examples:
+  baton people edit ben --level 3
+  baton people edit ben --email ben@new.example
+  baton people edit ben --email ''              forget ben's e-mail")]
+    Edit(EditArgs),
+    /// Take a person off the team (their history stays in the tickets)
+    #[command(
+        after_help = "Refused while they own open tickets (pass those on first), while
+[escalation] to names them, or when they are the whole team.
+
+Examples:
+  baton people remove dan"
+    )]
+    Remove(RemoveArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EditArgs {
+    /// Who to change
+    pub name: String,
+    /// Their new level: 1 is the front line, the highest is the top
+    #[arg(long, short)]
+    pub level: Option<u32>,
+    /// Their new e-mail ('' removes it)
+    #[arg(long, short)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RemoveArgs {
+    /// Who to take off the team
+    pub name: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -48,6 +84,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     match args.action.unwrap_or(Action::List) {
         Action::List => list(ctx),
         Action::Add(add_args) => add(ctx, add_args),
+        Action::Edit(edit_args) => edit(ctx, edit_args),
+        Action::Remove(remove_args) => remove(ctx, remove_args),
     }
 }
 
@@ -75,31 +113,116 @@ fn list(ctx: &Ctx) -> Result<()> {
 
 fn add(ctx: &Ctx, args: AddArgs) -> Result<()> {
     check_name(&args.name).map_err(Error::usage)?;
-    if !(1..=99).contains(&args.level) {
-        return Err(Error::usage(format!(
-            "level {} is out of range; expected 1 (front line) to 99",
-            args.level
-        )));
-    }
-    let store = ctx.store()?;
-    // The config is read under the lock, and one that is already broken is
-    // refused before anything is touched.
-    let mut txn = Txn::begin(ctx, &store)?;
-    let text = store.config_text()?;
-    let new_text = config::add_person(
-        &text,
-        txn.config()?,
-        &args.name,
-        args.level,
-        args.email.as_deref(),
+    team::check_level(args.level)?;
+    let (new_config, ()) = change_team(
+        ctx,
+        &commit::person_added(&args.name, args.level),
+        |text, config, _| {
+            let text =
+                team::add_person(text, config, &args.name, args.level, args.email.as_deref())?;
+            Ok((text, ()))
+        },
     )?;
-    let new_config = Config::parse(&new_text)
-        .map_err(|e| Error::new(format!("the change would break the config: {e}")))?;
-    txn.write_config(&new_text, new_config.clone())?;
-    txn.finish(&commit::person_added(&args.name, args.level));
     let top = args.level == new_config.top_level() && new_config.people.len() > 1;
     ctx.out
         .result(&outcome::person_added(&args.name, args.level, top), || {
             json::person(&args.name, args.level, args.email.as_deref())
         })
+}
+
+fn edit(ctx: &Ctx, args: EditArgs) -> Result<()> {
+    if let Some(level) = args.level {
+        team::check_level(level)?;
+    }
+    let change = Edit {
+        level: args.level,
+        email: args.email,
+    };
+    let (new_config, ()) = change_team(
+        ctx,
+        &commit::person_edited(&args.name),
+        |text, config, _| Ok((team::edit_person(text, config, &args.name, &change)?, ())),
+    )?;
+    let person = new_config.member(&args.name)?;
+    let top = person.level == new_config.top_level() && new_config.people.len() > 1;
+    ctx.out.result(
+        &outcome::person_edited(
+            person.name.as_str(),
+            person.level,
+            person.email.as_deref(),
+            top,
+        ),
+        || json::person(&person.name, person.level, person.email.as_deref()),
+    )
+}
+
+fn remove(ctx: &Ctx, args: RemoveArgs) -> Result<()> {
+    let name = args.name;
+    let (_, person) = change_team(
+        ctx,
+        &commit::person_removed(&name),
+        |text, config, store| {
+            let owned = open_tickets_of(store, &name)?;
+            let person = config.member(&name)?.clone();
+            Ok((team::remove_person(text, config, &name, &owned)?, person))
+        },
+    )?;
+    ctx.out.result(&outcome::person_removed(&person.name), || {
+        json::person(&person.name, person.level, person.email.as_deref())
+    })
+}
+
+/// The open tickets `name` owns, with their shortest ids, oldest first. A
+/// ticket file that cannot be read could be one of them, so it stops the
+/// removal until it is repaired.
+fn open_tickets_of(store: &crate::store::Store, name: &str) -> Result<Vec<Owned>> {
+    let loaded = store.summaries()?;
+    if let Some(problem) = loaded.problems.first() {
+        return Err(Error::new(format!(
+            "{} ticket file(s) cannot be read, so it is unknown whether {name} owns them (first: {})",
+            loaded.problems.len(),
+            problem
+        ))
+        .hint("repair them first ('baton doctor' names each), then remove them"));
+    }
+    let ids: Vec<_> = loaded.tickets.iter().map(|t| t.id).collect();
+    let shorts = id::short_ids(&ids);
+    let mut owned: Vec<(_, Owned)> = loaded
+        .tickets
+        .iter()
+        .zip(shorts)
+        .filter(|(t, _)| t.status.is_active() && t.owner == name)
+        .map(|(t, short)| {
+            (
+                t.created,
+                Owned {
+                    short,
+                    title: t.title.clone(),
+                },
+            )
+        })
+        .collect();
+    owned.sort_by_key(|(created, _)| *created);
+    Ok(owned.into_iter().map(|(_, o)| o).collect())
+}
+
+/// Changes the team config in one transaction: `change` gets the config's
+/// text and what it reads as, both read under the lock (one that is already
+/// broken is refused before anything is touched), and returns the new text,
+/// which must itself read as a config, and what the caller wants back.
+/// Returns the new config with that.
+fn change_team<T>(
+    ctx: &Ctx,
+    message: &str,
+    change: impl FnOnce(&str, &Config, &crate::store::Store) -> Result<(String, T)>,
+) -> Result<(Config, T)> {
+    let store = ctx.store()?;
+    let mut txn = Txn::begin(ctx, &store)?;
+    let text = store.config_text()?;
+    let (new_text, back) = change(&text, txn.config()?, &store)?;
+    let new_config = Config::parse(&new_text)
+        .map_err(|e| Error::new(format!("the change would break the config: {e}")))?;
+    txn.write_config(&new_text, new_config.clone())?;
+    txn.finish(message);
+    Ok((new_config, back))
 }

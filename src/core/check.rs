@@ -73,7 +73,14 @@ fn not_repairable(t: &Ticket, config: Option<&Config>) -> Option<String> {
         ));
     }
     let owner = t.replayed()?.owner;
-    config.person(&owner).is_none().then(|| {
+    // Someone who left may still own what was done before they left; an
+    // open ticket needs an owner on the team.
+    let known = if t.status.is_active() {
+        config.person(&owner).is_some()
+    } else {
+        config.ever_member(&owner)
+    };
+    (!known).then(|| {
         format!(
             "the events give the owner '{}', who is not on the team",
             owner.escape_debug()
@@ -122,7 +129,7 @@ fn strangers<'a>(
         let Ok(view) = view else { continue };
         let by = (e.by != SYSTEM_ACTOR).then_some(("by", e.by.as_str()));
         for (key, name) in by.into_iter().chain(view.owners()) {
-            if config.person(name).is_some() {
+            if config.ever_member(name) {
                 continue;
             }
             match index.get(name) {

@@ -178,6 +178,10 @@ impl Default for StoreSettings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub people: Vec<Person>,
+    /// People who left the team (`former = ["dan"]`, written by
+    /// `people remove`): their names stay in the tickets' history, which is
+    /// then no mistake.
+    pub former: Vec<String>,
     pub escalation: Escalation,
     /// The working week, when `[calendar]` is set.
     pub calendar: Option<Calendar>,
@@ -195,6 +199,8 @@ pub struct Config {
 struct RawConfig {
     #[serde(default)]
     people: Vec<Spanned<RawPerson>>,
+    #[serde(default)]
+    former: Vec<String>,
     #[serde(default)]
     escalation: RawEscalation,
     /// Keys are weekdays or `timezone` and `holidays`, so the section is read
@@ -308,42 +314,6 @@ pub fn check_name(name: &str) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// The team config's text with one more person, the rest of the text (its
-/// comments and layout) kept as it was. `config` is what `text` reads as.
-pub fn add_person(
-    text: &str,
-    config: &Config,
-    name: &str,
-    level: u32,
-    email: Option<&str>,
-) -> Result<String, Error> {
-    if config.person(name).is_some() {
-        return Err(Error::new(format!("'{name}' is already on the team"))
-            .hint("'baton people' lists the team"));
-    }
-    let mut doc: toml_edit::DocumentMut = text
-        .parse()
-        .map_err(|e| Error::new(format!("the team config does not read as TOML: {e}")))?;
-    let mut person = toml_edit::Table::new();
-    person.insert("name", toml_edit::value(name));
-    if let Some(email) = email {
-        person.insert("email", toml_edit::value(email));
-    }
-    person.insert("level", toml_edit::value(i64::from(level)));
-    match doc
-        .get_mut("people")
-        .and_then(|p| p.as_array_of_tables_mut())
-    {
-        Some(people) => people.push(person),
-        None => {
-            let mut people = toml_edit::ArrayOfTables::new();
-            people.push(person);
-            doc.insert("people", toml_edit::Item::ArrayOfTables(people));
-        }
-    }
-    Ok(doc.to_string())
 }
 
 fn at<T>(text: &str, spanned: &Spanned<T>, message: String) -> ParseError {
@@ -706,6 +676,11 @@ impl Config {
             status: parse_template(text, raw.templates.status, &defaults.status)?,
         };
         Ok(Config {
+            former: raw
+                .former
+                .into_iter()
+                .filter(|f| !people.iter().any(|p| &p.name == f))
+                .collect(),
             people,
             escalation,
             calendar,
@@ -767,6 +742,11 @@ impl Config {
     /// The person with this name.
     pub fn person(&self, name: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.name == name)
+    }
+
+    /// Whether `name` is or was on the team: history may name them.
+    pub fn ever_member(&self, name: &str) -> bool {
+        self.person(name).is_some() || self.former.iter().any(|f| f == name)
     }
 
     /// The team member with this name, or an error listing the team that
@@ -862,23 +842,6 @@ level = 3
 after = "20h"
 to = "top"
 "#;
-
-    #[test]
-    fn adding_a_person_keeps_the_text_and_refuses_a_name_taken() {
-        let text = format!("# the team\n{TEAM}");
-        let c = Config::parse(&text).unwrap();
-        let added = add_person(&text, &c, "dana", 2, Some("dana@example.com")).unwrap();
-        assert!(added.starts_with(&text[..text.find("[escalation]").unwrap()]));
-        let grown = Config::parse(&added).unwrap();
-        let dana = grown.person("dana").unwrap();
-        assert_eq!(
-            (dana.level, dana.email.as_deref()),
-            (2, Some("dana@example.com"))
-        );
-        assert_eq!(grown.escalation, c.escalation);
-        let taken = add_person(&text, &c, "ben", 1, None).unwrap_err();
-        assert!(taken.message.contains("already on the team"), "{taken:?}");
-    }
 
     #[test]
     fn a_three_level_team_reads_with_defaults() {

@@ -30,6 +30,7 @@ pub mod search;
 pub mod sla;
 pub mod summary;
 pub mod sweep;
+pub mod team;
 pub mod template;
 pub mod ticket;
 pub mod time;

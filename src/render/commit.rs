@@ -149,6 +149,16 @@ pub fn person_added(name: &str, level: u32) -> String {
     format!("baton: people add {} (level {level})", clean_line(name))
 }
 
+/// The commit of `people edit`.
+pub fn person_edited(name: &str) -> String {
+    format!("baton: people edit {}", clean_line(name))
+}
+
+/// The commit of `people remove`.
+pub fn person_removed(name: &str) -> String {
+    format!("baton: people remove {}", clean_line(name))
+}
+
 /// The commit of the changes `baton sync` found in the store.
 pub fn synced(files: usize) -> String {
     format!("baton: sync {files} changed file(s)")

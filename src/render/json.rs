@@ -226,6 +226,30 @@ pub fn person(name: &str, level: u32, email: Option<&str>) -> Value {
     json!({"name": name, "level": level, "email": email})
 }
 
+/// `whoami`: the person, and where baton read who is acting.
+pub fn whoami(
+    person: &crate::core::config::Person,
+    top: bool,
+    source: &crate::ctx::Source,
+) -> Value {
+    use crate::ctx::Source;
+    let (kind, from) = match source {
+        Source::Flag => ("flag", None),
+        Source::Env => ("env", None),
+        Source::File(path) => ("file", Some(path.display().to_string())),
+        Source::GitEmail(email) => ("git_email", Some(email.clone())),
+        Source::OnlyPerson => ("only_person", None),
+    };
+    json!({
+        "name": person.name,
+        "level": person.level,
+        "email": person.email,
+        "top": top,
+        "source": kind,
+        "from": from,
+    })
+}
+
 /// `escalate`: the escalations (the plan, with `dry_run`) and the tickets
 /// about to breach.
 pub fn sweep(s: &Sweep) -> Value {
@@ -382,6 +406,16 @@ pub fn store(dir: &Path, created_for: Option<&str>, merge_driver: bool) -> Value
     });
     if let (Some(name), Some(m)) = (created_for, doc.as_object_mut()) {
         m.insert("people".into(), json!([name]));
+    }
+    doc
+}
+
+/// `init --name` in a store that exists: the store, and who this clone
+/// acts as from now on.
+pub fn clone_named(dir: &Path, name: &str, merge_driver: bool) -> Value {
+    let mut doc = store(dir, None, merge_driver);
+    if let Some(m) = doc.as_object_mut() {
+        m.insert("name".into(), json!(name));
     }
     doc
 }

@@ -92,6 +92,41 @@ pub fn person_added(name: &str, level: u32, top: bool) -> String {
     format!("added {name} at level {level}{role}")
 }
 
+/// `people edit`: the person as they are now.
+pub fn person_edited(name: &str, level: u32, email: Option<&str>, top: bool) -> String {
+    let role = if top { " (the top of the pyramid)" } else { "" };
+    let email = email.map_or_else(|| ", no e-mail".to_string(), |e| format!(", {e}"));
+    format!("{name} is now at level {level}{role}{email}")
+}
+
+/// `people remove`.
+pub fn person_removed(name: &str) -> String {
+    format!("removed {name} from the team (their history stays in the tickets)")
+}
+
+/// `whoami`: the person and where baton read who is acting.
+pub fn whoami(
+    person: &crate::core::config::Person,
+    top: bool,
+    source: &crate::ctx::Source,
+) -> String {
+    let role = if top { ", the top of the pyramid" } else { "" };
+    let email = person
+        .email
+        .as_deref()
+        .map(|e| format!(", {e}"))
+        .unwrap_or_default();
+    format!(
+        "{} (level {}{role}{email})\nfrom {source}",
+        person.name, person.level
+    )
+}
+
+/// `init --name` in a store that exists: who this clone now acts as.
+pub fn clone_name_set(name: &str, path: &str) -> String {
+    format!("you are {name} in this clone from now on (name in {path})")
+}
+
 /// `man DIR`: how many pages, where, and how to read them.
 pub fn pages_written(count: usize, dir: &std::path::Path) -> String {
     format!(

@@ -1,0 +1,352 @@
+//! Changes to the team in the team config (`tickets/baton.toml`): adding,
+//! editing and removing a person, each as a new config text with the rest of
+//! the file (its comments and layout) kept as it was, and the rules that
+//! refuse a change the team could not work with.
+
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
+
+use super::config::{Config, Target};
+use crate::error::Error;
+
+/// Checks a level given on the command line.
+pub fn check_level(level: u32) -> Result<(), Error> {
+    if (1..=99).contains(&level) {
+        Ok(())
+    } else {
+        Err(Error::usage(format!(
+            "level {level} is out of range; expected 1 (front line) to 99"
+        )))
+    }
+}
+
+/// The team config's text with one more person. `config` is what `text`
+/// reads as.
+pub fn add_person(
+    text: &str,
+    config: &Config,
+    name: &str,
+    level: u32,
+    email: Option<&str>,
+) -> Result<String, Error> {
+    if config.person(name).is_some() {
+        return Err(Error::new(format!("'{name}' is already on the team"))
+            .hint("'baton people' lists the team"));
+    }
+    let mut doc = document(text)?;
+    // Someone coming back is no longer a former member.
+    if let Some(former) = doc.get_mut("former").and_then(Item::as_array_mut) {
+        former.retain(|v| v.as_str() != Some(name));
+    }
+    let mut person = Table::new();
+    person.insert("name", value(name));
+    if let Some(email) = email {
+        person.insert("email", value(email));
+    }
+    person.insert("level", value(i64::from(level)));
+    match doc
+        .get_mut("people")
+        .and_then(|p| p.as_array_of_tables_mut())
+    {
+        Some(people) => people.push(person),
+        None => {
+            let mut people = ArrayOfTables::new();
+            people.push(person);
+            doc.insert("people", Item::ArrayOfTables(people));
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// What `people edit` changes; `None` leaves a field as it is.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub level: Option<u32>,
+    /// `Some("")` removes the e-mail.
+    pub email: Option<String>,
+}
+
+/// The team config's text with one person's level or e-mail changed.
+pub fn edit_person(text: &str, config: &Config, name: &str, edit: &Edit) -> Result<String, Error> {
+    config.member(name)?;
+    if edit == &Edit::default() {
+        return Err(
+            Error::usage(format!("nothing to change for {name}")).hint(format!(
+                "baton people edit {name} --level N or --email ADDRESS"
+            )),
+        );
+    }
+    let mut doc = document(text)?;
+    let entry = entry_mut(&mut doc, name)?;
+    if let Some(level) = edit.level {
+        entry.insert("level", value(i64::from(level)));
+    }
+    match edit.email.as_deref() {
+        None => {}
+        Some("") => {
+            entry.remove("email");
+        }
+        Some(email) => {
+            entry.insert("email", value(email));
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// A ticket that keeps a person on the team: its shortest id and title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owned {
+    pub short: String,
+    pub title: String,
+}
+
+/// The team config's text without one person. Refused while they own open
+/// tickets (`owned`), while the escalation sends tickets to them by name,
+/// and for the last person: each would leave tickets with nobody to go to.
+/// Their history stays in the ticket files, and their name in `former`.
+pub fn remove_person(
+    text: &str,
+    config: &Config,
+    name: &str,
+    owned: &[Owned],
+) -> Result<String, Error> {
+    config.member(name)?;
+    if !owned.is_empty() {
+        let list: Vec<String> = owned
+            .iter()
+            .map(|t| format!("  {}  {}", t.short, t.title))
+            .collect();
+        let first = &owned[0].short;
+        return Err(Error::new(format!(
+            "{name} owns {} open ticket(s); removing them would leave those with nobody:\n{}",
+            owned.len(),
+            list.join("\n")
+        ))
+        .hint(format!(
+            "pass them on first (baton pass {first} NAME), then remove {name}"
+        )));
+    }
+    if config.escalation.to == Target::Person(name.to_string()) {
+        return Err(Error::new(format!(
+            "[escalation] to = \"{name}\": overdue tickets go to {name}"
+        ))
+        .hint("set [escalation] to = \"top\" (or another person) in tickets/baton.toml first"));
+    }
+    if config.people.len() == 1 {
+        return Err(Error::new(format!("{name} is the whole team"))
+            .hint("add the person who takes over first: baton people add NAME --level N"));
+    }
+    let mut doc = document(text)?;
+    let people = doc
+        .get_mut("people")
+        .and_then(Item::as_array_of_tables_mut)
+        .ok_or_else(|| missing(name))?;
+    let index = people
+        .iter()
+        .position(|p| named(p, name))
+        .ok_or_else(|| missing(name))?;
+    people.remove(index);
+    // The history still names them: recorded, so that is no mistake.
+    match doc.get_mut("former").and_then(Item::as_array_mut) {
+        Some(former) => former.push(name),
+        None => {
+            let mut former = toml_edit::Array::new();
+            former.push(name);
+            doc.insert("former", value(former));
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// This clone's local settings (`tickets/.local/config.toml`, `text`, empty
+/// when there are none) saying that whoever works here is `name`; the other
+/// settings and comments are kept.
+pub fn with_local_name(text: &str, name: &str) -> Result<String, Error> {
+    let mut doc: DocumentMut = text.parse().map_err(|e| {
+        Error::new(format!(
+            "tickets/.local/config.toml does not read as TOML: {e}"
+        ))
+        .hint("fix or delete tickets/.local/config.toml, then run this again")
+    })?;
+    if text.trim().is_empty() {
+        doc.decor_mut()
+            .set_prefix("# This copy of the store only; never committed.\n");
+    }
+    // Indexing keeps the key, and with it the comments above it.
+    doc["name"] = value(name);
+    Ok(doc.to_string())
+}
+
+fn document(text: &str) -> Result<DocumentMut, Error> {
+    text.parse()
+        .map_err(|e| Error::new(format!("the team config does not read as TOML: {e}")))
+}
+
+fn named(entry: &Table, name: &str) -> bool {
+    entry.get("name").and_then(Item::as_str) == Some(name)
+}
+
+fn missing(name: &str) -> Error {
+    // The config read as having the person, so only an entry written in a
+    // form toml_edit does not edit (an inline array) gets here.
+    Error::new(format!(
+        "cannot find {name}'s [[people]] entry to change in tickets/baton.toml"
+    ))
+    .hint("edit tickets/baton.toml by hand, or write the team as [[people]] tables")
+}
+
+fn entry_mut<'d>(doc: &'d mut DocumentMut, name: &str) -> Result<&'d mut Table, Error> {
+    doc.get_mut("people")
+        .and_then(Item::as_array_of_tables_mut)
+        .and_then(|people| people.iter_mut().find(|p| named(p, name)))
+        .ok_or_else(|| missing(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEAM: &str = r#"# the team
+[[people]]
+name = "ana"
+level = 1
+
+[[people]]
+name = "ben"   # the lead
+email = "ben@example.com"
+level = 2
+
+[[people]]
+name = "cora"
+level = 3
+
+[escalation]
+after = "20h"
+to = "top"
+"#;
+
+    fn config(text: &str) -> Config {
+        Config::parse(text).unwrap()
+    }
+
+    #[test]
+    fn adding_a_person_keeps_the_text_and_refuses_a_name_taken() {
+        let c = config(TEAM);
+        let added = add_person(TEAM, &c, "dana", 2, Some("dana@example.com")).unwrap();
+        assert!(added.starts_with(&TEAM[..TEAM.find("[escalation]").unwrap()]));
+        let grown = config(&added);
+        let dana = grown.person("dana").unwrap();
+        assert_eq!(
+            (dana.level, dana.email.as_deref()),
+            (2, Some("dana@example.com"))
+        );
+        assert_eq!(grown.escalation, c.escalation);
+        let taken = add_person(TEAM, &c, "ben", 1, None).unwrap_err();
+        assert!(taken.message.contains("already on the team"), "{taken:?}");
+    }
+
+    #[test]
+    fn editing_changes_only_the_fields_asked_and_keeps_comments() {
+        let c = config(TEAM);
+        let raised = edit_person(
+            TEAM,
+            &c,
+            "ben",
+            &Edit {
+                level: Some(3),
+                email: None,
+            },
+        )
+        .unwrap();
+        assert!(raised.contains("# the lead"), "{raised}");
+        let ben = config(&raised).person("ben").unwrap().clone();
+        assert_eq!(
+            (ben.level, ben.email.as_deref()),
+            (3, Some("ben@example.com"))
+        );
+
+        let cleared = edit_person(
+            TEAM,
+            &c,
+            "ben",
+            &Edit {
+                level: None,
+                email: Some(String::new()),
+            },
+        )
+        .unwrap();
+        assert_eq!(config(&cleared).person("ben").unwrap().email, None);
+        assert_eq!(config(&cleared).person("ben").unwrap().level, 2);
+    }
+
+    #[test]
+    fn editing_nobody_or_nothing_is_refused() {
+        let c = config(TEAM);
+        let typo = edit_person(
+            TEAM,
+            &c,
+            "bne",
+            &Edit {
+                level: Some(1),
+                email: None,
+            },
+        );
+        assert_eq!(
+            typo.unwrap_err().hint.as_deref(),
+            Some("did you mean 'ben'?")
+        );
+        let nothing = edit_person(TEAM, &c, "ben", &Edit::default()).unwrap_err();
+        assert!(nothing.message.contains("nothing to change"), "{nothing:?}");
+    }
+
+    #[test]
+    fn removing_keeps_the_others_and_refuses_what_would_strand_tickets() {
+        let c = config(TEAM);
+        let removed = remove_person(TEAM, &c, "ana", &[]).unwrap();
+        let smaller = config(&removed);
+        assert_eq!(smaller.names(), "ben, cora");
+        assert_eq!(smaller.former, ["ana"]);
+        assert!(smaller.ever_member("ana") && smaller.person("ana").is_none());
+        let back = add_person(&removed, &smaller, "ana", 1, None).unwrap();
+        assert!(config(&back).former.is_empty(), "{back}");
+        assert!(removed.contains("# the lead"));
+
+        let owned = [Owned {
+            short: "0b7c".into(),
+            title: "Printer jams".into(),
+        }];
+        let busy = remove_person(TEAM, &c, "ana", &owned).unwrap_err();
+        assert!(busy.message.contains("0b7c  Printer jams"), "{busy:?}");
+        assert!(busy.hint.unwrap().contains("baton pass 0b7c NAME"));
+
+        let named = TEAM.replace("to = \"top\"", "to = \"cora\"");
+        let target = remove_person(&named, &config(&named), "cora", &[]).unwrap_err();
+        assert!(target.message.contains("[escalation] to"), "{target:?}");
+
+        let alone = "[[people]]\nname = \"ana\"\nlevel = 1\n";
+        let last = remove_person(alone, &config(alone), "ana", &[]).unwrap_err();
+        assert!(last.message.contains("whole team"), "{last:?}");
+    }
+
+    #[test]
+    fn the_local_name_is_set_and_the_other_settings_kept() {
+        let fresh = with_local_name("", "ben").unwrap();
+        assert!(fresh.starts_with("# This copy"), "{fresh}");
+        let t: toml::Table = toml::from_str(&fresh).unwrap();
+        assert_eq!(t["name"].as_str(), Some("ben"));
+
+        let kept = with_local_name("# mine\nname = \"ana\"\npager = \"less\"\n", "ben").unwrap();
+        let t: toml::Table = toml::from_str(&kept).unwrap();
+        assert_eq!(
+            (t["name"].as_str(), t["pager"].as_str()),
+            (Some("ben"), Some("less"))
+        );
+        assert!(kept.starts_with("# mine"), "{kept}");
+        assert!(with_local_name("name = ", "ben").is_err());
+    }
+
+    #[test]
+    fn levels_outside_1_to_99_are_refused() {
+        assert!(check_level(1).is_ok() && check_level(99).is_ok());
+        assert!(check_level(0).is_err() && check_level(100).is_err());
+    }
+}
