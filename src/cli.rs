@@ -66,6 +66,9 @@ pub struct Global {
     /// Never ask: a missing value is an error naming its flag, a confirmation counts as yes
     #[arg(long, short, global = true)]
     pub yes: bool,
+    /// Never page long output (at a terminal: $BATON_PAGER, $PAGER, else less -FRX)
+    #[arg(long, global = true)]
+    pub no_pager: bool,
     /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always or never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -81,6 +84,7 @@ impl Global {
             jsonl: self.jsonl,
             yes: self.yes,
             color: self.color,
+            no_pager: self.no_pager,
         }
     }
 }

@@ -24,6 +24,7 @@ use crate::core::config::Config;
 use crate::error::{Error, Kind, Result};
 use crate::io::git;
 use crate::render::Output;
+use crate::render::pager::Pager;
 use crate::store::Store;
 use crate::term::prompt::Prompt;
 
@@ -45,6 +46,8 @@ pub struct Flags {
     pub jsonl: bool,
     pub yes: bool,
     pub color: ColorChoice,
+    /// `--no-pager`.
+    pub no_pager: bool,
 }
 
 /// Where baton learnt who is acting.
@@ -289,14 +292,24 @@ const DEFAULT_WIDTH: u16 = 80;
 
 /// The width of the terminal on stdout, as the terminal itself reports it
 /// (`None` when stdout is no terminal, or one that reports no size).
-#[cfg(unix)]
 fn stdout_tty_width() -> Option<u16> {
+    stdout_tty_size().map(|(cols, _)| cols).filter(|w| *w > 0)
+}
+
+/// The height of the terminal on stdout, likewise.
+fn stdout_tty_rows() -> Option<u16> {
+    stdout_tty_size().map(|(_, rows)| rows).filter(|r| *r > 0)
+}
+
+/// The columns and rows of the terminal on stdout.
+#[cfg(unix)]
+fn stdout_tty_size() -> Option<(u16, u16)> {
     let size = rustix::termios::tcgetwinsize(std::io::stdout()).ok()?;
-    Some(size.ws_col).filter(|w| *w > 0)
+    Some((size.ws_col, size.ws_row))
 }
 
 #[cfg(not(unix))]
-fn stdout_tty_width() -> Option<u16> {
+fn stdout_tty_size() -> Option<(u16, u16)> {
     None
 }
 
@@ -454,7 +467,14 @@ impl Ctx {
             out: Output::new(global.json, color, stdout_tty, Some(width))
                 .lines(global.jsonl)
                 .err_color(err_color)
-                .zone(LocalZone::system()),
+                .zone(LocalZone::system())
+                .pager(Pager::choose(
+                    stdout_tty,
+                    global.no_pager || global.json,
+                    text_var("BATON_PAGER"),
+                    text_var("PAGER"),
+                    stdout_tty_rows(),
+                )),
         })
     }
 

@@ -26,7 +26,7 @@ mod messages;
 mod new;
 /// `baton pass`: handing a ticket on.
 mod pass;
-/// `baton people` and `baton people add`: the team.
+/// `baton people` (add, edit, remove) and `baton whoami`: the team.
 mod people;
 /// Bare `baton`: your queue, or the user config's `default`.
 mod queue;
@@ -75,6 +75,9 @@ mod hooks;
 mod hostile;
 /// Who is acting: `--as`, `BATON_USER`, the user config, git, a team of one.
 mod identity;
+/// The pager for output longer than the screen (on a pseudo-terminal).
+#[cfg(unix)]
+mod pager;
 /// Every --json document against the published JSON Schema.
 mod schema;
 /// Concurrent writers and writers killed mid-write.

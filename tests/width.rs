@@ -2,11 +2,9 @@
 //! columns (its size set with `stty`, `COLUMNS` unset, as bash leaves it),
 //! with colour on and off, no row of a table or line of a timeline wraps.
 
-use std::process::Command;
-
 use unicode_width::UnicodeWidthChar;
 
-use crate::common::{ID_A, ID_B, ID_C, Run, TestEnv, at, finish};
+use crate::common::{ID_A, ID_B, ID_C, Run, TestEnv, at, on_sized_terminal};
 
 /// Three tickets with long titles and customers, seen at T0+6h.
 fn desk() -> TestEnv {
@@ -61,25 +59,7 @@ fn on_terminal_with(run: Run, columns: u16, color: bool) -> String {
     } else {
         run
     };
-    let inner = run.command();
-    let mut cmd = Command::new("sh");
-    cmd.env_clear();
-    for (k, v) in inner.get_envs() {
-        match v {
-            Some(v) => cmd.env(k, v),
-            None => cmd.env_remove(k),
-        };
-    }
-    if let Some(dir) = inner.get_current_dir() {
-        cmd.current_dir(dir);
-    }
-    cmd.arg("-c")
-        .arg(format!("stty cols {columns} rows 50 && exec \"$0\" \"$@\""))
-        .arg(inner.get_program())
-        .args(inner.get_args());
-    let options = rexpect::reader::Options::new().timeout_ms(Some(15_000));
-    let session = rexpect::session::spawn_with_options(cmd, options).expect("baton starts");
-    let (text, code) = finish(session);
+    let (text, code) = on_sized_terminal(run, columns, 50);
     assert_eq!(code, 0, "{text}");
     screen_text(&text)
 }

@@ -12,6 +12,7 @@ pub mod filed;
 pub mod json;
 pub mod man;
 pub mod outcome;
+pub mod pager;
 pub mod report;
 pub mod sweep;
 pub mod sync;
@@ -41,6 +42,8 @@ pub struct Output {
     pub zone: LocalZone,
     /// `--jsonl`: documents on one line, arrays as one item a line.
     pub jsonl: bool,
+    /// The pager for text longer than the screen (`None`: written as it is).
+    pub pager: Option<pager::Pager>,
 }
 
 /// The error that stands for a closed pipe: quiet, and success (see `main`).
@@ -122,7 +125,14 @@ impl Output {
             width,
             zone: LocalZone::utc(),
             jsonl: false,
+            pager: None,
         }
+    }
+
+    /// Sets the pager for long text.
+    pub fn pager(mut self, pager: Option<pager::Pager>) -> Self {
+        self.pager = pager;
+        self
     }
 
     /// Sets JSON to one object a line (`--jsonl`).
@@ -151,10 +161,15 @@ impl Output {
         }
         if self.json {
             eprint!("{text}");
-            Ok(())
-        } else {
-            write_out(&text)
+            return Ok(());
         }
+        if let Some(pager) = self.pager.as_ref().filter(|p| p.wanted_for(&text)) {
+            // A pager that cannot start leaves the text to be written here.
+            if pager.show(&text).is_ok() {
+                return Ok(());
+            }
+        }
+        write_out(&text)
     }
 
     /// A document that is the command's result whatever `--json` says (a

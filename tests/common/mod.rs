@@ -153,6 +153,9 @@ impl Run<'_> {
             .env("TZ", "UTC")
             .env("COLUMNS", "100")
             .env("NO_COLOR", "1")
+            // On a pseudo-terminal, long output would wait in a pager for a
+            // key; tests of the pager name their own.
+            .env("PAGER", "cat")
             .env("BATON_NOW", self.env.now.borrow().as_str())
             .env("BATON_CONFIG", self.env.user_config_path())
             .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -229,6 +232,32 @@ impl Run<'_> {
 fn spawn_pty(cmd: Command) -> rexpect::session::PtySession {
     let options = rexpect::reader::Options::new().timeout_ms(Some(15_000));
     rexpect::session::spawn_with_options(cmd, options).expect("baton starts on a terminal")
+}
+
+/// Runs on a pseudo-terminal of this size (set with `stty` before baton
+/// starts, as a terminal window would have it); what it printed until it
+/// ended, and its exit code. A size of 0 is one the terminal does not report.
+#[cfg(unix)]
+pub fn on_sized_terminal(run: Run, columns: u16, rows: u16) -> (String, i32) {
+    let inner = run.env("TERM", "xterm").command();
+    let mut cmd = Command::new("sh");
+    cmd.env_clear();
+    for (k, v) in inner.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    if let Some(dir) = inner.get_current_dir() {
+        cmd.current_dir(dir);
+    }
+    cmd.arg("-c")
+        .arg(format!(
+            "stty cols {columns} rows {rows} && exec \"$0\" \"$@\""
+        ))
+        .arg(inner.get_program())
+        .args(inner.get_args());
+    finish(spawn_pty(cmd))
 }
 
 /// What a program on a pseudo-terminal printed until it ended, and its exit code.
