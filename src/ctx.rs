@@ -21,6 +21,7 @@ use chrono::Local;
 use uuid::Uuid;
 
 use crate::core::config::Config;
+use crate::core::view;
 use crate::error::{Error, Kind, Result};
 use crate::io::git;
 use crate::render::Output;
@@ -363,6 +364,42 @@ fn user_config_path() -> Option<PathBuf> {
         return Some(PathBuf::from(p));
     }
     Some(config_home()?.join("baton").join("config.toml"))
+}
+
+/// The saved views a command line may use (see [`crate::core::view`]): the
+/// user config's, then the team's in the store the command would use (named
+/// by `--store` among `args`, else `BATON_STORE`, else found above the
+/// current folder). No store is no error: the user's views still apply.
+pub fn saved_views(args: &[OsString]) -> Result<view::Views> {
+    let mut views = view::Views::new();
+    if let Some(path) = user_config_path()
+        && let Ok(text) = std::fs::read_to_string(&path)
+    {
+        view::read_into(&mut views, &text, &path.display().to_string())?;
+    }
+    let named = args
+        .iter()
+        .position(|a| a == "--store")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from)
+        .or_else(|| {
+            args.iter()
+                .find_map(|a| a.to_str()?.strip_prefix("--store=").map(PathBuf::from))
+        })
+        .or_else(|| var("BATON_STORE").map(PathBuf::from));
+    let cwd = current_dir()?;
+    let store = match named {
+        Some(dir) => Some(Store::at(&dir, &cwd)),
+        None => Store::discover(&cwd).ok(),
+    };
+    if let Some(store) = store {
+        let path = store.config_path();
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let shown = store.shown(&path).display().to_string();
+            view::read_into(&mut views, &text, &shown)?;
+        }
+    }
+    Ok(views)
 }
 
 /// The system clock, to the second.

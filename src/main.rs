@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 use baton::cli::{self, Cli};
+use baton::core::view;
 use baton::ctx::color_enabled;
 use baton::error::Error;
 use baton::render::text::problem;
@@ -20,6 +21,17 @@ fn main() -> ExitCode {
     // `--color` says.
     let args = baton::ctx::command_line();
     let json = cli::wants_json(&args);
+    let args = match with_views(args) {
+        Ok(args) => args,
+        Err(e) => {
+            let color = color_enabled(
+                baton::ctx::ColorChoice::Auto,
+                std::io::stderr().is_terminal(),
+            );
+            eprintln!("{}", shown(&e, json, color));
+            return ExitCode::from(e.code);
+        }
+    };
     let command = Cli::command().color(cli::clap_color(&args));
     let cli = match command
         .try_get_matches_from(&args)
@@ -40,6 +52,24 @@ fn main() -> ExitCode {
             ExitCode::from(e.code)
         }
     }
+}
+
+/// The command line with the saved views it names spliced in (`baton
+/// morning`, `baton list @morning`); the settings are read only when the
+/// line may name one.
+fn with_views(args: Vec<std::ffi::OsString>) -> Result<Vec<std::ffi::OsString>, Error> {
+    let commands: Vec<String> = Cli::command()
+        .get_subcommands()
+        .flat_map(|c| {
+            std::iter::once(c.get_name().to_string()).chain(c.get_all_aliases().map(str::to_string))
+        })
+        .chain(["help".to_string()])
+        .collect();
+    if !view::may_use(&args, &commands) {
+        return Ok(args);
+    }
+    let views = baton::ctx::saved_views(&args)?;
+    view::expand(&args, &views, &commands)
 }
 
 /// The final error as a person reads it, or under `--json` as one line of

@@ -95,3 +95,63 @@ fn a_default_that_is_no_command_says_how_to_fix_it() {
         assert!(out.stderr.contains("hint: "), "{line}: {}", out.stderr);
     }
 }
+
+#[test]
+fn a_saved_view_runs_by_name_and_splices_into_its_command() {
+    let env = desk();
+    fs::write(
+        env.user_config_path(),
+        "[views]\nmine = \"list --mine --sort due\"\n",
+    )
+    .unwrap();
+    let config = env.store().join("baton.toml");
+    let mut team = fs::read_to_string(&config).unwrap();
+    team.push_str("\n[views]\nmine = \"list --all\"\nben = \"list --owner ben\"\n");
+    fs::write(&config, team).unwrap();
+
+    let by_name = env.baton_as("ana", &["mine", "--json"]);
+    assert_eq!(
+        by_name.json_strings("title"),
+        ["Refund not received"],
+        "the user's view wins over the team's: {}",
+        by_name.stderr
+    );
+    let spliced = env.baton(&["list", "@ben", "--json"]);
+    assert_eq!(spliced.json_strings("title"), ["Login fails"]);
+    assert_eq!(
+        env.baton(&["ben"]).stdout,
+        env.baton(&["list", "--owner", "ben"]).stdout
+    );
+    env.baton(&["doctor"]).success();
+
+    let typo = env.baton(&["list", "@bne"]);
+    insta::assert_snapshot!(typo.render(), @r#"
+    ------- stderr -------
+    error: there is no view '@bne' (the views: ben, mine)
+    hint: did you mean @ben? add one under [views] in the user config or tickets/baton.toml, such as bne = "list --mine --overdue"
+    [exit 2]
+    "#);
+    let text = env.baton_as("ana", &["note", "0b7c", "@ben"]);
+    text.success();
+    assert_eq!(
+        env.events(ID_A).last().unwrap()["text"].as_str(),
+        Some("@ben"),
+        "text, not a view of another command"
+    );
+}
+
+#[test]
+fn a_broken_view_names_its_file() {
+    let env = desk();
+    fs::write(env.user_config_path(), "[views]\nmine = 3\n").unwrap();
+    let out = env.baton(&["mine"]);
+    out.code(1);
+    assert!(
+        out.stderr
+            .contains("user-config.toml: view 'mine' must be a command line in quotes"),
+        "{}",
+        out.stderr
+    );
+    // A command line that names no view reads no settings, so it still works.
+    env.baton(&["list"]).success();
+}

@@ -34,3 +34,4 @@ pub mod team;
 pub mod template;
 pub mod ticket;
 pub mod time;
+pub mod view;
