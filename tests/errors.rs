@@ -114,13 +114,20 @@ fn only_the_owner_may_resolve_pass_or_wait() {
 fn an_ambiguous_prefix_lists_the_candidates() {
     let env = TestEnv::team();
     env.new_ticket_pinned("ana", "Printer on fire", &[], ID_A);
-    env.copy_ticket(ID_A, "0b7c7000-5d1a-4f7e-9a53-3c2d1e0f9a84");
+    env.new_ticket_pinned(
+        "ana",
+        "Login fails",
+        &[],
+        "0b7c7000-5d1a-4f7e-9a53-3c2d1e0f9a84",
+    );
     let before = env.store_bytes();
     let out = env.baton_as("ana", &["note", "0b7c", "which one?"]);
     insta::assert_snapshot!(out.render(), @r"
         ------- stderr -------
-        error: '0b7c' matches 2 tickets: 0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84, 0b7c7000-5d1a-4f7e-9a53-3c2d1e0f9a84
-        hint: type more characters of the id
+        error: '0b7c' matches 2 tickets:
+          0b7c6  Printer on fire
+          0b7c7  Login fails
+        hint: type more characters of the id, such as 0b7c6
         [exit 1]
     ");
     assert_eq!(env.store_bytes(), before);
@@ -340,4 +347,39 @@ fn docs_json_lists_every_error_kind() {
             "docs/json.md has no row for the error kind {row}"
         );
     }
+}
+
+#[test]
+fn hand_edit_and_typing_mistakes_name_the_fix() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Printer on fire", &[], ID_A);
+    env.edit_ticket_file(ID_A, "priority = \"normal\"", "priority = normal");
+    let out = env.baton(&["show", "0b7c"]);
+    out.code(1);
+    assert!(
+        out.stderr.contains(":5:12: priority must be one of low, normal, high, urgent, in quotes: priority = \"normal\""),
+        "{}",
+        out.stderr
+    );
+
+    let typo = env.baton_as("ana", &["new", "Login", "-p", "hgih"]);
+    typo.code(2);
+    assert!(
+        typo.stderr.contains("did you mean 'high'?"),
+        "{}",
+        typo.stderr
+    );
+    let shouted = env.baton_as("ana", &["new", "Login", "-p", "URGENT", "--json"]);
+    assert_eq!(shouted.json()["priority"], "urgent", "{}", shouted.stderr);
+    let listed = env.baton(&["list", "--status", "Open", "--json"]);
+    assert_eq!(listed.json_strings("title"), ["Login"]);
+
+    let bare = env.baton_as("ana", &["log", "0b7c", "90"]);
+    bare.code(2);
+    assert!(
+        bare.stderr
+            .contains("'90' has no unit; expected a number and a unit, such as 90m, 90h or 90d"),
+        "{}",
+        bare.stderr
+    );
 }

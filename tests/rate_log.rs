@@ -89,7 +89,8 @@ fn log_refuses_what_is_not_a_duration() {
     let out = env.baton_as("ana", &["log", "0b7c", "soon"]);
     out.code(2);
     assert!(
-        out.stderr.contains("expected something like 20h, 90m"),
+        out.stderr
+            .contains("expected a number and a unit (s, m, h, d, w), such as 20h, 90m"),
         "{}",
         out.stderr
     );

@@ -241,7 +241,7 @@ fn edit_opens_the_editor_reopens_it_on_a_mistake_and_applies_on_the_fresh_ticket
         head.lines().collect::<Vec<_>>()[..2],
         [
             format!(
-                "# ERROR: line {line}, column 12: unknown priority 'hihg' (expected low, normal, high or urgent)"
+                "# ERROR: line {line}, column 12: unknown priority 'hihg' (expected low, normal, high or urgent); did you mean 'high'?"
             ),
             "#   | priority = \"hihg\"".to_string(),
         ]

@@ -36,7 +36,7 @@ pub struct Args {
     #[arg(long)]
     pub customer: Option<String>,
     /// The new priority: low, normal, high or urgent
-    #[arg(long, value_parser = parse_priority, add = ArgValueCandidates::new(completions::priorities))]
+    #[arg(long, value_parser = crate::core::typed::priority, add = ArgValueCandidates::new(completions::priorities))]
     pub priority: Option<Priority>,
     /// Add a tag (repeat for more)
     #[arg(long = "tag", value_name = "TAG")]
@@ -50,11 +50,6 @@ pub struct Args {
     /// Read the new description from a file ('-' for standard input)
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub body_file: Option<PathBuf>,
-}
-
-/// Parses a priority for clap, naming the choices.
-pub fn parse_priority(s: &str) -> Result<Priority, String> {
-    s.parse()
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {

@@ -5,6 +5,7 @@ use clap_complete::engine::ArgValueCandidates;
 use super::{Unreadable, completions};
 use crate::core::query::{self, Filter, Row, Sort};
 use crate::core::ticket::{Priority, Status};
+use crate::core::typed;
 use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::render::{json, table};
@@ -26,7 +27,7 @@ pub struct Args {
     #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(completions::people))]
     pub owner: Option<String>,
     /// Only tickets in these statuses (repeat, or separate with commas)
-    #[arg(long, value_delimiter = ',', value_parser = parse_status,
+    #[arg(long, value_delimiter = ',', value_parser = typed::status,
           add = ArgValueCandidates::new(completions::statuses))]
     pub status: Vec<Status>,
     /// Only tickets whose customer contains this text
@@ -36,7 +37,7 @@ pub struct Args {
     #[arg(long = "tag", value_name = "TAG", value_delimiter = ',')]
     pub tags: Vec<String>,
     /// Only tickets of these priorities (repeat, or separate with commas; any case)
-    #[arg(long, value_name = "PRIORITY", value_delimiter = ',', value_parser = parse_priority)]
+    #[arg(long, value_name = "PRIORITY", value_delimiter = ',', value_parser = typed::priority)]
     pub priority: Vec<Priority>,
     /// Only tickets past their escalation deadline
     #[arg(long)]
@@ -57,21 +58,6 @@ pub struct Args {
     /// Show at most this many tickets (the first ones in the order shown)
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
-}
-
-/// A priority as typed: any case, and a near miss gets a suggestion.
-pub(super) fn parse_priority(s: &str) -> Result<Priority, String> {
-    let typed = s.trim().to_lowercase();
-    typed.parse().map_err(|e: String| {
-        let near = Priority::ALL
-            .into_iter()
-            .map(|p| p.as_str())
-            .find(|p| strsim::damerau_levenshtein(p, &typed) <= 2);
-        match near {
-            Some(p) => format!("{e}; did you mean '{p}'?"),
-            None => e,
-        }
-    })
 }
 
 /// Bare `baton`: your open and waiting tickets, soonest deadline first,
@@ -119,10 +105,6 @@ pub fn queue(ctx: &Ctx) -> Result<()> {
             .print(&table::queue(&ctx.out, &actor, &mine, &team, ctx.now))?;
     }
     unreadable.finish("the queue shows the rest")
-}
-
-pub(super) fn parse_status(s: &str) -> Result<Status, String> {
-    s.parse()
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {

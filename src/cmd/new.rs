@@ -59,7 +59,7 @@ pub struct Args {
     #[arg(long, short, value_name = "NAME", add = ArgValueCandidates::new(completions::people))]
     pub owner: Option<String>,
     /// How urgent it is: low, normal (the default), high or urgent
-    #[arg(long, short, value_parser = super::edit::parse_priority,
+    #[arg(long, short, value_parser = crate::core::typed::priority,
           add = ArgValueCandidates::new(completions::priorities))]
     pub priority: Option<Priority>,
     /// A tag (repeat for more)

@@ -3,7 +3,6 @@
 
 use clap_complete::engine::ArgValueCandidates;
 
-use super::list::parse_status;
 use super::{Unreadable, completions};
 use crate::core::clock;
 use crate::core::found::{self, Narrowed};
@@ -31,7 +30,7 @@ pub struct Args {
     #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(completions::people))]
     pub owner: Option<String>,
     /// Only tickets in these statuses (repeat, or separate with commas)
-    #[arg(long, value_delimiter = ',', value_parser = parse_status,
+    #[arg(long, value_delimiter = ',', value_parser = crate::core::typed::status,
           add = ArgValueCandidates::new(completions::statuses))]
     pub status: Vec<Status>,
     /// What to print: the table, or only the full ids, one a line

@@ -12,8 +12,19 @@ pub const MAX: Duration = Duration::from_secs(3650 * 24 * 3600);
 /// expected.
 pub fn parse(text: &str) -> Result<Duration, String> {
     let trimmed = text.trim();
-    let d = humantime::parse_duration(trimmed).map_err(|e| {
-        format!("'{text}' is not a duration ({e}); expected something like 20h, 90m, 2d or 1h30m")
+    let d = humantime::parse_duration(trimmed).map_err(|_| {
+        // humantime's own words ("expected number at 0") point into its
+        // parser, not at what to type.
+        let shown = text.escape_debug();
+        if !trimmed.is_empty() && trimmed.chars().all(|c| c.is_ascii_digit()) {
+            format!(
+                "'{shown}' has no unit; expected a number and a unit, such as {trimmed}m, {trimmed}h or {trimmed}d"
+            )
+        } else {
+            format!(
+                "'{shown}' is not a duration; expected a number and a unit (s, m, h, d, w), such as 20h, 90m, 2d or 1h30m"
+            )
+        }
     })?;
     if d > MAX {
         return Err(format!(
@@ -71,6 +82,20 @@ mod tests {
         // times over (one per escalation), still is a time.
         let last: chrono::DateTime<chrono::Utc> = "9999-12-31T23:59:59Z".parse().unwrap();
         assert!(last.checked_add_signed(chrono(MAX) * 1000).is_some());
+    }
+
+    #[test]
+    fn a_number_without_a_unit_and_words_say_what_to_type() {
+        assert_eq!(
+            parse("90").unwrap_err(),
+            "'90' has no unit; expected a number and a unit, such as 90m, 90h or 90d"
+        );
+        let words = parse("an hour").unwrap_err();
+        assert!(
+            words.starts_with("'an hour' is not a duration; expected a number and a unit"),
+            "{words}"
+        );
+        assert!(!words.contains("expected number at"), "{words}");
     }
 
     #[test]

@@ -143,10 +143,8 @@ pub fn parse(text: &str) -> Result<Fields, ParseError> {
         .priority
         .ok_or_else(|| missing("priority", "\"normal\""))?;
     let span = priority.span();
-    let priority = priority
-        .into_inner()
-        .parse::<Priority>()
-        .map_err(|m| at(text, span, m))?;
+    let priority = priority.into_inner();
+    let priority = super::typed::priority(&priority).map_err(|m| at(text, span, m))?;
     Ok(Fields {
         title: title.into_inner(),
         customer: raw.customer,

@@ -54,21 +54,39 @@ pub fn resolve<'a>(prefix: &str, ids: impl IntoIterator<Item = &'a Uuid>) -> Res
             .kind(Kind::NotFound)
             .hint("'baton list --all' shows every ticket")),
         1 => Ok(matches[0]),
-        n => {
-            let shown: Vec<String> = matches.iter().take(10).map(|id| id.to_string()).collect();
-            let more = if n > 10 {
-                format!(" and {} more", n - 10)
-            } else {
-                String::new()
-            };
-            Err(Error::new(format!(
-                "'{prefix}' matches {n} tickets: {}{more}",
-                shown.join(", ")
-            ))
-            .kind(Kind::Ambiguous)
-            .hint("type more characters of the id"))
-        }
+        _ => Err(ambiguous(prefix, &matches, |_| None)),
     }
+}
+
+/// The error for a prefix that matches several tickets (`matches`, sorted):
+/// each candidate (ten at most) by the shortest prefix that tells it from
+/// the others, with its title when `title` knows it.
+pub fn ambiguous(prefix: &str, matches: &[Uuid], title: impl Fn(Uuid) -> Option<String>) -> Error {
+    let n = matches.len();
+    let shorts = short_ids(matches);
+    let lines: Vec<String> = matches
+        .iter()
+        .zip(&shorts)
+        .take(10)
+        .map(|(id, short)| match title(*id) {
+            Some(t) => format!("  {short}  {t}"),
+            None => format!("  {short}  ({id})"),
+        })
+        .collect();
+    let more = if n > 10 {
+        format!("\n  and {} more", n - 10)
+    } else {
+        String::new()
+    };
+    Error::new(format!(
+        "'{prefix}' matches {n} tickets:\n{}{more}",
+        lines.join("\n")
+    ))
+    .kind(Kind::Ambiguous)
+    .hint(format!(
+        "type more characters of the id, such as {}",
+        shorts.first().map(String::as_str).unwrap_or(prefix)
+    ))
 }
 
 /// The shortest unique prefix (at least `MIN_PREFIX` characters) of every id,
@@ -180,7 +198,7 @@ mod tests {
         assert_eq!(resolve("ffff", &ids).unwrap_err().kind, Kind::NotFound);
         assert_eq!(normalise("zzzz").unwrap_err().kind, Kind::BadId);
         assert!(
-            err.message.contains("matches 2 tickets") && err.message.contains("0b7c7000"),
+            err.message.contains("matches 2 tickets") && err.message.contains("0b7c7  ("),
             "{}",
             err.message
         );

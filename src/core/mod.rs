@@ -34,4 +34,5 @@ pub mod team;
 pub mod template;
 pub mod ticket;
 pub mod time;
+pub mod typed;
 pub mod view;

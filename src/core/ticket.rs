@@ -694,11 +694,43 @@ pub fn parse_error(text: &str, err: &toml::de::Error) -> ParseError {
         }
         None => (None, None),
     };
+    let said = line
+        .and_then(|l| text.lines().nth(l - 1))
+        .and_then(unquoted_text);
     ParseError {
-        message: err.message().trim_end().to_string(),
+        message: said.unwrap_or_else(|| err.message().trim_end().to_string()),
         line,
         column,
     }
+}
+
+/// What to say of a line such as `priority = normal`, where text lacks its
+/// quotes: TOML's own words ("invalid float, expected `nan`") point at its
+/// grammar, not at the fix.
+fn unquoted_text(line: &str) -> Option<String> {
+    let (key, value) = line.split_once('=')?;
+    let (key, word) = (key.trim(), value.trim());
+    let plain = |s: &str, extra: &[char]| {
+        !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || extra.contains(&c))
+    };
+    let is_word = plain(word, &['-', '_', '.', '@'])
+        && word.starts_with(|c: char| c.is_alphabetic())
+        && !matches!(word, "true" | "false" | "inf" | "nan");
+    if !plain(key, &['-', '_']) || !is_word {
+        return None;
+    }
+    let choices = match key {
+        "priority" => Some(Priority::ALL.map(Priority::as_str).join(", ")),
+        "status" => Some(Status::ALL.map(Status::as_str).join(", ")),
+        _ => None,
+    };
+    Some(match choices {
+        Some(choices) => format!(
+            "{key} must be one of {choices}, in quotes: {key} = \"{}\"",
+            word.to_lowercase()
+        ),
+        None => format!("text needs quotes in TOML: {key} = \"{word}\""),
+    })
 }
 
 impl Ticket {
@@ -768,6 +800,39 @@ by = "ana"
 kind = "teleported"
 where = "mars"
 "#;
+
+    #[test]
+    fn text_without_quotes_says_which_values_and_how_to_quote() {
+        let cases = [
+            (
+                "priority = normal",
+                Some(
+                    "priority must be one of low, normal, high, urgent, in quotes: priority = \"normal\"",
+                ),
+            ),
+            (
+                "status = Open",
+                Some(
+                    "status must be one of open, waiting, resolved, closed, in quotes: status = \"open\"",
+                ),
+            ),
+            (
+                "owner = ana",
+                Some("text needs quotes in TOML: owner = \"ana\""),
+            ),
+            ("escalated = 2", None),
+            ("title = \"x\"", None),
+            ("done = true", None),
+        ];
+        for (line, want) in cases {
+            assert_eq!(unquoted_text(line).as_deref(), want, "{line}");
+        }
+        let text = "id = \"0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84\"\npriority = normal\n";
+        let err = toml::from_str::<toml::Table>(text).unwrap_err();
+        let e = parse_error(text, &err);
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.starts_with("priority must be one of"), "{e:?}");
+    }
 
     #[test]
     fn canonical_text_round_trips_byte_for_byte() {

@@ -113,10 +113,13 @@ pub fn problem(err: &crate::error::Error, label: &str, color: bool) -> String {
     } else {
         Color::Yellow
     };
+    // A message may list things a line each (the candidates of an
+    // ambiguous id); each line is cleaned on its own.
+    let message: Vec<_> = err.message.lines().map(clean_line).collect();
     let mut s = format!(
         "{} {}",
         paint(&format!("{label}:"), label_color),
-        clean_line(&err.message)
+        message.join("\n")
     );
     if let Some(h) = &err.hint {
         let _ = write!(s, "\n{} {}", paint("hint:", Color::Cyan), clean_line(h));

@@ -244,7 +244,23 @@ impl Store {
     pub fn resolve(&self, input: &str) -> Result<Resolved> {
         let prefix = id::normalise(input)?;
         let listing = self.list()?;
-        let id = id::resolve(&prefix, id::candidates(&prefix, &listing.ids))?;
+        let candidates = id::candidates(&prefix, &listing.ids);
+        let id = id::resolve(&prefix, candidates).map_err(|e| match e.kind {
+            // Titles tell the candidates apart; the few files are read for them.
+            Kind::Ambiguous => {
+                let matches: Vec<Uuid> = candidates
+                    .iter()
+                    .filter(|c| c.hyphenated().to_string().starts_with(&prefix))
+                    .copied()
+                    .collect();
+                id::ambiguous(&prefix, &matches, |id| {
+                    // A title is one line of the message, whatever it holds.
+                    let title = self.read(id).ok()?.title;
+                    Some(title.replace(char::is_control, " "))
+                })
+            }
+            _ => e,
+        })?;
         let short = id::short_in(&listing.ids, id);
         Ok(Resolved { id, short })
     }
