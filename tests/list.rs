@@ -422,3 +422,59 @@ fn equal_deadlines_list_the_more_urgent_first() {
     env.new_ticket_pinned("ana", "Burning", &["--priority", "urgent"], ID_B);
     assert_eq!(titles(&env, &[]), ["Burning", "Calm"]);
 }
+
+#[test]
+fn since_and_until_take_days_as_people_say_them() {
+    let env = TestEnv::team();
+    // T0 is a Friday (2026-11-20 09:00 UTC); the desk reads in UTC.
+    env.set_now("2026-11-16T10:00:00Z");
+    env.new_ticket_with("ana", "Monday's", &[]);
+    env.set_now("2026-11-19T10:00:00Z");
+    env.new_ticket_with("ana", "Thursday's", &[]);
+    env.set_now("2026-11-20T08:00:00Z");
+    env.new_ticket_with("ana", "Friday's", &[]);
+    env.set_now("2026-11-20T12:00:00Z");
+    let titles = |args: &[&str]| {
+        let mut all = vec!["list", "--json"];
+        all.extend_from_slice(args);
+        let mut t = env.baton(&all).json_strings("title");
+        t.sort();
+        t
+    };
+    assert_eq!(titles(&["--since", "today"]), ["Friday's"]);
+    assert_eq!(
+        titles(&["--since", "yesterday"]),
+        ["Friday's", "Thursday's"]
+    );
+    assert_eq!(
+        titles(&["--until", "yesterday"]),
+        ["Monday's", "Thursday's"]
+    );
+    assert_eq!(
+        titles(&["--since", "monday", "--until", "monday"]),
+        ["Monday's"]
+    );
+    assert_eq!(
+        titles(&["--since", "2026-11-17", "--until", "thursday"]),
+        ["Thursday's"]
+    );
+    assert_eq!(titles(&["--since", "this week"]).len(), 3);
+
+    let bad = env.baton(&["list", "--since", "someday"]);
+    bad.code(2);
+    assert!(
+        bad.stderr
+            .contains("--since: 'someday' is not a time; expected"),
+        "{}",
+        bad.stderr
+    );
+    let backwards = env.baton(&["list", "--since", "today", "--until", "monday"]);
+    backwards.code(2);
+    assert!(
+        backwards
+            .stderr
+            .contains("--until 2026-11-16 is before --since 2026-11-20"),
+        "{}",
+        backwards.stderr
+    );
+}

@@ -5,9 +5,9 @@ use clap_complete::engine::ArgValueCandidates;
 use super::{Unreadable, completions};
 use crate::core::query::{self, Filter, Row, Sort};
 use crate::core::ticket::{Priority, Status};
-use crate::core::typed;
+use crate::core::{period, typed, when};
 use crate::ctx::Ctx;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::render::{json, table};
 
 /// List tickets (open and waiting ones unless told otherwise)
@@ -15,7 +15,8 @@ use crate::render::{json, table};
 #[command(
     after_help = "Examples:\n  baton list --mine\n  baton list --owner ben --status waiting\n  \
                         baton list --all --sort updated\n  baton list --priority high,urgent --tag billing,vip\n  \
-                        baton list --all --sort updated --reverse --limit 5\n  baton list --overdue --json | jq -r '.[].id'\n  \
+                        baton list --all --sort updated --reverse --limit 5\n  \
+                        baton list --all --since \"last week\" --until yesterday\n  baton list --overdue --json | jq -r '.[].id'\n  \
                         baton list --mine --format id | xargs -n1 baton show\n  \
                         baton list --jsonl | jq -c 'select(.priority == \"urgent\")'"
 )]
@@ -42,6 +43,13 @@ pub struct Args {
     /// Only tickets past their escalation deadline
     #[arg(long)]
     pub overdue: bool,
+    /// Only tickets opened on this day or later (today, yesterday, monday,
+    /// "last week", 2026-11-01 ...; local days)
+    #[arg(long, value_name = "DAY")]
+    pub since: Option<String>,
+    /// Only tickets opened on this day or earlier (same forms)
+    #[arg(long, value_name = "DAY")]
+    pub until: Option<String>,
     /// Include resolved and closed tickets
     #[arg(long, short)]
     pub all: bool,
@@ -58,6 +66,34 @@ pub struct Args {
     /// Show at most this many tickets (the first ones in the order shown)
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+}
+
+/// The instants `--since DAY` and `--until DAY` bound (whole local days,
+/// both included, as in `report`).
+fn opened_between(
+    ctx: &Ctx,
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<query::Bounds> {
+    let zone = &ctx.out.zone;
+    let day = |flag: &str, text: &str| {
+        when::day(text, ctx.now, zone, when::Lean::Past)
+            .map_err(|m| Error::usage(format!("--{flag}: {m}")))
+    };
+    let first = since.map(|t| day("since", t)).transpose()?;
+    let last = until.map(|t| day("until", t)).transpose()?;
+    if let (Some(first), Some(last)) = (first, last)
+        && last < first
+    {
+        return Err(
+            Error::usage(format!("--until {last} is before --since {first}"))
+                .hint("give --since the earlier day and --until the later one"),
+        );
+    }
+    Ok((
+        first.map(|d| period::day_start(zone, d)),
+        last.map(|d| period::day_start(zone, d.succ_opt().unwrap_or(d))),
+    ))
 }
 
 /// Bare `baton`: your open and waiting tickets, soonest deadline first,
@@ -118,7 +154,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(o) = &owner {
         config.member(o)?;
     }
+    let opened = opened_between(ctx, args.since.as_deref(), args.until.as_deref())?;
     let filter = Filter {
+        opened,
         owner,
         statuses: args.status,
         customer: args.customer,

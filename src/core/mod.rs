@@ -36,3 +36,4 @@ pub mod ticket;
 pub mod time;
 pub mod typed;
 pub mod view;
+pub mod when;

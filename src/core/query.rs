@@ -21,9 +21,15 @@ pub enum Sort {
     Priority,
 }
 
+/// A span of time, open at either end: from the first instant (included)
+/// to the second (left out).
+pub type Bounds = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// A filter over tickets; empty fields match everything.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// Opened at or after the first instant, and before the second.
+    pub opened: Bounds,
     pub owner: Option<String>,
     pub statuses: Vec<Status>,
     pub customer: Option<String>,
@@ -51,6 +57,8 @@ impl Filter {
             && self.tags.iter().all(|tag| t.tags.contains(tag))
             && (self.priorities.is_empty() || self.priorities.contains(&t.priority))
             && (!self.overdue || due.is_some_and(|d| d.is_overdue(now)))
+            && self.opened.0.is_none_or(|from| t.created >= from)
+            && self.opened.1.is_none_or(|to| t.created < to)
     }
 }
 
