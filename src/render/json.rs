@@ -93,6 +93,10 @@ pub fn ticket(t: &Ticket, short: &str, due: Option<&Deadline>, with_events: bool
         due.map_or(Value::Null, |d| json!(rfc3339(d.at))),
     );
     m.insert("paused".into(), json!(due.is_some_and(|d| d.paused)));
+    m.insert(
+        "promise".into(),
+        promise(crate::core::promise::open(&t.events).as_ref()),
+    );
     add_extra(&mut m, &t.extra);
     if with_events {
         m.insert(
@@ -101,6 +105,20 @@ pub fn ticket(t: &Ticket, short: &str, due: Option<&Deadline>, with_events: bool
         );
     }
     Value::Object(m)
+}
+
+/// A ticket's open promise (`null` when none): who made it, when, the
+/// promised time, its note, and whether the customer was told it will be late.
+pub fn promise(p: Option<&crate::core::promise::Promise>) -> Value {
+    p.map_or(Value::Null, |p| {
+        json!({
+            "by": p.by,
+            "made": rfc3339(p.made),
+            "due": rfc3339(p.due),
+            "note": p.note,
+            "delay_sent": p.delay_sent,
+        })
+    })
 }
 
 /// A document about a change with `changed`: `false` when the ticket

@@ -1,0 +1,187 @@
+//! Promises to the customer end to end: `promise` and `reply --promise`
+//! record them, `show`, `list` and the JSON carry the open one, the sweep
+//! warns before one is broken and tells the customer once, and the report
+//! counts them per person.
+
+use crate::common::{ID_A, ID_B, T0, TestEnv, at};
+
+/// A team with one ticket of ana's (customer jan) at `T0`, Monday 08:00 UTC.
+fn desk() -> TestEnv {
+    let env = TestEnv::team();
+    env.new_ticket_pinned(
+        "ana",
+        "Refund missing",
+        &["--customer", "jan@example.com"],
+        ID_A,
+    );
+    env
+}
+
+fn promise_json(env: &TestEnv, now: &str) -> serde_json::Value {
+    let out = env.cmd(&["--json", "show", ID_A]).now(now).run();
+    out.success();
+    out.json()["promise"].clone()
+}
+
+#[test]
+fn a_promise_is_recorded_by_who_made_it_with_its_time_in_utc_and_note() {
+    let env = desk();
+    let out = env.baton_as(
+        "ben",
+        &["promise", "0b7c", "today 17:00", "--note", "after the bank"],
+    );
+    out.success();
+    assert_eq!(
+        out.stdout.trim(),
+        "promised an answer on 0b7c by 2026-11-02 17:00 (in 9h)"
+    );
+    let e = env.events(ID_A).pop().unwrap();
+    assert_eq!(e["kind"].as_str(), Some("promised"));
+    assert_eq!(e["by"].as_str(), Some("ben"));
+    assert_eq!(e["deadline"].to_string(), "2026-11-02T17:00:00Z");
+    assert_eq!(e["note"].as_str(), Some("after the bank"));
+    assert_eq!(
+        promise_json(&env, T0),
+        serde_json::json!({"by": "ben", "made": T0, "due": "2026-11-02T17:00:00Z",
+                           "note": "after the bank", "delay_sent": false})
+    );
+}
+
+#[test]
+fn a_promise_time_is_read_in_the_desk_calendar_zone() {
+    let env = desk();
+    env.edit_config(
+        "[escalation]",
+        "[calendar]\ntimezone = \"Europe/Budapest\"\nmon-fri = \"09:00-18:00\"\n\n[escalation]",
+    );
+    env.baton_as("ana", &["promise", "0b7c", "today 17:00"])
+        .success();
+    assert_eq!(
+        promise_json(&env, T0)["due"],
+        "2026-11-02T16:00:00Z",
+        "17:00 in Budapest"
+    );
+}
+
+#[test]
+fn a_promise_in_the_past_or_unreadable_is_refused_and_nothing_is_written() {
+    let env = desk();
+    let before = env.store_bytes();
+    for time in ["today 07:00", "whenever"] {
+        let out = env.baton_as("ana", &["promise", "0b7c", time]);
+        out.code(2);
+        assert!(out.stderr.contains("error: '"), "{}", out.render());
+        assert!(out.stderr.contains("hint: for example"), "{}", out.render());
+    }
+    let out = env.baton_as(
+        "ana",
+        &["reply", "0b7c", "soon", "--promise", "yesterday 10:00"],
+    );
+    out.code(2);
+    assert!(
+        out.stderr.contains("error: --promise: "),
+        "{}",
+        out.render()
+    );
+    assert_eq!(env.store_bytes(), before);
+}
+
+#[test]
+fn a_resolved_ticket_takes_no_promise() {
+    let env = desk();
+    env.baton_as("ana", &["resolve", "0b7c"]).success();
+    let out = env.baton_as("ana", &["promise", "0b7c", "in 2h"]);
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr
+            .contains("cannot promise on 0b7c: it is resolved"),
+        "{}",
+        out.render()
+    );
+}
+
+#[test]
+fn reply_with_a_promise_records_both_in_one_change_and_keeps_the_older_promise() {
+    let env = desk();
+    env.baton_as("ana", &["promise", "0b7c", "in 2h"]).success();
+    env.cmd(&[
+        "--as",
+        "ana",
+        "reply",
+        "0b7c",
+        "Looking into it",
+        "--promise",
+        "tomorrow 12:00",
+    ])
+    .now(&at(1, 0))
+    .run()
+    .success();
+    let kinds: Vec<String> = env
+        .events(ID_A)
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kinds, ["created", "promised", "reply", "promised"]);
+    assert_eq!(promise_json(&env, &at(1, 0))["due"], "2026-11-03T12:00:00Z");
+}
+
+#[test]
+fn show_and_list_give_the_open_promise_and_a_broken_one_loudly() {
+    let env = desk();
+    env.new_ticket_pinned("ana", "Other", &[], ID_B);
+    env.baton_as("ana", &["promise", "0b7c", "in 3h"]).success();
+    let show = env.cmd(&["show", ID_A]).now(&at(1, 0)).run();
+    assert!(
+        show.stdout
+            .contains("promise   promised Mon 2026-11-02 11:00 (in 2h) by ana\n"),
+        "{}",
+        show.render()
+    );
+    let list = env.cmd(&["list"]).now(&at(1, 0)).run();
+    let line = list
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("0b7c"))
+        .unwrap()
+        .to_string();
+    assert!(line.contains("promised in 2h"), "{line}");
+    let other = list
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("9a1f"))
+        .unwrap()
+        .to_string();
+    assert!(
+        other.contains("in 19h"),
+        "a ticket without a promise keeps its deadline: {other}"
+    );
+
+    let show = env.cmd(&["show", ID_A]).now(&at(5, 0)).run();
+    assert!(
+        show.stdout
+            .contains("promise   BROKEN since Mon 2026-11-02 11:00 (2h ago), promised by ana\n"),
+        "{}",
+        show.render()
+    );
+    let list = env.cmd(&["list"]).now(&at(5, 0)).run();
+    assert!(
+        list.stdout.contains("promise broken 2h"),
+        "{}",
+        list.render()
+    );
+
+    // A reply settles it: nothing open any more.
+    env.cmd(&["--as", "ana", "reply", "0b7c", "Sorry, here it is"])
+        .now(&at(5, 0))
+        .run()
+        .success();
+    assert_eq!(promise_json(&env, &at(5, 0)), serde_json::Value::Null);
+    let list = env.cmd(&["--json", "list"]).now(&at(5, 0)).run();
+    assert!(
+        list.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["promise"].is_null())
+    );
+}
