@@ -185,3 +185,147 @@ fn show_and_list_give_the_open_promise_and_a_broken_one_loudly() {
             .all(|t| t["promise"].is_null())
     );
 }
+
+/// [`desk`] with `[templates] delay` set and a `delayed` hook that
+/// appends each message it is handed to `delays` in the test folder.
+fn telling_desk() -> TestEnv {
+    use std::os::unix::fs::PermissionsExt;
+    let env = desk();
+    let path = env.store().join("baton.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("{text}\n[templates]\ndelay = \"We need a little more time; you will hear from us by {{promise}}.\"\n"),
+    )
+    .unwrap();
+    let hook = env.store().join(".local/hooks/delayed");
+    std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    let log = env.root().join("delays");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n--\\n' \"$BATON_MESSAGE\" >> '{}'\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    env
+}
+
+fn delays_sent(env: &TestEnv) -> usize {
+    env.events(ID_A)
+        .iter()
+        .filter(|e| e["kind"].as_str() == Some("delayed"))
+        .count()
+}
+
+#[test]
+fn escalate_warn_warns_the_owner_before_a_promise_is_broken() {
+    let env = desk();
+    env.baton_as("ben", &["promise", "0b7c", "in 3h"]).success();
+    let out = env.cmd(&["escalate", "--warn", "2h"]).now(&at(0, 30)).run();
+    assert_eq!(out.render(), "[exit 0]", "11:00 is beyond the horizon");
+    let out = env.cmd(&["escalate", "--warn", "2h"]).now(&at(1, 30)).run();
+    out.success();
+    assert_eq!(
+        out.stdout.trim(),
+        "promise by ben due in 1h30m (2026-11-02 11:00): 0b7c owned by ana: Refund missing"
+    );
+    let doc = env
+        .cmd(&["--json", "escalate", "--warn", "2h"])
+        .now(&at(1, 30))
+        .run();
+    let warnings = doc.json()["warnings"].clone();
+    assert_eq!(warnings[0]["promised_by"], "ben");
+    assert_eq!(warnings[0]["due"], "2026-11-02T11:00:00Z");
+    assert_eq!(warnings[0]["owner"], "ana");
+    // Broken already: nothing left to warn about.
+    let out = env.cmd(&["escalate", "--warn", "2h"]).now(&at(3, 30)).run();
+    assert_eq!(out.render(), "[exit 0]");
+    assert_eq!(delays_sent(&env), 0, "no delay template, no notice");
+}
+
+#[test]
+fn the_delay_notice_goes_once_per_promise_before_it_is_missed() {
+    let env = telling_desk();
+    env.baton_as("ana", &["promise", "0b7c", "in 3h"]).success();
+    // Outside the horizon, then a dry run: nothing is sent.
+    let out = env.cmd(&["escalate", "--warn", "2h"]).now(&at(0, 30)).run();
+    assert_eq!(out.render(), "[exit 0]");
+    let out = env
+        .cmd(&["escalate", "--warn", "2h", "--dry-run"])
+        .now(&at(1, 0))
+        .run();
+    assert!(
+        out.stdout.starts_with("would tell the customer of 0b7c"),
+        "{}",
+        out.render()
+    );
+    assert_eq!(delays_sent(&env), 0);
+
+    let out = env.cmd(&["escalate", "--warn", "2h"]).now(&at(1, 0)).run();
+    out.success();
+    assert!(
+        out.stdout.starts_with(
+            "told the customer of 0b7c the answer promised by 2026-11-02 11:00 will be late: Refund missing\n"
+        ),
+        "{}",
+        out.render()
+    );
+    assert_eq!(out.stderr, "", "the hook ran");
+    for now in [at(1, 0), at(1, 10), at(2, 59), at(3, 30)] {
+        env.cmd(&["escalate", "--warn", "2h"])
+            .now(&now)
+            .run()
+            .success();
+    }
+    assert_eq!(delays_sent(&env), 1, "{:?}", env.events(ID_A));
+    let mails = std::fs::read_to_string(env.root().join("delays")).unwrap();
+    assert_eq!(mails.matches("To: jan@example.com").count(), 1, "{mails}");
+    assert!(
+        mails.contains(
+            "We need a little more time; you will hear from us by Monday 2 November 2026, 11:00 UTC."
+        ),
+        "{mails}"
+    );
+    let promise = promise_json(&env, &at(1, 10));
+    assert_eq!(promise["delay_sent"], true);
+
+    // A new promise is a new notice, and a promise found already missed gets none.
+    env.cmd(&["--as", "ana", "promise", "0b7c", "in 1h"])
+        .now(&at(3, 30))
+        .run()
+        .success();
+    env.cmd(&["escalate", "--warn", "2h"])
+        .now(&at(3, 40))
+        .run()
+        .success();
+    assert_eq!(delays_sent(&env), 2);
+    env.cmd(&["--as", "ana", "promise", "0b7c", "in 1h"])
+        .now(&at(5, 0))
+        .run()
+        .success();
+    env.cmd(&["escalate", "--warn", "30m"])
+        .now(&at(6, 1))
+        .run()
+        .success();
+    assert_eq!(delays_sent(&env), 2, "too late to say it will be late");
+}
+
+#[test]
+fn concurrent_sweeps_send_one_delay_notice() {
+    let env = telling_desk();
+    env.baton_as("ana", &["promise", "0b7c", "in 3h"]).success();
+    env.set_now(&at(1, 0));
+    let sweeps: Vec<_> = (0..6)
+        .map(|_| {
+            let mut c = env.cmd(&["escalate", "--warn", "2h"]).command();
+            std::thread::spawn(move || c.output().unwrap().status.success())
+        })
+        .collect();
+    for s in sweeps {
+        assert!(s.join().unwrap(), "every sweep succeeds");
+    }
+    assert_eq!(delays_sent(&env), 1, "{:?}", env.events(ID_A));
+}

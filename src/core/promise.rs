@@ -36,7 +36,7 @@ pub struct Promise {
     #[serde(with = "compact")]
     pub due: DateTime<Utc>,
     pub note: Option<String>,
-    /// The customer has been told it will be late (a `delay-sent` event).
+    /// The customer has been told it will be late (a `delayed` event).
     pub delay_sent: bool,
 }
 
@@ -98,7 +98,7 @@ fn walk(events: &[Event]) -> (Vec<(Promise, Settled)>, Option<Promise>) {
                     settled.push((p, Settled::Answered(e.at)));
                 }
             }
-            Ok(View::DelaySent { due }) => {
+            Ok(View::Delayed { due }) => {
                 if let Some(p) = open.as_mut().filter(|p| p.due == due) {
                     p.delay_sent = true;
                 }
@@ -170,10 +170,10 @@ pub fn delay_owed(p: &Promise, now: DateTime<Utc>, within: std::time::Duration) 
     !p.delay_sent && p.due > now && p.due <= now + duration::chrono(within)
 }
 
-/// The `delay-sent` event recording that the customer was told `p` will be
+/// The `delayed` event recording that the customer was told `p` will be
 /// late.
 pub fn delay_sent(p: &Promise, at: DateTime<Utc>) -> Event {
-    let mut e = Event::new(at, SYSTEM_ACTOR, EventKind::DelaySent);
+    let mut e = Event::new(at, SYSTEM_ACTOR, EventKind::Delayed);
     e.deadline = Some(p.due);
     e
 }

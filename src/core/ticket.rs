@@ -151,7 +151,7 @@ pub enum EventKind {
     Promised,
     /// The sweep told the customer that the promise due at `deadline` will
     /// be late (`[templates] delay`): recorded once per promise.
-    DelaySent,
+    Delayed,
     Other(String),
 }
 
@@ -170,7 +170,7 @@ impl EventKind {
         EventKind::DeliveryFailed,
         EventKind::Stranger,
         EventKind::Promised,
-        EventKind::DelaySent,
+        EventKind::Delayed,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -188,7 +188,7 @@ impl EventKind {
             EventKind::DeliveryFailed => "delivery-failed",
             EventKind::Stranger => "stranger",
             EventKind::Promised => "promised",
-            EventKind::DelaySent => "delay-sent",
+            EventKind::Delayed => "delayed",
             EventKind::Other(s) => s,
         }
     }
@@ -351,7 +351,7 @@ impl Event {
                 due: present(self.deadline, "deadline", "the promised time")?,
                 note: self.note.as_deref(),
             },
-            EventKind::DelaySent => View::DelaySent {
+            EventKind::Delayed => View::Delayed {
                 due: present(
                     self.deadline,
                     "deadline",
@@ -528,7 +528,7 @@ pub enum View<'a> {
         note: Option<&'a str>,
     },
     /// The delay notice for the promise due at `due` went out.
-    DelaySent {
+    Delayed {
         due: DateTime<Utc>,
     },
     /// A kind a newer version wrote; it changes nothing here.

@@ -247,11 +247,12 @@ pub fn person(name: &str, level: u32, email: Option<&str>) -> Value {
 /// `escalate`: the escalations (the plan, with `dry_run`) and the tickets
 /// about to breach.
 pub fn sweep(s: &Sweep) -> Value {
-    let [escalated, warnings, unreadable, failed] = sweep_parts(s);
+    let [escalated, warnings, unreadable, failed, delays] = sweep_parts(s);
     json!({
         "dry_run": s.dry_run,
         "escalated": escalated,
         "warnings": warnings,
+        "delay_notices": delays,
         "unreadable": unreadable,
         "failed": failed,
     })
@@ -261,7 +262,7 @@ pub fn sweep(s: &Sweep) -> Value {
 /// `{"escalated": …}` (with `dry_run`), `{"warning": …}`, `{"unreadable": …}`,
 /// `{"failed": …}`, each the same entry as in the whole document.
 pub fn sweep_lines(s: &Sweep) -> Vec<Value> {
-    let [escalated, warnings, unreadable, failed] = sweep_parts(s);
+    let [escalated, warnings, unreadable, failed, delays] = sweep_parts(s);
     let tagged = |key: &str, items: Vec<Value>| -> Vec<Value> {
         items.into_iter().map(|v| json!({ key: v })).collect()
     };
@@ -276,16 +277,18 @@ pub fn sweep_lines(s: &Sweep) -> Vec<Value> {
         .collect::<Vec<_>>();
     let mut out = escalated;
     out.extend(tagged("warning", warnings));
+    out.extend(tagged("delay_notice", delays));
     out.extend(tagged("unreadable", unreadable));
     out.extend(tagged("failed", failed));
     out
 }
 
-/// The four lists of a sweep's document.
-fn sweep_parts(s: &Sweep) -> [Vec<Value>; 4] {
+/// The five lists of a sweep's document.
+fn sweep_parts(s: &Sweep) -> [Vec<Value>; 5] {
     let escalated: Vec<Value> = s
         .escalated
         .iter()
+        .filter(|d| !d.planned.events.is_empty())
         .map(|d| {
             json!({
                 "id": d.planned.summary.id.to_string(),
@@ -300,13 +303,30 @@ fn sweep_parts(s: &Sweep) -> [Vec<Value>; 4] {
         .iter()
         .map(|w| {
             let t = w.breach.summary;
-            json!({
+            let mut v = json!({
                 "id": t.id.to_string(),
                 "short_id": w.short,
                 "title": t.title,
                 "owner": t.owner,
                 "due": rfc3339(w.breach.due),
-            })
+            });
+            if let (Some(by), Some(m)) = (w.breach.promised_by, v.as_object_mut()) {
+                m.insert("promised_by".into(), json!(by));
+            }
+            v
+        })
+        .collect();
+    let delays: Vec<Value> = s
+        .escalated
+        .iter()
+        .filter_map(|d| {
+            let e = d.planned.delay.as_ref()?;
+            Some(json!({
+                "id": d.planned.summary.id.to_string(),
+                "short_id": d.short,
+                "title": d.planned.summary.title,
+                "due": e.deadline.map(rfc3339),
+            }))
         })
         .collect();
     let failed: Vec<Value> = s
@@ -325,7 +345,7 @@ fn sweep_parts(s: &Sweep) -> [Vec<Value>; 4] {
         Value::Array(items) => items,
         _ => Vec::new(),
     };
-    [escalated, warnings, unreadable, failed]
+    [escalated, warnings, unreadable, failed, delays]
 }
 
 /// `doctor`: each problem with its file, line and fix, what `--fix` did, and

@@ -87,7 +87,7 @@ pub fn describe(e: &Event, zone: LocalZone) -> String {
             e.deadline
                 .map_or_else(|| "?".into(), |d| text::local(d, zone))
         )),
-        EventKind::DelaySent => format!(
+        EventKind::Delayed => format!(
             "told the customer the answer promised by {} will be late",
             e.deadline
                 .map_or_else(|| "?".into(), |d| text::local(d, zone))
