@@ -329,3 +329,55 @@ fn concurrent_sweeps_send_one_delay_notice() {
     }
     assert_eq!(delays_sent(&env), 1, "{:?}", env.events(ID_A));
 }
+
+#[test]
+fn the_report_counts_promises_kept_and_broken_per_person_who_made_them() {
+    let env = desk();
+    env.new_ticket_pinned("ana", "Login loops", &[], ID_B);
+    // ben's promise on ana's ticket is kept by ana's reply in time; ana's
+    // on the other is broken (she replied an hour late).
+    env.baton_as("ben", &["promise", "0b7c", "in 2h"]).success();
+    env.cmd(&["--as", "ana", "reply", "0b7c", "Here it is"])
+        .now(&at(1, 0))
+        .run()
+        .success();
+    env.baton_as("ana", &["promise", "9a1f", "in 1h"]).success();
+    env.cmd(&["--as", "ana", "reply", "9a1f", "Sorry"])
+        .now(&at(2, 0))
+        .run()
+        .success();
+    let now = at(3, 0);
+    let out = env.cmd(&["--json", "report"]).now(&now).run();
+    out.success();
+    assert_eq!(
+        out.json()["promises"],
+        serde_json::json!([{"name": "ana", "kept": 0, "broken": 1}, {"name": "ben", "kept": 1, "broken": 0}])
+    );
+    let csv = env.cmd(&["report", "--csv", "promises"]).now(&now).run();
+    assert_eq!(csv.stdout, "name,kept,broken\nana,0,1\nben,1,0\n");
+    let text = env.cmd(&["report"]).now(&now).run();
+    let table = &text.stdout[text.stdout.find("PROMISED BY").expect("a promises table")..];
+    assert_eq!(
+        table.lines().map(str::trim_end).collect::<Vec<_>>(),
+        [
+            "PROMISED BY  KEPT  BROKEN",
+            "ana             0       1",
+            "ben             1       0"
+        ]
+    );
+}
+
+#[test]
+fn the_report_credits_waiting_to_the_owner_and_prints_the_pause_audit_as_csv() {
+    let env = desk();
+    env.baton_as("ana", &["wait", "0b7c"]).success();
+    env.cmd(&["--as", "ana", "pass", "0b7c", "ben"])
+        .now(&at(2, 0))
+        .run()
+        .success();
+    let csv = env.cmd(&["report", "--csv", "pauses"]).now(&at(5, 0)).run();
+    assert_eq!(
+        csv.stdout,
+        "name,paused_hours,pauses,quick_pauses\nana,2.0,1,0\nben,3.0,0,0\n"
+    );
+}
