@@ -138,19 +138,16 @@ fn show_and_list_give_the_open_promise_and_a_broken_one_loudly() {
         show.render()
     );
     let list = env.cmd(&["list"]).now(&at(1, 0)).run();
-    let line = list
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("0b7c"))
-        .unwrap()
-        .to_string();
+    let row = |short: &str| {
+        list.stdout
+            .lines()
+            .find(|l| l.starts_with(short))
+            .unwrap()
+            .to_string()
+    };
+    let line = row("0b7c");
     assert!(line.contains("promised in 2h"), "{line}");
-    let other = list
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("9a1f"))
-        .unwrap()
-        .to_string();
+    let other = row("9a1f");
     assert!(
         other.contains("in 19h"),
         "a ticket without a promise keeps its deadline: {other}"
@@ -291,6 +288,13 @@ fn the_delay_notice_goes_once_per_promise_before_it_is_missed() {
     );
     let promise = promise_json(&env, &at(1, 10));
     assert_eq!(promise["delay_sent"], true);
+    let doctor = env.cmd(&["doctor"]).now(&at(1, 10)).run();
+    doctor.success();
+    assert!(
+        !doctor.stdout.contains("unknown kind"),
+        "{}",
+        doctor.render()
+    );
 
     // A new promise is a new notice, and a promise found already missed gets none.
     env.cmd(&["--as", "ana", "promise", "0b7c", "in 1h"])

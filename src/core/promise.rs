@@ -386,22 +386,23 @@ mod tests {
     fn a_newer_promise_supersedes_one_not_yet_due_and_finds_an_expired_one_broken() {
         let due = utc(6, 16, 0);
         let later = utc(9, 16, 0);
-        let before = [
-            promised(utc(4, 9, 0), "ana", due),
-            promised(utc(6, 10, 0), "ben", later),
+        // (when the newer promise is made, what becomes of the older one)
+        let cases = [
+            (utc(6, 10, 0), Fate::Superseded),
+            (utc(6, 17, 0), Fate::Broken),
         ];
-        assert_eq!(
-            fates_at(&before, utc(7, 0, 0)),
-            vec![Fate::Superseded, Fate::Pending]
-        );
-        let after = [
-            promised(utc(4, 9, 0), "ana", due),
-            promised(utc(6, 17, 0), "ben", later),
-        ];
-        assert_eq!(
-            fates_at(&after, utc(7, 0, 0)),
-            vec![Fate::Broken, Fate::Pending]
-        );
+        let mut after = Vec::new();
+        for (made, older) in cases {
+            after = vec![
+                promised(utc(4, 9, 0), "ana", due),
+                promised(made, "ben", later),
+            ];
+            assert_eq!(
+                fates_at(&after, utc(7, 0, 0)),
+                vec![older, Fate::Pending],
+                "made at {made}"
+            );
+        }
         assert_eq!(open(&after).unwrap().by, "ben", "the newer one is open");
     }
 
