@@ -28,6 +28,8 @@ mod new;
 mod pass;
 /// `baton people` (add, edit, remove) and `baton whoami`: the team.
 mod people;
+/// `baton promise` and `reply --promise`: promises kept, broken, warned and told.
+mod promises;
 /// Bare `baton`: your queue, or the user config's `default`.
 mod queue;
 /// `baton rate` and `baton log`: satisfaction and time spent.

@@ -204,6 +204,7 @@ fn escalate_json_lists_escalations_and_warnings() {
                 "owner": "ben",
                 "due": at(23, 0),
             }],
+            "delay_notices": [],
             "unreadable": [],
             "failed": [],
         })

@@ -177,6 +177,7 @@ fn list_json_is_an_array_of_tickets_without_events() {
                 "owner",
                 "paused",
                 "priority",
+                "promise",
                 "short_id",
                 "status",
                 "tags",

@@ -138,6 +138,7 @@ fn the_json_report_pins_every_figure() {
         "since": "2026-11-01T00:00:00Z",
         "until": "2026-12-01T00:00:00Z"
       },
+      "promises": [],
       "totals": {
         "created": 3,
         "csat_avg": 4.5,

@@ -60,6 +60,9 @@ fn desk() -> TestEnv {
         &["--as", "ana", "resolve", "0b7c", "--note", "refund sent"],
         &["--as", "ana", "rate", "0b7c", "5"],
         &["--as", "ben", "wait", "9a1f"],
+        &[
+            "--as", "ben", "promise", "9a1f", "in 40h", "--note", "a fix",
+        ],
     ] {
         env.baton(args).success();
     }

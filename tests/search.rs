@@ -163,6 +163,7 @@ fn a_search_hit_in_json_is_the_listed_ticket_with_its_match() {
         "owner": "ben",
         "paused": false,
         "priority": "normal",
+        "promise": null,
         "short_id": "9a1f",
         "status": "open",
         "tags": [],

@@ -23,7 +23,9 @@ pub struct Args {
     /// Show what would happen and write nothing
     #[arg(long, short = 'n')]
     pub dry_run: bool,
-    /// Also list tickets that will breach within this time (such as 2h)
+    /// Also list tickets that will breach, or whose promise to the customer
+    /// falls due, within this time (such as 2h); with [templates] delay set,
+    /// tell those customers once that the answer will be late
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub warn: Option<std::time::Duration>,
 }
@@ -47,7 +49,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     // Summaries decide who is due; only those tickets are read in full.
     let loaded = store.summaries()?;
-    let plan = sweep::plan(&loaded.tickets, &config, now);
+    let plan = sweep::plan_warned(&loaded.tickets, &config, now, args.warn);
     let mut failed = Vec::new();
     let mut escalated = Vec::new();
     for planned in plan.tickets {
@@ -67,10 +69,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if let Some(txn) = txn {
         txn.finish(&commit::sweep(&escalated));
     }
-    let warned = args
+    let mut warned = args
         .warn
-        .map(|within| sweep::about_to_breach(&loaded.tickets, &config, ctx.now, within))
-        .unwrap_or_default()
+        .map(|within| {
+            let mut soon = sweep::about_to_breach(&loaded.tickets, &config, ctx.now, within);
+            soon.extend(sweep::promises_about_to_break(
+                &loaded.tickets,
+                ctx.now,
+                within,
+            ));
+            soon
+        })
+        .unwrap_or_default();
+    warned.sort_by_key(|b| b.due);
+    let warned = warned
         .into_iter()
         .map(|breach| Warned {
             short: loaded.short(breach.summary.id),
@@ -94,11 +106,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 /// Applies one ticket's planned escalations under the sweep's lock.
 fn escalate(store: &Store, txn: &mut Txn, planned: &Planned, short: &str) -> Result<()> {
     let mut ticket = store.read(planned.summary.id)?;
+    let before = ticket.events.len();
     if !sweep::apply(&mut ticket, planned) {
         return Err(Error::new(format!(
             "{short} changed while the sweep ran, so it was left alone"
         ))
         .hint("run 'baton escalate' again"));
     }
-    txn.save(&ticket, short, ticket.events.len() - planned.events.len())
+    txn.save(&ticket, short, before)
 }

@@ -70,11 +70,7 @@ pub struct Args {
 
 /// The instants `--since DAY` and `--until DAY` bound (whole local days,
 /// both included, as in `report`).
-fn opened_between(
-    ctx: &Ctx,
-    since: Option<&str>,
-    until: Option<&str>,
-) -> Result<query::Bounds> {
+fn opened_between(ctx: &Ctx, since: Option<&str>, until: Option<&str>) -> Result<query::Bounds> {
     let zone = &ctx.out.zone;
     let day = |flag: &str, text: &str| {
         when::day(text, ctx.now, zone, when::Lean::Past)

@@ -16,13 +16,17 @@ use crate::term::editor;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   baton reply 0b7c \"The refund was sent today; expect it within 3 days.\"
-  baton reply 0b7c                   write it in your editor")]
+  baton reply 0b7c                   write it in your editor
+  baton reply 0b7c \"On it.\" --promise \"tomorrow 12:00\"   and promise an answer by then")]
 pub struct ReplyArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
     #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// The message sent to the customer
     pub text: Option<String>,
+    /// Also promise the customer an answer by this time (see 'baton promise')
+    #[arg(long, value_name = "TIME")]
+    pub promise: Option<String>,
 }
 
 /// Add an internal note to a ticket (customers never see notes)
@@ -61,12 +65,16 @@ fn text_for(ctx: &Ctx, id: &str, given: Option<String>, what: &str) -> Result<Op
 }
 
 pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
+    let promised = super::promise::asked(ctx, args.promise.as_deref())?;
     let Some(text) = text_for(ctx, &args.id, args.text, "reply")? else {
         ctx.out
             .info("cancelled: the reply was empty; nothing was recorded");
         return Ok(());
     };
-    let o = super::change(ctx, &args.id, |t, cx| action::reply(t, cx, &text))?;
+    let o = super::change(ctx, &args.id, |t, cx| {
+        action::reply(t, cx, &text)?;
+        promised.as_ref().map_or(Ok(true), |p| p.record(t, cx))
+    })?;
     super::report(ctx, &o, &outcome::replied(&o.short), "")
 }
 

@@ -16,6 +16,7 @@ pub mod message;
 pub mod new;
 pub mod pass;
 pub mod people;
+pub mod promise;
 pub mod rate;
 pub mod report;
 pub mod search;
@@ -50,6 +51,7 @@ pub enum Command {
     Take(take::Args),
     Pass(pass::Args),
     Reply(message::ReplyArgs),
+    Promise(promise::Args),
     Note(message::NoteArgs),
     Wait(status::WaitArgs),
     Resolve(status::ResolveArgs),
@@ -89,6 +91,7 @@ pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) 
         Command::Take(args) => take::run(&ctx, args),
         Command::Pass(args) => pass::run(&ctx, args),
         Command::Reply(args) => message::reply(&ctx, args),
+        Command::Promise(args) => promise::run(&ctx, args),
         Command::Note(args) => message::note(&ctx, args),
         Command::Wait(args) => status::wait(&ctx, args),
         Command::Resolve(args) => status::resolve(&ctx, args),

@@ -130,6 +130,11 @@ pub struct Templates {
     pub ack: String,
     pub status_subject: String,
     pub status: String,
+    /// The delay notice's subject (`delay_subject`).
+    pub delay_subject: String,
+    /// `[templates] delay`: the notice a customer gets before a promise is
+    /// missed; none are sent when it is not set.
+    pub delay: Option<String>,
 }
 
 impl Default for Templates {
@@ -138,6 +143,8 @@ impl Default for Templates {
             ack_subject: template::ACK_SUBJECT.into(),
             ack: template::ACK.into(),
             status_subject: template::STATUS_SUBJECT.into(),
+            delay_subject: template::DELAY_SUBJECT.into(),
+            delay: None,
             status: template::STATUS.into(),
         }
     }
@@ -275,6 +282,8 @@ struct RawTemplates {
     ack: Option<Spanned<String>>,
     status_subject: Option<Spanned<String>>,
     status: Option<Spanned<String>>,
+    delay_subject: Option<Spanned<String>>,
+    delay: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -674,6 +683,15 @@ impl Config {
                 &defaults.status_subject,
             )?,
             status: parse_template(text, raw.templates.status, &defaults.status)?,
+            delay_subject: parse_template(
+                text,
+                raw.templates.delay_subject,
+                &defaults.delay_subject,
+            )?,
+            delay: match raw.templates.delay {
+                Some(d) => Some(parse_template(text, Some(d), "")?),
+                None => None,
+            },
         };
         Ok(Config {
             former: raw

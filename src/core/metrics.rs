@@ -13,9 +13,11 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
+use super::calendar::Hours;
 use super::clock;
 use super::config::{Config, SYSTEM_ACTOR};
 use super::duration;
+use super::promise;
 use super::replay::{Escalation, State, starts_period};
 use super::sla;
 use super::summary::Summary;
@@ -136,17 +138,30 @@ impl Basis {
     }
 }
 
-/// One person's pauses: time tickets spent waiting after they set them
-/// waiting, and pauses set soon after a customer's message that nobody had
-/// answered (the clock paused instead of replying).
+/// One person's pauses: time tickets they owned spent waiting, and pauses
+/// they set soon after a customer's message that nobody had answered (the
+/// clock paused instead of replying).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PauseFigures {
     pub name: String,
-    /// Hours in `waiting` within the period, credited to who set the pause.
+    /// Hours tickets they owned spent in `waiting` within the period, on the
+    /// clock of each ticket's policy.
     pub paused_hours: f64,
+    /// Times they set a ticket waiting in the period.
     pub pauses: u32,
-    /// Pauses set within `[sla] pause_grace` of an unanswered customer message.
+    /// Of those, pauses set within `[sla] pause_grace` of a customer message
+    /// with no reply in between.
     pub quick_pauses: u32,
+}
+
+/// The promises one person made whose fate fell in the period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PromiseFigures {
+    pub name: String,
+    /// Kept by a reply or a resolution in the period, by the promised time.
+    pub kept: u32,
+    /// Promised times in the period that passed without either.
+    pub broken: u32,
 }
 
 /// A month-end report.
@@ -159,8 +174,11 @@ pub struct Report {
     pub totals: Totals,
     pub people: Vec<PersonFigures>,
     pub customers: Vec<CustomerFigures>,
-    /// The pause audit: everyone who set a ticket waiting, by name.
+    /// The pause audit: everyone who owned a waiting ticket or set one
+    /// waiting, by name.
     pub pauses: Vec<PauseFigures>,
+    /// Promises kept and broken, per person who made them, by name.
+    pub promises: Vec<PromiseFigures>,
 }
 
 /// Raw tallies for one person, before medians and rounding.
@@ -198,6 +216,8 @@ struct Tally {
     minutes: u64,
     /// Per person: (seconds paused, pauses, quick pauses).
     pauses: BTreeMap<String, (i64, u32, u32)>,
+    /// Per person who made them: (promises kept, promises broken).
+    promises: BTreeMap<String, (u32, u32)>,
 }
 
 impl Tally {
@@ -259,34 +279,52 @@ fn apply(state: &mut Option<State>, e: &Event) {
 }
 
 /// The pause audit of one ticket: each stretch in `waiting` is credited to
-/// who set it, clipped to the period (and to `now` while it lasts); a pause
-/// set within `pause_grace` of a customer message with no reply in between
-/// counts as quick.
+/// whoever owned the ticket through it (split at hand-offs), on `hours` (the
+/// policy's clock), clipped to the period and to `now`. Each pause counts
+/// for who set it; it is quick when it came no more than `pause_grace` after
+/// a customer message with no reply in between (exactly the grace counts).
 fn count_pauses(
     tally: &mut Tally,
     events: &[Event],
     config: &Config,
+    hours: Hours,
     period: Period,
     now: DateTime<Utc>,
 ) {
     let grace = duration::chrono(config.sla.pause_grace);
     let end = period.until.min(now);
     let mut unanswered: Option<DateTime<Utc>> = None;
-    let mut paused: Option<(DateTime<Utc>, &str)> = None;
-    let credit = |tally: &mut Tally, (from, by): (DateTime<Utc>, &str), to: DateTime<Utc>| {
-        let span = to.min(end) - from.max(period.since);
-        if span > Duration::zero() {
-            tally.pauses.entry(by.to_string()).or_default().0 += span.num_seconds();
-        }
-    };
+    let mut owner: Option<&str> = None;
+    // When the current stretch of waiting (or its current owner's part of it) began.
+    let mut paused: Option<DateTime<Utc>> = None;
+    let credit =
+        |tally: &mut Tally, owner: Option<&str>, from: DateTime<Utc>, to: DateTime<Utc>| {
+            let (from, to) = (from.max(period.since), to.min(end));
+            if let Some(o) = owner
+                && from < to
+            {
+                let span = hours.between(from, to);
+                tally.pauses.entry(o.to_string()).or_default().0 += span.num_seconds();
+            }
+        };
     for e in events {
-        match e.view() {
-            Ok(View::Customer { .. }) => unanswered = unanswered.or(Some(e.at)),
-            Ok(View::Reply { .. }) => unanswered = None,
-            Ok(View::Status {
+        let Ok(view) = e.view() else {
+            continue;
+        };
+        if let Some(next) = view.new_owner() {
+            if let Some(from) = paused {
+                credit(tally, owner, from, e.at);
+                paused = Some(e.at);
+            }
+            owner = Some(next);
+        }
+        match view {
+            View::Customer { .. } => unanswered = Some(e.at),
+            View::Reply { .. } => unanswered = None,
+            View::Status {
                 to: Status::Waiting,
                 from,
-            }) if from != Status::Waiting => {
+            } if from != Status::Waiting => {
                 if period.contains(e.at) {
                     let entry = tally.pauses.entry(e.by.clone()).or_default();
                     entry.1 += 1;
@@ -294,18 +332,35 @@ fn count_pauses(
                         entry.2 += 1;
                     }
                 }
-                paused = Some((e.at, e.by.as_str()));
+                paused = Some(e.at);
             }
-            Ok(View::Status { .. }) => {
-                if let Some(p) = paused.take() {
-                    credit(tally, p, e.at);
+            View::Status { .. } => {
+                if let Some(from) = paused.take() {
+                    credit(tally, owner, from, e.at);
                 }
             }
             _ => {}
         }
     }
-    if let Some(p) = paused {
-        credit(tally, p, end);
+    if let Some(from) = paused {
+        credit(tally, owner, from, end);
+    }
+}
+
+/// Promises kept and broken on one ticket, for who made them: kept when the
+/// reply or resolution that kept it falls in the period, broken when the
+/// promised time it missed does (and has passed by `now`). `events` end
+/// with the period, so a later answer changes nothing.
+fn count_promises(tally: &mut Tally, events: &[Event], period: Period, now: DateTime<Utc>) {
+    for (p, fate) in promise::fates(events, now.min(period.until)) {
+        let (kept, broken) = match fate {
+            promise::Fate::Kept { at } if period.contains(at) => (1, 0),
+            promise::Fate::Broken if period.contains(p.due) => (0, 1),
+            _ => continue,
+        };
+        let entry = tally.promises.entry(p.by).or_default();
+        entry.0 += kept;
+        entry.1 += broken;
     }
 }
 
@@ -320,12 +375,20 @@ fn count_ticket(
     let Some(first) = events.first() else {
         return;
     };
-    count_pauses(tally, &events, config, period, now);
     let created_at = first.at;
     // The ticket's SLA policy, from its priority and customer now: the same
     // targets and clocks `list` and `escalate` use.
     let policy = sla::policy(config, ticket.priority, &ticket.customer);
     let rule = policy.escalation(config);
+    count_pauses(
+        tally,
+        &events,
+        config,
+        config.hours(rule.clock),
+        period,
+        now,
+    );
+    count_promises(tally, &events, period, now);
     let reply_hours = config.hours(policy.first_response.clock);
 
     // First contact: no hand-off, no escalation, no reopening up to the end.
@@ -571,10 +634,16 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
             quick_pauses,
         })
         .collect();
+    let promises = std::mem::take(&mut tally.promises)
+        .into_iter()
+        .filter(|(name, _)| owner.is_none_or(|o| o == name))
+        .map(|(name, (kept, broken))| PromiseFigures { name, kept, broken })
+        .collect();
     Report {
         period,
         basis: Basis::of(config),
         pauses,
+        promises,
         totals,
         people,
         customers,
@@ -845,6 +914,166 @@ mod tests {
             }
         );
         assert_eq!(r.pauses.len(), 2, "nobody else paused");
+    }
+
+    #[test]
+    fn paused_hours_go_to_the_owner_through_the_wait_split_at_hand_offs() {
+        // ana sets it waiting at 10:00, exactly the grace after the
+        // customer wrote, passes it to ben at 12:00 while it waits; it
+        // resumes at 15:00: ana 2h, ben 3h; the (quick) pause is ana's.
+        let tickets = vec![ticket(
+            1,
+            "acme",
+            vec![
+                created(nov(2, 9, 0), "ana"),
+                Event::new(nov(2, 9, 50), "jan", EventKind::Customer).text("hello?"),
+                status(nov(2, 10, 0), "ana", "open", "waiting"),
+                handoff(nov(2, 12, 0), "ana", "ana", "ben"),
+                status(nov(2, 15, 0), "baton", "waiting", "open"),
+            ],
+        )];
+        // The worked example of docs/metrics.md.
+        let r = report(&tickets, &config(), november(), None, now());
+        let rows: Vec<(&str, f64, u32, u32)> = r
+            .pauses
+            .iter()
+            .map(|p| (p.name.as_str(), p.paused_hours, p.pauses, p.quick_pauses))
+            .collect();
+        assert_eq!(rows, [("ana", 2.0, 1, 1), ("ben", 3.0, 0, 0)]);
+    }
+
+    #[test]
+    fn paused_hours_count_on_the_policy_s_clock() {
+        // Waiting from Friday 17:00 to Monday 10:00 in Budapest (UTC+1) on
+        // Mon–Fri 09–18: 1h Friday + 1h Monday, not 65h.
+        let c = Config::parse(
+            "[[people]]\nname = \"ana\"\nlevel = 1\n[escalation]\nclock = \"business\"\n\
+             [calendar]\ntimezone = \"Europe/Budapest\"\nmon-fri = \"09:00-18:00\"\n",
+        )
+        .unwrap();
+        let tickets = vec![ticket(
+            1,
+            "",
+            vec![
+                created(nov(6, 8, 0), "ana"),
+                status(nov(6, 16, 0), "ana", "open", "waiting"),
+                status(nov(9, 9, 0), "ana", "waiting", "open"),
+            ],
+        )];
+        let r = report(&tickets, &c, november(), None, now());
+        assert_eq!(r.pauses[0].paused_hours, 2.0);
+    }
+
+    #[test]
+    fn a_pause_is_quick_up_to_exactly_the_grace_after_the_latest_unanswered_message() {
+        let customer = |t| Event::new(t, "jan", EventKind::Customer).text("any news?");
+        let quick = |events: Vec<Event>| {
+            let mut all = vec![created(nov(2, 9, 0), "ana")];
+            all.extend(events);
+            let r = report(&[ticket(1, "", all)], &config(), november(), None, now());
+            r.pauses[0].quick_pauses
+        };
+        let wait = |t| status(t, "ana", "open", "waiting");
+        let cases = [
+            (
+                "exactly 10 minutes is within the grace",
+                vec![customer(nov(2, 10, 0)), wait(nov(2, 10, 10))],
+                1,
+            ),
+            (
+                "a second past it is not",
+                vec![
+                    customer(nov(2, 10, 0)),
+                    wait(nov(2, 10, 10) + Duration::seconds(1)),
+                ],
+                0,
+            ),
+            (
+                "the latest message counts, not the first unanswered one",
+                vec![
+                    customer(nov(2, 9, 0)),
+                    customer(nov(2, 10, 0)),
+                    wait(nov(2, 10, 5)),
+                ],
+                1,
+            ),
+            (
+                "a reply in between answers it",
+                vec![
+                    customer(nov(2, 10, 0)),
+                    reply(nov(2, 10, 2), "ana"),
+                    wait(nov(2, 10, 4)),
+                ],
+                0,
+            ),
+            (
+                "no customer message, no quick pause",
+                vec![wait(nov(2, 10, 0))],
+                0,
+            ),
+        ];
+        for (what, events, expected) in cases {
+            assert_eq!(quick(events), expected, "{what}");
+        }
+    }
+
+    #[test]
+    fn promises_count_kept_and_broken_for_who_made_them_in_the_period_of_their_fate() {
+        let promised = |t, by: &str, due| {
+            let mut e = Event::new(t, by, EventKind::Promised);
+            e.deadline = Some(due);
+            e
+        };
+        let tickets = vec![
+            // ana's promise kept by ben's reply; ben's later one broken.
+            ticket(
+                1,
+                "acme",
+                vec![
+                    created(nov(2, 9, 0), "ana"),
+                    promised(nov(2, 9, 10), "ana", nov(2, 17, 0)),
+                    reply(nov(2, 16, 0), "ben"),
+                    promised(nov(3, 9, 0), "ben", nov(3, 12, 0)),
+                    reply(nov(3, 13, 0), "ben"),
+                ],
+            ),
+            // Superseded before its time: neither; the new one is kept by the
+            // resolution. A promise due in December is not November's.
+            ticket(
+                2,
+                "",
+                vec![
+                    created(nov(10, 9, 0), "ana"),
+                    promised(nov(10, 9, 5), "ana", nov(10, 12, 0)),
+                    promised(nov(10, 11, 0), "ana", nov(11, 12, 0)),
+                    status(nov(11, 10, 0), "ana", "open", "resolved"),
+                    status(nov(30, 9, 0), "ana", "resolved", "open"),
+                    promised(nov(30, 9, 5), "cora", at(12, 1, 9, 0)),
+                ],
+            ),
+        ];
+        let r = report(&tickets, &config(), november(), None, now());
+        let rows: Vec<(&str, u32, u32)> = r
+            .promises
+            .iter()
+            .map(|p| (p.name.as_str(), p.kept, p.broken))
+            .collect();
+        assert_eq!(rows, [("ana", 2, 0), ("ben", 0, 1)]);
+        let only_ana = report(&tickets, &config(), november(), Some("ana"), now());
+        assert_eq!(
+            only_ana.promises,
+            [r.promises[0].clone()],
+            "--owner keeps one row"
+        );
+        // Run before ben's promise was due, it is not yet broken.
+        let mut then = tickets[..1].to_vec();
+        then[0].events.retain(|e| e.at <= nov(3, 11, 0));
+        let early = report(&then, &config(), november(), None, nov(3, 11, 0));
+        assert!(
+            early.promises.iter().all(|p| p.broken == 0),
+            "{:?}",
+            early.promises
+        );
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub enum Kind {
     Ack,
     /// `[templates] status`: a status change.
     Status,
+    /// `[templates] delay`: a promise to the customer will be missed.
+    Delay,
 }
 
 impl Kind {
@@ -23,6 +25,7 @@ impl Kind {
         match self {
             Kind::Ack => "ack",
             Kind::Status => "status",
+            Kind::Delay => "delay",
         }
     }
 }
@@ -65,7 +68,16 @@ pub fn for_event(
         // A status change baton made itself (a customer's message reopening
         // the ticket) answers mail, so it is never announced: no loops.
         View::Status { .. } if e.by != SYSTEM_ACTOR => (Kind::Status, address_of(&t.customer)?),
+        // The sweep's record that a promise will be late is the notice's
+        // only source, so it goes once per promise.
+        View::Delayed { .. } if config.templates.delay.is_some() => {
+            (Kind::Delay, address_of(&t.customer)?)
+        }
         _ => return None,
+    };
+    let promised = match e.view() {
+        Ok(View::Delayed { due }) => Some(due),
+        _ => super::promise::open(&t.events).map(|p| p.due),
     };
     let value = |name: &str| -> String {
         match name {
@@ -84,12 +96,17 @@ pub fn for_event(
             "name" => intake::customer_name(t).map(one_line).unwrap_or_default(),
             "priority" => t.priority.as_str().to_string(),
             "note" => e.note.clone().unwrap_or_default(),
+            "promise" => promised.map(customer_time).unwrap_or_default(),
             _ => String::new(),
         }
     };
     let (subject, body) = match kind {
         Kind::Ack => (&config.templates.ack_subject, &config.templates.ack),
         Kind::Status => (&config.templates.status_subject, &config.templates.status),
+        Kind::Delay => (
+            &config.templates.delay_subject,
+            config.templates.delay.as_ref()?,
+        ),
     };
     // Only the customer's own messages are answered: never a stranger's
     // mail or a bounce that a ticket also holds.
@@ -194,7 +211,7 @@ impl Notice {
         }
         let auto = match self.kind {
             Kind::Ack => "auto-replied",
-            Kind::Status => "auto-generated",
+            Kind::Status | Kind::Delay => "auto-generated",
         };
         m.push_str(&format!("Auto-Submitted: {auto}\n"));
         m.push_str("MIME-Version: 1.0\n");
@@ -371,6 +388,41 @@ mod tests {
         assert!(
             n.mail()
                 .contains("In-Reply-To: <m2@x>\nReferences: <m2@x>\n")
+        );
+    }
+
+    #[test]
+    fn the_delay_notice_comes_from_the_sweep_s_record_only_when_a_template_is_set() {
+        let mut c = config("[templates]\ndelay = \"You will hear from us by {promise}.\"\n");
+        let mut t = ticket(&c, "jan@example.com");
+        let due = now() + chrono::Duration::hours(3);
+        let cx = action::Ctx {
+            actor: "ana",
+            now: now(),
+            config: &c,
+            label: "0b7c",
+        };
+        crate::core::promise::make(&mut t, &cx, due, None).unwrap();
+        let p = crate::core::promise::open(&t.events).unwrap();
+        assert_eq!(
+            for_event(&t, t.events.last().unwrap(), "0b7c", &c, None),
+            None,
+            "making a promise tells the customer nothing by itself"
+        );
+        let sent = crate::core::promise::delay_sent(&p, now());
+        let n = for_event(&t, &sent, "0b7c", &c, None).unwrap();
+        assert_eq!((n.kind, n.to.as_str()), (Kind::Delay, "jan@example.com"));
+        assert_eq!(
+            n.text,
+            "You will hear from us by Monday 2 November 2026, 11:00 UTC."
+        );
+        assert_eq!(n.subject, "[#0b7c6f1e] Zwrot nie dotarł");
+        assert!(n.mail().contains("\nAuto-Submitted: auto-generated\n"));
+        c.templates.delay = None;
+        assert_eq!(
+            for_event(&t, &sent, "0b7c", &c, None),
+            None,
+            "no template, no notice"
         );
     }
 

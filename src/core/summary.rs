@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::clock::{Clock, Deadline};
 use super::config::Config;
+use super::promise::Promise;
 use super::replay::replay;
 use super::ticket::{Priority, Status, Ticket};
 use super::time::compact;
@@ -36,6 +37,9 @@ pub struct Summary {
     pub last_event: DateTime<Utc>,
     /// Whether replaying the events in time order ends open or waiting.
     pub ends_active: bool,
+    /// The open promise to the customer (see [`super::promise::open`]).
+    #[serde(default)]
+    pub promise: Option<Promise>,
 }
 
 impl Summary {
@@ -65,6 +69,7 @@ impl Summary {
             first_event,
             last_event,
             ends_active,
+            promise: super::promise::open(&t.events),
         }
     }
 

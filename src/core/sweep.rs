@@ -6,12 +6,20 @@
 //! The plan is made from summaries (see [`super::summary`]), so only the
 //! tickets it changes are read in full. The escalations owed to one ticket are
 //! [`super::clock`]'s; this module adds the order and the shared load.
+//!
+//! With a warning horizon (`escalate --warn`) the sweep also warns about
+//! promises to customers about to be broken and, when `[templates] delay` is
+//! set, plans the delay notice of each such promise: a `delayed` event,
+//! once per promise, only while the promised time is still ahead. The event
+//! is the record that makes it once: the next sweep's summary sees it.
 
 use chrono::{DateTime, Utc};
 
 use super::clock::{self, Deadline};
 use super::config::Config;
 use super::duration;
+use super::intake::address_of;
+use super::promise;
 use super::query;
 use super::summary::Summary;
 use super::ticket::{Event, Ticket};
@@ -23,6 +31,9 @@ pub struct Planned<'a> {
     pub summary: &'a Summary,
     /// The `escalated` events it gets, oldest deadline first.
     pub events: Vec<Event>,
+    /// The `delayed` event, when the customer is owed the delay notice
+    /// of its open promise.
+    pub delay: Option<Event>,
 }
 
 /// What a sweep at one moment does: the tickets it escalates, oldest ticket
@@ -37,6 +48,28 @@ pub struct Plan<'a> {
 /// that picks the least busy person at the target level, so the tickets
 /// escalated first spread the later ones: the order is part of the result.
 pub fn plan<'a>(summaries: &'a [Summary], config: &Config, now: DateTime<Utc>) -> Plan<'a> {
+    plan_warned(summaries, config, now, None)
+}
+
+/// [`plan`], and with a warning horizon `within`, the delay notices owed:
+/// each ticket still worked on, with a customer mail can reach, whose open
+/// promise falls due within the horizon and has had no notice yet, when
+/// `[templates] delay` is set.
+pub fn plan_warned<'a>(
+    summaries: &'a [Summary],
+    config: &Config,
+    now: DateTime<Utc>,
+    within: Option<std::time::Duration>,
+) -> Plan<'a> {
+    let delay = |summary: &Summary| -> Option<Event> {
+        let within = within?;
+        config.templates.delay.as_ref()?;
+        let p = summary.promise.as_ref()?;
+        let owed = summary.status.is_active()
+            && address_of(&summary.customer).is_some()
+            && promise::delay_owed(p, now, within);
+        owed.then(|| promise::delay_sent(p, now))
+    };
     let mut order: Vec<&Summary> = summaries.iter().collect();
     order.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
     let mut load = query::open_load(summaries);
@@ -44,12 +77,16 @@ pub fn plan<'a>(summaries: &'a [Summary], config: &Config, now: DateTime<Utc>) -
         .into_iter()
         .filter_map(|summary| {
             let rule = clock::rule(config, summary.priority, &summary.customer);
-            let events =
-                summary
-                    .clock
-                    .as_ref()?
-                    .owed(&summary.owner, &rule, config, &mut load, now);
-            (!events.is_empty()).then_some(Planned { summary, events })
+            let events = match &summary.clock {
+                Some(c) => c.owed(&summary.owner, &rule, config, &mut load, now),
+                None => Vec::new(),
+            };
+            let delay = delay(summary);
+            (!events.is_empty() || delay.is_some()).then_some(Planned {
+                summary,
+                events,
+                delay,
+            })
         })
         .collect();
     Plan { tickets }
@@ -63,17 +100,20 @@ pub fn apply(ticket: &mut Ticket, planned: &Planned) -> bool {
     if Summary::of(ticket) != *planned.summary {
         return false;
     }
-    for e in planned.events.iter().cloned() {
+    for e in planned.events.iter().chain(&planned.delay).cloned() {
         ticket.record(e);
     }
     true
 }
 
-/// A ticket whose deadline falls within the warning horizon.
+/// A ticket whose deadline, or whose promise to the customer, falls within
+/// the warning horizon.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Breach<'a> {
     pub summary: &'a Summary,
     pub due: DateTime<Utc>,
+    /// Who made the promise about to be broken; `None` for a deadline.
+    pub promised_by: Option<&'a str>,
 }
 
 /// The tickets that will breach after `now` and no later than `within` from
@@ -91,7 +131,36 @@ pub fn about_to_breach<'a>(
         .iter()
         .filter_map(|summary| {
             let d = summary.deadline(config, now)?;
-            soon(&d).then_some(Breach { summary, due: d.at })
+            soon(&d).then_some(Breach {
+                summary,
+                due: d.at,
+                promised_by: None,
+            })
+        })
+        .collect();
+    out.sort_by_key(|b| b.due);
+    out
+}
+
+/// The tickets still worked on whose open promise falls due after `now`
+/// and no later than `within` from it, soonest first: the owner is warned
+/// before the promise is broken, as before a deadline.
+pub fn promises_about_to_break<'a>(
+    summaries: &'a [Summary],
+    now: DateTime<Utc>,
+    within: std::time::Duration,
+) -> Vec<Breach<'a>> {
+    let horizon = now + duration::chrono(within);
+    let mut out: Vec<Breach> = summaries
+        .iter()
+        .filter(|s| s.status.is_active())
+        .filter_map(|summary| {
+            let p = summary.promise.as_ref()?;
+            (p.due > now && p.due <= horizon).then_some(Breach {
+                summary,
+                due: p.due,
+                promised_by: Some(p.by.as_str()),
+            })
         })
         .collect();
     out.sort_by_key(|b| b.due);
@@ -284,6 +353,9 @@ mod tests {
             Reopen,
             Resolve,
             Note,
+            /// A promise an hour and a half ahead.
+            Promise,
+            Reply,
         }
 
         /// A ticket's history: its first owner, when it was opened, and then
@@ -300,6 +372,8 @@ mod tests {
                     Just(Move::Reopen),
                     Just(Move::Resolve),
                     Just(Move::Note),
+                    Just(Move::Promise),
+                    Just(Move::Reply),
                 ],
                 0..PEOPLE.len(),
             );
@@ -324,6 +398,7 @@ mod tests {
             let draft = action::Draft {
                 title: format!("ticket {n}"),
                 owner: Some(PEOPLE[*owner].to_string()),
+                customer: "jan@example.com".into(),
                 ..action::Draft::default()
             };
             let mut tk =
@@ -345,6 +420,10 @@ mod tests {
                         action::set_status(&mut tk, &cx(owner, now), Status::Resolved, None, false)
                     }
                     Move::Note => action::note(&mut tk, &cx(who, now), "x"),
+                    Move::Promise => {
+                        promise::make(&mut tk, &cx(who, now), now + Duration::minutes(90), None)
+                    }
+                    Move::Reply => action::reply(&mut tk, &cx(who, now), "x"),
                 };
             }
             tk
@@ -396,6 +475,53 @@ mod tests {
 
                 let after = summaries(&swept);
                 prop_assert_eq!(plan(&after, &c, now), Plan::default(), "a second sweep changes nothing");
+            }
+
+            /// Delay notices go once per promise, and only before its time,
+            /// however often the sweep runs: each sweep's plan is applied
+            /// and the next is made from the tickets it left.
+            #[test]
+            fn a_delay_notice_goes_once_per_promise_and_before_it_is_missed(
+                histories in proptest::collection::vec(history(), 1..5),
+                gaps in proptest::collection::vec(1i64..120, 1..12),
+                within_minutes in 1u64..300,
+                repeat in any::<bool>(),
+            ) {
+                let mut c = config("top", true);
+                c.templates.delay = Some("later, by {promise}".into());
+                let within = std::time::Duration::from_secs(within_minutes * 60);
+                let mut tickets: Vec<Ticket> = histories
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| build(i as u128 + 1, &c, h))
+                    .collect();
+                let mut now = tickets.iter().flat_map(|tk| tk.events.iter().map(|e| e.at)).max().unwrap();
+                for gap in gaps {
+                    now += Duration::minutes(gap);
+                    // A sweep run twice at one moment (two crons racing for
+                    // the lock) acts once: the second sees the first's events.
+                    for _ in 0..(1 + usize::from(repeat)) {
+                        let s = summaries(&tickets);
+                        let planned: Vec<(Uuid, Planned)> = plan_warned(&s, &c, now, Some(within))
+                            .tickets
+                            .into_iter()
+                            .map(|p| (p.summary.id, p))
+                            .collect();
+                        for (id, p) in planned {
+                            let tk = tickets.iter_mut().find(|tk| tk.id == id).unwrap();
+                            prop_assert!(apply(tk, &p));
+                        }
+                    }
+                }
+                for tk in &tickets {
+                    let mut told = std::collections::BTreeSet::new();
+                    for e in tk.events.iter().filter(|e| e.kind == EventKind::Delayed) {
+                        let due = e.deadline.unwrap();
+                        prop_assert!(told.insert(due), "one notice per promise: {:?}", tk.events);
+                        prop_assert!(e.at < due, "told before the promise is missed");
+                        prop_assert!(due - e.at <= duration::chrono(within), "at the horizon, not sooner");
+                    }
+                }
             }
         }
     }

@@ -24,7 +24,14 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ),
     ("priority", "low, normal, high or urgent"),
     ("note", "the remark on a status change (empty when none)"),
+    (
+        "promise",
+        "the time promised to the customer, in UTC (empty when none)",
+    ),
 ];
+
+/// The delay notice's subject when `[templates] delay_subject` is not set.
+pub const DELAY_SUBJECT: &str = "[#{id}] {title}";
 
 /// The acknowledgement's subject when `[templates] ack_subject` is not set.
 pub const ACK_SUBJECT: &str = "[#{id}] {title}";

@@ -147,11 +147,16 @@ pub enum EventKind {
     /// Mail about the ticket from someone who is neither its customer nor
     /// copied on its earlier messages: kept for the owner, it reopens nothing.
     Stranger,
+    /// What the customer was told: an answer by `deadline` (see `core::promise`).
+    Promised,
+    /// The sweep told the customer that the promise due at `deadline` will
+    /// be late (`[templates] delay`): recorded once per promise.
+    Delayed,
     Other(String),
 }
 
 impl EventKind {
-    const KNOWN: [EventKind; 12] = [
+    const KNOWN: [EventKind; 14] = [
         EventKind::Created,
         EventKind::Handoff,
         EventKind::Escalated,
@@ -164,6 +169,8 @@ impl EventKind {
         EventKind::Time,
         EventKind::DeliveryFailed,
         EventKind::Stranger,
+        EventKind::Promised,
+        EventKind::Delayed,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -180,6 +187,8 @@ impl EventKind {
             EventKind::Time => "time",
             EventKind::DeliveryFailed => "delivery-failed",
             EventKind::Stranger => "stranger",
+            EventKind::Promised => "promised",
+            EventKind::Delayed => "delayed",
             EventKind::Other(s) => s,
         }
     }
@@ -337,6 +346,17 @@ impl Event {
             EventKind::Stranger => View::Stranger {
                 from: name(from, "from", "the sender's address")?,
                 text: present(self.text.as_deref(), "text", "the sender's message")?,
+            },
+            EventKind::Promised => View::Promised {
+                due: present(self.deadline, "deadline", "the promised time")?,
+                note: self.note.as_deref(),
+            },
+            EventKind::Delayed => View::Delayed {
+                due: present(
+                    self.deadline,
+                    "deadline",
+                    "the time of the promise that will be late",
+                )?,
             },
             EventKind::Other(kind) => View::Unknown(kind),
         })
@@ -501,6 +521,15 @@ pub enum View<'a> {
     Stranger {
         from: &'a str,
         text: &'a str,
+    },
+    /// A promise to the customer: an answer by `due`.
+    Promised {
+        due: DateTime<Utc>,
+        note: Option<&'a str>,
+    },
+    /// The delay notice for the promise due at `due` went out.
+    Delayed {
+        due: DateTime<Utc>,
     },
     /// A kind a newer version wrote; it changes nothing here.
     Unknown(&'a str),

@@ -127,7 +127,10 @@ pub fn ticket(short: &str, ticket: &Ticket, new_events: &[Event]) -> String {
 /// The message for one sweep: the count in the subject, a line per escalation
 /// in the body.
 pub fn sweep(swept: &[Escalated]) -> String {
-    let n = swept.len();
+    let n = swept
+        .iter()
+        .filter(|s| !s.planned.events.is_empty())
+        .count();
     let noun = if n == 1 { "ticket" } else { "tickets" };
     let mut message = format!("baton: escalate {n} {noun}\n\n");
     for s in swept {
@@ -139,6 +142,15 @@ pub fn sweep(swept: &[Escalated]) -> String {
                 .unwrap_or_default();
             let title = quoted(&s.planned.summary.title);
             let _ = writeln!(message, "{} {title} {tail}{missed}", s.short);
+        }
+        if let Some(due) = s.planned.delay.as_ref().and_then(|e| e.deadline) {
+            let title = quoted(&s.planned.summary.title);
+            let _ = writeln!(
+                message,
+                "{} {title} delay notice for the promise of {}",
+                s.short,
+                rfc3339(due)
+            );
         }
     }
     message
@@ -288,6 +300,7 @@ mod tests {
             planned: crate::core::sweep::Planned {
                 summary: &summary,
                 events: vec![e],
+                delay: None,
             },
         }];
         let message = sweep(&swept);

@@ -93,6 +93,10 @@ pub fn ticket(t: &Ticket, short: &str, due: Option<&Deadline>, with_events: bool
         due.map_or(Value::Null, |d| json!(rfc3339(d.at))),
     );
     m.insert("paused".into(), json!(due.is_some_and(|d| d.paused)));
+    m.insert(
+        "promise".into(),
+        promise(crate::core::promise::open(&t.events).as_ref()),
+    );
     add_extra(&mut m, &t.extra);
     if with_events {
         m.insert(
@@ -101,6 +105,20 @@ pub fn ticket(t: &Ticket, short: &str, due: Option<&Deadline>, with_events: bool
         );
     }
     Value::Object(m)
+}
+
+/// A ticket's open promise (`null` when none): who made it, when, the
+/// promised time, its note, and whether the customer was told it will be late.
+pub fn promise(p: Option<&crate::core::promise::Promise>) -> Value {
+    p.map_or(Value::Null, |p| {
+        json!({
+            "by": p.by,
+            "made": rfc3339(p.made),
+            "due": rfc3339(p.due),
+            "note": p.note,
+            "delay_sent": p.delay_sent,
+        })
+    })
 }
 
 /// A document about a change with `changed`: `false` when the ticket
@@ -253,11 +271,12 @@ pub fn whoami(
 /// `escalate`: the escalations (the plan, with `dry_run`) and the tickets
 /// about to breach.
 pub fn sweep(s: &Sweep) -> Value {
-    let [escalated, warnings, unreadable, failed] = sweep_parts(s);
+    let [escalated, warnings, unreadable, failed, delays] = sweep_parts(s);
     json!({
         "dry_run": s.dry_run,
         "escalated": escalated,
         "warnings": warnings,
+        "delay_notices": delays,
         "unreadable": unreadable,
         "failed": failed,
     })
@@ -267,7 +286,7 @@ pub fn sweep(s: &Sweep) -> Value {
 /// `{"escalated": …}` (with `dry_run`), `{"warning": …}`, `{"unreadable": …}`,
 /// `{"failed": …}`, each the same entry as in the whole document.
 pub fn sweep_lines(s: &Sweep) -> Vec<Value> {
-    let [escalated, warnings, unreadable, failed] = sweep_parts(s);
+    let [escalated, warnings, unreadable, failed, delays] = sweep_parts(s);
     let tagged = |key: &str, items: Vec<Value>| -> Vec<Value> {
         items.into_iter().map(|v| json!({ key: v })).collect()
     };
@@ -282,16 +301,18 @@ pub fn sweep_lines(s: &Sweep) -> Vec<Value> {
         .collect::<Vec<_>>();
     let mut out = escalated;
     out.extend(tagged("warning", warnings));
+    out.extend(tagged("delay_notice", delays));
     out.extend(tagged("unreadable", unreadable));
     out.extend(tagged("failed", failed));
     out
 }
 
-/// The four lists of a sweep's document.
-fn sweep_parts(s: &Sweep) -> [Vec<Value>; 4] {
+/// The five lists of a sweep's document.
+fn sweep_parts(s: &Sweep) -> [Vec<Value>; 5] {
     let escalated: Vec<Value> = s
         .escalated
         .iter()
+        .filter(|d| !d.planned.events.is_empty())
         .map(|d| {
             json!({
                 "id": d.planned.summary.id.to_string(),
@@ -306,13 +327,30 @@ fn sweep_parts(s: &Sweep) -> [Vec<Value>; 4] {
         .iter()
         .map(|w| {
             let t = w.breach.summary;
-            json!({
+            let mut v = json!({
                 "id": t.id.to_string(),
                 "short_id": w.short,
                 "title": t.title,
                 "owner": t.owner,
                 "due": rfc3339(w.breach.due),
-            })
+            });
+            if let (Some(by), Some(m)) = (w.breach.promised_by, v.as_object_mut()) {
+                m.insert("promised_by".into(), json!(by));
+            }
+            v
+        })
+        .collect();
+    let delays: Vec<Value> = s
+        .escalated
+        .iter()
+        .filter_map(|d| {
+            let e = d.planned.delay.as_ref()?;
+            Some(json!({
+                "id": d.planned.summary.id.to_string(),
+                "short_id": d.short,
+                "title": d.planned.summary.title,
+                "due": e.deadline.map(rfc3339),
+            }))
         })
         .collect();
     let failed: Vec<Value> = s
@@ -331,7 +369,7 @@ fn sweep_parts(s: &Sweep) -> [Vec<Value>; 4] {
         Value::Array(items) => items,
         _ => Vec::new(),
     };
-    [escalated, warnings, unreadable, failed]
+    [escalated, warnings, unreadable, failed, delays]
 }
 
 /// `doctor`: each problem with its file, line and fix, what `--fix` did, and

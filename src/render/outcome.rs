@@ -58,6 +58,20 @@ pub fn replied(short: &str) -> String {
     format!("replied on {short}")
 }
 
+/// `promise`: when the customer will hear, in the reader's time.
+pub fn promised(
+    short: &str,
+    due: chrono::DateTime<chrono::Utc>,
+    zone: crate::ctx::LocalZone,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    format!(
+        "promised an answer on {short} by {} (in {})",
+        super::text::local(due, zone),
+        span(due - now)
+    )
+}
+
 /// `note`.
 pub fn noted(short: &str) -> String {
     format!("noted on {short}")

@@ -22,6 +22,9 @@ pub enum Section {
     People,
     Customers,
     Totals,
+    // No doc comments here: clap would turn them into a long help listing.
+    Pauses,
+    Promises,
 }
 
 /// Prints the report for people, or its JSON document.
@@ -53,6 +56,8 @@ pub fn csv(out: &Output, r: &Report, section: Section) -> Result<()> {
         Section::People => to_csv(&r.people),
         Section::Customers => to_csv(&r.customers),
         Section::Totals => to_csv(std::slice::from_ref(&r.totals)),
+        Section::Pauses => to_csv(&r.pauses),
+        Section::Promises => to_csv(&r.promises),
     }
     .map_err(|e| Error::new(format!("cannot write the CSV: {e}")))?;
     let text = if out.stdout_tty {
@@ -152,7 +157,28 @@ fn report(out: &Output, r: &Report, title: &str) -> String {
     if !r.pauses.is_empty() {
         parts.push(pauses(out, r));
     }
+    if !r.promises.is_empty() {
+        parts.push(promises(out, r));
+    }
     parts.join("\n\n")
+}
+
+/// Promises kept and broken, per person who made them.
+fn promises(out: &Output, r: &Report) -> String {
+    let mut tbl = table::base(out, &["PROMISED BY", "KEPT", "BROKEN"]);
+    for p in &r.promises {
+        tbl.add_row([
+            clean_line(&p.name).into_owned(),
+            p.kept.to_string(),
+            p.broken.to_string(),
+        ]);
+    }
+    for i in 1..3 {
+        if let Some(col) = tbl.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table::finish(out, &tbl)
 }
 
 /// The pause audit: who paused clocks, for how long, and how often right

@@ -89,13 +89,29 @@ fn lines(out: &Output, sweep: &Sweep, now: DateTime<Utc>) -> String {
             );
         }
     }
+    let told = if sweep.dry_run { "would tell" } else { "told" };
+    for d in &sweep.escalated {
+        if let Some(due) = d.planned.delay.as_ref().and_then(|e| e.deadline) {
+            let _ = writeln!(
+                lines,
+                "{told} the customer of {} the answer promised by {} will be late: {}",
+                d.short,
+                text::local(due, out.zone),
+                clean_line(&d.planned.summary.title)
+            );
+        }
+    }
     for w in &sweep.warned {
         let s = w.breach.summary;
+        let what = match w.breach.promised_by {
+            Some(by) => format!("promise by {} due in", clean_line(by)),
+            None => "due in".to_string(),
+        };
         let _ = writeln!(
             lines,
             "{} ({}): {} owned by {}: {}",
             out.paint(
-                &format!("due in {}", text::span(w.breach.due - now)),
+                &format!("{what} {}", text::span(w.breach.due - now)),
                 Color::Yellow
             ),
             text::local(w.breach.due, out.zone),

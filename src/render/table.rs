@@ -240,7 +240,7 @@ pub fn tickets(out: &Output, rows: &[Row], now: DateTime<Utc>) -> String {
                 t.status.as_str().to_string(),
                 clean_line(&t.owner).into_owned(),
                 t.priority.as_str().to_string(),
-                text::due(row.due.as_ref(), now),
+                text::due_or_promise(row.due.as_ref(), t.promise.as_ref(), now),
                 clean_line(&t.customer).into_owned(),
                 clean_line(&t.title).into_owned(),
             ]
@@ -273,7 +273,8 @@ pub fn tickets(out: &Output, rows: &[Row], now: DateTime<Utc>) -> String {
     let mut table = base(out, &header);
     for (row, cells) in rows.iter().zip(cut) {
         let t = row.ticket;
-        let overdue = row.due.as_ref().is_some_and(|d| d.is_overdue(now));
+        let overdue = row.due.as_ref().is_some_and(|d| d.is_overdue(now))
+            || t.promise.as_ref().is_some_and(|p| p.is_broken(now));
         let styled = layout.iter().zip(cells).map(|(&(i, _), text)| match i {
             0 => Cell::new(text).add_attribute(Attribute::Bold),
             1 => status_cell(text, t.status),

@@ -98,6 +98,51 @@ pub fn due(deadline: Option<&Deadline>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// The due column with the ticket's open promise: the promise instead of
+/// the deadline when it comes first (or there is no running deadline), as
+/// `promised in 3h` or `promise broken 2h`; else the deadline.
+pub fn due_or_promise(
+    deadline: Option<&Deadline>,
+    promise: Option<&crate::core::promise::Promise>,
+    now: DateTime<Utc>,
+) -> String {
+    let Some(p) = promise else {
+        return due(deadline, now);
+    };
+    let sooner = match deadline {
+        None => true,
+        Some(d) => d.paused || p.due < d.at,
+    };
+    match (p.is_broken(now), sooner) {
+        (true, _) => format!("promise broken {}", span(now - p.due)),
+        (false, true) => format!("promised in {}", span(p.due - now)),
+        (false, false) => due(deadline, now),
+    }
+}
+
+/// The open promise as `show` gives it: `promised Fri 2026-11-06 17:00 (in
+/// 3h) by ana` or `BROKEN since Fri 2026-11-06 17:00 (2h ago), promised by
+/// ana`, with its note.
+pub fn promise(p: &crate::core::promise::Promise, zone: LocalZone, now: DateTime<Utc>) -> String {
+    let when = format!("{} {}", zone.local(p.due).format("%a"), local(p.due, zone));
+    let by = clean_line(&p.by);
+    let mut s = if p.is_broken(now) {
+        format!(
+            "BROKEN since {when} ({} ago), promised by {by}",
+            span(now - p.due)
+        )
+    } else {
+        format!("promised {when} (in {}) by {by}", span(p.due - now))
+    };
+    if let Some(n) = &p.note {
+        s.push_str(&format!(": {}", clean_line(n)));
+    }
+    if p.delay_sent {
+        s.push_str(" (the customer was told it will be late)");
+    }
+    s
+}
+
 /// An error or warning as printed on stderr: `error: …` and `hint: …`, the
 /// labels coloured when `color` is on.
 pub fn problem(err: &crate::error::Error, label: &str, color: bool) -> String {

@@ -82,6 +82,16 @@ pub fn describe(e: &Event, zone: LocalZone) -> String {
             "logged {}",
             text::span(chrono::Duration::minutes(e.minutes.unwrap_or(0).into()))
         )),
+        EventKind::Promised => with_note(format!(
+            "promised the customer an answer by {}",
+            e.deadline
+                .map_or_else(|| "?".into(), |d| text::local(d, zone))
+        )),
+        EventKind::Delayed => format!(
+            "told the customer the answer promised by {} will be late",
+            e.deadline
+                .map_or_else(|| "?".into(), |d| text::local(d, zone))
+        ),
         EventKind::Other(kind) => format!("{} (recorded by a newer baton)", clean_line(kind)),
     }
 }
@@ -210,7 +220,16 @@ pub fn show(
         ("due", clock(out, due, now)),
     ];
     let policy = policy.map(|p| ("policy", self::policy(p)));
-    for (k, v) in fields.into_iter().chain(policy) {
+    let promise = crate::core::promise::open(&t.events).map(|p| {
+        let text = text::promise(&p, out.zone, now);
+        let color = if p.is_broken(now) {
+            Color::Red
+        } else {
+            Color::Yellow
+        };
+        ("promise", out.paint(&text, color))
+    });
+    for (k, v) in fields.into_iter().chain(promise).chain(policy) {
         // Padded before it is painted: the colour codes take no room on
         // the screen, and padding counted them would misalign the values.
         let _ = writeln!(s, "{} {v}", out.paint(&format!("{k:<9}"), Color::Dim));
