@@ -10,10 +10,12 @@ pub mod init;
 pub mod intake;
 pub mod list;
 pub mod log;
+pub mod mail;
 pub mod man;
 pub mod merge_driver;
 pub mod message;
 pub mod new;
+pub mod outbox;
 pub mod pass;
 pub mod people;
 pub mod rate;
@@ -49,6 +51,7 @@ pub enum Command {
     Pass(pass::Args),
     Reply(message::ReplyArgs),
     Note(message::NoteArgs),
+    Replies(message::RepliesArgs),
     Wait(status::WaitArgs),
     Resolve(status::ResolveArgs),
     Reopen(status::ReopenArgs),
@@ -57,6 +60,8 @@ pub enum Command {
     Rate(rate::Args),
     Log(log::Args),
     Escalate(escalate::Args),
+    Outbox(outbox::Args),
+    Mail(mail::Args),
     Report(report::Args),
     Doctor(doctor::Args),
     Sync(sync::Args),
@@ -87,6 +92,7 @@ pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) 
         Command::Pass(args) => pass::run(&ctx, args),
         Command::Reply(args) => message::reply(&ctx, args),
         Command::Note(args) => message::note(&ctx, args),
+        Command::Replies(args) => message::replies(&ctx, args),
         Command::Wait(args) => status::wait(&ctx, args),
         Command::Resolve(args) => status::resolve(&ctx, args),
         Command::Reopen(args) => status::reopen(&ctx, args),
@@ -95,6 +101,8 @@ pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) 
         Command::Rate(args) => rate::run(&ctx, args),
         Command::Log(args) => log::run(&ctx, args),
         Command::Escalate(args) => escalate::run(&ctx, args),
+        Command::Outbox(args) => outbox::run(&ctx, args),
+        Command::Mail(args) => mail::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),
         Command::Sync(args) => sync::run(&ctx, args),

@@ -5,6 +5,7 @@ use clap_complete::engine::ArgValueCompleter;
 use super::completions;
 use crate::core::clock;
 use crate::core::config::ClockKind;
+use crate::core::outgoing::{self, Delivery};
 use crate::core::sla;
 use crate::ctx::Ctx;
 use crate::error::Result;
@@ -29,6 +30,19 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let due = clock::deadline(&t, &config, ctx.now);
     let explained = !config.policies.is_empty() || config.escalation.clock != ClockKind::Round;
     let policy = explained.then(|| sla::policy(&config, t.priority, &t.customer));
+    // How each reply's mail fared: queued while the outbox holds it.
+    let waiting: Vec<usize> = store
+        .outbox()
+        .map(|(q, _)| {
+            q.into_iter()
+                .filter(|q| q.ticket == t.id)
+                .map(|q| q.event)
+                .collect()
+        })
+        .unwrap_or_default();
+    let deliveries: Vec<Option<Delivery>> = (0..t.events.len())
+        .map(|i| outgoing::delivery(&t, i, waiting.contains(&i)))
+        .collect();
     ctx.out.result(
         &ticket::show(
             &ctx.out,
@@ -37,7 +51,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             due.as_ref(),
             policy.as_ref(),
             ctx.now,
+            &deliveries,
         ),
-        || json::ticket(&t, &resolved.short, due.as_ref(), true),
+        || {
+            json::with_deliveries(
+                json::ticket(&t, &resolved.short, due.as_ref(), true),
+                &deliveries,
+            )
+        },
     )
 }

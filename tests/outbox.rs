@@ -1,0 +1,674 @@
+//! The outbox and the transports, end to end with a real SMTP server on
+//! loopback (aiosmtpd, see `common/smtp.rs`): replies, acknowledgements and
+//! status notices arrive with their headers and threading; a refusing,
+//! stalled or absent server leaves the message queued and a later flush
+//! sends it exactly once; a flush killed at random points never loses a
+//! message nor sends one twice beyond the documented window; the customer's
+//! answer to a reply threads back; `mail test`; the sendmail transport;
+//! saved replies.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::time::Duration;
+
+use serde_json::Value;
+
+#[path = "common/smtp.rs"]
+mod smtp;
+
+use crate::common::{ID_A, TestEnv, at};
+use smtp::{Mode, Smtp, header};
+
+/// A server, or `None` (with a note) where aiosmtpd is not installed.
+fn server() -> Option<Smtp> {
+    if !smtp::available() {
+        eprintln!("skipped: python3 -m pip install aiosmtpd to run the SMTP tests");
+        return None;
+    }
+    Some(Smtp::start())
+}
+
+fn add_to_config(env: &TestEnv, toml: &str) {
+    let path = env.store().join("baton.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text + toml).unwrap();
+}
+
+const DESK: &str = "\n[intake]\naddress = \"Acme Support <help@example.com>\"\n";
+
+/// A mail from Jan, with Reply-To, filed as ticket ID_A (0b7c).
+fn jan_writes(env: &TestEnv) {
+    let raw = "From: Jan Kowalski <jan@example.com>\r\nReply-To: jan.desk@example.com\r\n\
+               To: help@example.com\r\nSubject: Refund missing\r\n\
+               Message-ID: <first@example.com>\r\nDate: Mon, 2 Nov 2026 07:00:00 +0000\r\n\r\n\
+               Where is my refund?\r\n";
+    let out = env
+        .cmd(&["new", "--from-mail", "--json"])
+        .env("BATON_ID_SEED", ID_A)
+        .input(raw)
+        .run();
+    out.success();
+}
+
+/// The outbox as `baton outbox --json` lists it.
+fn outbox(env: &TestEnv) -> Vec<Value> {
+    let out = env.baton(&["outbox", "--json"]);
+    out.success();
+    out.json().as_array().unwrap().clone()
+}
+
+fn show(env: &TestEnv) -> Value {
+    let out = env.baton(&["show", ID_A, "--json"]);
+    out.success();
+    out.json()
+}
+
+#[test]
+fn a_reply_arrives_as_mail_threaded_under_the_customer_s_message() {
+    let Some(smtp) = server() else { return };
+    let env = TestEnv::team();
+    add_to_config(&env, &format!("{DESK}{}", smtp.config()));
+    jan_writes(&env);
+    let ack = smtp.received();
+    assert_eq!(ack.len(), 1, "the acknowledgement went at once");
+    assert_eq!(
+        header(&ack[0], "Auto-Submitted").as_deref(),
+        Some("auto-replied")
+    );
+    assert_eq!(
+        header(&ack[0], "To").as_deref(),
+        Some("jan.desk@example.com")
+    );
+    assert_eq!(
+        header(&ack[0], "In-Reply-To").as_deref(),
+        Some("<first@example.com>")
+    );
+
+    env.cmd(&["--as", "ana", "reply", "0b7c", "The refund left today."])
+        .now(&at(1, 0))
+        .run()
+        .success();
+    let got = smtp.received();
+    assert_eq!(got.len(), 2, "{got:#?}");
+    let reply = &got[1];
+    assert_eq!(
+        header(reply, "From").as_deref(),
+        Some("Acme Support <help@example.com>")
+    );
+    assert_eq!(
+        header(reply, "To").as_deref(),
+        Some("jan.desk@example.com"),
+        "Reply-To wins"
+    );
+    assert_eq!(
+        header(reply, "Subject").as_deref(),
+        Some("Re: [#0b7c6f1e] Refund missing")
+    );
+    assert_eq!(
+        header(reply, "Date").as_deref(),
+        Some("Mon, 2 Nov 2026 09:00:00 +0000")
+    );
+    assert_eq!(
+        header(reply, "In-Reply-To").as_deref(),
+        Some("<first@example.com>")
+    );
+    assert_eq!(
+        header(reply, "References").as_deref(),
+        Some("<first@example.com>")
+    );
+    assert_eq!(
+        header(reply, "Auto-Submitted"),
+        None,
+        "a person's reply is not automatic"
+    );
+    assert!(
+        reply.contains("\r\n\r\nThe refund left today.\r\n"),
+        "{reply}"
+    );
+    let doc = show(&env);
+    let event = doc["events"].as_array().unwrap().last().unwrap().clone();
+    let id = event["message_id"].as_str().unwrap();
+    assert_eq!(
+        id, "20261102T090000Z.1.ana.0b7c6f1e5d1a4f7e9a533c2d1e0f9a84@example.com",
+        "pinned by BATON_NOW and the ticket id"
+    );
+    assert_eq!(header(reply, "Message-ID"), Some(format!("<{id}>")));
+    assert_eq!(event["delivery"], "sent");
+    assert_eq!(
+        smtp.envelopes()[1],
+        "help@example.com\njan.desk@example.com\n",
+        "the envelope names the desk and the customer"
+    );
+    assert!(outbox(&env).is_empty(), "nothing waits once sent");
+
+    // The customer answers the reply, the subject's tag gone: the
+    // Message-ID threads it back.
+    let answer = format!(
+        "From: jan@example.com\r\nTo: help@example.com\r\nSubject: Re: Refund\r\n\
+         Message-ID: <answer@example.com>\r\nIn-Reply-To: <{id}>\r\n\
+         Date: Mon, 2 Nov 2026 10:00:00 +0000\r\n\r\nThanks, it came.\r\n"
+    );
+    let out = env
+        .cmd(&["new", "--from-mail", "--json"])
+        .now(&at(2, 0))
+        .input(answer)
+        .run();
+    out.success();
+    assert_eq!(out.json()["id"], ID_A, "{}", out.stdout);
+    let kinds: Vec<String> = show(&env)["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "customer").count(),
+        1,
+        "{kinds:?}"
+    );
+    assert_eq!(kinds.last().map(String::as_str), Some("customer"));
+}
+
+#[test]
+fn acknowledgement_and_status_notice_go_through_the_outbox() {
+    let Some(smtp) = server() else { return };
+    let env = TestEnv::team();
+    add_to_config(&env, &format!("{DESK}{}", smtp.config()));
+    env.new_ticket_pinned(
+        "ana",
+        "Login fails",
+        &["--customer", "jan@example.com"],
+        ID_A,
+    );
+    env.cmd(&["--as", "ana", "resolve", "0b7c", "--note", "password reset"])
+        .now(&at(1, 0))
+        .run()
+        .success();
+    let got = smtp.received();
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert_eq!(
+        header(&got[0], "Auto-Submitted").as_deref(),
+        Some("auto-replied")
+    );
+    assert_eq!(
+        header(&got[0], "Subject").as_deref(),
+        Some("[#0b7c6f1e] Login fails")
+    );
+    assert_eq!(
+        header(&got[1], "Auto-Submitted").as_deref(),
+        Some("auto-generated")
+    );
+    assert_eq!(
+        header(&got[1], "Subject").as_deref(),
+        Some("[#0b7c6f1e] Login fails (resolved)")
+    );
+    assert!(got[1].contains("password reset"), "{}", got[1]);
+    for m in &got {
+        assert!(
+            header(m, "Message-ID").is_some_and(|id| id.ends_with("@example.com>")),
+            "{m}"
+        );
+    }
+}
+
+#[test]
+fn a_refusing_server_leaves_the_reply_queued_and_a_later_flush_sends_it_once() {
+    let Some(smtp) = server() else { return };
+    let env = TestEnv::team();
+    add_to_config(&env, &format!("{DESK}{}", smtp.config()));
+    env.new_ticket_pinned(
+        "ana",
+        "Login fails",
+        &["--customer", "jan@example.com"],
+        ID_A,
+    );
+    smtp.set(Mode::Refuse451);
+    let out = env
+        .cmd(&["--as", "ana", "reply", "0b7c", "Try again now."])
+        .now(&at(1, 0))
+        .run();
+    out.success();
+    assert!(
+        out.stderr.contains("451 4.3.0 try again later"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("it waits in the outbox"),
+        "{}",
+        out.stderr
+    );
+    let waiting = outbox(&env);
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0]["kind"], "reply");
+    assert_eq!(waiting[0]["attempts"], 1);
+    assert!(waiting[0]["last_error"].as_str().unwrap().contains("451"));
+    assert_eq!(
+        waiting[0]["next_attempt"], "2026-11-02T09:01:00Z",
+        "a minute's back-off"
+    );
+    assert_eq!(show(&env)["events"][1]["delivery"], "queued");
+    let table = env.baton(&["outbox"]);
+    assert!(
+        table
+            .stdout
+            .contains("451 4.3.0 try again later (next try 2026-11-02 09:01 UTC)"),
+        "{}",
+        table.stdout
+    );
+
+    smtp.set(Mode::Accept);
+    let early = env.cmd(&["outbox", "flush"]).now(&at(1, 0)).run();
+    early.success();
+    assert!(early.stdout.contains("nothing was due"), "{}", early.stdout);
+    assert_eq!(smtp.received().len(), 1, "only the acknowledgement so far");
+    let flushed = env.cmd(&["outbox", "flush"]).now(&at(1, 5)).run();
+    flushed.success();
+    assert!(flushed.stdout.contains("sent reply"), "{}", flushed.stdout);
+    assert!(
+        flushed.stdout.contains("250 2.0.0 Ok: queued as 0002"),
+        "{}",
+        flushed.stdout
+    );
+    env.cmd(&["outbox", "flush", "--all"])
+        .now(&at(1, 6))
+        .run()
+        .success();
+    let got = smtp.received();
+    assert_eq!(got.len(), 2, "sent exactly once");
+    assert!(got[1].contains("Try again now."));
+    assert!(outbox(&env).is_empty());
+    assert_eq!(show(&env)["events"][1]["delivery"], "sent");
+}
+
+#[test]
+fn an_absent_or_stalled_server_delays_mail_but_loses_none() {
+    let Some(smtp) = server() else { return };
+    let env = TestEnv::team();
+    // Nothing listens where a server was.
+    let gone = Smtp::start();
+    add_to_config(&env, &format!("{DESK}{}", gone.config()));
+    drop(gone);
+    env.new_ticket_pinned(
+        "ana",
+        "Login fails",
+        &["--customer", "jan@example.com"],
+        ID_A,
+    );
+    let waiting = outbox(&env);
+    assert_eq!(waiting.len(), 1, "the acknowledgement waits");
+    assert!(!waiting[0]["last_error"].as_str().unwrap().is_empty());
+    // Point at the live server, stalled: the attempt times out (3 s).
+    let path = env.store().join("baton.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    let port_line = text
+        .lines()
+        .find(|l| l.starts_with("send = "))
+        .unwrap()
+        .to_string();
+    fs::write(
+        &path,
+        text.replace(
+            &port_line,
+            &format!("send = \"smtp://127.0.0.1:{}\"", smtp.port),
+        ),
+    )
+    .unwrap();
+    smtp.set(Mode::Stall);
+    let started = std::time::Instant::now();
+    env.cmd(&["outbox", "flush", "--all"])
+        .now(&at(1, 0))
+        .run()
+        .success();
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "the timeout bounds a stalled server"
+    );
+    assert_eq!(outbox(&env)[0]["attempts"], 2);
+    smtp.set(Mode::Accept);
+    env.cmd(&["outbox", "flush"]).now(&at(2, 0)).run().success();
+    assert_eq!(smtp.received().len(), 1);
+    assert!(outbox(&env).is_empty());
+}
+
+#[test]
+fn without_a_transport_the_reply_waits_and_says_so_until_one_is_configured() {
+    let Some(smtp) = server() else { return };
+    let env = TestEnv::team();
+    add_to_config(&env, DESK);
+    env.new_ticket_pinned(
+        "ana",
+        "Login fails",
+        &["--customer", "jan@example.com"],
+        ID_A,
+    );
+    let out = env
+        .cmd(&["--as", "ana", "reply", "0b7c", "On it."])
+        .now(&at(1, 0))
+        .run();
+    out.success();
+    assert_eq!(
+        out.stderr
+            .matches("waits in tickets/.local/outbox/")
+            .count(),
+        1,
+        "said once: {}",
+        out.stderr
+    );
+    assert_eq!(
+        outbox(&env).len(),
+        2,
+        "the acknowledgement and the reply wait"
+    );
+    assert_eq!(show(&env)["events"][1]["delivery"], "queued");
+    let shown = env.baton(&["show", ID_A]);
+    assert!(
+        shown
+            .stdout
+            .contains("replied to the customer (mail queued in the outbox)"),
+        "{}",
+        shown.stdout
+    );
+    let refused = env.baton(&["outbox", "flush"]);
+    refused.code(2);
+    assert!(
+        refused.stderr.contains("no [mail] send is configured"),
+        "{}",
+        refused.stderr
+    );
+    add_to_config(&env, &smtp.config());
+    env.cmd(&["outbox", "flush"]).now(&at(1, 1)).run().success();
+    let got = smtp.received();
+    assert_eq!(got.len(), 2, "both sent once a transport is set");
+    assert!(outbox(&env).is_empty());
+    let shown = env.baton(&["show", ID_A]);
+    assert!(
+        shown.stdout.contains("replied to the customer (mail sent)"),
+        "{}",
+        shown.stdout
+    );
+}
+
+#[test]
+fn a_message_that_keeps_failing_becomes_a_delivery_failed_event() {
+    let Some(smtp) = server() else { return };
+    let env = TestEnv::team();
+    add_to_config(
+        &env,
+        &format!("{DESK}{}give_up_after = \"1h\"\n", smtp.config()),
+    );
+    env.new_ticket_pinned(
+        "ana",
+        "Login fails",
+        &["--customer", "jan@example.com"],
+        ID_A,
+    );
+    smtp.set(Mode::Refuse550);
+    env.cmd(&["--as", "ana", "reply", "0b7c", "On it."])
+        .now(&at(0, 10))
+        .run()
+        .success();
+    assert_eq!(outbox(&env).len(), 1);
+    let out = env
+        .cmd(&["outbox", "flush", "--json"])
+        .now(&at(1, 30))
+        .run();
+    out.success();
+    assert_eq!(
+        out.json()["messages"][0]["state"],
+        "gave-up",
+        "{}",
+        out.stdout
+    );
+    assert!(outbox(&env).is_empty(), "given up, it waits no more");
+    let doc = show(&env);
+    let events = doc["events"].as_array().unwrap();
+    let failed = events.last().unwrap();
+    assert_eq!(failed["kind"], "delivery-failed");
+    assert!(
+        failed["note"]
+            .as_str()
+            .unwrap()
+            .contains("550 5.1.1 mailbox unavailable")
+    );
+    assert_eq!(events[1]["delivery"], "failed");
+    let shown = env.baton(&["show", ID_A]);
+    assert!(shown.stdout.contains("(MAIL FAILED)"), "{}", shown.stdout);
+    env.baton(&["doctor"]).success();
+    assert_eq!(smtp.received().len(), 1, "only the acknowledgement arrived");
+}
+
+#[test]
+fn outbox_drop_discards_a_message_unsent() {
+    let env = TestEnv::team();
+    add_to_config(&env, DESK);
+    env.new_ticket_pinned(
+        "ana",
+        "Login fails",
+        &["--customer", "jan@example.com"],
+        ID_A,
+    );
+    let id = outbox(&env)[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(id, "0b7c6f1e5d1a4f7e9a533c2d1e0f9a84-0");
+    let out = env.baton(&["outbox", "drop", "0b7c6f1e"]);
+    out.success();
+    assert_eq!(out.stdout, format!("dropped ack {id} to jan@example.com\n"));
+    assert!(outbox(&env).is_empty());
+    let again = env.baton(&["outbox", "drop", "0b7c6f1e"]);
+    again.code(1);
+    assert!(
+        again.stderr.contains("hint: 'baton outbox' lists"),
+        "{}",
+        again.stderr
+    );
+}
+
+#[test]
+fn mail_test_prints_what_the_server_said() {
+    let Some(smtp) = server() else { return };
+    let env = TestEnv::team();
+    add_to_config(&env, &format!("{DESK}{}", smtp.config()));
+    let out = env.baton(&["mail", "test", "me@example.org"]);
+    out.success();
+    assert_eq!(out.stdout, "accepted: 250 2.0.0 Ok: queued as 0001\n");
+    assert_eq!(
+        header(&smtp.received()[0], "Subject").as_deref(),
+        Some("baton mail test")
+    );
+    smtp.set(Mode::Refuse550);
+    let out = env.baton(&["mail", "test", "me@example.org"]);
+    out.code(1);
+    assert!(out.stderr.contains("refused: 550"), "{}", out.stderr);
+    assert!(out.stderr.contains("mailbox unavailable"), "{}", out.stderr);
+}
+
+#[test]
+fn a_sendmail_command_gets_the_whole_message_on_stdin() {
+    let env = TestEnv::team();
+    let script = env.root().join("fake-sendmail");
+    let sink = env.root().join("sent");
+    fs::create_dir(&sink).unwrap();
+    fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nf=$(mktemp {}/m.XXXXXX)\ncat > \"$f\"\necho \"$@\" > \"$f.args\"\n",
+            sink.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    add_to_config(
+        &env,
+        &format!("{DESK}\n[mail]\nsend = \"{} -t -oi\"\n", script.display()),
+    );
+    env.new_ticket_pinned(
+        "ana",
+        "Login fails",
+        &["--customer", "jan@example.com"],
+        ID_A,
+    );
+    let files: BTreeMap<_, _> = fs::read_dir(&sink)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (p.clone(), fs::read_to_string(p).unwrap())
+        })
+        .collect();
+    let (args, mail): (Vec<_>, Vec<_>) = files
+        .iter()
+        .partition(|(p, _)| p.to_string_lossy().ends_with(".args"));
+    assert_eq!(args.len(), 1);
+    assert_eq!(args[0].1, "-t -oi\n");
+    assert!(
+        mail[0]
+            .1
+            .starts_with("From: Acme Support <help@example.com>\nTo: jan@example.com\n"),
+        "{}",
+        mail[0].1
+    );
+    assert!(outbox(&env).is_empty());
+    // A command that fails keeps the message with its words.
+    fs::write(&script, "#!/bin/sh\necho 'relay denied' >&2\nexit 75\n").unwrap();
+    env.cmd(&["--as", "ana", "reply", "0b7c", "On it."])
+        .now(&at(1, 0))
+        .run()
+        .success();
+    let waiting = outbox(&env);
+    assert!(
+        waiting[0]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("relay denied"),
+        "{waiting:?}"
+    );
+}
+
+/// Kills `baton outbox flush` at random points over many rounds: every
+/// message arrives, and a message arrives twice only when a kill fell in
+/// the window between the server's acceptance and the message's removal
+/// (at most once per kill).
+#[test]
+fn a_flush_killed_at_random_points_loses_nothing_and_doubles_only_in_the_window() {
+    let Some(smtp) = server() else { return };
+    let env = TestEnv::team();
+    add_to_config(&env, DESK);
+    env.new_ticket_pinned(
+        "ana",
+        "Login fails",
+        &["--customer", "jan@example.com"],
+        ID_A,
+    );
+    for n in 0..12 {
+        env.cmd(&[
+            "--as",
+            "ana",
+            "reply",
+            "0b7c",
+            &format!("Reply number {n}."),
+        ])
+        .now(&at(1, n))
+        .run()
+        .success();
+    }
+    let queued: Vec<String> = outbox(&env)
+        .iter()
+        .map(|q| q["message_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(queued.len(), 13);
+    add_to_config(&env, &smtp.config());
+    let mut kills = 0;
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for round in 0..80 {
+        if outbox(&env).is_empty() {
+            break;
+        }
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let mut child = env
+            .cmd(&["outbox", "flush"])
+            .now(&at(3, 0))
+            .command()
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(seed % 400));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        assert!(round < 79, "the outbox never emptied");
+    }
+    env.cmd(&["outbox", "flush", "--all"])
+        .now(&at(4, 0))
+        .run()
+        .success();
+    assert!(outbox(&env).is_empty());
+    let mut got: BTreeMap<String, usize> = BTreeMap::new();
+    for m in smtp.received() {
+        let id = header(&m, "Message-ID").unwrap();
+        *got.entry(id.trim_matches(['<', '>']).to_string())
+            .or_default() += 1;
+    }
+    for id in &queued {
+        assert!(got.contains_key(id), "lost {id}");
+    }
+    assert_eq!(got.len(), queued.len(), "nothing unknown arrived");
+    let doubled: usize = got.values().map(|n| n - 1).sum();
+    assert!(kills > 0, "no flush was killed: the test tested nothing");
+    eprintln!("{kills} kills, {doubled} messages sent twice");
+    assert!(
+        doubled <= kills,
+        "{doubled} resent with {kills} kills: {got:?}"
+    );
+}
+
+#[test]
+fn saved_replies_are_listed_and_filled_in() {
+    let Some(smtp) = server() else { return };
+    let env = TestEnv::team();
+    add_to_config(&env, &format!("{DESK}{}", smtp.config()));
+    jan_writes(&env);
+    let none = env.baton(&["replies"]);
+    none.success();
+    assert!(
+        none.stdout.starts_with("no saved replies yet"),
+        "{}",
+        none.stdout
+    );
+    fs::create_dir(env.store().join("replies")).unwrap();
+    fs::write(
+        env.store().join("replies/refund.md"),
+        "Hello {name},\n\nyour ticket #{id} is with {owner}; expect word by {deadline}.\n",
+    )
+    .unwrap();
+    fs::write(env.store().join("replies/thanks.md"), "Thank you!\n").unwrap();
+    let listed = env.baton(&["replies"]);
+    assert_eq!(listed.stdout, "refund\nthanks\n");
+    env.cmd(&["--as", "ana", "reply", "0b7c", "--template", "refund"])
+        .now(&at(1, 0))
+        .run()
+        .success();
+    let reply = smtp.received().pop().unwrap();
+    assert!(
+        reply.contains("Hello Jan Kowalski,\r\n\r\nyour ticket #0b7c6f1e is with "),
+        "{reply}"
+    );
+    assert!(
+        reply.contains("expect word by Tuesday 3 November 2026"),
+        "{reply}"
+    );
+    let missing = env.baton(&["--as", "ana", "reply", "0b7c", "--template", "nope"]);
+    missing.code(1);
+    assert!(
+        missing
+            .stderr
+            .contains("hint: the saved replies are: refund, thanks"),
+        "{}",
+        missing.stderr
+    );
+}
