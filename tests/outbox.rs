@@ -438,6 +438,50 @@ fn a_message_that_keeps_failing_becomes_a_delivery_failed_event() {
     assert_eq!(smtp.received().len(), 1, "only the acknowledgement arrived");
 }
 
+/// A transaction killed after its ticket was saved but before its message
+/// was made ready, and one killed before the ticket was saved: the next
+/// flush sends the first and removes the second.
+#[test]
+fn a_flush_settles_what_a_killed_transaction_left_staged() {
+    let Some(smtp) = server() else { return };
+    let env = TestEnv::team();
+    add_to_config(&env, DESK);
+    env.new_ticket_pinned(
+        "ana",
+        "Login fails",
+        &["--customer", "jan@example.com"],
+        ID_A,
+    );
+    let dir = env.store().join(".local/outbox");
+    let ready = dir.join("0b7c6f1e5d1a4f7e9a533c2d1e0f9a84-0.toml");
+    let text = fs::read_to_string(&ready).unwrap();
+    fs::rename(
+        &ready,
+        dir.join("0b7c6f1e5d1a4f7e9a533c2d1e0f9a84-0.staged"),
+    )
+    .unwrap();
+    // The event of this one was never saved: the ticket has one event.
+    fs::write(
+        dir.join("0b7c6f1e5d1a4f7e9a533c2d1e0f9a84-5.staged"),
+        text.replace("event = 0", "event = 5")
+            .replace("-0\"", "-5\""),
+    )
+    .unwrap();
+    assert!(outbox(&env).is_empty(), "staged messages are not ready");
+    add_to_config(&env, &smtp.config());
+    env.cmd(&["outbox", "flush"]).now(&at(1, 0)).run().success();
+    assert_eq!(
+        smtp.received().len(),
+        1,
+        "the saved event's message went, once"
+    );
+    let left: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "nothing is left staged: {left:?}");
+}
+
 #[test]
 fn outbox_drop_discards_a_message_unsent() {
     let env = TestEnv::team();

@@ -757,6 +757,31 @@ fn parse_mail(text: &str, raw: Option<Spanned<RawMail>>) -> Result<Mail, ParseEr
     })
 }
 
+/// A URL's user part with `%XX` escapes decoded (`help%40example.com` is
+/// `help@example.com`); a malformed escape stays as it is.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Reads `send`: `smtp://[user@]host[:port]`, `smtps://…`, or a command.
 pub fn parse_send(value: &str, starttls: StartTls) -> Result<Send, String> {
     let expected = "expected \"smtp://user@host:587\", \"smtps://user@host\" or a command such as \"sendmail -t -oi\"";
@@ -778,7 +803,7 @@ pub fn parse_send(value: &str, starttls: StartTls) -> Result<Send, String> {
     };
     let rest = rest.trim_end_matches('/');
     let (user, hostport) = match rest.rsplit_once('@') {
-        Some((u, h)) if !u.is_empty() => (Some(u.to_string()), h),
+        Some((u, h)) if !u.is_empty() => (Some(percent_decoded(u)), h),
         Some((_, h)) => (None, h),
         None => (None, rest),
     };
@@ -1321,6 +1346,10 @@ to = "top"
                 "-oi".into()
             ]))
         );
+        assert!(matches!(
+            parse_send("smtp://help%40example.com@smtp.example.com", on),
+            Ok(Send::Smtp(SmtpServer { user: Some(u), port: 587, .. })) if u == "help@example.com"
+        ));
         for bad in ["imap://x", "smtp://host:port", "smtp://", "  "] {
             assert!(parse_send(bad, on).is_err(), "{bad}");
         }
