@@ -57,6 +57,18 @@ fn outbox(env: &TestEnv) -> Vec<Value> {
     out.json().as_array().unwrap().clone()
 }
 
+/// Asserts that a received message has these headers with these values.
+#[track_caller]
+fn has_headers(mail: &str, wanted: &[(&str, &str)]) {
+    for (name, value) in wanted {
+        assert_eq!(
+            header(mail, name).as_deref(),
+            Some(*value),
+            "{name} in:\n{mail}"
+        );
+    }
+}
+
 fn show(env: &TestEnv) -> Value {
     let out = env.baton(&["show", ID_A, "--json"]);
     out.success();
@@ -71,17 +83,13 @@ fn a_reply_arrives_as_mail_threaded_under_the_customer_s_message() {
     jan_writes(&env);
     let ack = smtp.received();
     assert_eq!(ack.len(), 1, "the acknowledgement went at once");
-    assert_eq!(
-        header(&ack[0], "Auto-Submitted").as_deref(),
-        Some("auto-replied")
-    );
-    assert_eq!(
-        header(&ack[0], "To").as_deref(),
-        Some("jan.desk@example.com")
-    );
-    assert_eq!(
-        header(&ack[0], "In-Reply-To").as_deref(),
-        Some("<first@example.com>")
+    has_headers(
+        &ack[0],
+        &[
+            ("Auto-Submitted", "auto-replied"),
+            ("To", "jan.desk@example.com"),
+            ("In-Reply-To", "<first@example.com>"),
+        ],
     );
 
     env.cmd(&["--as", "ana", "reply", "0b7c", "The refund left today."])
@@ -91,30 +99,16 @@ fn a_reply_arrives_as_mail_threaded_under_the_customer_s_message() {
     let got = smtp.received();
     assert_eq!(got.len(), 2, "{got:#?}");
     let reply = &got[1];
-    assert_eq!(
-        header(reply, "From").as_deref(),
-        Some("Acme Support <help@example.com>")
-    );
-    assert_eq!(
-        header(reply, "To").as_deref(),
-        Some("jan.desk@example.com"),
-        "Reply-To wins"
-    );
-    assert_eq!(
-        header(reply, "Subject").as_deref(),
-        Some("Re: [#0b7c6f1e] Refund missing")
-    );
-    assert_eq!(
-        header(reply, "Date").as_deref(),
-        Some("Mon, 2 Nov 2026 09:00:00 +0000")
-    );
-    assert_eq!(
-        header(reply, "In-Reply-To").as_deref(),
-        Some("<first@example.com>")
-    );
-    assert_eq!(
-        header(reply, "References").as_deref(),
-        Some("<first@example.com>")
+    has_headers(
+        reply,
+        &[
+            ("From", "Acme Support <help@example.com>"),
+            ("To", "jan.desk@example.com"),
+            ("Subject", "Re: [#0b7c6f1e] Refund missing"),
+            ("Date", "Mon, 2 Nov 2026 09:00:00 +0000"),
+            ("In-Reply-To", "<first@example.com>"),
+            ("References", "<first@example.com>"),
+        ],
     );
     assert_eq!(
         header(reply, "Auto-Submitted"),
@@ -186,21 +180,19 @@ fn acknowledgement_and_status_notice_go_through_the_outbox() {
         .success();
     let got = smtp.received();
     assert_eq!(got.len(), 2, "{got:#?}");
-    assert_eq!(
-        header(&got[0], "Auto-Submitted").as_deref(),
-        Some("auto-replied")
+    has_headers(
+        &got[0],
+        &[
+            ("Auto-Submitted", "auto-replied"),
+            ("Subject", "[#0b7c6f1e] Login fails"),
+        ],
     );
-    assert_eq!(
-        header(&got[0], "Subject").as_deref(),
-        Some("[#0b7c6f1e] Login fails")
-    );
-    assert_eq!(
-        header(&got[1], "Auto-Submitted").as_deref(),
-        Some("auto-generated")
-    );
-    assert_eq!(
-        header(&got[1], "Subject").as_deref(),
-        Some("[#0b7c6f1e] Login fails (resolved)")
+    has_headers(
+        &got[1],
+        &[
+            ("Auto-Submitted", "auto-generated"),
+            ("Subject", "[#0b7c6f1e] Login fails (resolved)"),
+        ],
     );
     assert!(got[1].contains("password reset"), "{}", got[1]);
     for m in &got {
@@ -515,15 +507,40 @@ fn mail_test_prints_what_the_server_said() {
     let out = env.baton(&["mail", "test", "me@example.org"]);
     out.success();
     assert_eq!(out.stdout, "accepted: 250 2.0.0 Ok: queued as 0001\n");
-    assert_eq!(
-        header(&smtp.received()[0], "Subject").as_deref(),
-        Some("baton mail test")
-    );
+    has_headers(&smtp.received()[0], &[("Subject", "baton mail test")]);
     smtp.set(Mode::Refuse550);
     let out = env.baton(&["mail", "test", "me@example.org"]);
     out.code(1);
     assert!(out.stderr.contains("refused: 550"), "{}", out.stderr);
     assert!(out.stderr.contains("mailbox unavailable"), "{}", out.stderr);
+}
+
+#[test]
+fn starttls_required_refuses_a_server_that_offers_none_and_sends_nothing() {
+    let Some(smtp) = server() else { return };
+    let env = TestEnv::team();
+    add_to_config(
+        &env,
+        &format!("{DESK}{}", smtp.config())
+            .replace("starttls = \"never\"", "starttls = \"required\""),
+    );
+    let out = env.baton(&["mail", "test", "me@example.org"]);
+    out.code(1);
+    assert!(out.stderr.contains("refused:"), "{}", out.stderr);
+    assert!(smtp.received().is_empty(), "nothing goes in the clear");
+}
+
+#[test]
+fn a_password_in_the_tracked_config_is_refused() {
+    let env = TestEnv::team();
+    add_to_config(
+        &env,
+        "\n[mail]\nsend = \"smtp://desk@mail.example.com\"\npassword = \"hunter2\"\n",
+    );
+    let out = env.baton(&["outbox"]);
+    out.code(1);
+    assert!(out.stderr.contains("baton.toml"), "{}", out.stderr);
+    assert!(out.stderr.contains("password_env"), "{}", out.stderr);
 }
 
 #[test]
@@ -706,6 +723,33 @@ fn saved_replies_are_listed_and_filled_in() {
         reply.contains("expect word by Tuesday 3 November 2026"),
         "{reply}"
     );
+    // At a terminal the filled-in reply opens in the editor first.
+    let editor = env.root().join("editor");
+    fs::write(
+        &editor,
+        "#!/bin/sh\ncp \"$1\" \"$DIR/seen\"\nprintf 'Thank you!\\nAnd welcome.\\n' > \"$1\"\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&editor, fs::Permissions::from_mode(0o755)).unwrap();
+        let p = env
+            .cmd(&["--as", "ana", "reply", "0b7c", "--template", "thanks"])
+            .now(&at(1, 5))
+            .env("VISUAL", editor.display().to_string())
+            .env("DIR", env.root())
+            .pty();
+        let (rest, code) = crate::common::finish(p);
+        assert_eq!(code, 0, "{rest}");
+        let seen = fs::read_to_string(env.root().join("seen")).unwrap();
+        assert!(seen.starts_with("Thank you!\n"), "{seen}");
+        let sent = smtp.received().pop().unwrap();
+        assert!(
+            sent.contains("\r\n\r\nThank you!\r\nAnd welcome.\r\n"),
+            "{sent}"
+        );
+    }
     let missing = env.baton(&["--as", "ana", "reply", "0b7c", "--template", "nope"]);
     missing.code(1);
     assert!(

@@ -161,8 +161,9 @@ impl<'a> Txn<'a> {
     /// removed if that save fails.
     pub fn queue_mail(&mut self, message: &Outgoing) -> Result<()> {
         let entry = super::outbox::entry(message, self.now);
-        self.store.stage_mail(&self.lock, &entry)?;
-        self.staged.push(entry.id);
+        if self.store.stage_mail(&self.lock, &entry)? {
+            self.staged.push(entry.id);
+        }
         Ok(())
     }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::config::{Config, SYSTEM_ACTOR};
 use super::intake::{self, address_of};
-use super::outgoing::{body, encode_header, one_line, thread_headers};
+use super::outgoing::{address_headers, body, one_line, thread_headers};
 use super::template;
 use super::ticket::{Event, EventKind, Ticket, View};
 
@@ -134,12 +134,7 @@ impl Notice {
     /// program shows it beside their message, and `Auto-Submitted`, so that
     /// the customer's own auto-responder does not answer it.
     pub fn mail(&self) -> String {
-        let mut m = String::new();
-        if let Some(from) = &self.from {
-            m.push_str(&format!("From: {from}\n"));
-        }
-        m.push_str(&format!("To: {}\n", self.to));
-        m.push_str(&format!("Subject: {}\n", encode_header(&self.subject)));
+        let mut m = address_headers(self.from.as_deref(), &self.to, &self.subject);
         m.push_str(&thread_headers(
             self.in_reply_to.as_deref(),
             &self.references,

@@ -254,12 +254,7 @@ pub fn test_message(config: &Config, to: &str, now: DateTime<Utc>) -> Outgoing {
 impl Outgoing {
     /// The whole message (lines end in `\n`; SMTP turns them into CRLF).
     pub fn mail(&self) -> String {
-        let mut m = String::new();
-        if let Some(from) = &self.from {
-            m.push_str(&format!("From: {from}\n"));
-        }
-        m.push_str(&format!("To: {}\n", self.to));
-        m.push_str(&format!("Subject: {}\n", encode_header(&self.subject)));
+        let mut m = address_headers(self.from.as_deref(), &self.to, &self.subject);
         m.push_str(&format!("Date: {}\n", self.date.to_rfc2822()));
         m.push_str(&format!("Message-ID: <{}>\n", one_line(&self.message_id)));
         m.push_str(&thread_headers(
@@ -272,6 +267,18 @@ impl Outgoing {
         m.push_str(&body(&self.text));
         m
     }
+}
+
+/// `From` (when the desk has an address), `To` and `Subject` (encoded when
+/// not ASCII).
+pub(super) fn address_headers(from: Option<&str>, to: &str, subject: &str) -> String {
+    let mut m = String::new();
+    if let Some(from) = from {
+        m.push_str(&format!("From: {from}\n"));
+    }
+    m.push_str(&format!("To: {to}\n"));
+    m.push_str(&format!("Subject: {}\n", encode_header(subject)));
+    m
 }
 
 /// `In-Reply-To` and `References`, so the customer's mail program shows the

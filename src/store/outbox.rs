@@ -119,20 +119,21 @@ impl Store {
     }
 
     /// Writes a message as staged, before the event that makes it is saved.
-    /// A message already there (the same event queued again) is left as it
-    /// was.
-    pub fn stage_mail(&self, _lock: &Lock, entry: &Queued) -> Result<()> {
+    /// A message already waiting under its id (the same event queued again)
+    /// is left as it was: `false`, nothing staged.
+    pub fn stage_mail(&self, _lock: &Lock, entry: &Queued) -> Result<bool> {
         let dir = self.outbox_dir();
         self.own_folder(&dir)?;
         if self.outbox_file(&entry.id, READY).is_file() {
-            return Ok(());
+            return Ok(false);
         }
         let path = self.outbox_file(&entry.id, STAGED);
         let text = toml::to_string(entry).map_err(|e| {
             Error::new(format!("cannot write {}: {e}", self.shown(&path).display()))
         })?;
         write_atomic(&path, text.as_bytes(), true)
-            .map_err(|e| Error::io(&self.shown(&path), "write", e))
+            .map_err(|e| Error::io(&self.shown(&path), "write", e))?;
+        Ok(true)
     }
 
     /// Makes a staged message ready to send, once its event is saved.
@@ -341,11 +342,16 @@ mod tests {
     fn a_staged_message_is_ready_only_once_promoted() {
         let (_dir, store) = store();
         let lock = store.lock(std::time::Duration::from_secs(1)).unwrap();
-        store.stage_mail(&lock, &entry("a-1")).unwrap();
+        assert!(store.stage_mail(&lock, &entry("a-1")).unwrap());
         assert!(store.outbox().unwrap().0.is_empty());
         assert!(store.has_staged_mail());
         store.promote_mail(&lock, "a-1").unwrap();
         assert_eq!(store.outbox().unwrap().0, vec![entry("a-1")]);
+        assert!(!store.has_staged_mail());
+        assert!(
+            !store.stage_mail(&lock, &entry("a-1")).unwrap(),
+            "queued again: the waiting one stays"
+        );
         assert!(!store.has_staged_mail());
     }
 
