@@ -262,6 +262,9 @@ pub fn flush(
                 // acceptance and this removal, the smaller the one window in
                 // which a kill sends the message again.
                 claim.sent()?;
+                // For show's marks only: a record that failed to write costs
+                // the mark, never the message.
+                let _ = store.record_sent(&entry.message_id);
                 let said = shown::server_said(accepted.code, &accepted.text, true);
                 done.push((entry, Fate::Sent(said)));
             }

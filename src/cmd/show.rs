@@ -5,7 +5,7 @@ use clap_complete::engine::ArgValueCompleter;
 use super::completions;
 use crate::core::clock;
 use crate::core::config::ClockKind;
-use crate::core::outgoing::{self, Delivery};
+use crate::core::outgoing::{self, Delivery, Local};
 use crate::core::sla;
 use crate::ctx::Ctx;
 use crate::error::Result;
@@ -30,18 +30,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let due = clock::deadline(&t, &config, ctx.now);
     let explained = !config.policies.is_empty() || config.escalation.clock != ClockKind::Round;
     let policy = explained.then(|| sla::policy(&config, t.priority, &t.customer));
-    // How each reply's mail fared: queued while the outbox holds it.
-    let waiting: Vec<usize> = store
+    // How each reply's mail fared, as this copy's outbox knows it.
+    let waiting: Vec<String> = store
         .outbox()
-        .map(|(q, _)| {
-            q.into_iter()
-                .filter(|q| q.ticket == t.id)
-                .map(|q| q.event)
-                .collect()
-        })
+        .map(|(q, _)| q.into_iter().map(|q| q.message_id).collect())
         .unwrap_or_default();
-    let deliveries: Vec<Option<Delivery>> = (0..t.events.len())
-        .map(|i| outgoing::delivery(&t, i, waiting.contains(&i)))
+    let sent = store.sent_ids();
+    let deliveries: Vec<Option<Delivery>> = t
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let local = match e.message_id.as_deref() {
+                Some(id) if waiting.iter().any(|w| w == id) => Local::Queued,
+                Some(id) if sent.contains(id) => Local::Sent,
+                _ => Local::Unknown,
+            };
+            outgoing::delivery(&t, i, local)
+        })
         .collect();
     ctx.out.result(
         &ticket::show(

@@ -461,10 +461,21 @@ impl Delivery {
     }
 }
 
+/// What this copy of the store knows of a message: its outbox holds it, its
+/// record of sent mail names it, or neither (another clone queued it, or it
+/// was recorded before the outbox).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Local {
+    Queued,
+    Sent,
+    Unknown,
+}
+
 /// How the message of event `index` fared: failed when a `delivery-failed`
-/// event names it, queued while the outbox holds it (`queued`), else sent.
-/// None for an event that made no message (no Message-ID recorded).
-pub fn delivery(t: &Ticket, index: usize, queued: bool) -> Option<Delivery> {
+/// event names it, else as this copy's outbox knows it (`local`). None for
+/// an event that made no message (no Message-ID recorded), or one this copy
+/// knows nothing of: no mark is better than a wrong one.
+pub fn delivery(t: &Ticket, index: usize, local: Local) -> Option<Delivery> {
     let e = t.events.get(index)?;
     let id = e
         .message_id
@@ -477,13 +488,12 @@ pub fn delivery(t: &Ticket, index: usize, queued: bool) -> Option<Delivery> {
                 .and_then(toml::Value::as_str)
                 == Some(id)
     });
-    Some(if failed {
-        Delivery::Failed
-    } else if queued {
-        Delivery::Queued
-    } else {
-        Delivery::Sent
-    })
+    match (failed, local) {
+        (true, _) => Some(Delivery::Failed),
+        (false, Local::Queued) => Some(Delivery::Queued),
+        (false, Local::Sent) => Some(Delivery::Sent),
+        (false, Local::Unknown) => None,
+    }
 }
 
 #[cfg(test)]
@@ -654,13 +664,14 @@ mod tests {
         let mut t = replied(&c);
         let last = t.events.len() - 1;
         assert_eq!(
-            delivery(&t, last, false),
+            delivery(&t, last, Local::Sent),
             None,
             "no message id recorded: no mark"
         );
         t.events[last].message_id = Some("r1@example.com".into());
-        assert_eq!(delivery(&t, last, true), Some(Delivery::Queued));
-        assert_eq!(delivery(&t, last, false), Some(Delivery::Sent));
+        assert_eq!(delivery(&t, last, Local::Queued), Some(Delivery::Queued));
+        assert_eq!(delivery(&t, last, Local::Sent), Some(Delivery::Sent));
+        assert_eq!(delivery(&t, last, Local::Unknown), None, "another clone's");
         t.record(delivery_failed(
             now(),
             Kind::Reply,
@@ -669,7 +680,7 @@ mod tests {
             5,
             "550 no",
         ));
-        assert_eq!(delivery(&t, last, false), Some(Delivery::Failed));
+        assert_eq!(delivery(&t, last, Local::Unknown), Some(Delivery::Failed));
         assert!(
             t.events.last().unwrap().view().is_ok(),
             "a well-formed event"

@@ -66,6 +66,10 @@ pub fn mail_id(ticket: Uuid, index: usize) -> String {
     format!("{}-{index}", ticket.simple())
 }
 
+/// The record of sent mail in the outbox folder: a Message-ID a line, for
+/// `show`'s marks.
+const SENT_LOG: &str = "sent.log";
+
 /// A message claimed for sending: no other flush sends it while this lives.
 pub struct Claim {
     path: PathBuf,
@@ -277,6 +281,27 @@ impl Store {
         }))
     }
 
+    /// Notes that the message with this Message-ID was sent (appended to
+    /// `sent.log`; a line is short enough to be written whole).
+    pub fn record_sent(&self, message_id: &str) -> Result<()> {
+        use std::io::Write;
+        let path = self.outbox_dir().join(SENT_LOG);
+        let line = format!("{}\n", message_id.replace(['\n', '\r'], " "));
+        fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(line.as_bytes()))
+            .map_err(|e| Error::io(&self.shown(&path), "write", e))
+    }
+
+    /// The Message-IDs this copy sent.
+    pub fn sent_ids(&self) -> std::collections::HashSet<String> {
+        fs::read_to_string(self.outbox_dir().join(SENT_LOG))
+            .map(|t| t.lines().map(str::to_string).collect())
+            .unwrap_or_default()
+    }
+
     /// The outbox ids that start with `prefix`.
     pub fn mail_ids(&self, prefix: &str) -> Result<Vec<String>> {
         Ok(self
@@ -394,7 +419,9 @@ mod tests {
         let again = store.claim_mail("a-1").unwrap().unwrap();
         assert_eq!(again.entry.attempts, 1);
         again.sent().unwrap();
+        store.record_sent("m@example.com").unwrap();
         assert!(store.claim_mail("a-1").unwrap().is_none(), "gone once sent");
+        assert!(store.sent_ids().contains("m@example.com"));
         assert!(store.outbox().unwrap().0.is_empty());
     }
 
