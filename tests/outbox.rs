@@ -482,6 +482,43 @@ fn a_flush_settles_what_a_killed_transaction_left_staged() {
     assert!(left.is_empty(), "nothing is left staged: {left:?}");
 }
 
+#[cfg(unix)]
+#[test]
+fn the_reply_hook_gets_the_outgoing_message_and_its_state() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::team();
+    add_to_config(&env, DESK);
+    env.new_ticket_pinned(
+        "ana",
+        "Login fails",
+        &["--customer", "jan@example.com"],
+        ID_A,
+    );
+    let hook = env.store().join(".local/hooks/reply");
+    fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    fs::write(&hook, "#!/bin/sh\ncat > \"$LOG/payload.json\"\n").unwrap();
+    fs::set_permissions(&hook, fs::Permissions::from_mode(0o755)).unwrap();
+    env.cmd(&["--as", "ana", "reply", "0b7c", "On it."])
+        .now(&at(1, 0))
+        .env("LOG", env.root())
+        .run()
+        .success();
+    let payload: Value =
+        serde_json::from_str(&fs::read_to_string(env.root().join("payload.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        payload["message"],
+        Value::Null,
+        "the hook message stays as it was"
+    );
+    let o = &payload["outgoing"];
+    assert_eq!(o["kind"], "reply");
+    assert_eq!(o["state"], "queued");
+    assert_eq!(o["id"], "0b7c6f1e5d1a4f7e9a533c2d1e0f9a84-1");
+    assert_eq!(o["message_id"], payload["event"]["message_id"]);
+    assert!(o["mail"].as_str().unwrap().contains("\n\nOn it.\n"), "{o}");
+}
+
 #[test]
 fn outbox_drop_discards_a_message_unsent() {
     let env = TestEnv::team();

@@ -351,14 +351,15 @@ fn run_hooks(
             )),
         }
     };
-    for event in events {
+    let first = ticket.events.len().saturating_sub(events.len());
+    for (k, event) in events.iter().enumerate() {
         let found = hooks::find(&dirs, event.kind.as_str(), untracked);
         if found.is_empty() {
             continue;
         }
         let due = clock::deadline(ticket, config, ctx.now);
         let message = notice::for_event(ticket, event, short, config, due.as_ref().map(|d| d.at));
-        let payload = json::hook_payload(
+        let mut payload = json::hook_payload(
             ticket,
             short,
             due.as_ref(),
@@ -366,6 +367,18 @@ fn run_hooks(
             message.as_ref(),
             store.dir(),
         );
+        // The whole message the outbox holds for this event (a reply too),
+        // and where it stands: hooks run before the flush, so it is queued.
+        let sent =
+            outgoing::for_event(ticket, first + k, short, config, due.as_ref().map(|d| d.at));
+        if let Some(m) = payload.as_object_mut() {
+            m.insert(
+                "outgoing".into(),
+                sent.map_or(serde_json::Value::Null, |o| {
+                    crate::render::outbox::outgoing_json(&o, "queued")
+                }),
+            );
+        }
         let mut bytes = serde_json::to_vec_pretty(&payload).unwrap_or_default();
         bytes.push(b'\n');
         let mut env = vec![

@@ -53,8 +53,8 @@ fn refused(text: impl Into<String>) -> Refused {
 /// One message to hand on: its envelope and its bytes (lines ending in
 /// `\n`).
 pub struct Message<'a> {
-    /// The envelope sender; none sends with the null sender `<>` (only a
-    /// program may then pick its own).
+    /// The envelope sender (`[intake] address`); SMTP refuses a message
+    /// without one, a program picks its own.
     pub from: Option<&'a str>,
     pub to: &'a str,
     pub mail: &'a str,
@@ -93,7 +93,14 @@ fn smtp(
             ))
         })
     };
-    let from = message.from.map(address).transpose()?;
+    // Mail from the null sender reads as a bounce, and its own bounces
+    // would go nowhere: SMTP mail needs the desk's address.
+    let Some(from) = message.from else {
+        return Err(refused(
+            "the message has no sender: set address = \"Support <help@example.com>\" under [intake] in baton.toml",
+        ));
+    };
+    let from = Some(address(from)?);
     let to = address(message.to)?;
     let envelope = Envelope::new(from.clone(), vec![to])
         .map_err(|e| refused(format!("the envelope is not usable ({e})")))?;

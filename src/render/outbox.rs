@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use super::Output;
 use super::table::{base, finish};
 use super::text::clean_line;
-use crate::store::outbox::Queued;
+use crate::core::outgoing::Outgoing;
+use crate::store::outbox::{Queued, mail_id};
 
 /// A waiting message, as `baton outbox --json` writes it.
 pub fn entry_json(q: &Queued, now: DateTime<Utc>) -> Value {
@@ -23,6 +24,20 @@ pub fn entry_json(q: &Queued, now: DateTime<Utc>) -> Value {
         "next_attempt": q.next_attempt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         "due": q.next_attempt <= now,
         "last_error": q.last_error,
+    })
+}
+
+/// The message an event put in the outbox, as the hooks' payload carries it
+/// (`outgoing`): its outbox id, kind, recipient, Message-ID, the whole mail
+/// and its `state`.
+pub fn outgoing_json(o: &Outgoing, state: &str) -> Value {
+    json!({
+        "id": mail_id(o.ticket, o.event),
+        "kind": o.kind.as_str(),
+        "to": o.to,
+        "message_id": o.message_id,
+        "mail": o.mail(),
+        "state": state,
     })
 }
 
