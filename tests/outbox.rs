@@ -36,6 +36,19 @@ fn add_to_config(env: &TestEnv, toml: &str) {
 
 const DESK: &str = "\n[intake]\naddress = \"Acme Support <help@example.com>\"\n";
 
+/// A team store with the support address and `extra` in its config.
+fn desk(extra: &str) -> TestEnv {
+    let env = TestEnv::team();
+    add_to_config(&env, &format!("{DESK}{extra}"));
+    env
+}
+
+/// Asserts that `text` contains `part`, showing the text when not.
+#[track_caller]
+fn assert_contains(text: &str, part: &str) {
+    assert!(text.contains(part), "{part:?} not in:\n{text}");
+}
+
 /// A mail from Jan, with Reply-To, filed as ticket ID_A (0b7c).
 fn jan_writes(env: &TestEnv) {
     let raw = "From: Jan Kowalski <jan@example.com>\r\nReply-To: jan.desk@example.com\r\n\
@@ -48,6 +61,16 @@ fn jan_writes(env: &TestEnv) {
         .input(raw)
         .run();
     out.success();
+}
+
+/// Ana opens ticket ID_A (0b7c) for jan@example.com: an acknowledgement.
+fn login_ticket(env: &TestEnv) {
+    env.new_ticket_pinned(
+        "ana",
+        "Login fails",
+        &["--customer", "jan@example.com"],
+        ID_A,
+    );
 }
 
 /// The outbox as `baton outbox --json` lists it.
@@ -78,8 +101,7 @@ fn show(env: &TestEnv) -> Value {
 #[test]
 fn a_reply_arrives_as_mail_threaded_under_the_customer_s_message() {
     let Some(smtp) = server() else { return };
-    let env = TestEnv::team();
-    add_to_config(&env, &format!("{DESK}{}", smtp.config()));
+    let env = desk(&smtp.config());
     jan_writes(&env);
     let ack = smtp.received();
     assert_eq!(ack.len(), 1, "the acknowledgement went at once");
@@ -173,14 +195,8 @@ fn a_reply_arrives_as_mail_threaded_under_the_customer_s_message() {
 #[test]
 fn acknowledgement_and_status_notice_go_through_the_outbox() {
     let Some(smtp) = server() else { return };
-    let env = TestEnv::team();
-    add_to_config(&env, &format!("{DESK}{}", smtp.config()));
-    env.new_ticket_pinned(
-        "ana",
-        "Login fails",
-        &["--customer", "jan@example.com"],
-        ID_A,
-    );
+    let env = desk(&smtp.config());
+    login_ticket(&env);
     env.cmd(&["--as", "ana", "resolve", "0b7c", "--note", "password reset"])
         .now(&at(1, 0))
         .run()
@@ -201,7 +217,7 @@ fn acknowledgement_and_status_notice_go_through_the_outbox() {
             ("Subject", "[#0b7c6f1e] Login fails (resolved)"),
         ],
     );
-    assert!(got[1].contains("password reset"), "{}", got[1]);
+    assert_contains(&got[1], "password reset");
     for m in &got {
         assert!(
             header(m, "Message-ID").is_some_and(|id| id.ends_with("@example.com>")),
@@ -213,30 +229,16 @@ fn acknowledgement_and_status_notice_go_through_the_outbox() {
 #[test]
 fn a_refusing_server_leaves_the_reply_queued_and_a_later_flush_sends_it_once() {
     let Some(smtp) = server() else { return };
-    let env = TestEnv::team();
-    add_to_config(&env, &format!("{DESK}{}", smtp.config()));
-    env.new_ticket_pinned(
-        "ana",
-        "Login fails",
-        &["--customer", "jan@example.com"],
-        ID_A,
-    );
+    let env = desk(&smtp.config());
+    login_ticket(&env);
     smtp.set(Mode::Refuse451);
     let out = env
         .cmd(&["--as", "ana", "reply", "0b7c", "Try again now."])
         .now(&at(1, 0))
         .run();
     out.success();
-    assert!(
-        out.stderr.contains("451 4.3.0 try again later"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("it waits in the outbox"),
-        "{}",
-        out.stderr
-    );
+    assert_contains(&out.stderr, "451 4.3.0 try again later");
+    assert_contains(&out.stderr, "it waits in the outbox");
     let waiting = outbox(&env);
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0]["kind"], "reply");
@@ -259,16 +261,12 @@ fn a_refusing_server_leaves_the_reply_queued_and_a_later_flush_sends_it_once() {
     smtp.set(Mode::Accept);
     let early = env.cmd(&["outbox", "flush"]).now(&at(1, 0)).run();
     early.success();
-    assert!(early.stdout.contains("nothing was due"), "{}", early.stdout);
+    assert_contains(&early.stdout, "nothing was due");
     assert_eq!(smtp.received().len(), 1, "only the acknowledgement so far");
     let flushed = env.cmd(&["outbox", "flush"]).now(&at(1, 5)).run();
     flushed.success();
-    assert!(flushed.stdout.contains("sent reply"), "{}", flushed.stdout);
-    assert!(
-        flushed.stdout.contains("250 2.0.0 Ok: queued as 0002"),
-        "{}",
-        flushed.stdout
-    );
+    assert_contains(&flushed.stdout, "sent reply");
+    assert_contains(&flushed.stdout, "250 2.0.0 Ok: queued as 0002");
     env.cmd(&["outbox", "flush", "--all"])
         .now(&at(1, 6))
         .run()
@@ -288,12 +286,7 @@ fn an_absent_or_stalled_server_delays_mail_but_loses_none() {
     let gone = Smtp::start();
     add_to_config(&env, &format!("{DESK}{}", gone.config()));
     drop(gone);
-    env.new_ticket_pinned(
-        "ana",
-        "Login fails",
-        &["--customer", "jan@example.com"],
-        ID_A,
-    );
+    login_ticket(&env);
     let waiting = outbox(&env);
     assert_eq!(waiting.len(), 1, "the acknowledgement waits");
     assert!(!waiting[0]["last_error"].as_str().unwrap().is_empty());
@@ -333,14 +326,8 @@ fn an_absent_or_stalled_server_delays_mail_but_loses_none() {
 #[test]
 fn without_a_transport_the_reply_waits_and_says_so_until_one_is_configured() {
     let Some(smtp) = server() else { return };
-    let env = TestEnv::team();
-    add_to_config(&env, DESK);
-    env.new_ticket_pinned(
-        "ana",
-        "Login fails",
-        &["--customer", "jan@example.com"],
-        ID_A,
-    );
+    let env = desk("");
+    login_ticket(&env);
     let out = env
         .cmd(&["--as", "ana", "reply", "0b7c", "On it."])
         .now(&at(1, 0))
@@ -370,22 +357,14 @@ fn without_a_transport_the_reply_waits_and_says_so_until_one_is_configured() {
     );
     let refused = env.baton(&["outbox", "flush"]);
     refused.code(2);
-    assert!(
-        refused.stderr.contains("no [mail] send is configured"),
-        "{}",
-        refused.stderr
-    );
+    assert_contains(&refused.stderr, "no [mail] send is configured");
     add_to_config(&env, &smtp.config());
     env.cmd(&["outbox", "flush"]).now(&at(1, 1)).run().success();
     let got = smtp.received();
     assert_eq!(got.len(), 2, "both sent once a transport is set");
     assert!(outbox(&env).is_empty());
     let shown = env.baton(&["show", ID_A]);
-    assert!(
-        shown.stdout.contains("replied to the customer (mail sent)"),
-        "{}",
-        shown.stdout
-    );
+    assert_contains(&shown.stdout, "replied to the customer (mail sent)");
 }
 
 #[test]
@@ -396,12 +375,7 @@ fn a_message_that_keeps_failing_becomes_a_delivery_failed_event() {
         &env,
         &format!("{DESK}{}give_up_after = \"1h\"\n", smtp.config()),
     );
-    env.new_ticket_pinned(
-        "ana",
-        "Login fails",
-        &["--customer", "jan@example.com"],
-        ID_A,
-    );
+    login_ticket(&env);
     smtp.set(Mode::Refuse550);
     env.cmd(&["--as", "ana", "reply", "0b7c", "On it."])
         .now(&at(0, 10))
@@ -432,7 +406,7 @@ fn a_message_that_keeps_failing_becomes_a_delivery_failed_event() {
     );
     assert_eq!(events[1]["delivery"], "failed");
     let shown = env.baton(&["show", ID_A]);
-    assert!(shown.stdout.contains("(MAIL FAILED)"), "{}", shown.stdout);
+    assert_contains(&shown.stdout, "(MAIL FAILED)");
     env.baton(&["doctor"]).success();
     assert_eq!(smtp.received().len(), 1, "only the acknowledgement arrived");
 }
@@ -443,14 +417,8 @@ fn a_message_that_keeps_failing_becomes_a_delivery_failed_event() {
 #[test]
 fn a_flush_settles_what_a_killed_transaction_left_staged() {
     let Some(smtp) = server() else { return };
-    let env = TestEnv::team();
-    add_to_config(&env, DESK);
-    env.new_ticket_pinned(
-        "ana",
-        "Login fails",
-        &["--customer", "jan@example.com"],
-        ID_A,
-    );
+    let env = desk("");
+    login_ticket(&env);
     let dir = env.store().join(".local/outbox");
     let ready = dir.join("0b7c6f1e5d1a4f7e9a533c2d1e0f9a84-0.toml");
     let text = fs::read_to_string(&ready).unwrap();
@@ -486,14 +454,8 @@ fn a_flush_settles_what_a_killed_transaction_left_staged() {
 #[test]
 fn the_reply_hook_gets_the_outgoing_message_and_its_state() {
     use std::os::unix::fs::PermissionsExt;
-    let env = TestEnv::team();
-    add_to_config(&env, DESK);
-    env.new_ticket_pinned(
-        "ana",
-        "Login fails",
-        &["--customer", "jan@example.com"],
-        ID_A,
-    );
+    let env = desk("");
+    login_ticket(&env);
     let hook = env.store().join(".local/hooks/reply");
     fs::create_dir_all(hook.parent().unwrap()).unwrap();
     fs::write(&hook, "#!/bin/sh\ncat > \"$LOG/payload.json\"\n").unwrap();
@@ -521,14 +483,8 @@ fn the_reply_hook_gets_the_outgoing_message_and_its_state() {
 
 #[test]
 fn outbox_drop_discards_a_message_unsent() {
-    let env = TestEnv::team();
-    add_to_config(&env, DESK);
-    env.new_ticket_pinned(
-        "ana",
-        "Login fails",
-        &["--customer", "jan@example.com"],
-        ID_A,
-    );
+    let env = desk("");
+    login_ticket(&env);
     let id = outbox(&env)[0]["id"].as_str().unwrap().to_string();
     assert_eq!(id, "0b7c6f1e5d1a4f7e9a533c2d1e0f9a84-0");
     let out = env.baton(&["outbox", "drop", "0b7c6f1e"]);
@@ -537,18 +493,13 @@ fn outbox_drop_discards_a_message_unsent() {
     assert!(outbox(&env).is_empty());
     let again = env.baton(&["outbox", "drop", "0b7c6f1e"]);
     again.code(1);
-    assert!(
-        again.stderr.contains("hint: 'baton outbox' lists"),
-        "{}",
-        again.stderr
-    );
+    assert_contains(&again.stderr, "hint: 'baton outbox' lists");
 }
 
 #[test]
 fn mail_test_prints_what_the_server_said() {
     let Some(smtp) = server() else { return };
-    let env = TestEnv::team();
-    add_to_config(&env, &format!("{DESK}{}", smtp.config()));
+    let env = desk(&smtp.config());
     let out = env.baton(&["mail", "test", "me@example.org"]);
     out.success();
     assert_eq!(out.stdout, "accepted: 250 2.0.0 Ok: queued as 0001\n");
@@ -556,8 +507,8 @@ fn mail_test_prints_what_the_server_said() {
     smtp.set(Mode::Refuse550);
     let out = env.baton(&["mail", "test", "me@example.org"]);
     out.code(1);
-    assert!(out.stderr.contains("refused: 550"), "{}", out.stderr);
-    assert!(out.stderr.contains("mailbox unavailable"), "{}", out.stderr);
+    assert_contains(&out.stderr, "refused: 550");
+    assert_contains(&out.stderr, "mailbox unavailable");
 }
 
 #[test]
@@ -571,7 +522,7 @@ fn starttls_required_refuses_a_server_that_offers_none_and_sends_nothing() {
     );
     let out = env.baton(&["mail", "test", "me@example.org"]);
     out.code(1);
-    assert!(out.stderr.contains("refused:"), "{}", out.stderr);
+    assert_contains(&out.stderr, "refused:");
     assert!(smtp.received().is_empty(), "nothing goes in the clear");
 }
 
@@ -584,8 +535,8 @@ fn a_password_in_the_tracked_config_is_refused() {
     );
     let out = env.baton(&["outbox"]);
     out.code(1);
-    assert!(out.stderr.contains("baton.toml"), "{}", out.stderr);
-    assert!(out.stderr.contains("password_env"), "{}", out.stderr);
+    assert_contains(&out.stderr, "baton.toml");
+    assert_contains(&out.stderr, "password_env");
 }
 
 #[test]
@@ -611,12 +562,7 @@ fn a_sendmail_command_gets_the_whole_message_on_stdin() {
         &env,
         &format!("{DESK}\n[mail]\nsend = \"{} -t -oi\"\n", script.display()),
     );
-    env.new_ticket_pinned(
-        "ana",
-        "Login fails",
-        &["--customer", "jan@example.com"],
-        ID_A,
-    );
+    login_ticket(&env);
     let files: BTreeMap<_, _> = fs::read_dir(&sink)
         .unwrap()
         .map(|e| {
@@ -660,14 +606,8 @@ fn a_sendmail_command_gets_the_whole_message_on_stdin() {
 #[test]
 fn a_flush_killed_at_random_points_loses_nothing_and_doubles_only_in_the_window() {
     let Some(smtp) = server() else { return };
-    let env = TestEnv::team();
-    add_to_config(&env, DESK);
-    env.new_ticket_pinned(
-        "ana",
-        "Login fails",
-        &["--customer", "jan@example.com"],
-        ID_A,
-    );
+    let env = desk("");
+    login_ticket(&env);
     for n in 0..12 {
         env.cmd(&[
             "--as",
@@ -736,8 +676,7 @@ fn a_flush_killed_at_random_points_loses_nothing_and_doubles_only_in_the_window(
 #[test]
 fn saved_replies_are_listed_and_filled_in() {
     let Some(smtp) = server() else { return };
-    let env = TestEnv::team();
-    add_to_config(&env, &format!("{DESK}{}", smtp.config()));
+    let env = desk(&smtp.config());
     jan_writes(&env);
     let none = env.baton(&["replies"]);
     none.success();

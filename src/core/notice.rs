@@ -150,7 +150,7 @@ impl Notice {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::core::action::{self, Draft};
     use crate::core::intake::{self, Incoming};
@@ -165,7 +165,8 @@ mod tests {
         .unwrap()
     }
 
-    fn now() -> DateTime<Utc> {
+    /// The tests' clock: Monday 2 November 2026, 08:00 UTC.
+    pub(crate) fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap()
     }
 

@@ -501,17 +501,13 @@ mod tests {
     use super::*;
     use crate::core::action;
     use crate::core::intake::Incoming;
-    use chrono::TimeZone;
+    use crate::core::notice::tests::now;
 
     fn config(extra: &str) -> Config {
         Config::parse(&format!(
             "[[people]]\nname = \"ana\"\nlevel = 1\n[intake]\naddress = \"Support <help@example.com>\"\n{extra}"
         ))
         .unwrap()
-    }
-
-    fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap()
     }
 
     /// A ticket from mail `m1@x` of Jan's, with Reply-To `desk@jan.example`,
