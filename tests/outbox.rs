@@ -628,7 +628,7 @@ fn a_flush_killed_at_random_points_loses_nothing_and_doubles_only_in_the_window(
     add_to_config(&env, &smtp.config());
     let mut kills = 0;
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    for round in 0..80 {
+    for round in 0..150 {
         if outbox(&env).is_empty() {
             break;
         }
@@ -641,13 +641,13 @@ fn a_flush_killed_at_random_points_loses_nothing_and_doubles_only_in_the_window(
             .command()
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(seed % 400));
+        std::thread::sleep(Duration::from_millis(20 + seed % 200));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();
             kills += 1;
         }
         child.wait().unwrap();
-        assert!(round < 79, "the outbox never emptied");
+        assert!(round < 149, "the outbox never emptied");
     }
     env.cmd(&["outbox", "flush", "--all"])
         .now(&at(4, 0))
