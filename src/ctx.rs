@@ -521,6 +521,12 @@ impl Ctx {
         wall_clock()
     }
 
+    /// A variable the team config names (`[mail] password_env`): read when
+    /// asked, so that a secret is never held longer than needed.
+    pub fn named_var(&self, key: &str) -> Option<String> {
+        text_var(key)
+    }
+
     /// `PATH`, as the environment gave it.
     pub fn path_var(&self) -> Option<&OsStr> {
         self.path_var.as_deref()

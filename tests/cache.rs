@@ -180,6 +180,14 @@ fn cold(env: &TestEnv, prefix: &str) -> Vec<String> {
     }
     let local = env.store().join(".local");
     copy_tree(&env.store(), &root.join("tickets"), &|p| p == local);
+    // The outbox is no cache: `show` marks replies from it.
+    if local.join("outbox").is_dir() {
+        copy_tree(
+            &local.join("outbox"),
+            &root.join("tickets/.local/outbox"),
+            &|_| false,
+        );
+    }
     commands(prefix)
         .iter()
         .map(|args| {

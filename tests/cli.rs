@@ -24,6 +24,8 @@ mod merge_driver;
 mod messages;
 /// `baton new`: opening tickets.
 mod new;
+/// `baton outbox`, `mail test`, saved replies: mail to customers through a real SMTP server.
+mod outbox;
 /// `baton pass`: handing a ticket on.
 mod pass;
 /// `baton people` (add, edit, remove) and `baton whoami`: the team.

@@ -74,6 +74,7 @@ fn a_worked_ticket_file_is_canonical_toml() {
         by = "ben"
         kind = "reply"
         text = 'We are "on it" \ today.'
+        message_id = "20261102T090000Z.2.ben.0b7c6f1e5d1a4f7e9a533c2d1e0f9a84@baton.invalid"
 
         [[events]]
         at = 2026-11-02T09:01:00Z

@@ -79,6 +79,35 @@ fn completer_path(ctx: &Ctx) -> String {
     }
 }
 
+/// Saved reply names for a TAB (`baton reply --template`).
+pub fn saved_replies(current: &OsStr) -> Vec<CompletionCandidate> {
+    let Some(store) = completion_store() else {
+        return Vec::new();
+    };
+    let typed = current.to_string_lossy();
+    store
+        .saved_replies()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| n.starts_with(typed.as_ref()))
+        .map(CompletionCandidate::new)
+        .collect()
+}
+
+/// Outbox message ids for a TAB (`baton outbox drop`).
+pub fn outbox_ids(current: &OsStr) -> Vec<CompletionCandidate> {
+    let Some(store) = completion_store() else {
+        return Vec::new();
+    };
+    let typed = current.to_string_lossy().to_ascii_lowercase();
+    store
+        .mail_ids(&typed)
+        .unwrap_or_default()
+        .into_iter()
+        .map(CompletionCandidate::new)
+        .collect()
+}
+
 /// Ticket ids for a TAB: the shortest unique prefix of each ticket whose id
 /// starts with what was typed (the full id once more was typed than that), with
 /// its status, owner and title as the description when few match.

@@ -10,10 +10,12 @@ pub mod init;
 pub mod intake;
 pub mod list;
 pub mod log;
+pub mod mail;
 pub mod man;
 pub mod merge_driver;
 pub mod message;
 pub mod new;
+pub mod outbox;
 pub mod pass;
 pub mod people;
 pub mod promise;
@@ -53,6 +55,7 @@ pub enum Command {
     Reply(message::ReplyArgs),
     Promise(promise::Args),
     Note(message::NoteArgs),
+    Replies(message::RepliesArgs),
     Wait(status::WaitArgs),
     Resolve(status::ResolveArgs),
     Reopen(status::ReopenArgs),
@@ -61,6 +64,8 @@ pub enum Command {
     Rate(rate::Args),
     Log(log::Args),
     Escalate(escalate::Args),
+    Outbox(outbox::Args),
+    Mail(mail::Args),
     Report(report::Args),
     Doctor(doctor::Args),
     Sync(sync::Args),
@@ -93,6 +98,7 @@ pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) 
         Command::Reply(args) => message::reply(&ctx, args),
         Command::Promise(args) => promise::run(&ctx, args),
         Command::Note(args) => message::note(&ctx, args),
+        Command::Replies(args) => message::replies(&ctx, args),
         Command::Wait(args) => status::wait(&ctx, args),
         Command::Resolve(args) => status::resolve(&ctx, args),
         Command::Reopen(args) => status::reopen(&ctx, args),
@@ -101,6 +107,8 @@ pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) 
         Command::Rate(args) => rate::run(&ctx, args),
         Command::Log(args) => log::run(&ctx, args),
         Command::Escalate(args) => escalate::run(&ctx, args),
+        Command::Outbox(args) => outbox::run(&ctx, args),
+        Command::Mail(args) => mail::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),
         Command::Sync(args) => sync::run(&ctx, args),

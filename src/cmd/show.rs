@@ -5,6 +5,7 @@ use clap_complete::engine::ArgValueCompleter;
 use super::completions;
 use crate::core::clock;
 use crate::core::config::ClockKind;
+use crate::core::outgoing::{self, Delivery, Local};
 use crate::core::sla;
 use crate::ctx::Ctx;
 use crate::error::Result;
@@ -29,6 +30,25 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let due = clock::deadline(&t, &config, ctx.now);
     let explained = !config.policies.is_empty() || config.escalation.clock != ClockKind::Round;
     let policy = explained.then(|| sla::policy(&config, t.priority, &t.customer));
+    // How each reply's mail fared, as this copy's outbox knows it.
+    let waiting: Vec<String> = store
+        .outbox()
+        .map(|(q, _)| q.into_iter().map(|q| q.message_id).collect())
+        .unwrap_or_default();
+    let sent = store.sent_ids();
+    let deliveries: Vec<Option<Delivery>> = t
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let local = match e.message_id.as_deref() {
+                Some(id) if waiting.iter().any(|w| w == id) => Local::Queued,
+                Some(id) if sent.contains(id) => Local::Sent,
+                _ => Local::Unknown,
+            };
+            outgoing::delivery(&t, i, local)
+        })
+        .collect();
     ctx.out.result(
         &ticket::show(
             &ctx.out,
@@ -37,7 +57,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             due.as_ref(),
             policy.as_ref(),
             ctx.now,
+            &deliveries,
         ),
-        || json::ticket(&t, &resolved.short, due.as_ref(), true),
+        || {
+            json::with_deliveries(
+                json::ticket(&t, &resolved.short, due.as_ref(), true),
+                &deliveries,
+            )
+        },
     )
 }

@@ -2,8 +2,12 @@
 //! through [`Txn`]: begin under the store lock (the config and the clock are
 //! read then, so nothing read before the lock can be stale), stage each write,
 //! and [`Txn::finish`] once: commit what was written (with `[git] commit =
-//! true`), release the lock, then run the hooks for every event appended.
-//! No other code writes ticket files, the config or `.local/`.
+//! true`), release the lock, run the hooks for every event appended, then
+//! flush the outbox. Mail an event owes the customer is staged in the outbox
+//! before the ticket file is written and made ready after it (see
+//! `store::outbox`), so no event stands without its message.
+//! No other code writes ticket files, the config or `.local/` (the outbox's
+//! flush aside: it claims each message on its own, see `cmd::outbox`).
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +16,7 @@ use chrono::{DateTime, Utc};
 use crate::core::clock;
 use crate::core::config::Config;
 use crate::core::notice;
+use crate::core::outgoing::{self, Outgoing};
 use crate::core::ticket::{Event, Ticket};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
@@ -49,6 +54,12 @@ pub struct Txn<'a> {
     /// Tracked files written, for the commit.
     written: Vec<PathBuf>,
     saved: Vec<Saved>,
+    /// Outbox ids staged and not yet made ready.
+    staged: Vec<String>,
+    /// Messages queued by this transaction.
+    queued: usize,
+    /// Flush the outbox once finished (off for the flush's own writes).
+    flush: bool,
 }
 
 impl<'a> Txn<'a> {
@@ -80,6 +91,9 @@ impl<'a> Txn<'a> {
             now: ctx.clock(),
             written: Vec::new(),
             saved: Vec::new(),
+            staged: Vec::new(),
+            queued: 0,
+            flush: true,
         }
     }
 
@@ -107,16 +121,91 @@ impl<'a> Txn<'a> {
     /// Saves a ticket that already exists; `before` is how many events it
     /// had when it was read, so the hooks see only the new ones.
     pub fn save(&mut self, ticket: &Ticket, short: &str, before: usize) -> Result<()> {
-        self.store.save(&self.lock, ticket)?;
+        self.stage_messages(ticket, short, before)?;
+        let saved = self.store.save(&self.lock, ticket);
+        self.settle_staged(saved.is_ok())?;
+        saved?;
         self.saved_ticket(ticket, short, before);
         Ok(())
     }
 
     /// Saves a new ticket, refusing to replace a file.
     pub fn create(&mut self, ticket: &Ticket, short: &str) -> Result<()> {
-        self.store.create(&self.lock, ticket)?;
+        self.stage_messages(ticket, short, 0)?;
+        let created = self.store.create(&self.lock, ticket);
+        self.settle_staged(created.is_ok())?;
+        created?;
         self.saved_ticket(ticket, short, 0);
         Ok(())
+    }
+
+    /// Stages the mail each new event of `ticket` owes the customer (a
+    /// reply, an acknowledgement, a status notice), before the ticket file
+    /// is written.
+    fn stage_messages(&mut self, ticket: &Ticket, short: &str, before: usize) -> Result<()> {
+        let Ok(config) = &self.config else {
+            return Ok(());
+        };
+        let due = clock::deadline(ticket, config, self.now).map(|d| d.at);
+        let messages: Vec<Outgoing> = (before..ticket.events.len())
+            .filter_map(|i| outgoing::for_event(ticket, i, short, config, due))
+            .collect();
+        for m in &messages {
+            self.queue_mail(m)?;
+        }
+        Ok(())
+    }
+
+    /// Stages a message for the outbox; it becomes ready to send when the
+    /// ticket holding its event is saved in this transaction, and is
+    /// removed if that save fails.
+    pub fn queue_mail(&mut self, message: &Outgoing) -> Result<()> {
+        let entry = super::outbox::entry(message, self.now);
+        if self.store.stage_mail(&self.lock, &entry)? {
+            self.staged.push(entry.id);
+        }
+        Ok(())
+    }
+
+    /// Makes the staged messages ready once their ticket is saved, or
+    /// removes them when it was not.
+    fn settle_staged(&mut self, saved: bool) -> Result<()> {
+        for id in std::mem::take(&mut self.staged) {
+            if saved {
+                self.store.promote_mail(&self.lock, &id)?;
+                self.queued += 1;
+            } else {
+                self.store.unstage_mail(&self.lock, &id)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// How many messages this transaction put in the outbox.
+    pub fn queued(&self) -> usize {
+        self.queued
+    }
+
+    /// Leaves the outbox alone when finished: for the flush's own writes.
+    pub fn without_flush(mut self) -> Self {
+        self.flush = false;
+        self
+    }
+
+    /// Settles what a transaction that died left staged in the outbox (see
+    /// `store::outbox`): ready when its event is on its ticket, else gone.
+    pub fn reconcile_outbox(&self) -> Result<(usize, usize)> {
+        let store = self.store;
+        store.reconcile_outbox(&self.lock, |q| {
+            store.read(q.ticket).is_ok_and(|t| {
+                t.events.get(q.event).is_some_and(|e| {
+                    e.message_id.as_deref() == Some(q.message_id.as_str())
+                        || self.config.as_ref().is_ok_and(|c| {
+                            outgoing::message_id(t.id, q.event, e, c) == q.message_id
+                        })
+                })
+            })
+        })
     }
 
     fn saved_ticket(&mut self, ticket: &Ticket, short: &str, before: usize) {
@@ -185,6 +274,7 @@ impl<'a> Txn<'a> {
             config,
             written,
             saved,
+            flush,
             ..
         } = self;
         if !written.is_empty() && git::driver_missing(store.dir()) {
@@ -217,6 +307,10 @@ impl<'a> Txn<'a> {
         drop(lock);
         for s in &saved {
             run_hooks(ctx, store, &config, &s.ticket, &s.short, &s.appended);
+        }
+        // Last, with the lock free: a slow server delays only this command.
+        if flush {
+            super::outbox::after_write(ctx, store, &config);
         }
     }
 }
@@ -257,14 +351,15 @@ fn run_hooks(
             )),
         }
     };
-    for event in events {
+    let first = ticket.events.len().saturating_sub(events.len());
+    for (k, event) in events.iter().enumerate() {
         let found = hooks::find(&dirs, event.kind.as_str(), untracked);
         if found.is_empty() {
             continue;
         }
         let due = clock::deadline(ticket, config, ctx.now);
         let message = notice::for_event(ticket, event, short, config, due.as_ref().map(|d| d.at));
-        let payload = json::hook_payload(
+        let mut payload = json::hook_payload(
             ticket,
             short,
             due.as_ref(),
@@ -272,6 +367,18 @@ fn run_hooks(
             message.as_ref(),
             store.dir(),
         );
+        // The whole message the outbox holds for this event (a reply too),
+        // and where it stands: hooks run before the flush, so it is queued.
+        let sent =
+            outgoing::for_event(ticket, first + k, short, config, due.as_ref().map(|d| d.at));
+        if let Some(m) = payload.as_object_mut() {
+            m.insert(
+                "outgoing".into(),
+                sent.map_or(serde_json::Value::Null, |o| {
+                    crate::render::outbox::outgoing_json(&o, "queued")
+                }),
+            );
+        }
         let mut bytes = serde_json::to_vec_pretty(&payload).unwrap_or_default();
         bytes.push(b'\n');
         let mut env = vec![

@@ -181,6 +181,75 @@ impl Default for StoreSettings {
     }
 }
 
+/// How `[mail] send` hands a message on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Send {
+    /// A program that takes the message on stdin (`sendmail -t -oi`), as
+    /// words (no shell).
+    Command(Vec<String>),
+    /// An SMTP server spoken to directly.
+    Smtp(SmtpServer),
+}
+
+/// When an `smtp://` connection upgrades to TLS with STARTTLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartTls {
+    /// Never send in the clear: a server that offers no STARTTLS is a failure.
+    Required,
+    /// Upgrade when the server offers it (the default).
+    Opportunistic,
+    /// Never upgrade (a loopback relay, a test server).
+    Never,
+}
+
+/// An SMTP server from `send = "smtp://user@host:587"` or `smtps://…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpServer {
+    pub host: String,
+    pub port: u16,
+    /// `smtps://`: TLS from the first byte (port 465).
+    pub implicit_tls: bool,
+    pub starttls: StartTls,
+    /// Who logs in (AUTH), when the URL names someone.
+    pub user: Option<String>,
+}
+
+/// Where an SMTP password comes from: never from a tracked file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Password {
+    /// `password_env = "NAME"`: an environment variable.
+    Env(String),
+    /// `password_command = "pass show support"`: a program's first line.
+    Command(Vec<String>),
+}
+
+/// The `[mail]` section: how outgoing mail leaves the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    /// The transport; without one, messages wait in the outbox.
+    pub send: Option<Send>,
+    pub password: Option<Password>,
+    /// A reply quotes the customer's latest message below its text.
+    pub quote: bool,
+    /// How long a message may keep failing before it becomes a
+    /// `delivery-failed` event on its ticket.
+    pub give_up_after: Duration,
+    /// How long one delivery attempt may take (connect, talk, wait).
+    pub timeout: Duration,
+}
+
+impl Default for Mail {
+    fn default() -> Self {
+        Mail {
+            send: None,
+            password: None,
+            quote: false,
+            give_up_after: Duration::from_secs(2 * 24 * 3600),
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 /// The whole team config.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -200,6 +269,7 @@ pub struct Config {
     pub templates: Templates,
     pub hooks: Hooks,
     pub store: StoreSettings,
+    pub mail: Mail,
 }
 
 #[derive(Deserialize)]
@@ -228,6 +298,20 @@ struct RawConfig {
     hooks: RawHooks,
     #[serde(default)]
     store: RawStore,
+    mail: Option<Spanned<RawMail>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMail {
+    send: Option<Spanned<String>>,
+    starttls: Option<Spanned<String>>,
+    password: Option<Spanned<toml::Value>>,
+    password_env: Option<Spanned<String>>,
+    password_command: Option<Spanned<String>>,
+    quote: Option<bool>,
+    give_up_after: Option<Spanned<String>>,
+    timeout: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -582,6 +666,151 @@ fn parse_clock(
     Ok(kind)
 }
 
+/// Reads the `[mail]` section: the transport, where its password comes
+/// from (a `password` itself is refused: this file is tracked), and the
+/// outbox's timings.
+fn parse_mail(text: &str, raw: Option<Spanned<RawMail>>) -> Result<Mail, ParseError> {
+    let defaults = Mail::default();
+    let Some(raw) = raw else {
+        return Ok(defaults);
+    };
+    let raw = raw.into_inner();
+    if let Some(p) = &raw.password {
+        return Err(at(
+            text,
+            p,
+            "a password in baton.toml would be committed and shared with every clone, so baton refuses it; remove 'password' and set password_env = \"NAME\" (an environment variable) or password_command = \"pass show support\" under [mail]".into(),
+        ));
+    }
+    let starttls = match &raw.starttls {
+        None => StartTls::Opportunistic,
+        Some(s) => match s.get_ref().as_str() {
+            "required" => StartTls::Required,
+            "opportunistic" => StartTls::Opportunistic,
+            "never" => StartTls::Never,
+            other => {
+                return Err(at(
+                    text,
+                    s,
+                    format!(
+                        "starttls '{}' is none of \"required\", \"opportunistic\" and \"never\"",
+                        other.escape_debug()
+                    ),
+                ));
+            }
+        },
+    };
+    let send = match &raw.send {
+        None => None,
+        Some(s) => Some(parse_send(s.get_ref(), starttls).map_err(|m| at(text, s, m))?),
+    };
+    let words = |s: &Spanned<String>| -> Result<Vec<String>, ParseError> {
+        match shell_words::split(s.get_ref()) {
+            Ok(w) if !w.is_empty() => Ok(w),
+            Ok(_) => Err(at(text, s, "the command is empty".into())),
+            Err(e) => Err(at(
+                text,
+                s,
+                format!("the command does not split into words: {e}"),
+            )),
+        }
+    };
+    let password = match (&raw.password_env, &raw.password_command) {
+        (Some(a), Some(_)) => {
+            return Err(at(
+                text,
+                a,
+                "password_env and password_command are both set; keep one".into(),
+            ));
+        }
+        (Some(name), None) => Some(Password::Env(name.get_ref().clone())),
+        (None, Some(cmd)) => Some(Password::Command(words(cmd)?)),
+        (None, None) => None,
+    };
+    Ok(Mail {
+        send,
+        password,
+        quote: raw.quote.unwrap_or(false),
+        give_up_after: parse_duration(text, raw.give_up_after, defaults.give_up_after)?,
+        timeout: parse_duration(text, raw.timeout, defaults.timeout)?,
+    })
+}
+
+/// A URL's user part with `%XX` escapes decoded (`help%40example.com` is
+/// `help@example.com`); a malformed escape stays as it is.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Reads `send`: `smtp://[user@]host[:port]`, `smtps://…`, or a command.
+pub fn parse_send(value: &str, starttls: StartTls) -> Result<Send, String> {
+    let expected = "expected \"smtp://user@host:587\", \"smtps://user@host\" or a command such as \"sendmail -t -oi\"";
+    let (implicit_tls, rest) = if let Some(rest) = value.strip_prefix("smtps://") {
+        (true, rest)
+    } else if let Some(rest) = value.strip_prefix("smtp://") {
+        (false, rest)
+    } else if value.contains("://") {
+        return Err(format!(
+            "send '{}' names no transport baton knows; {expected}",
+            value.escape_debug()
+        ));
+    } else {
+        return match shell_words::split(value) {
+            Ok(w) if !w.is_empty() => Ok(Send::Command(w)),
+            Ok(_) => Err(format!("send is empty; {expected}")),
+            Err(e) => Err(format!("send does not split into words ({e}); {expected}")),
+        };
+    };
+    let rest = rest.trim_end_matches('/');
+    let (user, hostport) = match rest.rsplit_once('@') {
+        Some((u, h)) if !u.is_empty() => (Some(percent_decoded(u)), h),
+        Some((_, h)) => (None, h),
+        None => (None, rest),
+    };
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) if !h.contains(']') || h.ends_with(']') => {
+            let port = p.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| {
+                format!("'{}' in send is not a port; {expected}", p.escape_debug())
+            })?;
+            (h, port)
+        }
+        _ => (hostport, if implicit_tls { 465 } else { 587 }),
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.is_empty() || host.contains(['/', '?', '#', ' ']) {
+        return Err(format!(
+            "send '{}' names no host; {expected}",
+            value.escape_debug()
+        ));
+    }
+    Ok(Send::Smtp(SmtpServer {
+        host: host.to_string(),
+        port,
+        implicit_tls,
+        starttls,
+        user,
+    }))
+}
+
 fn parse_duration(
     text: &str,
     raw: Option<Spanned<String>>,
@@ -722,6 +951,7 @@ impl Config {
                     StoreSettings::default().lock_timeout,
                 )?,
             },
+            mail: parse_mail(text, raw.mail)?,
         })
     }
 
@@ -1064,5 +1294,71 @@ to = "top"
         let c = Config::parse(TEAM).unwrap();
         let err = c.member("zed").unwrap_err();
         assert!(err.message.contains("ana, ben, cora"), "{}", err.message);
+    }
+
+    #[test]
+    fn mail_send_reads_smtp_urls_and_commands() {
+        let on = StartTls::Opportunistic;
+        assert_eq!(
+            parse_send("smtp://desk@mail.example.com:2525", on),
+            Ok(Send::Smtp(SmtpServer {
+                host: "mail.example.com".into(),
+                port: 2525,
+                implicit_tls: false,
+                starttls: on,
+                user: Some("desk".into()),
+            }))
+        );
+        assert_eq!(
+            parse_send("smtps://mail.example.com", StartTls::Never),
+            Ok(Send::Smtp(SmtpServer {
+                host: "mail.example.com".into(),
+                port: 465,
+                implicit_tls: true,
+                starttls: StartTls::Never,
+                user: None,
+            }))
+        );
+        assert_eq!(
+            parse_send("sendmail -t -oi", on),
+            Ok(Send::Command(vec![
+                "sendmail".into(),
+                "-t".into(),
+                "-oi".into()
+            ]))
+        );
+        assert!(matches!(
+            parse_send("smtp://help%40example.com@smtp.example.com", on),
+            Ok(Send::Smtp(SmtpServer { user: Some(u), port: 587, .. })) if u == "help@example.com"
+        ));
+        for bad in ["imap://x", "smtp://host:port", "smtp://", "  "] {
+            assert!(parse_send(bad, on).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_password_in_the_tracked_config_is_refused_with_the_way_out() {
+        let base = "[[people]]\nname = \"ana\"\nlevel = 1\n[mail]\nsend = \"smtp://a@h\"\n";
+        let e = Config::parse(&format!("{base}password = \"hunter2\"\n")).unwrap_err();
+        assert_eq!(e.line, Some(6));
+        assert!(e.message.contains("password_env"), "{}", e.message);
+        let c = Config::parse(&format!(
+            "{base}password_command = \"pass show support\"\nquote = true\ngive_up_after = \"1h\"\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            c.mail.password,
+            Some(Password::Command(vec![
+                "pass".into(),
+                "show".into(),
+                "support".into()
+            ]))
+        );
+        assert!(c.mail.quote);
+        assert_eq!(c.mail.give_up_after, Duration::from_secs(3600));
+        let e = Config::parse(&format!("{base}starttls = \"sometimes\"\n")).unwrap_err();
+        assert!(e.message.contains("\"required\""), "{}", e.message);
+        let e = Config::parse(&format!("{base}sendd = \"x\"\n")).unwrap_err();
+        assert_eq!(e.line, Some(6), "an unknown key is named: {}", e.message);
     }
 }

@@ -21,6 +21,7 @@ pub mod merge;
 pub mod merge_config;
 pub mod metrics;
 pub mod notice;
+pub mod outgoing;
 pub mod period;
 pub mod promise;
 pub mod query;

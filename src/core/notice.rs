@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::config::{Config, SYSTEM_ACTOR};
 use super::intake::{self, address_of};
+use super::outgoing::{address_headers, body, one_line, thread_headers};
 use super::template;
 use super::ticket::{Event, EventKind, Ticket, View};
 
@@ -51,6 +52,45 @@ pub fn customer_time(t: DateTime<Utc>) -> String {
     t.format("%A %-d %B %Y, %H:%M UTC").to_string()
 }
 
+/// What a template's placeholder `name` stands for on ticket `t`, for the
+/// message event `e` makes (see [`template::PLACEHOLDERS`]); empty for a
+/// name it does not know.
+pub fn placeholder(
+    t: &Ticket,
+    e: &Event,
+    short: &str,
+    config: &Config,
+    due: Option<DateTime<Utc>>,
+    name: &str,
+) -> String {
+    match name {
+        "id" => intake::mail_tag(short, t.id),
+        "full_id" => t.id.to_string(),
+        "title" => one_line(&t.title),
+        "owner" => t.owner.clone(),
+        "status" => t.status.as_str().to_string(),
+        "deadline" => due.map(customer_time).unwrap_or_default(),
+        "first_response" => customer_time(
+            t.created
+                + chrono::Duration::from_std(config.sla.first_response)
+                    .unwrap_or_else(|_| chrono::Duration::zero()),
+        ),
+        "customer" => one_line(&t.customer),
+        "name" => intake::customer_name(t).map(one_line).unwrap_or_default(),
+        "priority" => t.priority.as_str().to_string(),
+        "note" => e.note.clone().unwrap_or_default(),
+        // The delay notice names the promise it is about; elsewhere, the
+        // promise still open.
+        "promise" => match e.view() {
+            Ok(View::Delayed { due }) => Some(due),
+            _ => super::promise::open(&t.events).map(|p| p.due),
+        }
+        .map(customer_time)
+        .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
 /// The notice a new event owes the customer, if any: an acknowledgement for
 /// a `created` event (from mail intake only when intake allowed one: the
 /// event's `ack`), a status notice for a status change a person made. None
@@ -75,32 +115,8 @@ pub fn for_event(
         }
         _ => return None,
     };
-    let promised = match e.view() {
-        Ok(View::Delayed { due }) => Some(due),
-        _ => super::promise::open(&t.events).map(|p| p.due),
-    };
-    let value = |name: &str| -> String {
-        match name {
-            "id" => intake::mail_tag(short, t.id),
-            "full_id" => t.id.to_string(),
-            "title" => one_line(&t.title),
-            "owner" => t.owner.clone(),
-            "status" => t.status.as_str().to_string(),
-            "deadline" => due.map(customer_time).unwrap_or_default(),
-            "first_response" => customer_time(
-                t.created
-                    + chrono::Duration::from_std(config.sla.first_response)
-                        .unwrap_or_else(|_| chrono::Duration::zero()),
-            ),
-            "customer" => one_line(&t.customer),
-            "name" => intake::customer_name(t).map(one_line).unwrap_or_default(),
-            "priority" => t.priority.as_str().to_string(),
-            "note" => e.note.clone().unwrap_or_default(),
-            "promise" => promised.map(customer_time).unwrap_or_default(),
-            _ => String::new(),
-        }
-    };
-    let (subject, body) = match kind {
+    let value = |name: &str| placeholder(t, e, short, config, due, name);
+    let (subject, text) = match kind {
         Kind::Ack => (&config.templates.ack_subject, &config.templates.ack),
         Kind::Status => (&config.templates.status_subject, &config.templates.status),
         Kind::Delay => (
@@ -126,64 +142,10 @@ pub fn for_event(
             .map(one_line)
             .filter(|a| !a.is_empty()),
         subject: one_line(&template::render(subject, value)),
-        text: template::render(body, value),
+        text: template::render(text, value),
         in_reply_to: references.last().cloned(),
         references,
     })
-}
-
-/// Text for a header: control characters (newlines among them, which could
-/// start a header of their own) become spaces, runs of spaces one.
-fn one_line(s: &str) -> String {
-    let cleaned: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-fn base64(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(BASE64[(n >> (18 - 6 * i)) as usize & 63] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// A header value as RFC 2047 encoded words when it is not plain ASCII,
-/// folded so that no line grows past 78 characters.
-fn encode_header(value: &str) -> String {
-    if value.is_ascii() {
-        return value.to_string();
-    }
-    let mut words = Vec::new();
-    let mut chunk = String::new();
-    for c in value.chars() {
-        // 45 bytes make 60 base64 characters: with "=?UTF-8?B??=" a word of 72.
-        if chunk.len() + c.len_utf8() > 45 {
-            words.push(format!("=?UTF-8?B?{}?=", base64(chunk.as_bytes())));
-            chunk.clear();
-        }
-        chunk.push(c);
-    }
-    if !chunk.is_empty() {
-        words.push(format!("=?UTF-8?B?{}?=", base64(chunk.as_bytes())));
-    }
-    words.join("\n ")
 }
 
 impl Notice {
@@ -192,53 +154,23 @@ impl Notice {
     /// program shows it beside their message, and `Auto-Submitted`, so that
     /// the customer's own auto-responder does not answer it.
     pub fn mail(&self) -> String {
-        let mut m = String::new();
-        if let Some(from) = &self.from {
-            m.push_str(&format!("From: {from}\n"));
-        }
-        m.push_str(&format!("To: {}\n", self.to));
-        m.push_str(&format!("Subject: {}\n", encode_header(&self.subject)));
-        if let Some(id) = &self.in_reply_to {
-            m.push_str(&format!("In-Reply-To: <{}>\n", one_line(id)));
-        }
-        if !self.references.is_empty() {
-            let refs: Vec<String> = self
-                .references
-                .iter()
-                .map(|r| format!("<{}>", one_line(r)))
-                .collect();
-            m.push_str(&format!("References: {}\n", refs.join("\n ")));
-        }
+        let mut m = address_headers(self.from.as_deref(), &self.to, &self.subject);
+        m.push_str(&thread_headers(
+            self.in_reply_to.as_deref(),
+            &self.references,
+        ));
         let auto = match self.kind {
             Kind::Ack => "auto-replied",
             Kind::Status | Kind::Delay => "auto-generated",
         };
         m.push_str(&format!("Auto-Submitted: {auto}\n"));
-        m.push_str("MIME-Version: 1.0\n");
-        m.push_str("Content-Type: text/plain; charset=utf-8\n");
-        let text = self.text.replace("\r\n", "\n");
-        // Mail lines may not exceed 998 bytes; a longer one goes as base64.
-        if text.lines().any(|l| l.len() > 900) {
-            m.push_str("Content-Transfer-Encoding: base64\n\n");
-            let encoded = base64(text.as_bytes());
-            for line in encoded.as_bytes().chunks(76) {
-                m.push_str(std::str::from_utf8(line).unwrap_or_default());
-                m.push('\n');
-            }
-        } else {
-            let cte = if text.is_ascii() { "7bit" } else { "8bit" };
-            m.push_str(&format!("Content-Transfer-Encoding: {cte}\n\n"));
-            m.push_str(&text);
-            if !text.ends_with('\n') {
-                m.push('\n');
-            }
-        }
+        m.push_str(&body(&self.text));
         m
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::core::action::{self, Draft};
     use crate::core::intake::{self, Incoming};
@@ -253,7 +185,8 @@ mod tests {
         .unwrap()
     }
 
-    fn now() -> DateTime<Utc> {
+    /// The tests' clock: Monday 2 November 2026, 08:00 UTC.
+    pub(crate) fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap()
     }
 
@@ -424,18 +357,5 @@ mod tests {
             None,
             "no template, no notice"
         );
-    }
-
-    #[test]
-    fn base64_matches_the_standard() {
-        for (plain, encoded) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-        ] {
-            assert_eq!(base64(plain.as_bytes()), encoded);
-        }
     }
 }

@@ -7,3 +7,4 @@
 pub mod git;
 pub mod hooks;
 pub mod mail;
+pub mod transport;

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use crate::core::clock::Deadline;
 use crate::core::metrics::Report;
 use crate::core::notice::Notice;
+use crate::core::outgoing::Delivery;
 use crate::core::search::Found;
 use crate::core::ticket::{Event, Extra, Ticket};
 use crate::core::time::{from_toml, rfc3339};
@@ -119,6 +120,19 @@ pub fn promise(p: Option<&crate::core::promise::Promise>) -> Value {
             "delay_sent": p.delay_sent,
         })
     })
+}
+
+/// `show`'s ticket with `delivery` (`sent`, `queued`, `failed`) on each
+/// reply whose mail baton sends.
+pub fn with_deliveries(mut doc: Value, deliveries: &[Option<Delivery>]) -> Value {
+    if let Some(Value::Array(events)) = doc.get_mut("events") {
+        for (e, d) in events.iter_mut().zip(deliveries) {
+            if let (Some(m), Some(d)) = (e.as_object_mut(), d) {
+                m.insert("delivery".into(), json!(d.as_str()));
+            }
+        }
+    }
+    doc
 }
 
 /// A document about a change with `changed`: `false` when the ticket

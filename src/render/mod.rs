@@ -11,6 +11,7 @@ pub mod doctor;
 pub mod filed;
 pub mod json;
 pub mod man;
+pub mod outbox;
 pub mod outcome;
 pub mod pager;
 pub mod report;

@@ -198,6 +198,22 @@ pub fn store_created(shown: &str, name: &str, git: Option<&GitSetup>) -> String 
     )
 }
 
+/// Said once by `reply` when no transport is set: the mail is not lost.
+pub fn mail_waits() -> String {
+    "the reply waits in tickets/.local/outbox/: no [mail] send is configured, so nothing was sent (see docs/mail.md)".into()
+}
+
+/// The list of `baton replies`: a name a line, or where to save one.
+pub fn saved_replies(names: &[String], dir: &std::path::Path) -> String {
+    if names.is_empty() {
+        return format!(
+            "no saved replies yet; save one as {}/NAME.md and use it with 'baton reply ID --template NAME'",
+            dir.display()
+        );
+    }
+    names.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

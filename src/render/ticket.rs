@@ -9,6 +9,7 @@ use super::text::{self, Color, clean_block, clean_line};
 use super::{Output, table};
 use crate::core::clock::Deadline;
 use crate::core::config::ClockKind;
+use crate::core::outgoing::Delivery;
 use crate::core::sla::{Policy, Target};
 use crate::core::ticket::{Event, EventKind, Ticket};
 use crate::ctx::LocalZone;
@@ -173,8 +174,18 @@ fn logged_per_person(t: &Ticket) -> Option<String> {
     })
 }
 
+/// How a reply's mail fared, after "replied to the customer".
+fn delivery_mark(out: &Output, d: Delivery) -> String {
+    match d {
+        Delivery::Sent => " (mail sent)".to_string(),
+        Delivery::Queued => " (mail queued in the outbox)".to_string(),
+        Delivery::Failed => format!(" ({})", out.paint("MAIL FAILED", Color::Red)),
+    }
+}
+
 /// The whole of `baton show`. `policy` is shown when the team has SLA
-/// policies or a business clock, where the deadline needs explaining.
+/// policies or a business clock, where the deadline needs explaining;
+/// `deliveries` holds, per event, how its mail fared (replies only).
 pub fn show(
     out: &Output,
     t: &Ticket,
@@ -182,6 +193,7 @@ pub fn show(
     due: Option<&Deadline>,
     policy: Option<&Policy>,
     now: DateTime<Utc>,
+    deliveries: &[Option<Delivery>],
 ) -> String {
     let mut s = String::new();
     let _ = writeln!(
@@ -262,10 +274,13 @@ pub fn show(
             .saturating_sub(used)
             .max(SAID_MIN)
     });
-    for e in &t.events {
+    for (i, e) in t.events.iter().enumerate() {
         let name = clean_line(&e.by);
         let by = format!("{name}{}", " ".repeat(by_width - name.width()));
-        let said = describe(e, out.zone);
+        let mut said = describe(e, out.zone);
+        if let Some(d) = deliveries.get(i).copied().flatten() {
+            said.push_str(&delivery_mark(out, d));
+        }
         let said = match said_width {
             Some(w) => table::fit(&said, w),
             None => said,

@@ -15,8 +15,10 @@ mod discover;
 mod folder;
 mod kept;
 mod listing;
+pub mod outbox;
 mod par;
 mod read;
+mod replies;
 mod write;
 
 use std::path::{Path, PathBuf};
