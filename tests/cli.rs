@@ -42,6 +42,8 @@ mod show;
 mod status;
 /// `baton take`: making a ticket yours.
 mod take;
+/// `baton undo`: reverted events, who may undo what, undo across clones.
+mod undo;
 
 // Topics that cut across commands.
 /// The read cache: damaged, stale or bypassed, answers stay the files' answers.

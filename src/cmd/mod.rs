@@ -24,6 +24,7 @@ pub mod status;
 pub mod sync;
 pub mod take;
 pub mod txn;
+pub mod undo;
 
 pub use txn::Txn;
 
@@ -56,6 +57,7 @@ pub enum Command {
     Edit(edit::Args),
     Rate(rate::Args),
     Log(log::Args),
+    Undo(undo::Args),
     Escalate(escalate::Args),
     Report(report::Args),
     Doctor(doctor::Args),
@@ -94,6 +96,7 @@ pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) 
         Command::Edit(args) => edit::run(&ctx, args),
         Command::Rate(args) => rate::run(&ctx, args),
         Command::Log(args) => log::run(&ctx, args),
+        Command::Undo(args) => undo::run(&ctx, args),
         Command::Escalate(args) => escalate::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
         Command::Doctor(args) => doctor::run(&ctx, args),

@@ -236,7 +236,8 @@ pub fn may_count(s: &Summary, period: Period) -> bool {
 fn owned_during(ticket: &Ticket, name: &str, period: Period) -> bool {
     let mut state: Option<State> = None;
     let owns = |s: &Option<State>| s.as_ref().is_some_and(|s| s.owner == name);
-    for e in ticket.events.iter().filter(|e| e.at < period.until) {
+    let events = super::undo::standing(&ticket.events);
+    for e in events.iter().filter(|e| e.at < period.until) {
         // Checked before and after each event in the period: the owner when
         // the period began counts as much as one who received it during it.
         if e.at >= period.since && owns(&state) {
@@ -448,8 +449,7 @@ fn count_ticket(
         // Judged on the whole history: a reply after the period's end that came
         // in time still met the target.
         let target = reply_hours.add(created_at, duration::chrono(policy.first_response.within));
-        let first_reply = ticket
-            .events
+        let first_reply = super::undo::standing(&ticket.events)
             .iter()
             .filter(|e| matches!(e.view(), Ok(View::Reply { .. })))
             .map(|e| e.at)
@@ -482,10 +482,19 @@ fn count_ticket(
     }
 }
 
-/// The events before `until` in time order. Files keep their events in order,
-/// so this borrows; a hand-edited file with shuffled events is sorted first.
+/// The events before `until` in time order, without those undone (an undo
+/// corrects the figures of every period, also past ones). Files keep their
+/// events in order, so this borrows; a hand-edited file with shuffled events
+/// is sorted first.
 fn history_until(ticket: &Ticket, until: DateTime<Utc>) -> Cow<'_, [Event]> {
-    let events = &ticket.events;
+    let events = match super::undo::standing(&ticket.events) {
+        Cow::Borrowed(events) => events,
+        Cow::Owned(mut kept) => {
+            kept.retain(|e| e.at < until);
+            kept.sort_by_key(|e| e.at);
+            return Cow::Owned(kept);
+        }
+    };
     if events.is_sorted_by_key(|e| e.at) {
         let n = events.partition_point(|e| e.at < until);
         return Cow::Borrowed(&events[..n]);

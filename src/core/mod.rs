@@ -33,3 +33,4 @@ pub mod sweep;
 pub mod template;
 pub mod ticket;
 pub mod time;
+pub mod undo;

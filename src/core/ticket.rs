@@ -147,11 +147,18 @@ pub enum EventKind {
     /// Mail about the ticket from someone who is neither its customer nor
     /// copied on its earlier messages: kept for the owner, it reopens nothing.
     Stranger,
+    /// Cancels an earlier event of the same ticket (`baton undo`); see
+    /// [`super::undo`] for how it names the event.
+    Reverted,
+    /// One ticket merged into another as its duplicate: on the duplicate
+    /// `to` names the ticket it went into, on that ticket `from` names the
+    /// duplicate.
+    Merged,
     Other(String),
 }
 
 impl EventKind {
-    const KNOWN: [EventKind; 12] = [
+    const KNOWN: [EventKind; 14] = [
         EventKind::Created,
         EventKind::Handoff,
         EventKind::Escalated,
@@ -164,6 +171,8 @@ impl EventKind {
         EventKind::Time,
         EventKind::DeliveryFailed,
         EventKind::Stranger,
+        EventKind::Reverted,
+        EventKind::Merged,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -180,6 +189,8 @@ impl EventKind {
             EventKind::Time => "time",
             EventKind::DeliveryFailed => "delivery-failed",
             EventKind::Stranger => "stranger",
+            EventKind::Reverted => "reverted",
+            EventKind::Merged => "merged",
             EventKind::Other(s) => s,
         }
     }
@@ -337,6 +348,26 @@ impl Event {
             EventKind::Stranger => View::Stranger {
                 from: name(from, "from", "the sender's address")?,
                 text: present(self.text.as_deref(), "text", "the sender's message")?,
+            },
+            EventKind::Reverted => View::Reverted {
+                target: super::undo::Target::of(self)?,
+            },
+            EventKind::Merged => match (from, to) {
+                (None, Some(into)) => View::Merged {
+                    into: Some(ticket_id(into, "to")?),
+                    dup: None,
+                },
+                (Some(dup), None) => View::Merged {
+                    into: None,
+                    dup: Some(ticket_id(dup, "from")?),
+                },
+                (_, to) => {
+                    return Err(Malformed {
+                        key: "to",
+                        expected: "either 'to' (the ticket this one went into) or 'from' (the duplicate merged into this one)",
+                        found: to.map(str::to_string),
+                    });
+                }
             },
             EventKind::Other(kind) => View::Unknown(kind),
         })
@@ -502,6 +533,16 @@ pub enum View<'a> {
         from: &'a str,
         text: &'a str,
     },
+    /// Cancels the earlier event `target` names (`baton undo`).
+    Reverted {
+        target: super::undo::Target<'a>,
+    },
+    /// A duplicate merged: `into` on the duplicate (the ticket it went
+    /// into; replay closes it), `dup` on the ticket that took it in.
+    Merged {
+        into: Option<Uuid>,
+        dup: Option<Uuid>,
+    },
     /// A kind a newer version wrote; it changes nothing here.
     Unknown(&'a str),
 }
@@ -570,6 +611,15 @@ fn name<'a>(
             found: other.map(str::to_string),
         }),
     }
+}
+
+/// A ticket's full id a kind needs.
+fn ticket_id(value: &str, key: &'static str) -> Result<Uuid, Malformed> {
+    value.parse().map_err(|_| Malformed {
+        key,
+        expected: "a ticket's full id",
+        found: Some(value.to_string()),
+    })
 }
 
 /// A status a kind needs: one of the four.

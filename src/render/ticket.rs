@@ -22,6 +22,12 @@ fn opt(v: &Option<String>) -> String {
     clean_line(v.as_deref().unwrap_or("?")).into_owned()
 }
 
+/// A ticket id a merge event names, cut as `show` prints ids in history
+/// lines (the first 8 characters; `baton show` takes any unique prefix).
+fn short_of(id: &str) -> String {
+    clean_line(id).chars().take(8).collect()
+}
+
 /// What an event did, in a few words.
 pub fn describe(e: &Event, zone: LocalZone) -> String {
     let with_note = |s: String| match &e.note {
@@ -82,6 +88,21 @@ pub fn describe(e: &Event, zone: LocalZone) -> String {
             "logged {}",
             text::span(chrono::Duration::minutes(e.minutes.unwrap_or(0).into()))
         )),
+        EventKind::Reverted => match crate::core::undo::Target::of(e) {
+            Ok(t) => format!(
+                "undid event {} ({} by {} at {})",
+                t.position,
+                clean_line(t.kind),
+                clean_line(t.by),
+                text::local(t.at, zone)
+            ),
+            Err(_) => "undid an event it does not name clearly".to_string(),
+        },
+        EventKind::Merged => match (&e.from, &e.to) {
+            (_, Some(into)) => format!("merged it into {} as a duplicate", short_of(into)),
+            (Some(dup), None) => format!("merged the duplicate {} into it", short_of(dup)),
+            (None, None) => "merged".to_string(),
+        },
         EventKind::Other(kind) => format!("{} (recorded by a newer baton)", clean_line(kind)),
     }
 }
@@ -138,7 +159,8 @@ pub fn policy(p: &Policy) -> String {
 /// when more than one logged: `3h (ana 2h, ben 1h)`. `None` when nobody has.
 fn logged_per_person(t: &Ticket) -> Option<String> {
     let mut minutes: Vec<(String, i64)> = Vec::new();
-    for e in t.events.iter().filter(|e| e.kind == EventKind::Time) {
+    let standing = crate::core::undo::standing(&t.events);
+    for e in standing.iter().filter(|e| e.kind == EventKind::Time) {
         let m = i64::from(e.minutes.unwrap_or(0));
         match minutes.iter_mut().find(|(by, _)| *by == e.by) {
             Some((_, total)) => *total += m,
@@ -161,6 +183,65 @@ fn logged_per_person(t: &Ticket) -> Option<String> {
             format!("{} ({})", span(total), each.join(", "))
         }
     })
+}
+
+/// `undo`: what was undone, and on which other ticket a merge was undone
+/// with it.
+pub fn undone(
+    short: &str,
+    done: &crate::core::undo::Undone,
+    partner: Option<&str>,
+    zone: LocalZone,
+) -> String {
+    let e = &done.event;
+    let mut s = format!(
+        "undid event {} of {short} ({} by {} at {}): {}",
+        done.index + 1,
+        e.kind.as_str(),
+        clean_line(&e.by),
+        text::local(e.at, zone),
+        describe(e, zone)
+    );
+    if let Some(p) = partner {
+        let _ = write!(s, "\nundid the merge on {p} too");
+    }
+    s
+}
+
+/// The warning an undone reply calls for: the customer may have it already.
+pub fn unsent(short: &str, done: &crate::core::undo::Undone) -> Option<crate::error::Error> {
+    use crate::core::undo::Mailed;
+    let e = match done.mailed.as_ref()? {
+        Mailed::Sent(id) => crate::error::Error::new(format!(
+            "the reply on {short} was mailed already (Message-ID <{}>) and cannot be unsent; \
+             it is marked undone and left out of the figures",
+            clean_line(id)
+        )),
+        Mailed::Maybe => crate::error::Error::new(format!(
+            "the reply on {short} may have been mailed already (by the reply hook) and cannot be unsent; \
+             it is marked undone and left out of the figures"
+        )),
+    };
+    Some(e.hint(format!(
+        "tell the customer if need be: 'baton reply {short} \"…\"'"
+    )))
+}
+
+/// An undone event's words: struck through and dim with who undid it and
+/// when, or, without colour, marked `[reverted by X]`.
+fn struck(out: &Output, said: &str, undo: &Event) -> String {
+    let who = clean_line(&undo.by);
+    if out.color {
+        format!(
+            "\x1b[2;9m{said}\x1b[0m {}",
+            out.paint(
+                &format!("reverted by {who} at {}", text::local(undo.at, out.zone)),
+                Color::Dim
+            )
+        )
+    } else {
+        format!("{said} [reverted by {who}]")
+    }
 }
 
 /// The whole of `baton show`. `policy` is shown when the team has SLA
@@ -243,12 +324,17 @@ pub fn show(
             .saturating_sub(used)
             .max(SAID_MIN)
     });
-    for e in &t.events {
+    let undone = crate::core::undo::cancelled(&t.events);
+    for (e, undone) in t.events.iter().zip(&undone) {
         let name = clean_line(&e.by);
         let by = format!("{name}{}", " ".repeat(by_width - name.width()));
         let said = describe(e, out.zone);
         let said = match said_width {
             Some(w) => table::fit(&said, w),
+            None => said,
+        };
+        let said = match undone.map(|j| &t.events[j]) {
+            Some(undo) => struck(out, &said, undo),
             None => said,
         };
         let _ = writeln!(
