@@ -8,6 +8,8 @@ mod common;
 // reopen and close share status.rs).
 /// `baton doctor`: finding and repairing hand edits.
 mod doctor;
+/// `baton merge`: duplicates closed into the ticket they repeat, mail following.
+mod duplicates;
 /// `baton edit`: content fields.
 mod edit;
 /// `baton escalate`: the sweep, deadlines, `--dry-run` and `--warn`.

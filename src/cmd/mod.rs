@@ -12,6 +12,7 @@ pub mod list;
 pub mod log;
 pub mod man;
 pub mod merge_driver;
+pub mod merge_dup;
 pub mod message;
 pub mod new;
 pub mod pass;
@@ -54,6 +55,7 @@ pub enum Command {
     Resolve(status::ResolveArgs),
     Reopen(status::ReopenArgs),
     Close(status::CloseArgs),
+    Merge(merge_dup::Args),
     Edit(edit::Args),
     Rate(rate::Args),
     Log(log::Args),
@@ -93,6 +95,7 @@ pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) 
         Command::Resolve(args) => status::resolve(&ctx, args),
         Command::Reopen(args) => status::reopen(&ctx, args),
         Command::Close(args) => status::close(&ctx, args),
+        Command::Merge(args) => merge_dup::run(&ctx, args),
         Command::Edit(args) => edit::run(&ctx, args),
         Command::Rate(args) => rate::run(&ctx, args),
         Command::Log(args) => log::run(&ctx, args),

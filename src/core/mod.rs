@@ -9,6 +9,7 @@ pub mod canonical;
 pub mod check;
 pub mod clock;
 pub mod config;
+pub mod duplicate;
 pub mod duration;
 pub mod form;
 pub mod found;

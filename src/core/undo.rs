@@ -586,10 +586,10 @@ mod tests {
         use crate::core::merge::merge;
         use proptest::prelude::*;
 
-        /// A clone's own work after the shared base: notes, hand-offs and
-        /// status changes at the given hours.
+        /// A clone's own work after the shared base: notes, hand-offs,
+        /// status changes and merges at the given hours.
         fn work() -> impl Strategy<Value = Vec<(u32, u8)>> {
-            prop::collection::vec((2u32..20, 0u8..3), 0..5)
+            prop::collection::vec((2u32..20, 0u8..4), 0..5)
         }
 
         fn apply(t: &mut Ticket, by: &str, steps: &[(u32, u8)]) {
@@ -599,7 +599,10 @@ mod tests {
                 let e = match what {
                     0 => Event::new(at(h), by, EventKind::Note).text(format!("n{h}")),
                     1 => handoff(h, &t.owner.clone(), by),
-                    _ => status(h, by, t.status.as_str(), "waiting"),
+                    2 => status(h, by, t.status.as_str(), "waiting"),
+                    // A merge into another ticket: undoing it reopens this one.
+                    _ => Event::new(at(h), by, EventKind::Merged)
+                        .to(Uuid::from_u128(u128::from(h)).to_string()),
                 };
                 t.record(e);
             }

@@ -108,6 +108,14 @@ pub fn ticket(t: &Ticket, short: &str, due: Option<&Deadline>, with_events: bool
             doc
         });
         m.insert("events".into(), Value::Array(events.collect()));
+        // Only a merged ticket has these keys.
+        if let Some(into) = crate::core::duplicate::merged_into(t) {
+            m.insert("merged_into".into(), json!(into.to_string()));
+        }
+        let customers = crate::core::duplicate::customers(t);
+        if customers.len() > 1 {
+            m.insert("customers".into(), json!(customers));
+        }
     }
     Value::Object(m)
 }

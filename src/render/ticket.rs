@@ -185,6 +185,11 @@ fn logged_per_person(t: &Ticket) -> Option<String> {
     })
 }
 
+/// `merge`: the duplicate went into the other ticket.
+pub fn merged(dup: &str, into: &str) -> String {
+    format!("merged {dup} into {into}: {dup} is closed, and mail to it goes to {into}")
+}
+
 /// `undo`: what was undone, and on which other ticket a merge was undone
 /// with it.
 pub fn undone(
@@ -291,7 +296,33 @@ pub fn show(
         ("due", clock(out, due, now)),
     ];
     let policy = policy.map(|p| ("policy", self::policy(p)));
-    for (k, v) in fields.into_iter().chain(policy) {
+    // Only a merged ticket has these lines, so every other `show` reads as before.
+    let customers = crate::core::duplicate::customers(t);
+    let more = (customers.len() > 1).then(|| {
+        (
+            "also for",
+            clean_line(&customers[1..].join(", ")).into_owned(),
+        )
+    });
+    let merged = crate::core::duplicate::merged_into(t).map(|into| {
+        let short = short_of(&into.to_string());
+        (
+            "merged",
+            format!("into {short}, a duplicate of it (see 'baton show {short}')"),
+        )
+    });
+    let dups = crate::core::duplicate::duplicates(t);
+    let dups = (!dups.is_empty()).then(|| {
+        let list: Vec<String> = dups.iter().map(|d| short_of(&d.to_string())).collect();
+        ("merged", format!("{} merged into it", list.join(", ")))
+    });
+    for (k, v) in fields
+        .into_iter()
+        .chain(more)
+        .chain(merged)
+        .chain(dups)
+        .chain(policy)
+    {
         // Padded before it is painted: the colour codes take no room on
         // the screen, and padding counted them would misalign the values.
         let _ = writeln!(s, "{} {v}", out.paint(&format!("{k:<9}"), Color::Dim));
