@@ -79,6 +79,8 @@ mod hooks;
 mod hostile;
 /// Who is acting: `--as`, `BATON_USER`, the user config, git, a team of one.
 mod identity;
+/// Incidents: tickets linked to a problem, escalated, answered and resolved as one.
+mod incidents;
 /// Every --json document against the published JSON Schema.
 mod schema;
 /// Concurrent writers and writers killed mid-write.

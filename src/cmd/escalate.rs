@@ -2,8 +2,8 @@
 //! escalation target.
 
 use super::{Txn, Unreadable};
-use crate::core::duration;
 use crate::core::sweep::{self, Planned};
+use crate::core::{duration, incident};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::sweep::{Escalated, Failed, Sweep, Warned};
@@ -47,7 +47,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     // Summaries decide who is due; only those tickets are read in full.
     let loaded = store.summaries()?;
-    let plan = sweep::plan(&loaded.tickets, &config, now);
+    // Tickets linked to an open problem wait for it; only problems are read.
+    let problems: Vec<_> = incident::active_problems(&loaded.tickets)
+        .filter_map(|s| store.read(s.id).ok())
+        .collect();
+    let paused = incident::paused(&problems);
+    let plan = sweep::plan_pausing(&loaded.tickets, &config, now, &paused);
     let mut failed = Vec::new();
     let mut escalated = Vec::new();
     for planned in plan.tickets {
@@ -72,6 +77,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .map(|within| sweep::about_to_breach(&loaded.tickets, &config, ctx.now, within))
         .unwrap_or_default()
         .into_iter()
+        .filter(|breach| !paused.contains(&breach.summary.id))
         .map(|breach| Warned {
             short: loaded.short(breach.summary.id),
             breach,

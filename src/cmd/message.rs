@@ -16,13 +16,18 @@ use crate::term::editor;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   baton reply 0b7c \"The refund was sent today; expect it within 3 days.\"
-  baton reply 0b7c                   write it in your editor")]
+  baton reply 0b7c                   write it in your editor
+  baton reply 3f2a --all \"Fixed; sorry for the trouble.\"   every ticket linked to a problem")]
 pub struct ReplyArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
     #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
     pub id: String,
     /// The message sent to the customer
     pub text: Option<String>,
+    /// Send it to every ticket linked to this problem instead (one reply on
+    /// each, in its customer's own thread)
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Add an internal note to a ticket (customers never see notes)
@@ -66,6 +71,13 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
             .info("cancelled: the reply was empty; nothing was recorded");
         return Ok(());
     };
+    if args.all {
+        // The same reply recipe, once per linked ticket, in one transaction.
+        let (_, linked) = super::link::with_linked(ctx, std::slice::from_ref(&args.id))?;
+        let ids: Vec<String> = linked.iter().map(|(id, _)| id.to_string()).collect();
+        let outcomes = super::change_many(ctx, &ids, |t, cx| action::reply(t, cx, &text))?;
+        return super::report_many(ctx, &outcomes, |o| outcome::replied(&o.short));
+    }
     let o = super::change(ctx, &args.id, |t, cx| action::reply(t, cx, &text))?;
     super::report(ctx, &o, &outcome::replied(&o.short), "")
 }

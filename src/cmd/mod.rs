@@ -8,6 +8,7 @@ pub mod edit;
 pub mod escalate;
 pub mod init;
 pub mod intake;
+pub mod link;
 pub mod list;
 pub mod log;
 pub mod man;
@@ -56,6 +57,9 @@ pub enum Command {
     Reopen(status::ReopenArgs),
     Close(status::CloseArgs),
     Merge(merge_dup::Args),
+    Link(link::LinkArgs),
+    Unlink(link::UnlinkArgs),
+    Incident(link::IncidentArgs),
     Edit(edit::Args),
     Rate(rate::Args),
     Log(log::Args),
@@ -96,6 +100,9 @@ pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) 
         Command::Reopen(args) => status::reopen(&ctx, args),
         Command::Close(args) => status::close(&ctx, args),
         Command::Merge(args) => merge_dup::run(&ctx, args),
+        Command::Link(args) => link::link(&ctx, args),
+        Command::Unlink(args) => link::unlink(&ctx, args),
+        Command::Incident(args) => link::incident(&ctx, args),
         Command::Edit(args) => edit::run(&ctx, args),
         Command::Rate(args) => rate::run(&ctx, args),
         Command::Log(args) => log::run(&ctx, args),

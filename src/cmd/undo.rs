@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{Txn, completions};
 use crate::core::action;
-use crate::core::ticket::{Ticket, View};
+use crate::core::ticket::{EventKind, Ticket};
 use crate::core::undo;
 use crate::ctx::Ctx;
 use crate::error::{Error, Kind, Result};
@@ -73,7 +73,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let done = undo::undo(&mut first.ticket, &cx, index)?;
     let partner = match done.partner {
-        Some(id) => Some(undo_partner(&store, &txn, id, &first.ticket, &cx)?),
+        Some(id) => Some(undo_partner(
+            &store,
+            &txn,
+            id,
+            &first.ticket,
+            &done.event.kind,
+            &cx,
+        )?),
         None => None,
     };
     let mut messages = Vec::new();
@@ -147,23 +154,19 @@ fn yours(store: &Store, actor: &str) -> Result<(Read, usize)> {
     Ok((read(ticket, short), i))
 }
 
-/// Undoes, on the other ticket of a merge, the `merged` event that names
-/// `ticket`.
+/// Undoes, on the other ticket of a merge or a link, the event that pairs
+/// with the one undone on `ticket`.
 fn undo_partner(
     store: &Store,
     txn: &Txn,
     id: Uuid,
     ticket: &Ticket,
+    kind: &EventKind,
     cx: &action::Ctx,
 ) -> Result<Read> {
     let other = store.read(id)?;
     let short = store.summaries()?.short(id);
-    let undone = undo::cancelled(&other.events);
-    let index = other.events.iter().zip(&undone).position(|(e, by)| {
-        by.is_none()
-            && matches!(e.view(), Ok(View::Merged { into, dup })
-                    if into == Some(ticket.id) || dup == Some(ticket.id))
-    });
+    let index = undo::partner_event(&other, kind, ticket.id);
     let mut r = read(other, short);
     if let Some(i) = index {
         let cx = action::Ctx {

@@ -17,6 +17,7 @@ pub mod found;
 mod fuzz;
 pub mod handoff;
 pub mod id;
+pub mod incident;
 pub mod intake;
 pub mod merge;
 pub mod merge_config;

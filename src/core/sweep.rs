@@ -7,7 +7,10 @@
 //! tickets it changes are read in full. The escalations owed to one ticket are
 //! [`super::clock`]'s; this module adds the order and the shared load.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use super::clock::{self, Deadline};
 use super::config::Config;
@@ -37,11 +40,24 @@ pub struct Plan<'a> {
 /// that picks the least busy person at the target level, so the tickets
 /// escalated first spread the later ones: the order is part of the result.
 pub fn plan<'a>(summaries: &'a [Summary], config: &Config, now: DateTime<Utc>) -> Plan<'a> {
+    plan_pausing(summaries, config, now, &HashSet::new())
+}
+
+/// [`plan`], with the tickets in `paused` left out of the escalations (but
+/// not of the load): tickets linked to an open problem, which escalates for
+/// them (see [`super::incident::paused`]).
+pub fn plan_pausing<'a>(
+    summaries: &'a [Summary],
+    config: &Config,
+    now: DateTime<Utc>,
+    paused: &HashSet<Uuid>,
+) -> Plan<'a> {
     let mut order: Vec<&Summary> = summaries.iter().collect();
     order.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
     let mut load = query::open_load(summaries);
     let tickets = order
         .into_iter()
+        .filter(|summary| !paused.contains(&summary.id))
         .filter_map(|summary| {
             let rule = clock::rule(config, summary.priority, &summary.customer);
             let events =

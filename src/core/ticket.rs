@@ -154,11 +154,16 @@ pub enum EventKind {
     /// `to` names the ticket it went into, on that ticket `from` names the
     /// duplicate.
     Merged,
+    /// A ticket linked to a problem (an incident): on the ticket `to` names
+    /// the problem, on the problem `from` names the ticket.
+    Linked,
+    /// A link to a problem ended; the same keys as `linked`.
+    Unlinked,
     Other(String),
 }
 
 impl EventKind {
-    const KNOWN: [EventKind; 14] = [
+    const KNOWN: [EventKind; 16] = [
         EventKind::Created,
         EventKind::Handoff,
         EventKind::Escalated,
@@ -173,6 +178,8 @@ impl EventKind {
         EventKind::Stranger,
         EventKind::Reverted,
         EventKind::Merged,
+        EventKind::Linked,
+        EventKind::Unlinked,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -191,6 +198,8 @@ impl EventKind {
             EventKind::Stranger => "stranger",
             EventKind::Reverted => "reverted",
             EventKind::Merged => "merged",
+            EventKind::Linked => "linked",
+            EventKind::Unlinked => "unlinked",
             EventKind::Other(s) => s,
         }
     }
@@ -352,23 +361,26 @@ impl Event {
             EventKind::Reverted => View::Reverted {
                 target: super::undo::Target::of(self)?,
             },
-            EventKind::Merged => match (from, to) {
-                (None, Some(into)) => View::Merged {
-                    into: Some(ticket_id(into, "to")?),
-                    dup: None,
-                },
-                (Some(dup), None) => View::Merged {
-                    into: None,
-                    dup: Some(ticket_id(dup, "from")?),
-                },
-                (_, to) => {
-                    return Err(Malformed {
-                        key: "to",
-                        expected: "either 'to' (the ticket this one went into) or 'from' (the duplicate merged into this one)",
-                        found: to.map(str::to_string),
-                    });
+            EventKind::Merged => {
+                let (into, dup) = pointer(
+                    from,
+                    to,
+                    "either 'to' (the ticket this one went into) or 'from' (the duplicate merged into this one)",
+                )?;
+                View::Merged { into, dup }
+            }
+            EventKind::Linked | EventKind::Unlinked => {
+                let (problem, ticket) = pointer(
+                    from,
+                    to,
+                    "either 'to' (the problem this ticket is linked to) or 'from' (the ticket linked to this problem)",
+                )?;
+                if self.kind == EventKind::Linked {
+                    View::Linked { problem, ticket }
+                } else {
+                    View::Unlinked { problem, ticket }
                 }
-            },
+            }
             EventKind::Other(kind) => View::Unknown(kind),
         })
     }
@@ -543,6 +555,17 @@ pub enum View<'a> {
         into: Option<Uuid>,
         dup: Option<Uuid>,
     },
+    /// A link to a problem: `problem` on the linked ticket, `ticket` on
+    /// the problem.
+    Linked {
+        problem: Option<Uuid>,
+        ticket: Option<Uuid>,
+    },
+    /// A link to a problem ended; as [`View::Linked`].
+    Unlinked {
+        problem: Option<Uuid>,
+        ticket: Option<Uuid>,
+    },
     /// A kind a newer version wrote; it changes nothing here.
     Unknown(&'a str),
 }
@@ -609,6 +632,24 @@ fn name<'a>(
             key,
             expected,
             found: other.map(str::to_string),
+        }),
+    }
+}
+
+/// The other ticket an event between two tickets names: `to` on one side,
+/// `from` on the other, exactly one of them.
+fn pointer(
+    from: Option<&str>,
+    to: Option<&str>,
+    expected: &'static str,
+) -> Result<(Option<Uuid>, Option<Uuid>), Malformed> {
+    match (from, to) {
+        (None, Some(to)) => Ok((Some(ticket_id(to, "to")?), None)),
+        (Some(from), None) => Ok((None, Some(ticket_id(from, "from")?))),
+        (_, to) => Err(Malformed {
+            key: "to",
+            expected,
+            found: to.map(str::to_string),
         }),
     }
 }

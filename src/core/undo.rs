@@ -214,8 +214,8 @@ pub struct Undone {
     pub event: Event,
     /// For a reply: whether it may have reached the customer.
     pub mailed: Option<Mailed>,
-    /// For a `merged`: the other ticket of the merge, whose `merged` event
-    /// is undone with it.
+    /// For a `merged`, `linked` or `unlinked`: the other ticket, whose
+    /// matching event is undone with it.
     pub partner: Option<Uuid>,
 }
 
@@ -252,8 +252,8 @@ fn refusal(kind: &EventKind) -> Option<(&'static str, &'static str)> {
 
 /// Undoes `t.events[i]`: checks that it may be undone and by the actor,
 /// puts back a content field an `edited` event changed, and appends the
-/// `reverted` event. A `merged` event's partner ticket is the caller's to
-/// undo too ([`Undone::partner`]).
+/// `reverted` event. The other ticket of a `merged`, `linked` or `unlinked`
+/// event is the caller's to undo too ([`Undone::partner`], [`partner_event`]).
 pub fn undo(t: &mut Ticket, cx: &action::Ctx, i: usize) -> Result<Undone, Error> {
     let n = t.events.len();
     let position = i + 1;
@@ -305,6 +305,9 @@ pub fn undo(t: &mut Ticket, cx: &action::Ctx, i: usize) -> Result<Undone, Error>
             None
         }
         Ok(View::Merged { into, dup }) => into.or(dup),
+        Ok(View::Linked { problem, ticket } | View::Unlinked { problem, ticket }) => {
+            problem.or(ticket)
+        }
         _ => None,
     };
     let mailed = (event.kind == EventKind::Reply)
@@ -321,6 +324,23 @@ pub fn undo(t: &mut Ticket, cx: &action::Ctx, i: usize) -> Result<Undone, Error>
         mailed,
         partner,
     })
+}
+
+/// On the other ticket of an undone two-ticket event (`merged`, `linked`,
+/// `unlinked`), the newest standing event of the same kind that names the
+/// ticket `of`: the one to undo with it.
+pub fn partner_event(other: &Ticket, kind: &EventKind, of: Uuid) -> Option<usize> {
+    let by = cancelled(&other.events);
+    let names = |e: &Event| match e.view() {
+        Ok(View::Merged { into, dup }) => into == Some(of) || dup == Some(of),
+        Ok(View::Linked { problem, ticket } | View::Unlinked { problem, ticket }) => {
+            problem == Some(of) || ticket == Some(of)
+        }
+        _ => false,
+    };
+    (0..other.events.len())
+        .rev()
+        .find(|&i| by[i].is_none() && other.events[i].kind == *kind && names(&other.events[i]))
 }
 
 /// Puts back the value an `edited` event replaced, if the field still holds

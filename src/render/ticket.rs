@@ -103,6 +103,18 @@ pub fn describe(e: &Event, zone: LocalZone) -> String {
             (Some(dup), None) => format!("merged the duplicate {} into it", short_of(dup)),
             (None, None) => "merged".to_string(),
         },
+        EventKind::Linked | EventKind::Unlinked => {
+            let verb = if e.kind == EventKind::Linked {
+                "linked"
+            } else {
+                "unlinked"
+            };
+            match (&e.from, &e.to) {
+                (_, Some(problem)) => format!("{verb} it to the problem {}", short_of(problem)),
+                (Some(t), None) => format!("{verb} the ticket {}", short_of(t)),
+                (None, None) => verb.to_string(),
+            }
+        }
         EventKind::Other(kind) => format!("{} (recorded by a newer baton)", clean_line(kind)),
     }
 }
@@ -185,6 +197,32 @@ fn logged_per_person(t: &Ticket) -> Option<String> {
     })
 }
 
+/// `link` and `unlink`: where a ticket stands now.
+pub fn link_line(short: &str, problem: Option<uuid::Uuid>, changed: bool) -> String {
+    match (problem, changed) {
+        (Some(p), true) => format!("linked {short} to the problem {}", short_of(&p.to_string())),
+        (Some(p), false) => format!(
+            "{short} is linked to the problem {} already",
+            short_of(&p.to_string())
+        ),
+        (None, _) => format!("unlinked {short}: its own clock counts again"),
+    }
+}
+
+/// `link --suggest`: one ticket that may be part of the problem.
+pub fn suggestion(short: &str, t: &Ticket, hits: usize, words: usize) -> String {
+    let customer = if t.customer.is_empty() {
+        "-"
+    } else {
+        t.customer.as_str()
+    };
+    format!(
+        "{short}  {}  ({}; {hits} of {words} words)",
+        clean_line(&t.title),
+        clean_line(customer)
+    )
+}
+
 /// `merge`: the duplicate went into the other ticket.
 pub fn merged(dup: &str, into: &str) -> String {
     format!("merged {dup} into {into}: {dup} is closed, and mail to it goes to {into}")
@@ -208,7 +246,11 @@ pub fn undone(
         describe(e, zone)
     );
     if let Some(p) = partner {
-        let _ = write!(s, "\nundid the merge on {p} too");
+        let what = match e.kind {
+            crate::core::ticket::EventKind::Merged => "the merge",
+            _ => "the link",
+        };
+        let _ = write!(s, "\nundid {what} on {p} too");
     }
     s
 }
@@ -332,6 +374,37 @@ pub fn show(
         for line in clean_block(&t.description).lines() {
             let _ = writeln!(s, "  {line}");
         }
+    }
+    let linked = crate::core::incident::linked_customers(t);
+    if !linked.is_empty() {
+        let customers = crate::core::incident::customer_count(&linked);
+        let _ = writeln!(
+            s,
+            "\n{}",
+            out.paint(
+                &format!(
+                    "Linked tickets: {}, {customers} customer{}",
+                    linked.len(),
+                    if customers == 1 { "" } else { "s" }
+                ),
+                Color::Bold
+            )
+        );
+        for (id, customer) in &linked {
+            let customer = customer.as_deref().map_or_else(|| "-".into(), clean_line);
+            let _ = writeln!(s, "  {}  {customer}", short_of(&id.to_string()));
+        }
+    }
+    if let Some(problem) = crate::core::incident::problem_of(t) {
+        let _ = writeln!(
+            s,
+            "{} {}",
+            out.paint(&format!("{:<9}", "linked"), Color::Dim),
+            format_args!(
+                "to the problem {}, which escalates for it",
+                short_of(&problem.to_string())
+            )
+        );
     }
     if let Some(logged) = logged_per_person(t) {
         let _ = writeln!(
