@@ -23,6 +23,20 @@ fn deliver(env: &TestEnv, raw: Vec<u8>) -> Value {
     out.json()
 }
 
+/// Eva answers the thread of her first message, by its Message-ID alone.
+#[track_caller]
+fn eva_answers_her_old_thread(env: &TestEnv) -> Value {
+    deliver(
+        env,
+        mail(
+            "eva@example.org",
+            "Re: Cannot log in",
+            "m3@example.org",
+            Some("m2@example.org"),
+        ),
+    )
+}
+
 /// Two customers wrote about one bug: A from jan (by mail), B from eva.
 fn two_reports() -> TestEnv {
     let env = TestEnv::team();
@@ -103,44 +117,26 @@ fn mail_on_the_duplicate_s_thread_lands_on_the_ticket_it_went_into() {
     let env = two_reports();
     let owner = env.field(ID_B, "owner");
     env.baton_as(&owner, &["merge", "9a1f", "0b7c"]).success();
-    // Eva answers her old thread: by Message-ID, then by the tag.
-    let doc = deliver(
-        &env,
-        mail(
-            "eva@example.org",
+    // (subject, Message-ID, the message it answers): eva's old thread by
+    // Message-ID, then by its tag, then the ticket's own thread, where she
+    // speaks as its customer now.
+    let cases = [
+        (
             "Re: Cannot log in",
             "m3@example.org",
             Some("m2@example.org"),
         ),
-    );
-    assert_eq!(
-        (doc["id"].as_str(), doc["intake"]["action"].as_str()),
-        (Some(ID_A), Some("added"))
-    );
-    let doc = deliver(
-        &env,
-        mail(
-            "eva@example.org",
-            "Re: [#9a1f2c3d] Cannot log in",
-            "m4@example.org",
-            None,
-        ),
-    );
-    assert_eq!(
-        (doc["id"].as_str(), doc["intake"]["action"].as_str()),
-        (Some(ID_A), Some("added"))
-    );
-    // And on the ticket's own thread she speaks as its customer now.
-    let doc = deliver(
-        &env,
-        mail(
-            "eva@example.org",
-            "Re: [#0b7c6f1e] Login fails",
-            "m5@example.org",
-            None,
-        ),
-    );
-    assert_eq!(doc["intake"]["action"], "added");
+        ("Re: [#9a1f2c3d] Cannot log in", "m4@example.org", None),
+        ("Re: [#0b7c6f1e] Login fails", "m5@example.org", None),
+    ];
+    for (subject, id, answers) in cases {
+        let doc = deliver(&env, mail("eva@example.org", subject, id, answers));
+        assert_eq!(
+            (doc["id"].as_str(), doc["intake"]["action"].as_str()),
+            (Some(ID_A), Some("added")),
+            "{subject}"
+        );
+    }
     assert_eq!(
         event_kinds(&env.baton(&["show", ID_B, "--json"]).json())
             .last()
@@ -178,15 +174,7 @@ fn mail_follows_a_chain_of_merges() {
     let owner_b = env.field(ID_B, "owner");
     env.baton_as(&owner_b, &["merge", "9a1f", "5e5e"]).success();
     env.baton_as("ana", &["merge", "5e5e", "0b7c"]).success();
-    let doc = deliver(
-        &env,
-        mail(
-            "eva@example.org",
-            "Re: Cannot log in",
-            "m3@example.org",
-            Some("m2@example.org"),
-        ),
-    );
+    let doc = eva_answers_her_old_thread(&env);
     assert_eq!(doc["id"].as_str(), Some(ID_A));
 }
 
@@ -207,15 +195,7 @@ fn undoing_a_merge_undoes_it_on_both_tickets() {
     assert_eq!(event_kinds(&doc), ["created", "merged", "reverted"]);
     assert!(doc.get("customers").is_none(), "{doc}");
     // Mail on the old thread goes to the duplicate again.
-    let doc = deliver(
-        &env,
-        mail(
-            "eva@example.org",
-            "Re: Cannot log in",
-            "m3@example.org",
-            Some("m2@example.org"),
-        ),
-    );
+    let doc = eva_answers_her_old_thread(&env);
     assert_eq!(doc["id"].as_str(), Some(ID_B));
 }
 

@@ -3,6 +3,7 @@
 
 use clap_complete::engine::ArgValueCompleter;
 
+use super::undo::Read;
 use super::{Outcome, Txn, completions};
 use crate::core::ticket::Ticket;
 use crate::core::{action, clock, id, incident, search};
@@ -76,21 +77,8 @@ pub struct IncidentNewArgs {
     pub owner: Option<String>,
 }
 
-/// A ticket read under the lock, with its label and its event count.
-struct Read {
-    ticket: Ticket,
-    short: String,
-    before: usize,
-}
-
 fn read(store: &Store, r: &Resolved) -> Result<Read> {
-    let ticket = store.read(r.id)?;
-    let before = ticket.events.len();
-    Ok(Read {
-        ticket,
-        short: r.short.clone(),
-        before,
-    })
+    Ok(super::undo::read(store.read(r.id)?, r.short.clone()))
 }
 
 /// Each id resolved once, in the order given.
@@ -171,17 +159,9 @@ fn pair_up(
         let changed = act(&mut t.ticket, &mut p.ticket, &t_cx, &p_cx)?;
         done.push((t, changed));
     }
-    let mut messages = Vec::new();
-    let changed = done.iter().filter(|(_, c)| *c).map(|(t, _)| t);
-    for r in changed.chain(problems.iter().filter(|p| p.ticket.events.len() > p.before)) {
-        txn.save(&r.ticket, &r.short, r.before)?;
-        messages.push(commit::ticket(
-            &r.short,
-            &r.ticket,
-            &r.ticket.events[r.before..],
-        ));
-    }
-    txn.finish(&messages.join("\n\n"));
+    // Unchanged tickets gained no events, so only the changes are saved.
+    let message = super::undo::save_all(&mut txn, done.iter().map(|(t, _)| t).chain(&problems))?;
+    txn.finish(&message);
     let outcomes: Vec<Outcome> = done
         .into_iter()
         .map(|(r, changed)| Outcome {

@@ -8,7 +8,7 @@ use super::{Txn, completions};
 use crate::core::{action, clock, duplicate};
 use crate::ctx::Ctx;
 use crate::error::Result;
-use crate::render::{commit, json, ticket as render};
+use crate::render::{json, ticket as render};
 
 /// Merge a duplicate ticket into the one it repeats (DUP is closed, INTO goes on)
 ///
@@ -39,26 +39,25 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut txn = Txn::begin(ctx, &store)?;
     let config = txn.config()?.clone();
     let actor = ctx.actor(&store, &config)?;
-    let (mut dup, mut into) = (store.read(d.id)?, store.read(i.id)?);
-    let before = (dup.events.len(), into.events.len());
-    let cx = |now, label| action::Ctx {
+    let mut dup = super::undo::read(store.read(d.id)?, d.short.clone());
+    let mut into = super::undo::read(store.read(i.id)?, i.short.clone());
+    let cx = |t, label| action::Ctx {
         actor: &actor,
-        now,
+        now: txn.now_for(t),
         config: &config,
         label,
     };
-    let (dup_cx, into_cx) = (
-        cx(txn.now_for(&dup), &d.short),
-        cx(txn.now_for(&into), &i.short),
-    );
-    duplicate::merge(&mut dup, &mut into, &dup_cx, &into_cx, args.note)?;
-    txn.save(&dup, &d.short, before.0)?;
-    txn.save(&into, &i.short, before.1)?;
-    txn.finish(&format!(
-        "{}\n\n{}",
-        commit::ticket(&d.short, &dup, &dup.events[before.0..]),
-        commit::ticket(&i.short, &into, &into.events[before.1..])
-    ));
+    let (dup_cx, into_cx) = (cx(&dup.ticket, &d.short), cx(&into.ticket, &i.short));
+    duplicate::merge(
+        &mut dup.ticket,
+        &mut into.ticket,
+        &dup_cx,
+        &into_cx,
+        args.note,
+    )?;
+    let message = super::undo::save_all(&mut txn, [&dup, &into])?;
+    txn.finish(&message);
+    let (dup, into) = (dup.ticket, into.ticket);
     ctx.out.result(&render::merged(&d.short, &i.short), || {
         let doc = |t, short| {
             let due = clock::deadline(t, &config, ctx.now);

@@ -36,11 +36,29 @@ pub struct Args {
     pub event: Option<usize>,
 }
 
-/// One ticket as read under the lock, with its label and its event count.
-struct Read {
-    ticket: Ticket,
-    short: String,
-    before: usize,
+/// A ticket read under the lock for a change to two or more tickets (an
+/// undo, a merge, a link): its label and how many events it had.
+pub struct Read {
+    pub ticket: Ticket,
+    pub short: String,
+    pub before: usize,
+}
+
+/// Saves each ticket that gained events, in order, and gives the commit
+/// message naming them all.
+pub fn save_all<'r>(txn: &mut Txn, read: impl IntoIterator<Item = &'r Read>) -> Result<String> {
+    let mut messages = Vec::new();
+    for r in read {
+        if r.ticket.events.len() > r.before {
+            txn.save(&r.ticket, &r.short, r.before)?;
+            messages.push(commit::ticket(
+                &r.short,
+                &r.ticket,
+                &r.ticket.events[r.before..],
+            ));
+        }
+    }
+    Ok(messages.join("\n\n"))
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -83,16 +101,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         )?),
         None => None,
     };
-    let mut messages = Vec::new();
-    for r in std::iter::once(&first).chain(partner.as_ref()) {
-        txn.save(&r.ticket, &r.short, r.before)?;
-        messages.push(commit::ticket(
-            &r.short,
-            &r.ticket,
-            &r.ticket.events[r.before..],
-        ));
-    }
-    txn.finish(&messages.join("\n\n"));
+    let message = save_all(&mut txn, std::iter::once(&first).chain(partner.as_ref()))?;
+    txn.finish(&message);
     if let Some(warning) = render::unsent(&first.short, &done) {
         ctx.out.warn(&warning);
     }
@@ -111,7 +121,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     })
 }
 
-fn read(ticket: Ticket, short: String) -> Read {
+/// A ticket just read, with its label.
+pub fn read(ticket: Ticket, short: String) -> Read {
     let before = ticket.events.len();
     Read {
         ticket,

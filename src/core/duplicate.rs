@@ -161,24 +161,27 @@ pub fn merge(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::core::config::Config;
     use crate::core::ticket::Status;
     use chrono::{DateTime, TimeZone, Utc};
 
-    fn at(h: u32) -> DateTime<Utc> {
+    /// 2 November 2026 at `h` o'clock.
+    pub(crate) fn at(h: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 2, h, 0, 0).unwrap()
     }
 
-    fn config() -> Config {
+    /// ana (level 1) and ben (level 2).
+    pub(crate) fn config() -> Config {
         Config::parse(
             "[[people]]\nname = \"ana\"\nlevel = 1\n[[people]]\nname = \"ben\"\nlevel = 2\n",
         )
         .unwrap()
     }
 
-    fn ticket(id: u128, owner: &str, customer: &str) -> Ticket {
+    /// A ticket `owner` opened at 1:00 for `customer`, its id `id`.
+    pub(crate) fn ticket(id: u128, owner: &str, customer: &str) -> Ticket {
         let config = config();
         let cx = action::Ctx {
             actor: owner,

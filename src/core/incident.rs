@@ -269,33 +269,10 @@ pub fn resolve_linked(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::Config;
-    use chrono::{DateTime, TimeZone, Utc};
-
-    fn at(h: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 2, h, 0, 0).unwrap()
-    }
-
-    fn config() -> Config {
-        Config::parse(
-            "[[people]]\nname = \"ana\"\nlevel = 1\n[[people]]\nname = \"ben\"\nlevel = 2\n",
-        )
-        .unwrap()
-    }
+    use crate::core::duplicate::tests::{at, config};
 
     fn ticket(id: u128, owner: &str) -> Ticket {
-        let config = config();
-        let cx = action::Ctx {
-            actor: owner,
-            now: at(1),
-            config: &config,
-            label: "x",
-        };
-        let draft = action::Draft {
-            title: format!("ticket {id}"),
-            ..Default::default()
-        };
-        action::create(&cx, Uuid::from_u128(id), draft).unwrap()
+        crate::core::duplicate::tests::ticket(id, owner, "")
     }
 
     fn with<T>(who: &str, f: impl FnOnce(&action::Ctx) -> T) -> T {

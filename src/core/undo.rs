@@ -400,12 +400,8 @@ fn restore(
 mod tests {
     use super::*;
     use crate::core::config::Config;
+    use crate::core::duplicate::tests::at;
     use crate::core::ticket::Status;
-    use chrono::TimeZone;
-
-    fn at(h: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 2, h, 0, 0).unwrap()
-    }
 
     fn config() -> Config {
         Config::parse(
@@ -415,17 +411,9 @@ mod tests {
         .unwrap()
     }
 
+    /// A ticket ana opened at 1:00, then `events`.
     fn ticket(events: Vec<Event>) -> Ticket {
-        let mut t = Ticket::parse(
-            "id = \"0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84\"\ntitle = \"x\"\nstatus = \"open\"\n\
-             owner = \"ana\"\npriority = \"normal\"\ntags = []\n\
-             created = 2026-11-02T01:00:00Z\nupdated = 2026-11-02T01:00:00Z\n\
-             [[events]]\nat = 2026-11-02T01:00:00Z\nby = \"ana\"\nkind = \"created\"\nto = \"ana\"\n",
-        )
-        .unwrap();
-        t.events.extend(events);
-        t.sync_state();
-        t
+        crate::core::clock::tests::ticket_at(at(1), "ana", events)
     }
 
     fn handoff(h: u32, from: &str, to: &str) -> Event {
