@@ -127,7 +127,7 @@ fn linked_tickets_escalate_on_their_own_once_the_problem_is_solved() {
 }
 
 #[test]
-fn show_lists_the_linked_tickets_and_their_customers() {
+fn list_marks_a_linked_ticket_and_show_lists_a_problem_s_tickets_and_customers() {
     let env = TestEnv::team();
     env.new_ticket_pinned("cora", "Checkout down", &[], ID_A);
     env.new_ticket_pinned(

@@ -6,7 +6,7 @@
 //! escalate on their own: the problem escalates, once for all of them
 //! ([`paused`]). The problem's owner resolves and answers them all at once.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use uuid::Uuid;
 
@@ -101,6 +101,22 @@ pub fn paused<'a>(problems: impl IntoIterator<Item = &'a Ticket>) -> HashSet<Uui
         .filter(|p| p.status.is_active() && is_problem(p))
         .flat_map(linked)
         .collect()
+}
+
+/// For each ticket linked to one of these problems, the mark `list` shows
+/// beside it: `↳` and the problem's short id (given by `short`).
+pub fn marks(
+    problems: impl IntoIterator<Item = Ticket>,
+    short: impl Fn(Uuid) -> String,
+) -> HashMap<Uuid, String> {
+    let mut out = HashMap::new();
+    for p in problems {
+        let mark = format!("↳ {}", short(p.id));
+        for t in linked(&p) {
+            out.insert(t, mark.clone());
+        }
+    }
+    out
 }
 
 /// Whether the actor may tie `t` and `problem` together or apart: the owner
