@@ -113,6 +113,27 @@ fn an_incident_of_fifty_escalates_once_is_answered_once_and_resolved_once() {
         assert_eq!(env.field(t, "status"), "resolved");
         assert_eq!(env.events(t).pop().unwrap()["note"].as_str(), Some("fixed"));
     }
+
+    // The report counts the incident once, its tickets and customers apart.
+    let report = env
+        .baton(&["report", "--month", "2026-11", "--json"])
+        .json();
+    crate::schema::Schema::load().check("report", "report --json", &report);
+    assert_eq!(
+        report["incidents"],
+        serde_json::json!([{
+            "id": problem, "title": "Checkout down", "status": "resolved",
+            "tickets": 50, "customers": 50
+        }])
+    );
+    let text = env.baton(&["report", "--month", "2026-11"]).stdout;
+    assert!(
+        text.contains(&format!(
+            "INCIDENTS\n{}  Checkout down (resolved): 50 linked tickets, 50 customers",
+            &problem[..8]
+        )),
+        "{text}"
+    );
 }
 
 #[test]

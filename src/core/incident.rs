@@ -84,6 +84,39 @@ pub fn customer_count(linked: &[(Uuid, Option<String>)]) -> usize {
     seen.len()
 }
 
+/// One incident in the report: the problem once, its linked tickets and
+/// their customers counted apart.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IncidentFigures {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    pub tickets: usize,
+    pub customers: usize,
+}
+
+/// The incidents of a period: each problem with linked tickets that was
+/// opened before its end and still open at it or changed within it.
+pub fn figures(tickets: &[Ticket], period: super::metrics::Period) -> Vec<IncidentFigures> {
+    let mut out: Vec<IncidentFigures> = tickets
+        .iter()
+        .filter(|p| is_problem(p) && p.created < period.until)
+        .filter(|p| p.status.is_active() || p.updated >= period.since)
+        .filter_map(|p| {
+            let linked = linked_customers(p);
+            (!linked.is_empty()).then(|| IncidentFigures {
+                id: p.id.to_string(),
+                title: p.title.clone(),
+                status: p.status,
+                tickets: linked.len(),
+                customers: customer_count(&linked),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
 /// The summaries of the problems that hold their tickets' escalation now:
 /// problems still open or waiting. Their linked tickets are read from the
 /// problem files, which are few.

@@ -161,6 +161,10 @@ pub struct Report {
     pub customers: Vec<CustomerFigures>,
     /// The pause audit: everyone who set a ticket waiting, by name.
     pub pauses: Vec<PauseFigures>,
+    /// Each incident once, with its linked tickets and customers counted
+    /// apart (left out when there was none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incidents: Vec<super::incident::IncidentFigures>,
 }
 
 /// Raw tallies for one person, before medians and rounding.
@@ -222,7 +226,9 @@ pub fn report(
             count_ticket(&mut tally, ticket, config, period, now);
         }
     }
-    finish(tally, config, period, owner)
+    let mut report = finish(tally, config, period, owner);
+    report.incidents = super::incident::figures(tickets, period);
+    report
 }
 
 /// Whether a ticket can count in the period at all: it has an event in it,
@@ -587,6 +593,7 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
         totals,
         people,
         customers,
+        incidents: Vec::new(),
     }
 }
 

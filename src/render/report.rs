@@ -152,7 +152,27 @@ fn report(out: &Output, r: &Report, title: &str) -> String {
     if !r.pauses.is_empty() {
         parts.push(pauses(out, r));
     }
+    if !r.incidents.is_empty() {
+        parts.push(incidents(out, r));
+    }
     parts.join("\n\n")
+}
+
+/// Each incident once, with how many tickets and customers it touched.
+fn incidents(out: &Output, r: &Report) -> String {
+    let mut s = out.paint("INCIDENTS", Color::Bold);
+    for i in &r.incidents {
+        let _ = write!(
+            s,
+            "\n{}  {} ({}): {} linked tickets, {} customers",
+            &i.id[..8],
+            clean_line(&i.title),
+            i.status,
+            i.tickets,
+            i.customers
+        );
+    }
+    s
 }
 
 /// The pause audit: who paused clocks, for how long, and how often right
