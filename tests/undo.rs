@@ -136,7 +136,7 @@ fn only_the_author_or_the_owner_may_undo() {
         (
             1,
             "error: only ben (who made it) or the owner, ana, can undo event 2 of 0b7c (note)\n\
-             hint: ask ben to run 'baton undo 0b7c'\n"
+             hint: ask ben to run 'baton undo 0b7c --event 2'\n"
         )
     );
     let out = env.baton_as("cora", &["--json", "undo", "0b7c"]);

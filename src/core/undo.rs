@@ -297,7 +297,10 @@ pub fn undo(t: &mut Ticket, cx: &action::Ctx, i: usize) -> Result<Undone, Error>
             event.kind.as_str()
         ))
         .kind(Kind::NotOwner)
-        .hint(format!("ask {} to run 'baton undo {}'", event.by, cx.label)));
+        .hint(format!(
+            "ask {} to run 'baton undo {} --event {position}'",
+            event.by, cx.label
+        )));
     }
     let partner = match event.view() {
         Ok(View::Edited { field, from, to }) => {
