@@ -8,6 +8,8 @@ mod common;
 // reopen and close share status.rs).
 /// `baton doctor`: finding and repairing hand edits.
 mod doctor;
+/// `baton merge`: duplicates closed into the ticket they repeat, mail following.
+mod duplicates;
 /// `baton edit`: content fields.
 mod edit;
 /// `baton escalate`: the sweep, deadlines, `--dry-run` and `--warn`.
@@ -46,6 +48,8 @@ mod show;
 mod status;
 /// `baton take`: making a ticket yours.
 mod take;
+/// `baton undo`: reverted events, who may undo what, undo across clones.
+mod undo;
 
 // Topics that cut across commands.
 /// The read cache: damaged, stale or bypassed, answers stay the files' answers.
@@ -79,6 +83,8 @@ mod hooks;
 mod hostile;
 /// Who is acting: `--as`, `BATON_USER`, the user config, git, a team of one.
 mod identity;
+/// Incidents: tickets linked to a problem, escalated, answered and resolved as one.
+mod incidents;
 /// The pager for output longer than the screen (on a pseudo-terminal).
 #[cfg(unix)]
 mod pager;

@@ -2,8 +2,8 @@
 //! escalation target.
 
 use super::{Txn, Unreadable};
-use crate::core::duration;
 use crate::core::sweep::{self, Planned};
+use crate::core::{duration, incident};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::sweep::{Escalated, Failed, Sweep, Warned};
@@ -49,7 +49,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     // Summaries decide who is due; only those tickets are read in full.
     let loaded = store.summaries()?;
-    let plan = sweep::plan_warned(&loaded.tickets, &config, now, args.warn);
+    // Tickets linked to an open problem wait for it; only problems are read.
+    let problems: Vec<_> = incident::active_problems(&loaded.tickets)
+        .filter_map(|s| store.read(s.id).ok())
+        .collect();
+    let paused = incident::paused(&problems);
+    let plan = sweep::plan_with(&loaded.tickets, &config, now, args.warn, &paused);
     let mut failed = Vec::new();
     let mut escalated = Vec::new();
     for planned in plan.tickets {
@@ -84,6 +89,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     warned.sort_by_key(|b| b.due);
     let warned = warned
         .into_iter()
+        .filter(|breach| !paused.contains(&breach.summary.id))
         .map(|breach| Warned {
             short: loaded.short(breach.summary.id),
             breach,

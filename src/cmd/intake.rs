@@ -178,7 +178,12 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], args: &Args) -> Result<Delivered> 
     }
     let auto = automatic::classify(&mail, config.intake.address.as_deref());
     let mut ack_refused = None;
-    let route = intake::route(&mail, auto.as_ref(), &tickets, &listing.ids);
+    let route = intake::route(&mail, auto.as_ref(), &tickets, &listing.ids).follow_merges(|id| {
+        store
+            .read(id)
+            .ok()
+            .and_then(|t| crate::core::duplicate::merged_into(&t))
+    });
     let (ticket, before, filing) = match route {
         Route::Kept(about) => {
             let automatic = auto.unwrap_or_else(|| Automatic {

@@ -206,7 +206,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ctx.out
             .info("no tickets match (resolved and closed ones show with --all)");
     } else {
-        ctx.out.print(&table::tickets(&ctx.out, &rows, ctx.now))?;
+        // Which open problem holds each linked ticket: only problems are read.
+        let links = crate::core::incident::marks(
+            crate::core::incident::active_problems(&loaded.tickets)
+                .filter_map(|p| store.read(p.id).ok()),
+            |id| loaded.short(id),
+        );
+        ctx.out
+            .print(&table::tickets_linked(&ctx.out, &rows, ctx.now, &links))?;
     }
     unreadable.finish("the list shows the rest")
 }

@@ -18,7 +18,8 @@ use crate::term::editor;
 #[command(after_help = "Examples:
   baton reply 0b7c \"The refund was sent today; expect it within 3 days.\"
   baton reply 0b7c                   write it in your editor
-  baton reply 0b7c \"On it.\" --promise \"tomorrow 12:00\"   and promise an answer by then")]
+  baton reply 0b7c \"On it.\" --promise \"tomorrow 12:00\"   and promise an answer by then
+  baton reply 3f2a --all \"Fixed; sorry for the trouble.\"   every ticket linked to a problem")]
 pub struct ReplyArgs {
     /// The ticket (a unique id prefix, at least 4 characters)
     #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
@@ -33,6 +34,10 @@ pub struct ReplyArgs {
     #[arg(long, value_name = "NAME", conflicts_with = "text",
           add = ArgValueCompleter::new(completions::saved_replies))]
     pub template: Option<String>,
+    /// Send it to every ticket linked to this problem instead (one reply on
+    /// each, in its customer's own thread)
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// List the saved replies (tickets/replies/NAME.md) for 'reply --template'
@@ -114,7 +119,9 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
             .info("cancelled: the reply was empty; nothing was recorded");
         return Ok(());
     };
-    let o = super::change(ctx, &args.id, |t, cx| {
+    // One reply recipe: on the ticket, or on every ticket linked to the
+    // problem in one transaction; each reply is mail in its own thread.
+    let reply = |t: &mut crate::core::ticket::Ticket, cx: &action::Ctx| {
         let changed = action::reply(t, cx, &text)?;
         // The id the mail will carry, recorded on the event, so that the
         // customer's answer and a bounce of it find this ticket.
@@ -128,15 +135,27 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
             Some(p) => p.record(t, cx),
             None => Ok(changed),
         }
-    })?;
-    let mails = o
-        .ticket
-        .events
-        .iter()
-        .rev()
-        .find(|e| e.kind == EventKind::Reply)
-        .is_some_and(|e| e.message_id.is_some());
-    if mails && o.config.mail.send.is_none() {
+    };
+    let mails = |t: &crate::core::ticket::Ticket| {
+        t.events
+            .iter()
+            .rev()
+            .find(|e| e.kind == EventKind::Reply)
+            .is_some_and(|e| e.message_id.is_some())
+    };
+    if args.all {
+        let (_, linked) = super::link::with_linked(ctx, std::slice::from_ref(&args.id))?;
+        let ids: Vec<String> = linked.iter().map(|(id, _)| id.to_string()).collect();
+        let outcomes = super::change_many(ctx, &ids, reply)?;
+        if let Some(o) = outcomes.iter().find(|o| mails(&o.ticket))
+            && o.config.mail.send.is_none()
+        {
+            ctx.out.info(&outcome::mail_waits());
+        }
+        return super::report_many(ctx, &outcomes, |o| outcome::replied(&o.short));
+    }
+    let o = super::change(ctx, &args.id, reply)?;
+    if mails(&o.ticket) && o.config.mail.send.is_none() {
         ctx.out.info(&outcome::mail_waits());
     }
     super::report(ctx, &o, &outcome::replied(&o.short), "")

@@ -8,11 +8,13 @@ pub mod edit;
 pub mod escalate;
 pub mod init;
 pub mod intake;
+pub mod link;
 pub mod list;
 pub mod log;
 pub mod mail;
 pub mod man;
 pub mod merge_driver;
+pub mod merge_dup;
 pub mod message;
 pub mod new;
 pub mod outbox;
@@ -27,6 +29,7 @@ pub mod status;
 pub mod sync;
 pub mod take;
 pub mod txn;
+pub mod undo;
 pub mod whoami;
 
 pub use txn::Txn;
@@ -60,9 +63,14 @@ pub enum Command {
     Resolve(status::ResolveArgs),
     Reopen(status::ReopenArgs),
     Close(status::CloseArgs),
+    Merge(merge_dup::Args),
+    Link(link::LinkArgs),
+    Unlink(link::UnlinkArgs),
+    Incident(link::IncidentArgs),
     Edit(edit::Args),
     Rate(rate::Args),
     Log(log::Args),
+    Undo(undo::Args),
     Escalate(escalate::Args),
     Outbox(outbox::Args),
     Mail(mail::Args),
@@ -103,9 +111,14 @@ pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) 
         Command::Resolve(args) => status::resolve(&ctx, args),
         Command::Reopen(args) => status::reopen(&ctx, args),
         Command::Close(args) => status::close(&ctx, args),
+        Command::Merge(args) => merge_dup::run(&ctx, args),
+        Command::Link(args) => link::link(&ctx, args),
+        Command::Unlink(args) => link::unlink(&ctx, args),
+        Command::Incident(args) => link::incident(&ctx, args),
         Command::Edit(args) => edit::run(&ctx, args),
         Command::Rate(args) => rate::run(&ctx, args),
         Command::Log(args) => log::run(&ctx, args),
+        Command::Undo(args) => undo::run(&ctx, args),
         Command::Escalate(args) => escalate::run(&ctx, args),
         Command::Outbox(args) => outbox::run(&ctx, args),
         Command::Mail(args) => mail::run(&ctx, args),

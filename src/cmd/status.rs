@@ -3,8 +3,8 @@
 use clap_complete::engine::ArgValueCompleter;
 
 use super::completions;
-use crate::core::action;
 use crate::core::ticket::Status;
+use crate::core::{action, incident};
 use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::render::{ask, outcome};
@@ -29,6 +29,7 @@ pub struct WaitArgs {
 #[command(after_help = "Examples:
   baton resolve 0b7c --note \"refund sent\"
   baton resolve 0b7c 9a1f                     several at once: all of them, or none
+  baton resolve 3f2a --all --note \"fixed\"     a problem and every ticket linked to it
   baton list --all --status resolved          what was solved")]
 pub struct ResolveArgs {
     /// The tickets (unique id prefixes, at least 4 characters each; several: all or none)
@@ -37,6 +38,10 @@ pub struct ResolveArgs {
     /// How it was solved
     #[arg(long, short)]
     pub note: Option<String>,
+    /// Also resolve every ticket linked to these problems (one note and one
+    /// notice each; you must own the problem)
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Reopen a waiting, resolved or closed ticket (a resolved one starts a fresh clock)
@@ -87,7 +92,28 @@ pub fn wait(ctx: &Ctx, args: WaitArgs) -> Result<()> {
 }
 
 pub fn resolve(ctx: &Ctx, args: ResolveArgs) -> Result<()> {
-    set(ctx, &args.ids, Status::Resolved, args.note, false)
+    if !args.all {
+        return set(ctx, &args.ids, Status::Resolved, args.note, false);
+    }
+    // The problems and their linked tickets, in one transaction: each gets
+    // its own status event, so each customer its own notice.
+    let (problems, linked) = super::link::with_linked(ctx, &args.ids)?;
+    let mut ids: Vec<String> = problems.iter().map(|p| p.id.to_string()).collect();
+    ids.extend(linked.iter().map(|(id, _)| id.to_string()));
+    let note = args.note;
+    let outcomes = super::change_many(ctx, &ids, |t, cx| {
+        match linked.iter().find(|(id, _)| *id == t.id) {
+            Some((_, problem)) => incident::resolve_linked(t, cx, problem, note.clone()),
+            None => action::set_status(t, cx, Status::Resolved, note.clone(), false),
+        }
+    })?;
+    super::report_many(ctx, &outcomes, |o| {
+        if o.changed {
+            outcome::status_now(&o.short, Status::Resolved)
+        } else {
+            outcome::status_already(&o.short, Status::Resolved)
+        }
+    })
 }
 
 pub fn reopen(ctx: &Ctx, args: ReopenArgs) -> Result<()> {

@@ -80,9 +80,11 @@ struct Change {
 impl Clock {
     /// The clock after `events`, or `None` when there are none.
     pub fn of(events: &[Event]) -> Option<Clock> {
+        // Undone events never happened, for the clock as for replay.
+        let events = super::undo::standing(events);
         let first = events.first()?;
         let mut p = Clock::starting(first.at, Status::Open);
-        for e in events {
+        for e in events.iter() {
             // Malformed events are skipped, as replay skips them.
             match e.view() {
                 Ok(View::Created { .. }) => p = Clock::starting(e.at, Status::Open),

@@ -87,6 +87,23 @@ pub enum Route {
     Duplicate(Uuid),
 }
 
+impl Route {
+    /// The same route to the ticket a merged duplicate went into: `next`
+    /// gives the ticket a ticket was merged into (see
+    /// [`super::duplicate::follow`], which guards against loops). A message
+    /// for a merged duplicate lands on the ticket that holds the work; one
+    /// it already holds, or kept aside, stays where it is.
+    pub fn follow_merges(self, next: impl FnMut(Uuid) -> Option<Uuid>) -> Route {
+        let to = |id| super::duplicate::follow(id, next);
+        match self {
+            Route::Customer(id) => Route::Customer(to(id)),
+            Route::Stranger(id) => Route::Stranger(to(id)),
+            Route::DeliveryFailed(id) => Route::DeliveryFailed(to(id)),
+            other => other,
+        }
+    }
+}
+
 /// Decides where a message goes. `auto` is what [`super::automatic::classify`]
 /// found; `tickets` need only be those that [`needles`] keeps; `ids` are
 /// every ticket's, for the tag.
@@ -129,7 +146,8 @@ pub fn route(
 /// or it was copied on (or wrote) one of the customer's earlier messages.
 pub fn may_speak(t: &Ticket, address: &str) -> bool {
     let same = |a: &str| address_of(a).is_some_and(|a| a.eq_ignore_ascii_case(address));
-    same(&t.customer)
+    // A duplicate's customer, merged in, speaks for this ticket too.
+    super::duplicate::customers(t).iter().any(|c| same(c))
         || t.events
             .iter()
             .filter(|e| matches!(e.kind, EventKind::Created | EventKind::Customer))

@@ -248,7 +248,7 @@ fn value_key(value: &Option<toml::Value>) -> String {
 
 /// Something's canonical TOML text: what identifies an event, and what orders
 /// values deterministically.
-fn canonical<T: Serialize>(value: &T) -> String {
+pub(crate) fn canonical<T: Serialize>(value: &T) -> String {
     #[derive(Serialize)]
     struct Wrap<'a, T> {
         v: &'a T,

@@ -179,6 +179,10 @@ pub struct Report {
     pub pauses: Vec<PauseFigures>,
     /// Promises kept and broken, per person who made them, by name.
     pub promises: Vec<PromiseFigures>,
+    /// Each incident once, with its linked tickets and customers counted
+    /// apart (left out when there was none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incidents: Vec<super::incident::IncidentFigures>,
 }
 
 /// Raw tallies for one person, before medians and rounding.
@@ -242,7 +246,9 @@ pub fn report(
             count_ticket(&mut tally, ticket, config, period, now);
         }
     }
-    finish(tally, config, period, owner)
+    let mut report = finish(tally, config, period, owner);
+    report.incidents = super::incident::figures(tickets, period);
+    report
 }
 
 /// Whether a ticket can count in the period at all: it has an event in it,
@@ -256,7 +262,8 @@ pub fn may_count(s: &Summary, period: Period) -> bool {
 fn owned_during(ticket: &Ticket, name: &str, period: Period) -> bool {
     let mut state: Option<State> = None;
     let owns = |s: &Option<State>| s.as_ref().is_some_and(|s| s.owner == name);
-    for e in ticket.events.iter().filter(|e| e.at < period.until) {
+    let events = super::undo::standing(&ticket.events);
+    for e in events.iter().filter(|e| e.at < period.until) {
         // Checked before and after each event in the period: the owner when
         // the period began counts as much as one who received it during it.
         if e.at >= period.since && owns(&state) {
@@ -511,8 +518,7 @@ fn count_ticket(
         // Judged on the whole history: a reply after the period's end that came
         // in time still met the target.
         let target = reply_hours.add(created_at, duration::chrono(policy.first_response.within));
-        let first_reply = ticket
-            .events
+        let first_reply = super::undo::standing(&ticket.events)
             .iter()
             .filter(|e| matches!(e.view(), Ok(View::Reply { .. })))
             .map(|e| e.at)
@@ -545,10 +551,19 @@ fn count_ticket(
     }
 }
 
-/// The events before `until` in time order. Files keep their events in order,
-/// so this borrows; a hand-edited file with shuffled events is sorted first.
+/// The events before `until` in time order, without those undone (an undo
+/// corrects the figures of every period, also past ones). Files keep their
+/// events in order, so this borrows; a hand-edited file with shuffled events
+/// is sorted first.
 fn history_until(ticket: &Ticket, until: DateTime<Utc>) -> Cow<'_, [Event]> {
-    let events = &ticket.events;
+    let events = match super::undo::standing(&ticket.events) {
+        Cow::Borrowed(events) => events,
+        Cow::Owned(mut kept) => {
+            kept.retain(|e| e.at < until);
+            kept.sort_by_key(|e| e.at);
+            return Cow::Owned(kept);
+        }
+    };
     if events.is_sorted_by_key(|e| e.at) {
         let n = events.partition_point(|e| e.at < until);
         return Cow::Borrowed(&events[..n]);
@@ -647,6 +662,7 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
         totals,
         people,
         customers,
+        incidents: Vec::new(),
     }
 }
 

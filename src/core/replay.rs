@@ -7,6 +7,10 @@
 //! and changes nothing, and an escalation does not take the ticket from
 //! whoever a person handed it to after that deadline (it still counts as a
 //! missed deadline).
+//!
+//! Events a `reverted` cancels are left out before anything is applied, so
+//! an undone hand-off gives the owner back and an undone resolve leaves the
+//! ticket as open as it was, its period not restarted.
 
 use chrono::{DateTime, Utc};
 
@@ -72,6 +76,8 @@ impl State {
                 }
                 self.status = to;
             }
+            // A duplicate is closed by its merge (undoing the merge reopens it).
+            View::Merged { into: Some(_), .. } => self.status = Status::Closed,
             _ => {}
         }
     }
@@ -100,8 +106,10 @@ pub fn starts_period(from: Status, to: Status) -> bool {
     !from.is_active() && to.is_active()
 }
 
-/// Replays events from the first one on. `None` when there are no events.
+/// Replays events from the first one on, leaving out those a `reverted`
+/// cancels (see [`super::undo`]). `None` when there are no events.
 pub fn replay(events: &[Event]) -> Option<State> {
+    let events = super::undo::standing(events);
     let first = events.first()?;
     let mut state = State {
         status: Status::Open,
@@ -112,7 +120,7 @@ pub fn replay(events: &[Event]) -> Option<State> {
         missed: Vec::new(),
         handed: None,
     };
-    for event in events {
+    for event in events.iter() {
         state.apply(event);
     }
     Some(state)

@@ -200,7 +200,9 @@ fn fields(t: &Ticket) -> Vec<(Field<'_>, &str)> {
     }
     out.extend(t.tags.iter().map(|tag| (Field::Named("tag"), tag.as_str())));
     out.push((Field::Named("description"), t.description.as_str()));
-    for e in &t.events {
+    // Undone events are not searched: a note undone was never written.
+    let undone = super::undo::cancelled(&t.events);
+    for (e, _) in t.events.iter().zip(undone).filter(|(_, by)| by.is_none()) {
         let kind = e.kind.as_str();
         if let Some(text) = &e.text {
             out.push((Field::Message(kind), text));

@@ -13,7 +13,10 @@
 //! once per promise, only while the promised time is still ahead. The event
 //! is the record that makes it once: the next sweep's summary sees it.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use super::clock::{self, Deadline};
 use super::config::Config;
@@ -48,18 +51,22 @@ pub struct Plan<'a> {
 /// that picks the least busy person at the target level, so the tickets
 /// escalated first spread the later ones: the order is part of the result.
 pub fn plan<'a>(summaries: &'a [Summary], config: &Config, now: DateTime<Utc>) -> Plan<'a> {
-    plan_warned(summaries, config, now, None)
+    plan_with(summaries, config, now, None, &HashSet::new())
 }
 
-/// [`plan`], and with a warning horizon `within`, the delay notices owed:
-/// each ticket still worked on, with a customer mail can reach, whose open
-/// promise falls due within the horizon and has had no notice yet, when
-/// `[templates] delay` is set.
-pub fn plan_warned<'a>(
+/// [`plan`], with a warning horizon `within` and the tickets in `paused`.
+/// With `within`, the delay notices owed too: each ticket still worked on,
+/// with a customer mail can reach, whose open promise falls due within the
+/// horizon and has had no notice yet, when `[templates] delay` is set. The
+/// tickets in `paused` (linked to an open problem, which escalates for them:
+/// see [`super::incident::paused`]) are left out of the escalations, not of
+/// the load, and their customers still hear of a late promise.
+pub fn plan_with<'a>(
     summaries: &'a [Summary],
     config: &Config,
     now: DateTime<Utc>,
     within: Option<std::time::Duration>,
+    paused: &HashSet<Uuid>,
 ) -> Plan<'a> {
     let delay = |summary: &Summary| -> Option<Event> {
         let within = within?;
@@ -78,8 +85,10 @@ pub fn plan_warned<'a>(
         .filter_map(|summary| {
             let rule = clock::rule(config, summary.priority, &summary.customer);
             let events = match &summary.clock {
-                Some(c) => c.owed(&summary.owner, &rule, config, &mut load, now),
-                None => Vec::new(),
+                Some(c) if !paused.contains(&summary.id) => {
+                    c.owed(&summary.owner, &rule, config, &mut load, now)
+                }
+                _ => Vec::new(),
             };
             let delay = delay(summary);
             (!events.is_empty() || delay.is_some()).then_some(Planned {
@@ -502,7 +511,7 @@ mod tests {
                     // the lock) acts once: the second sees the first's events.
                     for _ in 0..(1 + usize::from(repeat)) {
                         let s = summaries(&tickets);
-                        let planned: Vec<(Uuid, Planned)> = plan_warned(&s, &c, now, Some(within))
+                        let planned: Vec<(Uuid, Planned)> = plan_with(&s, &c, now, Some(within), &HashSet::new())
                             .tickets
                             .into_iter()
                             .map(|p| (p.summary.id, p))

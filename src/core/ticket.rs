@@ -152,11 +152,23 @@ pub enum EventKind {
     /// The sweep told the customer that the promise due at `deadline` will
     /// be late (`[templates] delay`): recorded once per promise.
     Delayed,
+    /// Cancels an earlier event of the same ticket (`baton undo`); see
+    /// [`super::undo`] for how it names the event.
+    Reverted,
+    /// One ticket merged into another as its duplicate: on the duplicate
+    /// `to` names the ticket it went into, on that ticket `from` names the
+    /// duplicate.
+    Merged,
+    /// A ticket linked to a problem (an incident): on the ticket `to` names
+    /// the problem, on the problem `from` names the ticket.
+    Linked,
+    /// A link to a problem ended; the same keys as `linked`.
+    Unlinked,
     Other(String),
 }
 
 impl EventKind {
-    const KNOWN: [EventKind; 14] = [
+    const KNOWN: [EventKind; 18] = [
         EventKind::Created,
         EventKind::Handoff,
         EventKind::Escalated,
@@ -171,6 +183,10 @@ impl EventKind {
         EventKind::Stranger,
         EventKind::Promised,
         EventKind::Delayed,
+        EventKind::Reverted,
+        EventKind::Merged,
+        EventKind::Linked,
+        EventKind::Unlinked,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -189,6 +205,10 @@ impl EventKind {
             EventKind::Stranger => "stranger",
             EventKind::Promised => "promised",
             EventKind::Delayed => "delayed",
+            EventKind::Reverted => "reverted",
+            EventKind::Merged => "merged",
+            EventKind::Linked => "linked",
+            EventKind::Unlinked => "unlinked",
             EventKind::Other(s) => s,
         }
     }
@@ -358,6 +378,29 @@ impl Event {
                     "the time of the promise that will be late",
                 )?,
             },
+            EventKind::Reverted => View::Reverted {
+                target: super::undo::Target::of(self)?,
+            },
+            EventKind::Merged => {
+                let (into, dup) = pointer(
+                    from,
+                    to,
+                    "either 'to' (the ticket this one went into) or 'from' (the duplicate merged into this one)",
+                )?;
+                View::Merged { into, dup }
+            }
+            EventKind::Linked | EventKind::Unlinked => {
+                let (problem, ticket) = pointer(
+                    from,
+                    to,
+                    "either 'to' (the problem this ticket is linked to) or 'from' (the ticket linked to this problem)",
+                )?;
+                if self.kind == EventKind::Linked {
+                    View::Linked { problem, ticket }
+                } else {
+                    View::Unlinked { problem, ticket }
+                }
+            }
             EventKind::Other(kind) => View::Unknown(kind),
         })
     }
@@ -531,6 +574,27 @@ pub enum View<'a> {
     Delayed {
         due: DateTime<Utc>,
     },
+    /// Cancels the earlier event `target` names (`baton undo`).
+    Reverted {
+        target: super::undo::Target<'a>,
+    },
+    /// A duplicate merged: `into` on the duplicate (the ticket it went
+    /// into; replay closes it), `dup` on the ticket that took it in.
+    Merged {
+        into: Option<Uuid>,
+        dup: Option<Uuid>,
+    },
+    /// A link to a problem: `problem` on the linked ticket, `ticket` on
+    /// the problem.
+    Linked {
+        problem: Option<Uuid>,
+        ticket: Option<Uuid>,
+    },
+    /// A link to a problem ended; as [`View::Linked`].
+    Unlinked {
+        problem: Option<Uuid>,
+        ticket: Option<Uuid>,
+    },
     /// A kind a newer version wrote; it changes nothing here.
     Unknown(&'a str),
 }
@@ -599,6 +663,33 @@ fn name<'a>(
             found: other.map(str::to_string),
         }),
     }
+}
+
+/// The other ticket an event between two tickets names: `to` on one side,
+/// `from` on the other, exactly one of them.
+fn pointer(
+    from: Option<&str>,
+    to: Option<&str>,
+    expected: &'static str,
+) -> Result<(Option<Uuid>, Option<Uuid>), Malformed> {
+    match (from, to) {
+        (None, Some(to)) => Ok((Some(ticket_id(to, "to")?), None)),
+        (Some(from), None) => Ok((None, Some(ticket_id(from, "from")?))),
+        (_, to) => Err(Malformed {
+            key: "to",
+            expected,
+            found: to.map(str::to_string),
+        }),
+    }
+}
+
+/// A ticket's full id a kind needs.
+fn ticket_id(value: &str, key: &'static str) -> Result<Uuid, Malformed> {
+    value.parse().map_err(|_| Malformed {
+        key,
+        expected: "a ticket's full id",
+        found: Some(value.to_string()),
+    })
 }
 
 /// A status a kind needs: one of the four.

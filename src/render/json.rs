@@ -100,10 +100,27 @@ pub fn ticket(t: &Ticket, short: &str, due: Option<&Deadline>, with_events: bool
     );
     add_extra(&mut m, &t.extra);
     if with_events {
-        m.insert(
-            "events".into(),
-            Value::Array(t.events.iter().map(event).collect()),
-        );
+        // An undone event says who undid it and when (`reverted`).
+        let undone = crate::core::undo::cancelled(&t.events);
+        let events = t.events.iter().zip(undone).map(|(e, by)| {
+            let mut doc = event(e);
+            if let (Some(undo), Some(m)) = (by.map(|j| &t.events[j]), doc.as_object_mut()) {
+                m.insert(
+                    "reverted".into(),
+                    json!({ "by": undo.by, "at": rfc3339(undo.at) }),
+                );
+            }
+            doc
+        });
+        m.insert("events".into(), Value::Array(events.collect()));
+        // Only a merged ticket has these keys.
+        if let Some(into) = crate::core::duplicate::merged_into(t) {
+            m.insert("merged_into".into(), json!(into.to_string()));
+        }
+        let customers = crate::core::duplicate::customers(t);
+        if customers.len() > 1 {
+            m.insert("customers".into(), json!(customers));
+        }
     }
     Value::Object(m)
 }
@@ -131,6 +148,41 @@ pub fn with_deliveries(mut doc: Value, deliveries: &[Option<Delivery>]) -> Value
                 m.insert("delivery".into(), json!(d.as_str()));
             }
         }
+    }
+    doc
+}
+
+/// An `undo`'s document: the ticket, and `undone` saying which event was
+/// undone, whether a reply may have been mailed (`mailed`: `"sent"`,
+/// `"maybe"` or `null`) and the other ticket of an undone merge.
+pub fn undone(
+    mut doc: Value,
+    done: &crate::core::undo::Undone,
+    partner: Option<(uuid::Uuid, &str)>,
+) -> Value {
+    use crate::core::undo::Mailed;
+    let mailed = match &done.mailed {
+        Some(Mailed::Sent(_)) => json!("sent"),
+        Some(Mailed::Maybe) => json!("maybe"),
+        Some(Mailed::Dropped) => json!("dropped"),
+        None => Value::Null,
+    };
+    let partner = partner.map_or(
+        Value::Null,
+        |(id, short)| json!({ "id": id.to_string(), "short_id": short }),
+    );
+    if let Some(m) = doc.as_object_mut() {
+        m.insert(
+            "undone".into(),
+            json!({
+                "event": done.index + 1,
+                "kind": done.event.kind.as_str(),
+                "by": done.event.by,
+                "at": rfc3339(done.event.at),
+                "mailed": mailed,
+                "merge_partner": partner,
+            }),
+        );
     }
     doc
 }

@@ -160,6 +160,9 @@ fn report(out: &Output, r: &Report, title: &str) -> String {
     if !r.promises.is_empty() {
         parts.push(promises(out, r));
     }
+    if !r.incidents.is_empty() {
+        parts.push(incidents(out, r));
+    }
     parts.join("\n\n")
 }
 
@@ -179,6 +182,23 @@ fn promises(out: &Output, r: &Report) -> String {
         }
     }
     table::finish(out, &tbl)
+}
+
+/// Each incident once, with how many tickets and customers it touched.
+fn incidents(out: &Output, r: &Report) -> String {
+    let mut s = out.paint("INCIDENTS", Color::Bold);
+    for i in &r.incidents {
+        let _ = write!(
+            s,
+            "\n{}  {} ({}): {} linked tickets, {} customers",
+            &i.id[..8],
+            clean_line(&i.title),
+            i.status,
+            i.tickets,
+            i.customers
+        );
+    }
+    s
 }
 
 /// The pause audit: who paused clocks, for how long, and how often right

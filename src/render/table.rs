@@ -228,6 +228,17 @@ const CUT_MIN: (usize, usize) = (8, 5);
 /// the customer is cut; below [`NARROW`] columns the customer and the
 /// priority are left out. Piped, nothing is cut.
 pub fn tickets(out: &Output, rows: &[Row], now: DateTime<Utc>) -> String {
+    tickets_linked(out, rows, now, &std::collections::HashMap::new())
+}
+
+/// [`tickets`], with the tickets linked to a problem marked before their
+/// title (`↳ 3f2a`, from `links`).
+pub fn tickets_linked(
+    out: &Output,
+    rows: &[Row],
+    now: DateTime<Utc>,
+    links: &std::collections::HashMap<uuid::Uuid, String>,
+) -> String {
     let header = [
         "ID", "STATUS", "OWNER", "PRIORITY", "DUE", "CUSTOMER", "TITLE",
     ];
@@ -242,7 +253,10 @@ pub fn tickets(out: &Output, rows: &[Row], now: DateTime<Utc>) -> String {
                 t.priority.as_str().to_string(),
                 text::due_or_promise(row.due.as_ref(), t.promise.as_ref(), now),
                 clean_line(&t.customer).into_owned(),
-                clean_line(&t.title).into_owned(),
+                match links.get(&t.id) {
+                    Some(mark) => format!("{mark}  {}", clean_line(&t.title)),
+                    None => clean_line(&t.title).into_owned(),
+                },
             ]
         })
         .collect();

@@ -23,6 +23,12 @@ fn opt(v: &Option<String>) -> String {
     clean_line(v.as_deref().unwrap_or("?")).into_owned()
 }
 
+/// A ticket id a merge event names, cut as `show` prints ids in history
+/// lines (the first 8 characters; `baton show` takes any unique prefix).
+fn short_of(id: &str) -> String {
+    clean_line(id).chars().take(8).collect()
+}
+
 /// What an event did, in a few words.
 pub fn describe(e: &Event, zone: LocalZone) -> String {
     let with_note = |s: String| match &e.note {
@@ -93,6 +99,33 @@ pub fn describe(e: &Event, zone: LocalZone) -> String {
             e.deadline
                 .map_or_else(|| "?".into(), |d| text::local(d, zone))
         ),
+        EventKind::Reverted => match crate::core::undo::Target::of(e) {
+            Ok(t) => format!(
+                "undid event {} ({} by {} at {})",
+                t.position,
+                clean_line(t.kind),
+                clean_line(t.by),
+                text::local(t.at, zone)
+            ),
+            Err(_) => "undid an event it does not name clearly".to_string(),
+        },
+        EventKind::Merged => match (&e.from, &e.to) {
+            (_, Some(into)) => format!("merged it into {} as a duplicate", short_of(into)),
+            (Some(dup), None) => format!("merged the duplicate {} into it", short_of(dup)),
+            (None, None) => "merged".to_string(),
+        },
+        EventKind::Linked | EventKind::Unlinked => {
+            let verb = if e.kind == EventKind::Linked {
+                "linked"
+            } else {
+                "unlinked"
+            };
+            match (&e.from, &e.to) {
+                (_, Some(problem)) => format!("{verb} it to the problem {}", short_of(problem)),
+                (Some(t), None) => format!("{verb} the ticket {}", short_of(t)),
+                (None, None) => verb.to_string(),
+            }
+        }
         EventKind::Other(kind) => format!("{} (recorded by a newer baton)", clean_line(kind)),
     }
 }
@@ -149,7 +182,8 @@ pub fn policy(p: &Policy) -> String {
 /// when more than one logged: `3h (ana 2h, ben 1h)`. `None` when nobody has.
 fn logged_per_person(t: &Ticket) -> Option<String> {
     let mut minutes: Vec<(String, i64)> = Vec::new();
-    for e in t.events.iter().filter(|e| e.kind == EventKind::Time) {
+    let standing = crate::core::undo::standing(&t.events);
+    for e in standing.iter().filter(|e| e.kind == EventKind::Time) {
         let m = i64::from(e.minutes.unwrap_or(0));
         match minutes.iter_mut().find(|(by, _)| *by == e.by) {
             Some((_, total)) => *total += m,
@@ -180,6 +214,105 @@ fn delivery_mark(out: &Output, d: Delivery) -> String {
         Delivery::Sent => " (mail sent)".to_string(),
         Delivery::Queued => " (mail queued in the outbox)".to_string(),
         Delivery::Failed => format!(" ({})", out.paint("MAIL FAILED", Color::Red)),
+    }
+}
+
+/// `link` and `unlink`: where a ticket stands now.
+pub fn link_line(short: &str, problem: Option<uuid::Uuid>, changed: bool) -> String {
+    match (problem, changed) {
+        (Some(p), true) => format!("linked {short} to the problem {}", short_of(&p.to_string())),
+        (Some(p), false) => format!(
+            "{short} is linked to the problem {} already",
+            short_of(&p.to_string())
+        ),
+        (None, _) => format!("unlinked {short}: its own clock counts again"),
+    }
+}
+
+/// `link --suggest`: one ticket that may be part of the problem.
+pub fn suggestion(short: &str, t: &Ticket, hits: usize, words: usize) -> String {
+    let customer = if t.customer.is_empty() {
+        "-"
+    } else {
+        t.customer.as_str()
+    };
+    format!(
+        "{short}  {}  ({}; {hits} of {words} words)",
+        clean_line(&t.title),
+        clean_line(customer)
+    )
+}
+
+/// `merge`: the duplicate went into the other ticket.
+pub fn merged(dup: &str, into: &str) -> String {
+    format!("merged {dup} into {into}: {dup} is closed, and mail to it goes to {into}")
+}
+
+/// `undo`: what was undone, and on which other ticket a merge was undone
+/// with it.
+pub fn undone(
+    short: &str,
+    done: &crate::core::undo::Undone,
+    partner: Option<&str>,
+    zone: LocalZone,
+) -> String {
+    let e = &done.event;
+    let mut s = format!(
+        "undid event {} of {short} ({} by {} at {}): {}",
+        done.index + 1,
+        e.kind.as_str(),
+        clean_line(&e.by),
+        text::local(e.at, zone),
+        describe(e, zone)
+    );
+    if let Some(p) = partner {
+        let what = match e.kind {
+            crate::core::ticket::EventKind::Merged => "the merge",
+            _ => "the link",
+        };
+        let _ = write!(s, "\nundid {what} on {p} too");
+    }
+    s
+}
+
+/// The warning an undone reply calls for: the customer may have it already.
+pub fn unsent(short: &str, done: &crate::core::undo::Undone) -> Option<crate::error::Error> {
+    use crate::core::undo::Mailed;
+    let e = match done.mailed.as_ref()? {
+        Mailed::Sent(id) => crate::error::Error::new(format!(
+            "the reply on {short} was mailed already (Message-ID <{}>) and cannot be unsent; \
+             it is marked undone and left out of the figures",
+            clean_line(id)
+        )),
+        Mailed::Dropped => {
+            return Some(crate::error::Error::new(format!(
+                "the reply on {short} still waited in the outbox: it is taken out and will not be sent"
+            )));
+        }
+        Mailed::Maybe => crate::error::Error::new(format!(
+            "the reply on {short} may have been mailed already (by the reply hook) and cannot be unsent; \
+             it is marked undone and left out of the figures"
+        )),
+    };
+    Some(e.hint(format!(
+        "tell the customer if need be: 'baton reply {short} \"…\"'"
+    )))
+}
+
+/// An undone event's words: struck through and dim with who undid it and
+/// when, or, without colour, marked `[reverted by X]`.
+fn struck(out: &Output, said: &str, undo: &Event) -> String {
+    let who = clean_line(&undo.by);
+    if out.color {
+        format!(
+            "\x1b[2;9m{said}\x1b[0m {}",
+            out.paint(
+                &format!("reverted by {who} at {}", text::local(undo.at, out.zone)),
+                Color::Dim
+            )
+        )
+    } else {
+        format!("{said} [reverted by {who}]")
     }
 }
 
@@ -241,7 +374,34 @@ pub fn show(
         };
         ("promise", out.paint(&text, color))
     });
-    for (k, v) in fields.into_iter().chain(promise).chain(policy) {
+    // Only a merged ticket has these lines, so every other `show` reads as before.
+    let customers = crate::core::duplicate::customers(t);
+    let more = (customers.len() > 1).then(|| {
+        (
+            "also for",
+            clean_line(&customers[1..].join(", ")).into_owned(),
+        )
+    });
+    let merged = crate::core::duplicate::merged_into(t).map(|into| {
+        let short = short_of(&into.to_string());
+        (
+            "merged",
+            format!("into {short}, a duplicate of it (see 'baton show {short}')"),
+        )
+    });
+    let dups = crate::core::duplicate::duplicates(t);
+    let dups = (!dups.is_empty()).then(|| {
+        let list: Vec<String> = dups.iter().map(|d| short_of(&d.to_string())).collect();
+        ("merged", format!("{} merged into it", list.join(", ")))
+    });
+    for (k, v) in fields
+        .into_iter()
+        .chain(more)
+        .chain(merged)
+        .chain(dups)
+        .chain(promise)
+        .chain(policy)
+    {
         // Padded before it is painted: the colour codes take no room on
         // the screen, and padding counted them would misalign the values.
         let _ = writeln!(s, "{} {v}", out.paint(&format!("{k:<9}"), Color::Dim));
@@ -251,6 +411,37 @@ pub fn show(
         for line in clean_block(&t.description).lines() {
             let _ = writeln!(s, "  {line}");
         }
+    }
+    let linked = crate::core::incident::linked_customers(t);
+    if !linked.is_empty() {
+        let customers = crate::core::incident::customer_count(&linked);
+        let _ = writeln!(
+            s,
+            "\n{}",
+            out.paint(
+                &format!(
+                    "Linked tickets: {}, {customers} customer{}",
+                    linked.len(),
+                    if customers == 1 { "" } else { "s" }
+                ),
+                Color::Bold
+            )
+        );
+        for (id, customer) in &linked {
+            let customer = customer.as_deref().map_or_else(|| "-".into(), clean_line);
+            let _ = writeln!(s, "  {}  {customer}", short_of(&id.to_string()));
+        }
+    }
+    if let Some(problem) = crate::core::incident::problem_of(t) {
+        let _ = writeln!(
+            s,
+            "{} {}",
+            out.paint(&format!("{:<9}", "linked"), Color::Dim),
+            format_args!(
+                "to the problem {}, which escalates for it",
+                short_of(&problem.to_string())
+            )
+        );
     }
     if let Some(logged) = logged_per_person(t) {
         let _ = writeln!(
@@ -274,7 +465,8 @@ pub fn show(
             .saturating_sub(used)
             .max(SAID_MIN)
     });
-    for (i, e) in t.events.iter().enumerate() {
+    let undone = crate::core::undo::cancelled(&t.events);
+    for (i, (e, undone)) in t.events.iter().zip(&undone).enumerate() {
         let name = clean_line(&e.by);
         let by = format!("{name}{}", " ".repeat(by_width - name.width()));
         let mut said = describe(e, out.zone);
@@ -283,6 +475,10 @@ pub fn show(
         }
         let said = match said_width {
             Some(w) => table::fit(&said, w),
+            None => said,
+        };
+        let said = match undone.map(|j| &t.events[j]) {
+            Some(undo) => struck(out, &said, undo),
             None => said,
         };
         let _ = writeln!(
