@@ -18,6 +18,8 @@ mod init;
 mod list;
 /// `baton new --from-mail`: e-mail intake, threading, rejected mail, acknowledgements.
 mod mail;
+/// `baton intake --maildir`: a Maildir filed exactly once, killed or not.
+mod maildir;
 /// `baton merge-driver` run by hand, as git runs it.
 mod merge_driver;
 /// `baton reply` and `baton note`.
