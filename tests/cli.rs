@@ -46,6 +46,8 @@ mod status;
 mod take;
 
 // Topics that cut across commands.
+/// Attachments of mail: kept by hash, shown, written out, checked by doctor.
+mod attachments;
 /// The read cache: damaged, stale or bypassed, answers stay the files' answers.
 mod cache;
 /// Business hours and holidays: the calendar the escalation clock counts on.

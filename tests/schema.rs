@@ -9,13 +9,13 @@ use crate::common::{ID_A, ID_B, TestEnv, at};
 const SCHEMA: &str = "file:///baton-v1.schema.json";
 
 /// The schema's definitions, compiled once per test.
-struct Schema {
+pub struct Schema {
     schemas: boon::Schemas,
     compiler: boon::Compiler,
 }
 
 impl Schema {
-    fn load() -> Schema {
+    pub fn load() -> Schema {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/docs/schema/baton-v1.schema.json"
@@ -31,7 +31,7 @@ impl Schema {
 
     /// Checks `doc` against the definition `name`, naming what is wrong.
     #[track_caller]
-    fn check(&mut self, name: &str, what: &str, doc: &Value) {
+    pub fn check(&mut self, name: &str, what: &str, doc: &Value) {
         let at = self
             .compiler
             .compile(&format!("{SCHEMA}#/$defs/{name}"), &mut self.schemas)

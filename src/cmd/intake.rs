@@ -19,6 +19,7 @@ use clap_complete::engine::ArgValueCandidates;
 use super::Txn;
 use super::completions;
 use crate::core::action::Draft;
+use crate::core::attachment;
 use crate::core::automatic::{self, Automatic};
 use crate::core::clock;
 use crate::core::config::Config;
@@ -296,12 +297,13 @@ fn reject(
 
 /// Reads the message and files it under the store lock.
 fn file(ctx: &Ctx, store: &Store, raw: &[u8], opts: &Options) -> Result<Delivered> {
-    let mail = mail::parse(raw).map_err(Error::new)?;
+    let mut mail = mail::parse(raw).map_err(Error::new)?;
     let mut txn = Txn::begin(ctx, store)?;
     let config = txn.config()?.clone();
     if let Some(owner) = &opts.owner {
         config.member(owner)?;
     }
+    mail.attachments = attachment::decide(&mail.parts, config.intake.max_attachment());
     let now = txn.now();
     // Only the tickets whose files may hold one of the message's ids or the
     // sender's address matter; the rest are not parsed, let alone kept.
@@ -396,6 +398,17 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], opts: &Options) -> Result<Delivere
     };
     let short = id::short_in(&listing.ids, ticket.id);
     let mut message = String::new();
+    // The files first: a ticket never names an attachment that is not there.
+    if matches!(
+        filing,
+        Filing::Created | Filing::Added { .. } | Filing::Stranger
+    ) {
+        for (part, kept) in mail.parts.iter().zip(&mail.attachments) {
+            if let Some(sha) = &kept.sha256 {
+                txn.keep_file(sha, &part.bytes)?;
+            }
+        }
+    }
     match filing {
         Filing::Created => txn.create(&ticket, &short)?,
         Filing::Duplicate => {}

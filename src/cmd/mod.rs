@@ -2,6 +2,7 @@
 //! a `run` that reads like a recipe: resolve, decide in `core`, persist through
 //! [`Txn`], and hand what happened to `render`, which alone shapes output.
 
+pub mod attachment;
 pub mod completions;
 pub mod doctor;
 pub mod edit;
@@ -45,6 +46,7 @@ pub enum Command {
     Intake(intake::Args),
     List(list::Args),
     Show(show::Args),
+    Attachment(attachment::Args),
     Search(search::Args),
     Take(take::Args),
     Pass(pass::Args),
@@ -84,6 +86,7 @@ pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) 
         Command::Intake(args) => intake::maildir(&ctx, args),
         Command::List(args) => list::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),
+        Command::Attachment(args) => attachment::run(&ctx, args),
         Command::Search(args) => search::run(&ctx, args),
         Command::Take(args) => take::run(&ctx, args),
         Command::Pass(args) => pass::run(&ctx, args),

@@ -66,6 +66,13 @@ pub struct Incoming {
     /// A digest of the content (the body and the sender, recipients, date and
     /// subject), the same for every delivery of one message.
     pub digest: String,
+    /// The attachments, with their content, as the reader found them
+    /// (forwarded messages are text in `body` instead).
+    pub parts: Vec<super::attachment::Part>,
+    /// What the event records of each part: kept (by its SHA-256) or not.
+    /// Decided with the config's limit ([`super::attachment::decide`])
+    /// before the message is filed; empty until then.
+    pub attachments: Vec<super::attachment::Attachment>,
 }
 
 /// Where a message goes.
@@ -403,8 +410,7 @@ pub fn new_ticket(
         ..base
     };
     let mut ticket = action::create(&cx, id, draft)?;
-    ticket.events[0] = ticket.events[0]
-        .clone()
+    ticket.events[0] = super::attachment::record(ticket.events[0].clone(), &mail.attachments)
         .with_copied(&mail.cc)
         .with_digest(&mail.digest)
         .with_customer_name(mail.name.as_deref());
@@ -436,7 +442,13 @@ fn mail_event(now: DateTime<Utc>, kind: EventKind, mail: &Incoming) -> Event {
             quoted: None,
         },
     };
-    let mut e = Event::new(now, SYSTEM_ACTOR, kind)
+    // A bounce's parts are the report and the returned copy, not the
+    // customer's files.
+    let attachments: &[_] = match kind {
+        EventKind::Customer | EventKind::Stranger => &mail.attachments,
+        _ => &[],
+    };
+    let mut e = super::attachment::record(Event::new(now, SYSTEM_ACTOR, kind), attachments)
         .from(sender(mail))
         .text(split.fresh)
         .with_quoted(split.quoted)
