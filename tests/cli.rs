@@ -56,6 +56,8 @@ mod calendar;
 mod color;
 /// Tab completion: scripts, candidates, bash completing an id.
 mod completions;
+/// Bounced mail flagged in `list` (`--failed`, `delivery_failed`).
+mod delivery;
 /// The repository's own demo store in `tickets/`.
 mod demo_store;
 /// Finding the store: walking up, `--store`, `BATON_STORE`.
