@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::{Output, TestEnv};
 use crate::mail::fixture;
+use crate::stress::Lcg;
 
 /// Every fixture message's name, sorted.
 fn fixture_names() -> Vec<String> {
@@ -275,18 +276,6 @@ fn a_folder_that_is_not_a_maildir_is_refused_by_its_path() {
             "{}",
             out.stderr
         );
-    }
-}
-
-/// A tiny deterministic generator, so a failure can be replayed.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % below.max(1)
     }
 }
 

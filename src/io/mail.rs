@@ -8,7 +8,7 @@ use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
 
 use std::collections::HashSet;
 
-use crate::core::attachment::Part;
+use crate::core::attachment::{Part, shown_size};
 use crate::core::automatic;
 use crate::core::intake::{self, Incoming, address_of};
 
@@ -42,15 +42,6 @@ fn ids(value: &HeaderValue) -> Vec<String> {
         .map(|s| s.trim().trim_matches(['<', '>']).to_string())
         .filter(|s| !s.is_empty())
         .collect()
-}
-
-/// A size as people read it: `820 bytes`, `14 KB`, `2.1 MB`.
-fn size(bytes: usize) -> String {
-    match bytes {
-        0..1000 => format!("{bytes} bytes"),
-        1000..1_000_000 => format!("{} KB", bytes / 1000),
-        _ => format!("{:.1} MB", bytes as f64 / 1e6),
-    }
 }
 
 /// Text as a ticket keeps it: `\n` line ends, no trailing blanks, no blank
@@ -134,8 +125,8 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
     if raw.len() > MAX_BYTES {
         return Err(format!(
             "the message is {}, more than intake takes ({})",
-            size(raw.len()),
-            size(MAX_BYTES)
+            shown_size(raw.len() as u64),
+            shown_size(MAX_BYTES as u64)
         ));
     }
     if !starts_with_header(raw) {
