@@ -253,6 +253,18 @@ fn a_locked_store_leaves_the_mail_in_new_with_exit_75() {
 }
 
 #[test]
+fn a_team_config_that_cannot_be_read_leaves_the_mail_in_new_with_exit_75() {
+    let env = TestEnv::team();
+    let dir = maildir(&env, &[fixture("plain.eml")]);
+    env.edit_config("[sla]", "[sla\n");
+    let out = intake(&env, &dir, &[]);
+    out.code(75);
+    assert!(out.stderr.starts_with("error: "), "{}", out.stderr);
+    assert_eq!(names_in(&dir, "new").len(), 1, "nothing went to rejected/");
+    assert!(!env.store().join(".local/rejected").exists());
+}
+
+#[test]
 fn a_folder_that_is_not_a_maildir_is_refused_by_its_path() {
     let env = TestEnv::team();
     let half = env.root().join("half");

@@ -124,10 +124,15 @@ pub fn maildir(ctx: &Ctx, args: Args) -> Result<()> {
     // Without a store nothing can be filed: exit 75, the mail stays in new/.
     let store = ctx.store().map_err(try_later)?;
     let waiting = maildir.waiting()?;
+    if waiting.is_empty() {
+        return Batch::default().finish(&ctx.out);
+    }
+    // Checked once, before any message: a config that cannot be read (a
+    // bad edit, a merge in progress) or a wrong --owner would otherwise send
+    // every message to rejected/. The mail waits in new/ instead (exit 75).
+    let config = store.config().map_err(try_later)?;
     if let Some(owner) = &args.owner {
-        // Checked once, before any message: a wrong name would otherwise
-        // send every message to rejected/.
-        store.config()?.member(owner)?;
+        config.member(owner)?;
     }
     let mut batch = Batch::default();
     let mut stopped = None;
