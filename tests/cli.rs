@@ -46,6 +46,8 @@ mod status;
 mod take;
 
 // Topics that cut across commands.
+/// The acknowledgement limit counts where acknowledgements go (Reply-To).
+mod ack_limit;
 /// Attachments of mail: kept by hash, shown, written out, checked by doctor.
 mod attachments;
 /// The read cache: damaged, stale or bypassed, answers stay the files' answers.

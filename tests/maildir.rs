@@ -335,7 +335,7 @@ fn runs_killed_at_random_moments_file_each_message_exactly_once() {
             .spawn()
             .unwrap();
         // Within a third of a whole run, so that most runs die mid-way.
-        thread::sleep(Duration::from_millis(rng.next(window / 3)));
+        thread::sleep(Duration::from_millis(rng.next((window / 3).max(1))));
         let _ = child.kill(); // SIGKILL
         if child.wait().unwrap().success() {
             // The machine got faster than the timed run: kill sooner.

@@ -356,7 +356,8 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], opts: &Options) -> Result<Delivere
                 Some(o) => o.clone(),
                 None => intake::owner(&config, &query::open_load(&store.summaries()?.tickets)),
             };
-            let recent = address
+            let target = intake::ack_target(&mail);
+            let recent = target
                 .as_deref()
                 .map_or(0, |a| intake::recent_acks(&tickets, a, now));
             ack_refused = intake::ack_refusal(&mail, &config, recent);
@@ -367,11 +368,7 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], opts: &Options) -> Result<Delivere
                 ..Draft::default()
             };
             // The acknowledgement goes where the sender asked answers to go.
-            let ack = if ack_refused.is_none() {
-                mail.reply_to.clone().or(address)
-            } else {
-                None
-            };
+            let ack = if ack_refused.is_none() { target } else { None };
             let ticket = intake::new_ticket(&config, now, ctx.new_id(), &mail, base, ack)?;
             (ticket, 0, Filing::Created)
         }
