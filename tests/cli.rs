@@ -20,6 +20,8 @@ mod init;
 mod list;
 /// `baton new --from-mail`: e-mail intake, threading, rejected mail, acknowledgements.
 mod mail;
+/// `baton intake --maildir`: a Maildir filed exactly once, killed or not.
+mod maildir;
 /// `baton merge-driver` run by hand, as git runs it.
 mod merge_driver;
 /// `baton reply` and `baton note`.
@@ -52,6 +54,10 @@ mod take;
 mod undo;
 
 // Topics that cut across commands.
+/// The acknowledgement limit counts where acknowledgements go (Reply-To).
+mod ack_limit;
+/// Attachments of mail: kept by hash, shown, written out, checked by doctor.
+mod attachments;
 /// The read cache: damaged, stale or bypassed, answers stay the files' answers.
 mod cache;
 /// Business hours and holidays: the calendar the escalation clock counts on.
@@ -60,6 +66,8 @@ mod calendar;
 mod color;
 /// Tab completion: scripts, candidates, bash completing an id.
 mod completions;
+/// Bounced mail flagged in `list` (`--failed`, `delivery_failed`).
+mod delivery;
 /// The repository's own demo store in `tickets/`.
 mod demo_store;
 /// Finding the store: walking up, `--store`, `BATON_STORE`.

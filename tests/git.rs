@@ -47,7 +47,7 @@ fn git_run(env: &TestEnv, dir: &Path, who: &str, args: &[&str]) -> Git {
 
 /// Runs git and returns its stdout, failing the test when git fails.
 #[track_caller]
-fn git(env: &TestEnv, dir: &Path, who: &str, args: &[&str]) -> String {
+pub fn git(env: &TestEnv, dir: &Path, who: &str, args: &[&str]) -> String {
     let out = git_run(env, dir, who, args);
     assert_eq!(
         out.code,
@@ -580,7 +580,7 @@ fn a_fresh_clone_is_set_up_by_init_without_touching_the_store() {
 
 /// A repository whose store has ana, ben and cora and ticket ID_A, committed,
 /// then `[git] commit = true`, and a file staged for something else.
-fn committing_repo() -> TestEnv {
+pub fn committing_repo() -> TestEnv {
     let env = TestEnv::team();
     let root = env.root();
     git(&env, root, "ana", &["init", "-q", "-b", "main"]);
@@ -594,7 +594,7 @@ fn committing_repo() -> TestEnv {
 }
 
 /// The files the last commit changed.
-fn last_commit_files(env: &TestEnv) -> String {
+pub fn last_commit_files(env: &TestEnv) -> String {
     git(
         env,
         env.root(),

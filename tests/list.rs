@@ -170,6 +170,7 @@ fn list_json_is_an_array_of_tickets_without_events() {
             [
                 "created",
                 "customer",
+                "delivery_failed",
                 "description",
                 "due",
                 "escalated",

@@ -197,9 +197,10 @@ fn on_the_real_clock(env: &TestEnv, args: &[&str]) -> std::process::Child {
 }
 
 /// A tiny deterministic generator, so a failure can be replayed.
-struct Lcg(u64);
+pub struct Lcg(pub u64);
 impl Lcg {
-    fn next(&mut self, below: u64) -> u64 {
+    /// The next number below `below` (which must not be 0).
+    pub fn next(&mut self, below: u64) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Txn;
+use crate::core::attachment;
 use crate::core::check;
 use crate::core::config::Config;
 use crate::core::id;
@@ -13,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::io::git;
 use crate::render::doctor::{Checkup, Finding, Repair};
 use crate::render::{self, commit};
-use crate::store::{BadFile, Store};
+use crate::store::{self, BadFile, Store};
 
 /// Check the config and every ticket file; --fix repairs what is safe to repair
 #[derive(Debug, clap::Args)]
@@ -102,12 +103,32 @@ fn examine(store: &Store) -> Result<(Examination, Option<Config>)> {
         }
     };
     let listing = store.list()?;
+    // Each kept attachment a ticket names, with the first ticket naming it.
+    let mut attachments: std::collections::BTreeMap<String, (PathBuf, String)> =
+        std::collections::BTreeMap::new();
     for id in &listing.ids {
         let path = store.path_of(*id);
         match store.examine(*id) {
             Err(e) => problems.push(unusable(&path, Err(e))),
             Ok(Err(bad)) => problems.push(unusable(&path, Ok(bad))),
             Ok(Ok((ticket, text))) => {
+                for (n, a) in attachment::numbered(&ticket.events).into_iter().enumerate() {
+                    match a.sha256 {
+                        Some(sha) => {
+                            attachments.entry(sha).or_insert_with(|| {
+                                (path.clone(), format!("attachment {} ({})", n + 1, a.name))
+                            });
+                        }
+                        None if a.not_kept.as_deref().is_some_and(|w| w.contains("sha256")) => {
+                            problems.push(Problem::new(
+                                &path,
+                                format!("attachment {} ({}): {}", n + 1, a.name, a.not_kept.unwrap_or_default()),
+                                "restore the ticket file from git (git checkout -- FILE); a hand edit broke the name of the kept file",
+                            ));
+                        }
+                        None => {}
+                    }
+                }
                 for f in check::ticket(&ticket, &text, config.as_ref()) {
                     problems.push(Problem {
                         path: path.clone(),
@@ -120,6 +141,7 @@ fn examine(store: &Store) -> Result<(Examination, Option<Config>)> {
             }
         }
     }
+    problems.extend(attachment_problems(store, &attachments));
     for stray in &listing.strays {
         problems.push(Problem::new(
             stray,
@@ -153,6 +175,38 @@ fn examine(store: &Store) -> Result<(Examination, Option<Config>)> {
         },
         config,
     ))
+}
+
+/// Every kept attachment a ticket names must be in `files/` and match its
+/// SHA-256. `--fix` cannot make one again: the fix says how to restore it
+/// from git.
+fn attachment_problems(
+    store: &Store,
+    named: &std::collections::BTreeMap<String, (PathBuf, String)>,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (sha, (ticket, which)) in named {
+        let path = store.file_path(sha);
+        let problem = match std::fs::read(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                "the kept attachment is missing".into()
+            }
+            Err(e) => format!("the kept attachment cannot be read: {e}"),
+            Ok(bytes) => match attachment::verify(sha, &bytes) {
+                Ok(()) => continue,
+                Err(why) => format!("the kept attachment is damaged: {why}"),
+            },
+        };
+        problems.push(Problem::new(
+            &path,
+            format!(
+                "{problem}; {} names it as its {which}",
+                store.shown(ticket).display()
+            ),
+            store::restore_hint(&store.shown(&path)),
+        ));
+    }
+    problems
 }
 
 /// In a git work tree, ticket files must go through baton's merge driver, or

@@ -50,6 +50,10 @@ pub struct Args {
     /// Only tickets opened on this day or earlier (same forms)
     #[arg(long, value_name = "DAY")]
     pub until: Option<String>,
+    /// Only tickets whose mail to the customer bounced, with nothing
+    /// reaching them since (any status, unless --status says)
+    #[arg(long)]
+    pub failed: bool,
     /// Include resolved and closed tickets
     #[arg(long, short)]
     pub all: bool,
@@ -159,12 +163,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         tags: args.tags,
         priorities: args.priority,
         overdue: args.overdue,
-        all: args.all,
+        // A bounced status notice matters most on a resolved ticket.
+        all: args.all || args.failed,
     };
     let loaded = store.summaries()?;
     let mut rows: Vec<Row> = loaded
         .tickets
         .iter()
+        .filter(|t| !args.failed || t.delivery_failed)
         .filter_map(|t| {
             let due = t.deadline(&config, ctx.now);
             filter.matches(t, due.as_ref(), ctx.now).then(|| Row {
@@ -193,7 +199,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             let mut docs = Vec::with_capacity(chunk.len());
             for (row, full) in chunk.iter().zip(full) {
                 match full {
-                    Ok(t) => docs.push(json::ticket(&t, &row.short, row.due.as_ref(), false)),
+                    Ok(t) => docs.push(json::listed(
+                        json::ticket(&t, &row.short, row.due.as_ref(), false),
+                        row.ticket,
+                    )),
                     Err(e) => unreadable.warn(&e),
                 }
             }

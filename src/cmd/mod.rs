@@ -2,6 +2,7 @@
 //! a `run` that reads like a recipe: resolve, decide in `core`, persist through
 //! [`Txn`], and hand what happened to `render`, which alone shapes output.
 
+pub mod attachment;
 pub mod completions;
 pub mod doctor;
 pub mod edit;
@@ -50,8 +51,10 @@ pub enum Command {
     People(people::Args),
     Whoami(whoami::Args),
     New(new::Args),
+    Intake(intake::Args),
     List(list::Args),
     Show(show::Args),
+    Attachment(attachment::Args),
     Search(search::Args),
     Take(take::Args),
     Pass(pass::Args),
@@ -98,8 +101,10 @@ pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) 
         Command::People(args) => people::run(&ctx, args),
         Command::Whoami(args) => whoami::run(&ctx, args),
         Command::New(args) => new::run(&ctx, args),
+        Command::Intake(args) => intake::maildir(&ctx, args),
         Command::List(args) => list::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),
+        Command::Attachment(args) => attachment::run(&ctx, args),
         Command::Search(args) => search::run(&ctx, args),
         Command::Take(args) => take::run(&ctx, args),
         Command::Pass(args) => pass::run(&ctx, args),

@@ -236,6 +236,15 @@ impl<'a> Txn<'a> {
         self.store.write_local_config(&self.lock, text)
     }
 
+    /// Keeps an attachment in `files/<sha256>` (tracked: it is committed
+    /// with the ticket that names it); one already there is left alone.
+    pub fn keep_file(&mut self, sha: &str, bytes: &[u8]) -> Result<()> {
+        if let Some(path) = self.store.keep_file(&self.lock, sha, bytes)? {
+            self.written.push(path);
+        }
+        Ok(())
+    }
+
     /// Keeps a message intake could not use in `.local/rejected/`.
     pub fn reject(&mut self, name: &str, raw: &[u8], reason: &str) -> Result<PathBuf> {
         self.store.reject(&self.lock, name, raw, reason)

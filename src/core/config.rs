@@ -120,6 +120,17 @@ pub struct Intake {
     /// The support address: the `From` of mail baton renders, and an address
     /// never acknowledged (mail from it is baton's own coming back).
     pub address: Option<String>,
+    /// `max_attachment`: the largest attachment kept, in bytes; `None` for
+    /// the default ([`Intake::max_attachment`]).
+    pub max_attachment: Option<u64>,
+}
+
+impl Intake {
+    /// The largest attachment mail intake keeps, in bytes.
+    pub fn max_attachment(&self) -> u64 {
+        self.max_attachment
+            .unwrap_or(super::attachment::DEFAULT_MAX)
+    }
 }
 
 /// The `[templates]` section: what customers are told. Defaults in
@@ -358,6 +369,7 @@ struct RawGit {
 struct RawIntake {
     owner: Option<Spanned<String>>,
     address: Option<String>,
+    max_attachment: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -939,6 +951,13 @@ impl Config {
             intake: Intake {
                 owner,
                 address: raw.intake.address.filter(|a| !a.trim().is_empty()),
+                max_attachment: raw
+                    .intake
+                    .max_attachment
+                    .map(|s| {
+                        super::attachment::parse_size(s.get_ref()).map_err(|m| at(text, &s, m))
+                    })
+                    .transpose()?,
             },
             templates,
             hooks: Hooks {
@@ -1157,7 +1176,10 @@ to = "top"
         );
         assert_eq!(c.hooks.timeout, Duration::from_secs(2));
         let d = Config::parse(TEAM).unwrap();
+        assert_eq!(d.intake.max_attachment(), 10_000_000);
         assert_eq!((d.intake.owner, d.hooks.timeout.as_secs()), (None, 10));
+        let small = Config::parse(&format!("{TEAM}\n[intake]\nmax_attachment = \"2 MB\"\n"));
+        assert_eq!(small.unwrap().intake.max_attachment(), 2_000_000);
         let cases = [
             ("[intake]\nowner = \"zed\"\n", "not a person"),
             (
@@ -1165,6 +1187,7 @@ to = "top"
                 "unknown placeholder '{state}'",
             ),
             ("[hooks]\ntimeout = \"never\"\n", "not a duration"),
+            ("[intake]\nmax_attachment = \"lots\"\n", "not a size"),
         ];
         for (section, needle) in cases {
             let err = Config::parse(&format!("{TEAM}\n{section}")).unwrap_err();

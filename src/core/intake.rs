@@ -66,6 +66,13 @@ pub struct Incoming {
     /// A digest of the content (the body and the sender, recipients, date and
     /// subject), the same for every delivery of one message.
     pub digest: String,
+    /// The attachments, with their content, as the reader found them
+    /// (forwarded messages are text in `body` instead).
+    pub parts: Vec<super::attachment::Part>,
+    /// What the event records of each part: kept (by its SHA-256) or not.
+    /// Decided with the config's limit ([`super::attachment::decide`])
+    /// before the message is filed; empty until then.
+    pub attachments: Vec<super::attachment::Attachment>,
 }
 
 /// Where a message goes.
@@ -228,9 +235,14 @@ fn holds_this(t: &Ticket, mail: &Incoming) -> bool {
 }
 
 /// What a ticket file must hold to matter to this message: one of the
-/// message ids [`thread`] looks for, or the sender's address that
-/// [`recent_acks`] counts. Only those files need to be read in full.
+/// message ids [`thread`] looks for, or the sender's address or `Reply-To`
+/// (what [`recent_acks`] counts). Only those files need to be read in full.
 pub fn needles(mail: &Incoming, address: Option<&str>) -> Needles {
+    // The acknowledgements counted are those sent where this one would go.
+    let addresses: Vec<&str> = address
+        .into_iter()
+        .chain(mail.reply_to.as_deref())
+        .collect();
     let ids: Vec<&str> = mail
         .message_id
         .iter()
@@ -239,7 +251,7 @@ pub fn needles(mail: &Incoming, address: Option<&str>) -> Needles {
         .map(String::as_str)
         .chain((!mail.digest.is_empty()).then_some(mail.digest.as_str()))
         .collect();
-    Needles::new(&ids, address.as_slice())
+    Needles::new(&ids, &addresses)
 }
 
 /// Whether a ticket's history holds a message with this id.
@@ -284,6 +296,14 @@ pub fn address_of(customer: &str) -> Option<String> {
     usable.then(|| inner.to_string())
 }
 
+/// Where an acknowledgement of this message goes: its `Reply-To` when it
+/// has a usable one, else the sender. The per-hour limit counts this
+/// address, so a flood of mail from ever new senders naming one `Reply-To`
+/// cannot bury that address in acknowledgements.
+pub fn ack_target(mail: &Incoming) -> Option<String> {
+    mail.reply_to.clone().or_else(|| address_of(&mail.from))
+}
+
 /// How many acknowledgements `address` received through mail intake in the
 /// hour before `now`, as the tickets' own histories record them.
 pub fn recent_acks(tickets: &[Ticket], address: &str, now: DateTime<Utc>) -> usize {
@@ -303,7 +323,8 @@ pub fn recent_acks(tickets: &[Ticket], address: &str, now: DateTime<Utc>) -> usi
 /// Why a message must not be acknowledged, or `None` when it may be. A mail
 /// loop needs an automatic answer to an automatic message; automatic mail
 /// (see [`super::automatic`]) is never answered, and a cap per address
-/// catches what slips through.
+/// catches what slips through. `recent` counts the acknowledgements the
+/// [`ack_target`] got in the past hour.
 pub fn ack_refusal(mail: &Incoming, config: &Config, recent: usize) -> Option<String> {
     if let Some(auto) = super::automatic::classify(mail, config.intake.address.as_deref()) {
         return Some(auto.why);
@@ -319,9 +340,17 @@ pub fn ack_refusal(mail: &Incoming, config: &Config, recent: usize) -> Option<St
     {
         return Some(format!("the message came from the support address {own}"));
     }
+    let target = ack_target(mail).unwrap_or(address);
+    if let Some(own) = config.intake.address.as_deref().and_then(address_of)
+        && own.eq_ignore_ascii_case(&target)
+    {
+        return Some(format!(
+            "its Reply-To is the support address {own}, so an answer would come back here"
+        ));
+    }
     if recent >= ACKS_PER_HOUR {
         return Some(format!(
-            "{address} already got {recent} acknowledgements in the past hour"
+            "{target} already got {recent} acknowledgements in the past hour"
         ));
     }
     None
@@ -421,8 +450,7 @@ pub fn new_ticket(
         ..base
     };
     let mut ticket = action::create(&cx, id, draft)?;
-    ticket.events[0] = ticket.events[0]
-        .clone()
+    ticket.events[0] = super::attachment::record(ticket.events[0].clone(), &mail.attachments)
         .with_copied(&mail.cc)
         .with_digest(&mail.digest)
         .with_customer_name(mail.name.as_deref());
@@ -454,7 +482,13 @@ fn mail_event(now: DateTime<Utc>, kind: EventKind, mail: &Incoming) -> Event {
             quoted: None,
         },
     };
-    let mut e = Event::new(now, SYSTEM_ACTOR, kind)
+    // A bounce's parts are the report and the returned copy, not the
+    // customer's files.
+    let attachments: &[_] = match kind {
+        EventKind::Customer | EventKind::Stranger => &mail.attachments,
+        _ => &[],
+    };
+    let mut e = super::attachment::record(Event::new(now, SYSTEM_ACTOR, kind), attachments)
         .from(sender(mail))
         .text(split.fresh)
         .with_quoted(split.quoted)
@@ -765,6 +799,16 @@ pub(crate) mod tests {
                 "support address",
             ),
             (ok.clone(), 3, "3 acknowledgements"),
+            (
+                with(&|m| m.reply_to = Some("eva@example.com".into())),
+                3,
+                "eva@example.com already got 3 acknowledgements",
+            ),
+            (
+                with(&|m| m.reply_to = Some("HELP@example.com".into())),
+                0,
+                "its Reply-To is the support address",
+            ),
         ];
         for (m, recent, needle) in cases {
             let why = ack_refusal(&m, &c, recent).unwrap_or_default();
@@ -796,6 +840,23 @@ pub(crate) mod tests {
         }
         assert_eq!(recent_acks(&[t.clone()], "jan@example.com", now()), 1);
         assert_eq!(recent_acks(&[t], "eva@example.com", now()), 1);
+    }
+
+    #[test]
+    fn the_limit_counts_where_the_acknowledgement_goes() {
+        let mut m = mail("mallory1@example.net", "x");
+        assert_eq!(ack_target(&m).as_deref(), Some("mallory1@example.net"));
+        m.reply_to = Some("victim@example.org".into());
+        assert_eq!(ack_target(&m).as_deref(), Some("victim@example.org"));
+        let t = ticket(1, "a@x");
+        let mut acked = t.clone();
+        acked.events[0].ack = Some("victim@example.org".into());
+        let text = acked.to_toml();
+        assert!(
+            needles(&m, Some("mallory2@example.net")).may_hold(text.as_bytes()),
+            "a ticket acknowledged to the Reply-To is read"
+        );
+        assert!(!needles(&m, Some("mallory2@example.net")).may_hold(t.to_toml().as_bytes()));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! clock; "now" is always an argument.
 
 pub mod action;
+pub mod attachment;
 pub mod automatic;
 pub mod calendar;
 pub mod canonical;

@@ -10,7 +10,7 @@ use super::clock::{Clock, Deadline};
 use super::config::Config;
 use super::promise::Promise;
 use super::replay::replay;
-use super::ticket::{Priority, Status, Ticket};
+use super::ticket::{Event, EventKind, Priority, Status, Ticket};
 use super::time::compact;
 
 /// A ticket's fields as listings show them, its escalation clock, and the
@@ -40,6 +40,27 @@ pub struct Summary {
     /// The open promise to the customer (see [`super::promise::open`]).
     #[serde(default)]
     pub promise: Option<Promise>,
+    /// Whether a message to the customer bounced and nothing reached them
+    /// since ([`delivery_failed`]).
+    pub delivery_failed: bool,
+}
+
+/// Whether the customer did not get the word: a `delivery-failed` event
+/// (a bounce of the ticket's mail) that no later `customer` message (they
+/// wrote, so mail reaches them) or `reply` (the team wrote again, which
+/// bounces anew if the address is still wrong) came after, in time order.
+pub fn delivery_failed(events: &[Event]) -> bool {
+    let mut order: Vec<&Event> = events.iter().collect();
+    order.sort_by_key(|e| e.at);
+    order
+        .iter()
+        .rev()
+        .find_map(|e| match e.kind {
+            EventKind::DeliveryFailed => Some(true),
+            EventKind::Customer | EventKind::Reply => Some(false),
+            _ => None,
+        })
+        .unwrap_or(false)
 }
 
 impl Summary {
@@ -70,6 +91,7 @@ impl Summary {
             last_event,
             ends_active,
             promise: super::promise::open(&t.events),
+            delivery_failed: delivery_failed(&t.events),
         }
     }
 
@@ -79,5 +101,44 @@ impl Summary {
         self.clock
             .as_ref()?
             .deadline(&self.owner, &rule, config, now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    #[test]
+    fn a_bounce_stands_until_the_customer_or_the_team_writes_again() {
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap();
+        let at = |kind: EventKind, minutes: i64| {
+            Event::new(t0 + Duration::minutes(minutes), "baton", kind)
+        };
+        use EventKind::*;
+        let cases: [(&[(EventKind, i64)], bool); 7] = [
+            (&[(Created, 0)], false),
+            (&[(Created, 0), (Reply, 1), (DeliveryFailed, 2)], true),
+            (&[(Created, 0), (DeliveryFailed, 2), (Note, 3)], true),
+            (&[(Created, 0), (DeliveryFailed, 2), (Customer, 3)], false),
+            (&[(Created, 0), (DeliveryFailed, 2), (Reply, 3)], false),
+            (
+                &[
+                    (Created, 0),
+                    (DeliveryFailed, 2),
+                    (Reply, 3),
+                    (DeliveryFailed, 4),
+                ],
+                true,
+            ),
+            // Time decides, not the place in the file (a merge may append
+            // an older event).
+            (&[(Created, 0), (DeliveryFailed, 5), (Customer, 3)], true),
+        ];
+        for (events, want) in cases {
+            let events: Vec<Event> = events.iter().map(|(k, m)| at(k.clone(), *m)).collect();
+            let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+            assert_eq!(delivery_failed(&events), want, "{kinds:?}");
+        }
     }
 }

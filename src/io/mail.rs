@@ -8,6 +8,7 @@ use mail_parser::{HeaderValue, MessageParser, MimeHeaders, PartType};
 
 use std::collections::HashSet;
 
+use crate::core::attachment::{Part, shown_size};
 use crate::core::automatic;
 use crate::core::intake::{self, Incoming, address_of};
 
@@ -41,15 +42,6 @@ fn ids(value: &HeaderValue) -> Vec<String> {
         .map(|s| s.trim().trim_matches(['<', '>']).to_string())
         .filter(|s| !s.is_empty())
         .collect()
-}
-
-/// A size as people read it: `820 bytes`, `14 KB`, `2.1 MB`.
-fn size(bytes: usize) -> String {
-    match bytes {
-        0..1000 => format!("{bytes} bytes"),
-        1000..1_000_000 => format!("{} KB", bytes / 1000),
-        _ => format!("{:.1} MB", bytes as f64 / 1e6),
-    }
 }
 
 /// Text as a ticket keeps it: `\n` line ends, no trailing blanks, no blank
@@ -133,8 +125,8 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
     if raw.len() > MAX_BYTES {
         return Err(format!(
             "the message is {}, more than intake takes ({})",
-            size(raw.len()),
-            size(MAX_BYTES)
+            shown_size(raw.len() as u64),
+            shown_size(MAX_BYTES as u64)
         ));
     }
     if !starts_with_header(raw) {
@@ -163,7 +155,8 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
             from.escape_debug()
         ));
     }
-    let body = contents(&message, 0);
+    let mut parts = Vec::new();
+    let body = contents(&message, 0, &mut parts);
     let raw_header = |name: &str| {
         message
             .header_raw(name)
@@ -233,6 +226,8 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
         reported_tag: returned.tag,
         diagnostic: returned.diagnostic,
         digest: digest(raw, &message),
+        parts,
+        attachments: Vec::new(),
         from,
         subject: message.subject().unwrap_or_default().trim().to_string(),
         body: body.join("\n\n"),
@@ -246,9 +241,10 @@ pub fn parse(raw: &[u8]) -> Result<Incoming, String> {
 }
 
 /// The readable parts of a message: its text bodies (HTML turned into
-/// text), each forwarded message as text (to [`MAX_FORWARD_DEPTH`]), and a
-/// line naming the attachments not kept.
-fn contents(m: &mail_parser::Message, depth: usize) -> Vec<String> {
+/// text) and each forwarded message as text (to [`MAX_FORWARD_DEPTH`]).
+/// Every other attachment, of the message or of a message it forwards, is
+/// added to `files`, to be kept or listed on the event.
+fn contents(m: &mail_parser::Message, depth: usize, files: &mut Vec<Part>) -> Vec<String> {
     let mut parts: Vec<String> = m
         .text_bodies()
         .filter_map(|part| match &part.body {
@@ -258,23 +254,42 @@ fn contents(m: &mail_parser::Message, depth: usize) -> Vec<String> {
         })
         .filter(|t| !t.is_empty())
         .collect();
-    let mut not_kept = Vec::new();
     for part in m.attachments() {
         match &part.body {
             PartType::Message(inner) if depth < MAX_FORWARD_DEPTH => {
-                parts.push(forwarded(inner, depth + 1));
+                parts.push(forwarded(inner, depth + 1, files));
             }
-            _ => not_kept.push(format!(
-                "[attachment not kept: {} ({})]",
-                part.attachment_name().unwrap_or("unnamed").trim(),
-                size(part.contents().len())
-            )),
+            _ => files.push(Part {
+                name: attachment_name(part),
+                content_type: part.content_type().map_or_else(
+                    || "application/octet-stream".to_string(),
+                    |ct| match ct.subtype() {
+                        Some(sub) => format!("{}/{sub}", ct.ctype()).to_ascii_lowercase(),
+                        None => ct.ctype().to_ascii_lowercase(),
+                    },
+                ),
+                bytes: part.contents().to_vec(),
+            }),
         }
     }
-    if !not_kept.is_empty() {
-        parts.push(not_kept.join("\n"));
-    }
     parts
+}
+
+/// An attachment's file name as `show` prints it: the name the sender gave,
+/// without any folder, on one line, or `unnamed`.
+fn attachment_name(part: &mail_parser::MessagePart) -> String {
+    let given = part.attachment_name().unwrap_or_default();
+    let base = given.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let clean = clean.trim();
+    if clean.is_empty() || clean == "." || clean == ".." {
+        "unnamed".into()
+    } else {
+        clean.to_string()
+    }
 }
 
 /// How deep forwards inside forwards are followed.
@@ -283,7 +298,7 @@ const MAX_FORWARD_DEPTH: usize = 4;
 /// A forwarded message (`message/rfc822`) as text to read: a header block
 /// with its From, Date and Subject, then its text (HTML turned into text),
 /// with the messages it forwards in turn.
-fn forwarded(m: &mail_parser::Message, depth: usize) -> String {
+fn forwarded(m: &mail_parser::Message, depth: usize, files: &mut Vec<Part>) -> String {
     let mut out = String::from("---------- Forwarded message ----------\n");
     if let Some(from) = m.from().and_then(|a| a.first()) {
         let address = from.address().unwrap_or_default();
@@ -298,7 +313,7 @@ fn forwarded(m: &mail_parser::Message, depth: usize) -> String {
     if let Some(subject) = m.subject() {
         out.push_str(&format!("Subject: {}\n", subject.trim()));
     }
-    let parts = contents(m, depth);
+    let parts = contents(m, depth, files);
     out.push('\n');
     out.push_str(&parts.join("\n\n"));
     tidy(&out)

@@ -1,7 +1,7 @@
-//! What `baton new` and `baton new --from-mail` say about the ticket they
-//! filed: its id (what scripts capture), a line saying what happened, and with
-//! `--ack` the acknowledgement for the customer, ready for `sendmail -t`, or
-//! why there is none; or the JSON document.
+//! What `baton new`, `baton new --from-mail` and `baton intake` say about the
+//! ticket they filed: its id (what scripts capture), a line saying what
+//! happened, and with `--ack` the acknowledgement for the customer, ready for
+//! `sendmail -t`, or why there is none; or the JSON document.
 
 use std::path::Path;
 
@@ -187,20 +187,23 @@ pub fn kept(out: &Output, k: &Kept) -> Result<()> {
         out.info(&format!("no acknowledgement: {}", k.why));
         return Ok(());
     }
-    out.result(&human, || {
-        json!({
-            "intake": {
-                "action": "kept",
-                "automatic": k.kind,
-                "reason": k.why,
-                "kept_in": k.path.display().to_string(),
-                "about": k.about,
-                "message_id": k.message_id,
-                "reopened_from": null,
-                "ack_refused": k.why,
-            },
-            "ack": null,
-        })
+    out.result(&human, || kept_doc(k))
+}
+
+/// The JSON document of automatic mail kept aside.
+fn kept_doc(k: &Kept) -> serde_json::Value {
+    json!({
+        "intake": {
+            "action": "kept",
+            "automatic": k.kind,
+            "reason": k.why,
+            "kept_in": k.path.display().to_string(),
+            "about": k.about,
+            "message_id": k.message_id,
+            "reopened_from": null,
+            "ack_refused": k.why,
+        },
+        "ack": null,
     })
 }
 
@@ -210,19 +213,7 @@ pub fn kept(out: &Output, k: &Kept) -> Result<()> {
 pub fn rejected(out: &Output, reason: &str, path: &Path) -> Result<()> {
     let shown = super::text::clean_line(&path.display().to_string()).into_owned();
     if out.json {
-        return out.result("", || {
-            json!({
-                "intake": {
-                    "action": "rejected",
-                    "reason": reason,
-                    "kept_in": shown,
-                    "message_id": null,
-                    "reopened_from": null,
-                    "ack_refused": null,
-                },
-                "ack": null,
-            })
-        });
+        return out.result("", || rejected_doc(reason, &shown));
     }
     let name = path
         .file_stem()
@@ -233,4 +224,75 @@ pub fn rejected(out: &Output, reason: &str, path: &Path) -> Result<()> {
          hint: the reason is also in {name}.reason beside it; to try again: baton new --from-mail < {shown}"
     ));
     Ok(())
+}
+
+/// The JSON document of a message kept in `rejected/`.
+fn rejected_doc(reason: &str, shown: &str) -> serde_json::Value {
+    json!({
+        "intake": {
+            "action": "rejected",
+            "reason": reason,
+            "kept_in": shown,
+            "message_id": null,
+            "reopened_from": null,
+            "ack_refused": null,
+        },
+        "ack": null,
+    })
+}
+
+/// What `baton intake --maildir` says, message by message: each line as
+/// `new --from-mail` says it, printed as soon as the message is filed (so
+/// cron mails what was done even when a later message stops the run);
+/// under `--json` one array of the same documents, each with the Maildir
+/// file it came from as `intake.file`, printed by [`Batch::finish`].
+#[derive(Default)]
+pub struct Batch {
+    docs: Vec<serde_json::Value>,
+}
+
+impl Batch {
+    /// A message filed on a ticket.
+    pub fn filed(&mut self, out: &Output, f: &Filed, file: &str) -> Result<()> {
+        if out.json {
+            self.gather(json::filed(f), file);
+            return Ok(());
+        }
+        filed(out, f)
+    }
+
+    /// Automatic mail kept aside.
+    pub fn kept(&mut self, out: &Output, k: &Kept, file: &str) -> Result<()> {
+        if out.json {
+            self.gather(kept_doc(k), file);
+            return Ok(());
+        }
+        kept(out, k)
+    }
+
+    /// A message kept in `rejected/`.
+    pub fn rejected(&mut self, out: &Output, reason: &str, path: &Path, file: &str) -> Result<()> {
+        if out.json {
+            let shown = super::text::clean_line(&path.display().to_string()).into_owned();
+            self.gather(rejected_doc(reason, &shown), file);
+            return Ok(());
+        }
+        rejected(out, reason, path)
+    }
+
+    fn gather(&mut self, mut doc: serde_json::Value, file: &str) {
+        if let Some(intake) = doc.get_mut("intake").and_then(|i| i.as_object_mut()) {
+            intake.insert("file".into(), json!(file));
+        }
+        self.docs.push(doc);
+    }
+
+    /// Ends the run: under `--json`, the array of every message's document
+    /// (empty when nothing was new); the lines are out already.
+    pub fn finish(self, out: &Output) -> Result<()> {
+        if out.json {
+            return out.json_array(self.docs.into_iter());
+        }
+        Ok(())
+    }
 }

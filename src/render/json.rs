@@ -74,6 +74,15 @@ pub fn event(e: &Event) -> Value {
     Value::Object(m)
 }
 
+/// A ticket as `list` shows it: the ticket document and what the listing
+/// knows of it besides (`delivery_failed`).
+pub fn listed(mut doc: Value, summary: &crate::core::summary::Summary) -> Value {
+    if let Some(m) = doc.as_object_mut() {
+        m.insert("delivery_failed".into(), json!(summary.delivery_failed));
+    }
+    doc
+}
+
 /// A ticket; `events` only when asked for (listings leave them out).
 pub fn ticket(t: &Ticket, short: &str, due: Option<&Deadline>, with_events: bool) -> Value {
     let mut m = Map::new();

@@ -5,6 +5,7 @@
 //! (questions, their editor) is [`crate::term`].
 
 pub mod ask;
+pub mod attachment;
 pub mod commit;
 pub mod completion;
 pub mod doctor;

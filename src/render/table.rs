@@ -248,7 +248,13 @@ pub fn tickets_linked(
             let t = row.ticket;
             vec![
                 row.short.clone(),
-                t.status.as_str().to_string(),
+                // A bounce the owner must know of: a mark beside the status,
+                // explained under the table.
+                if t.delivery_failed {
+                    format!("{} {FAILED_MARK}", t.status.as_str())
+                } else {
+                    t.status.as_str().to_string()
+                },
                 clean_line(&t.owner).into_owned(),
                 t.priority.as_str().to_string(),
                 text::due_or_promise(row.due.as_ref(), t.promise.as_ref(), now),
@@ -281,8 +287,11 @@ pub fn tickets_linked(
         whole(header.len())
     };
     let (header, cut) = kept(&layout, &header, texts);
+    let legend = rows.iter().any(|r| r.ticket.delivery_failed).then(|| {
+        format!("\n{FAILED_MARK} mail to the customer bounced (baton list --failed; baton show ID says which)")
+    });
     if !out.color {
-        return plain(out, &header, &cut);
+        return plain(out, &header, &cut) + legend.as_deref().unwrap_or_default();
     }
     let mut table = base(out, &header);
     for (row, cells) in rows.iter().zip(cut) {
@@ -301,8 +310,12 @@ pub fn tickets_linked(
         });
         table.add_row(styled.collect::<Vec<_>>());
     }
-    finish(out, &table)
+    finish(out, &table) + legend.as_deref().unwrap_or_default()
 }
+
+/// The mark beside the status of a ticket whose mail to the customer
+/// bounced ([`crate::core::summary::delivery_failed`]).
+const FAILED_MARK: &str = "!";
 
 /// The queue bare `baton` shows: `who`'s tickets, then the team's about
 /// to breach, each under a heading; a line says when a part is empty.

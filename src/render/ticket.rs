@@ -7,6 +7,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::text::{self, Color, clean_block, clean_line};
 use super::{Output, table};
+use crate::core::attachment;
 use crate::core::clock::Deadline;
 use crate::core::config::ClockKind;
 use crate::core::outgoing::Delivery;
@@ -466,6 +467,9 @@ pub fn show(
             .max(SAID_MIN)
     });
     let undone = crate::core::undo::cancelled(&t.events);
+    // Attachments are numbered over the whole ticket, as `baton
+    // attachment ID N` counts them.
+    let (mut numbered, mut kept) = (0, false);
     for (i, (e, undone)) in t.events.iter().zip(&undone).enumerate() {
         let name = clean_line(&e.by);
         let by = format!("{name}{}", " ".repeat(by_width - name.width()));
@@ -509,6 +513,37 @@ pub fn show(
                 )
             );
         }
+        for a in attachment::recorded(&e.extra) {
+            numbered += 1;
+            kept |= a.sha256.is_some();
+            let _ = writeln!(s, "      {}", attachment_line(numbered, &a));
+        }
+    }
+    if kept {
+        let _ = writeln!(
+            s,
+            "\n{}",
+            out.paint(
+                &format!("'baton attachment {short} N -o FILE' writes attachment N to a file"),
+                Color::Dim
+            )
+        );
     }
     s
+}
+
+/// `+ attachment 1: invoice.pdf (application/pdf, 960 bytes)`, and why one
+/// was not kept.
+fn attachment_line(n: usize, a: &attachment::Attachment) -> String {
+    let mut line = format!(
+        "+ attachment {n}: {} ({}, {}",
+        clean_line(&a.name),
+        clean_line(&a.content_type),
+        attachment::shown_size(a.size)
+    );
+    if let Some(why) = &a.not_kept {
+        line.push_str(&format!("; not kept: {}", clean_line(why)));
+    }
+    line.push(')');
+    line
 }

@@ -36,8 +36,10 @@ impl Store {
 
     /// Keeps a message in `dir`: the raw bytes as `NAME.eml` and the reason
     /// as `NAME.reason`, each written atomically (the message first, so a
-    /// reason never stands without its message). Returns the message's path
-    /// as messages show it.
+    /// reason never stands without its message). A `NAME.eml` with these
+    /// very bytes is kept already (a run killed before the reason was
+    /// written): only the reason is written. Returns the message's path as
+    /// messages show it.
     pub(super) fn keep_in(
         &self,
         _lock: &Lock,
@@ -48,9 +50,11 @@ impl Store {
     ) -> Result<PathBuf> {
         self.own_folder(dir)?;
         let eml = dir.join(format!("{name}.eml"));
-        write_atomic(&eml, raw, false).map_err(|e| Error::io(&self.shown(&eml), "write", e))?;
+        if std::fs::read(&eml).ok().as_deref() != Some(raw) {
+            write_atomic(&eml, raw, false).map_err(|e| Error::io(&self.shown(&eml), "write", e))?;
+        }
         let why = dir.join(format!("{name}.reason"));
-        write_atomic(&why, format!("{reason}\n").as_bytes(), false)
+        write_atomic(&why, format!("{reason}\n").as_bytes(), true)
             .map_err(|e| Error::io(&self.shown(&why), "write", e))?;
         Ok(self.shown(&eml))
     }

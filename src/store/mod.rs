@@ -3,7 +3,7 @@
 //! and their summaries with the cache's help (`listing`), the writes made
 //! under the lock (`write`), and what the store will not cross: links out of
 //! it, files that are not plain files, a `.local` that is not its own folder
-//! (`boundary`, `folder`). This file holds the [`Store`] handle and the
+//! (`boundary`, `folder`), kept attachments (`files`). This file holds the [`Store`] handle and the
 //! names of the store's files.
 
 mod atomic;
@@ -12,6 +12,7 @@ mod cache;
 #[cfg(test)]
 mod conformance;
 mod discover;
+mod files;
 mod folder;
 mod kept;
 mod listing;
@@ -26,6 +27,7 @@ use std::time::SystemTime;
 
 use uuid::Uuid;
 
+pub use files::{restore_hint, write_out};
 pub use listing::{Listing, Resolved, Summaries};
 pub use read::{BadFile, Raw};
 pub use write::{Lock, write_git_file};
