@@ -18,6 +18,7 @@ use super::config::{Config, SYSTEM_ACTOR};
 use super::duration;
 use super::replay::{Escalation, State, starts_period};
 use super::sla;
+use super::stats::{self, average, hours_of_minutes as hours, pct};
 use super::summary::Summary;
 use super::ticket::{Event, Status, Ticket, View};
 
@@ -171,8 +172,10 @@ struct PersonTally {
     resolved: u32,
     passed: u32,
     escalated_away: u32,
-    resolve_hours: Vec<f64>,
-    first_response_minutes: Vec<f64>,
+    /// Resolution times, in whole seconds.
+    resolve_seconds: Vec<i64>,
+    /// Waits for the first reply, in whole seconds.
+    first_response_seconds: Vec<i64>,
     minutes: u64,
 }
 
@@ -421,12 +424,12 @@ fn count_ticket(
                 }
                 let p = tally.person(&e.by);
                 p.resolved += 1;
-                p.resolve_hours.push(open.num_seconds() as f64 / 3600.0);
+                p.resolve_seconds.push(open.num_seconds());
             }
             View::Status { .. } if reopening => tally.reopened += 1,
             View::Reply { .. } if is_first_reply => {
-                let waited = reply_hours.between(created_at, e.at).num_seconds() as f64 / 60.0;
-                tally.person(&e.by).first_response_minutes.push(waited);
+                let waited = reply_hours.between(created_at, e.at).num_seconds();
+                tally.person(&e.by).first_response_seconds.push(waited);
             }
             View::Time { minutes } => {
                 let m = u64::from(minutes);
@@ -475,11 +478,35 @@ fn count_ticket(
     }
 
     if touched {
-        let c = tally.customers.entry(ticket.customer.clone()).or_default();
+        let c = tally
+            .customers
+            .entry(customer_at(ticket, period.until).to_string())
+            .or_default();
         c.tickets += 1;
         c.minutes += minutes_spent;
         c.scores.extend(score);
     }
+}
+
+/// The customer a ticket had at `until`: the old value of the first change
+/// of `customer` at or after it, else the customer it has now. So a later
+/// `edit --customer` leaves a past month's customers table as it was.
+fn customer_at(ticket: &Ticket, until: DateTime<Utc>) -> &str {
+    ticket
+        .events
+        .iter()
+        .filter(|e| e.at >= until)
+        .filter_map(|e| match e.view() {
+            Ok(View::Edited {
+                field: "customer",
+                from,
+                ..
+            }) => Some((e.at, from.unwrap_or(""))),
+            _ => None,
+        })
+        // The earliest change; of changes in one second, the first listed.
+        .min_by_key(|&(at, _)| at)
+        .map_or(ticket.customer.as_str(), |(_, from)| from)
 }
 
 /// The events before `until` in time order. Files keep their events in order,
@@ -535,9 +562,9 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
                 resolved: t.resolved,
                 passed: t.passed,
                 escalated_away: t.escalated_away,
-                median_resolve_hours: median(t.resolve_hours).map(|h| round(h, 2)),
-                median_first_response_minutes: median(t.first_response_minutes)
-                    .map(|m| round(m, 1)),
+                median_resolve_hours: stats::median(t.resolve_seconds).map(|m| m.per(3600, 2)),
+                median_first_response_minutes: stats::median(t.first_response_seconds)
+                    .map(|m| m.per(60, 1)),
                 hours: hours(t.minutes),
                 name,
             }
@@ -566,7 +593,7 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
         .filter(|(name, _)| owner.is_none_or(|o| o == name))
         .map(|(name, (seconds, pauses, quick_pauses))| PauseFigures {
             name,
-            paused_hours: round(seconds as f64 / 3600.0, 2),
+            paused_hours: stats::hours_of_seconds(seconds),
             pauses,
             quick_pauses,
         })
@@ -579,40 +606,6 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
         people,
         customers,
     }
-}
-
-fn round(x: f64, places: i32) -> f64 {
-    let f = 10f64.powi(places);
-    (x * f).round() / f
-}
-
-fn pct(part: u32, all: u32) -> Option<f64> {
-    (all > 0).then(|| round(f64::from(part) * 100.0 / f64::from(all), 1))
-}
-
-fn average(scores: &[u8]) -> Option<f64> {
-    (!scores.is_empty()).then(|| {
-        let sum: u32 = scores.iter().map(|&s| u32::from(s)).sum();
-        round(f64::from(sum) / scores.len() as f64, 2)
-    })
-}
-
-fn hours(minutes: u64) -> f64 {
-    round(minutes as f64 / 60.0, 2)
-}
-
-/// The middle value; the mean of the two middle ones for an even count.
-fn median(mut xs: Vec<f64>) -> Option<f64> {
-    if xs.is_empty() {
-        return None;
-    }
-    xs.sort_by(f64::total_cmp);
-    let mid = xs.len() / 2;
-    Some(if xs.len() % 2 == 1 {
-        xs[mid]
-    } else {
-        (xs[mid - 1] + xs[mid]) / 2.0
-    })
 }
 
 #[cfg(test)]
@@ -1028,6 +1021,148 @@ mod tests {
         assert_eq!(early, later);
     }
 
+    fn customer_edit(t: DateTime<Utc>, from: &str, to: &str) -> Event {
+        let mut e = Event::new(t, "ana", EventKind::Edited).from(from).to(to);
+        e.field = Some("customer".into());
+        e
+    }
+
+    #[test]
+    fn a_past_month_bills_the_customer_the_ticket_had_then() {
+        let early = report(&desk(), &config(), november(), None, now());
+        // In December T1 moves from acme to umbrella, then to wayne: the
+        // ticket now says wayne, but in November it was acme's.
+        let mut later_desk = desk();
+        later_desk[0]
+            .events
+            .push(customer_edit(at(12, 3, 9, 0), "acme", "umbrella"));
+        later_desk[0]
+            .events
+            .push(customer_edit(at(12, 4, 9, 0), "umbrella", "wayne"));
+        later_desk[0].customer = "wayne".into();
+        let later = report(&later_desk, &config(), november(), None, now());
+        assert_eq!(early.customers, later.customers);
+        // A change within the month counts from the month's end on.
+        let mut moved = desk();
+        moved[0]
+            .events
+            .insert(4, customer_edit(nov(20, 9, 0), "acme", "umbrella"));
+        moved[0].customer = "umbrella".into();
+        let r = report(&moved, &config(), november(), None, now());
+        let umbrella = r
+            .customers
+            .iter()
+            .find(|c| c.customer == "umbrella")
+            .unwrap();
+        assert_eq!((umbrella.tickets, umbrella.hours), (1, 0.75));
+    }
+
+    #[test]
+    fn medians_are_exact_on_whole_seconds() {
+        // Resolved after 2 s and after 61 378 s: the median is 8.525 h, which
+        // the mean of two float hours rounded to 8.52.
+        let t = |n: u128, secs: i64| {
+            let start = nov(2, 9, 0);
+            let mut done = status(start, "ana", "open", "resolved");
+            done.at = start + Duration::seconds(secs);
+            ticket(n, "acme", vec![created(start, "ana"), done])
+        };
+        let r = report(&[t(1, 2), t(2, 61_378)], &config(), november(), None, now());
+        assert_eq!(r.people[0].median_resolve_hours, Some(8.53));
+    }
+
+    #[test]
+    fn within_is_inclusive_and_under_is_strict() {
+        // A first reply exactly 1 h after creation is within the target; a
+        // resolution exactly 20 h after is not under the deadline.
+        let t = ticket(
+            1,
+            "acme",
+            vec![
+                created(nov(2, 9, 0), "ana"),
+                reply(nov(2, 10, 0), "ana"),
+                status(nov(3, 5, 0), "ana", "open", "resolved"),
+            ],
+        );
+        let r = report(&[t], &config(), november(), None, now());
+        assert_eq!(r.totals.first_response_met_pct, Some(100.0));
+        assert_eq!(r.totals.sla_met_pct, Some(0.0));
+    }
+
+    #[test]
+    fn the_first_reply_clock_does_not_pause_while_waiting() {
+        // Set waiting 10 minutes in, answered 2 h after creation: the customer
+        // waited 2 h for a word, so the reply is late and counts 120 minutes.
+        let t = ticket(
+            1,
+            "acme",
+            vec![
+                created(nov(2, 9, 0), "ana"),
+                status(nov(2, 9, 10), "ana", "open", "waiting"),
+                reply(nov(2, 11, 0), "ana"),
+            ],
+        );
+        let r = report(&[t], &config(), november(), None, now());
+        assert_eq!(r.people[0].median_first_response_minutes, Some(120.0));
+        assert_eq!(r.totals.first_response_met_pct, Some(0.0));
+    }
+
+    #[test]
+    fn waiting_after_a_missed_deadline_moves_nothing() {
+        // Missed at 20 h; set waiting at 21 h for 10 h; resolved at 32 h: 22 h
+        // counted, late. The pause after the deadline does not make it in time.
+        let start = nov(2, 0, 0);
+        let h = |n: i64| start + Duration::hours(n);
+        let t = ticket(
+            1,
+            "acme",
+            vec![
+                created(start, "ana"),
+                status(h(21), "ana", "open", "waiting"),
+                status(h(31), "ana", "waiting", "open"),
+                status(h(32), "ana", "open", "resolved"),
+            ],
+        );
+        let r = report(&[t], &config(), november(), None, now());
+        assert_eq!(r.people[0].median_resolve_hours, Some(22.0));
+        assert_eq!(r.totals.sla_met_pct, Some(0.0));
+    }
+
+    #[test]
+    fn events_of_one_second_count_in_the_order_the_file_lists_them() {
+        // Resolved and reopened in the same second: open at the end. The file
+        // is out of order elsewhere, so it is sorted, and the sort keeps the
+        // two in file order.
+        let t = ticket(
+            1,
+            "acme",
+            vec![
+                created(nov(2, 9, 0), "ana"),
+                time(nov(2, 11, 0), "ana", 5),
+                reply(nov(2, 9, 30), "ana"),
+                status(nov(2, 12, 0), "ana", "open", "resolved"),
+                status(nov(2, 12, 0), "ana", "resolved", "open"),
+            ],
+        );
+        let r = report(&[t], &config(), november(), None, now());
+        assert_eq!(
+            (r.totals.resolved, r.totals.reopened, r.totals.open_at_end),
+            (1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn under_owner_totals_count_every_resolution_of_their_tickets() {
+        // ana passes T2 to ben, who resolves it: ana's row has no
+        // resolution, the totals of her tickets have one.
+        let r = report(&desk(), &config(), november(), Some("ana"), now());
+        assert_eq!(r.people[0].resolved, 3);
+        assert_eq!(
+            r.totals.resolved, 5,
+            "T1, T2 (by ben), T3 (by cora), T4 twice"
+        );
+    }
+
     #[test]
     fn a_pending_first_reply_is_not_yet_judged() {
         // Created 20 minutes before "now", no reply yet: neither met nor missed.
@@ -1088,13 +1223,6 @@ mod tests {
             (Some(100.0), None, Some(0.0)),
             "a malformed hand-off is no hand-off, a bad score no rating, a reply by nobody no reply"
         );
-    }
-
-    #[test]
-    fn medians_take_the_middle() {
-        assert_eq!(median(vec![]), None);
-        assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
     }
 
     mod random {

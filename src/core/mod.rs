@@ -28,6 +28,7 @@ pub mod quote;
 pub mod replay;
 pub mod search;
 pub mod sla;
+pub mod stats;
 pub mod summary;
 pub mod sweep;
 pub mod template;
