@@ -34,6 +34,8 @@ mod queue;
 mod rate_log;
 /// `baton report`: the month-end figures.
 mod report;
+/// `baton report --html`: the page, rendered in headless Chromium.
+mod report_html;
 /// `baton search`: words in any field, any status.
 mod search;
 /// `baton show`: one ticket in full.

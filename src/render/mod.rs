@@ -9,6 +9,7 @@ pub mod commit;
 pub mod completion;
 pub mod doctor;
 pub mod filed;
+pub mod html;
 pub mod json;
 pub mod man;
 pub mod outcome;
