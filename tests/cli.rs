@@ -40,6 +40,8 @@ mod report_html;
 mod search;
 /// `baton show`: one ticket in full.
 mod show;
+/// `baton similar`: resolved tickets like one, ranked by BM25.
+mod similar;
 /// `baton wait`, `resolve`, `reopen` and `close`.
 mod status;
 /// `baton take`: making a ticket yours.

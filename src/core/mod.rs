@@ -27,6 +27,7 @@ pub mod query;
 pub mod quote;
 pub mod replay;
 pub mod search;
+pub mod similar;
 pub mod sla;
 pub mod stats;
 pub mod summary;

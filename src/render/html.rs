@@ -96,76 +96,44 @@ pub fn page(r: &Report, title: &str, before: &str, days: &[DaySla]) -> String {
 
 fn totals(s: &mut String, r: &Report, before: &str) {
     let t = &r.totals;
-    let mut rows: Vec<(&str, String, Option<Direction>, String)> = vec![
+    // Keyed as in `compared`, to set each beside the period before.
+    let rows: [(&str, &str, String); 11] = [
+        ("created", "tickets created", t.created.to_string()),
+        ("resolved", "resolved", t.resolved.to_string()),
         (
-            "tickets created",
-            t.created.to_string(),
-            None,
-            String::new(),
-        ),
-        ("resolved", t.resolved.to_string(), None, String::new()),
-        (
+            "open_at_end",
             "open or waiting at the end",
             t.open_at_end.to_string(),
-            None,
-            String::new(),
         ),
         (
+            "sla_met_pct",
             "resolved before the deadline",
             opt(t.sla_met_pct, "%"),
-            None,
-            String::new(),
         ),
         (
+            "first_response_met_pct",
             "first reply in time",
             opt(t.first_response_met_pct, "%"),
-            None,
-            String::new(),
         ),
+        ("fcr_pct", "solved at first contact", opt(t.fcr_pct, "%")),
         (
-            "solved at first contact",
-            opt(t.fcr_pct, "%"),
-            None,
-            String::new(),
-        ),
-        (
+            "one_touch_pct",
             "solved with one reply",
             opt(t.one_touch_pct, "%"),
-            None,
-            String::new(),
         ),
-        ("reopened", t.reopened.to_string(), None, String::new()),
-        (
-            "satisfaction, of 5",
-            opt(t.csat_avg, ""),
-            None,
-            String::new(),
-        ),
-        ("rated 4 or 5", opt(t.csat_pct, "%"), None, String::new()),
-        ("hours logged", t.hours.to_string(), None, String::new()),
+        ("reopened", "reopened", t.reopened.to_string()),
+        ("csat_avg", "satisfaction, of 5", opt(t.csat_avg, "")),
+        ("csat_pct", "rated 4 or 5", opt(t.csat_pct, "%")),
+        ("hours", "hours logged", t.hours.to_string()),
     ];
-    // The comparison lists the same totals in the same order.
-    if let Some(c) = &r.compared {
-        let keys = [
-            "created",
-            "resolved",
-            "open_at_end",
-            "sla_met_pct",
-            "first_response_met_pct",
-            "fcr_pct",
-            "one_touch_pct",
-            "reopened",
-            "csat_avg",
-            "csat_pct",
-            "hours",
-        ];
-        for (row, key) in rows.iter_mut().zip(keys) {
-            if let Some(ch) = c.changes.iter().find(|ch| ch.figure == key) {
-                row.2 = ch.direction;
-                row.3 = opt(ch.before, "");
-            }
-        }
-    }
+    let rows = rows.map(|(key, label, now)| {
+        let change = r
+            .compared
+            .as_ref()
+            .and_then(|c| c.changes.iter().find(|ch| ch.figure == key));
+        let was = change.map_or_else(String::new, |ch| opt(ch.before, ""));
+        (label, now, change.and_then(|ch| ch.direction), was)
+    });
     let _ = write!(
         s,
         "<section id=\"totals\"><h2>Totals</h2>\n<table>\n<tr><th>figure</th><th>{}</th><th></th><th>now</th></tr>\n",

@@ -14,6 +14,7 @@ pub mod json;
 pub mod man;
 pub mod outcome;
 pub mod report;
+pub mod similar;
 pub mod sweep;
 pub mod sync;
 pub mod table;
