@@ -7,6 +7,7 @@ pub mod automatic;
 pub mod calendar;
 pub mod canonical;
 pub mod check;
+pub mod checklist;
 pub mod clock;
 pub mod config;
 pub mod duration;
