@@ -33,8 +33,26 @@ pub struct Fact {
     pub pattern: Option<Regex>,
 }
 
+/// Facts are the same when they say the same: patterns by their text.
+impl PartialEq for Fact {
+    fn eq(&self, other: &Fact) -> bool {
+        (
+            &self.name,
+            &self.ask,
+            self.pattern.as_ref().map(Regex::as_str),
+        ) == (
+            &other.name,
+            &other.ask,
+            other.pattern.as_ref().map(Regex::as_str),
+        )
+    }
+}
+
+/// Patterns compare by their text, which is a full equivalence.
+impl Eq for Fact {}
+
 /// Every checklist of the config, by tag (`default` applies to all).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Checklists {
     lists: BTreeMap<String, Vec<Fact>>,
 }
@@ -173,6 +191,23 @@ pub fn ask_for(facts: &[&Fact], missing: &[&str]) -> String {
     format!("So that we can help at the first answer, please send us {list}.")
 }
 
+/// The sentence asking for what `t`'s own text (title, description, the
+/// customer's messages) lacks of its checklist: the ack's `{missing}`.
+pub fn missing_in(t: &super::ticket::Ticket, config: &super::config::Config) -> String {
+    let facts = config.checklists.for_tags(&t.tags);
+    if facts.is_empty() {
+        return String::new();
+    }
+    let mut text = format!("{}\n{}", t.title, t.description);
+    for e in &t.events {
+        if let Ok(super::ticket::View::Customer { text: said }) = e.view() {
+            text.push('\n');
+            text.push_str(said);
+        }
+    }
+    ask_for(&facts, &check(&facts, &text, &[]).missing)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +308,44 @@ order = { ask = "the order number again" }
             "So that we can help at the first answer, please send us your order number, \
              the phone model and app version and a screenshot of the error."
         );
+    }
+
+    #[test]
+    fn the_acknowledgement_of_a_new_ticket_asks_for_its_missing_facts() {
+        use crate::core::notice;
+        use crate::core::ticket::{Event, EventKind, Priority, Status, Ticket};
+        use chrono::{TimeZone, Utc};
+        let config = crate::core::config::Config::parse(CONFIG).unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+        let mut t = Ticket {
+            id: uuid::Uuid::from_u128(7),
+            title: "App crashes on my Pixel".into(),
+            status: Status::Open,
+            owner: "ana".into(),
+            customer: "jan@example.com".into(),
+            priority: Priority::Normal,
+            tags: vec!["mobile".into()],
+            created: at,
+            updated: at,
+            escalated: 0,
+            description: "Since the update it closes at once.".into(),
+            extra: Default::default(),
+            events: vec![Event::new(at, "ana", EventKind::Created).to("ana")],
+        };
+        t.sync_state();
+        let ack = notice::for_event(&t, &t.events[0].clone(), "0007", &config, None).unwrap();
+        assert!(
+            ack.text
+                .contains("please send us your order number and a screenshot of the error."),
+            "{}",
+            ack.text
+        );
+        // Nothing missing, nothing asked: the line goes.
+        t.tags.clear();
+        t.description = "Order 123456".into();
+        let ack = notice::for_event(&t, &t.events[0].clone(), "0007", &config, None).unwrap();
+        assert!(!ack.text.contains("please send us"), "{}", ack.text);
+        assert!(ack.text.contains("an answer by"), "{}", ack.text);
     }
 
     #[test]

@@ -189,6 +189,8 @@ pub struct Config {
     pub templates: Templates,
     pub hooks: Hooks,
     pub store: StoreSettings,
+    /// `[checklist.TAG]`: the facts a ticket needs (see `core::checklist`).
+    pub checklists: super::checklist::Checklists,
 }
 
 #[derive(Deserialize)]
@@ -706,6 +708,7 @@ impl Config {
             status: parse_template(text, raw.templates.status, &defaults.status)?,
         };
         Ok(Config {
+            checklists: super::checklist::Checklists::parse(text)?,
             people,
             escalation,
             calendar,

@@ -24,6 +24,10 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ),
     ("priority", "low, normal, high or urgent"),
     ("note", "the remark on a status change (empty when none)"),
+    (
+        "missing",
+        "one sentence asking for the [checklist] facts the customer's text lacks (empty when none)",
+    ),
 ];
 
 /// The acknowledgement's subject when `[templates] ack_subject` is not set.
@@ -38,6 +42,7 @@ thank you for writing to us. We have filed your message
 
 as ticket #{id}. {owner} is looking after it, and you can expect
 an answer by {deadline}.
+{missing}
 
 When you write to us about it again, please keep [#{id}] in the subject.
 ";
