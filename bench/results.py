@@ -37,7 +37,7 @@ WARM_LIST_MAX = 0.08  # list, filtered list, escalate
 COLD_LIST_MAX = 0.3
 SHOW_COLD_MAX_MS = 10.0
 DOCTOR_MAX = 0.5
-READS = ["list", "list-filtered", "search-{rare}", "search-{common}", "escalate", "report", "show", "doctor"]
+READS = ["list", "list-filtered", "search-{rare}", "search-{common}", "escalate", "report", "show", "similar", "doctor"]
 
 
 def read_tsv(path):
@@ -114,6 +114,8 @@ def rows_for(s):
         ("escalate", "baton escalate --dry-run", "cat"),
         ("report", "baton report --month 2026-11", "cat"),
         ("show", f"baton show {s.prefix}", "cat"),
+        # The ranking an intake would run: every resolved ticket read and indexed.
+        ("similar", f"baton similar {s.prefix}", "cat"),
         ("doctor", "baton doctor", "cat"),
     ]
     return [row for row in rows if row[0] in s.cold]

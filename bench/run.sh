@@ -316,7 +316,7 @@ bench_size() {
   show_id=$(find tickets -maxdepth 1 -name "$prefix*.toml" -printf '%f\n')
   show_id=${show_id%.toml}
 
-  local names=(list list-filtered "search-$RARE" "search-$COMMON" escalate report show doctor)
+  local names=(list list-filtered "search-$RARE" "search-$COMMON" escalate report show similar doctor)
   local argv=(
     "list"
     "list --owner ben --status open"
@@ -325,6 +325,7 @@ bench_size() {
     "escalate --dry-run"
     "report --month 2026-11"
     "show $prefix"
+    "similar $prefix"
     "doctor"
   )
   if [[ -n $list_only ]]; then

@@ -42,10 +42,14 @@ mod queue;
 mod rate_log;
 /// `baton report`: the month-end figures.
 mod report;
+/// `baton report --html`: the page, rendered in headless Chromium.
+mod report_html;
 /// `baton search`: words in any field, any status.
 mod search;
 /// `baton show`: one ticket in full.
 mod show;
+/// `baton similar`: resolved tickets like one, ranked by BM25.
+mod similar;
 /// `baton wait`, `resolve`, `reopen` and `close`.
 mod status;
 /// `baton take`: making a ticket yours.

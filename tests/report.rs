@@ -23,7 +23,7 @@ fn at(env: &TestEnv, when: &str, who: &str, args: &[&str]) -> String {
 ///   though in December); still open at the end of November.
 /// - D, no customer: created by ana 10 Nov 08:00, passed to ben 08:05; ben
 ///   logs 1h30m and sets it waiting; never replied.
-fn desk() -> TestEnv {
+pub(crate) fn desk() -> TestEnv {
     let env = TestEnv::team();
     let a = at(
         &env,
@@ -71,26 +71,104 @@ fn the_json_report_pins_every_figure() {
     // first reply on B after 30 min (C's came in December).
     insta::assert_json_snapshot!(out.json(), @r#"
     {
+      "compared": {
+        "changes": [
+          {
+            "before": 1.0,
+            "direction": "up",
+            "figure": "created",
+            "now": 3.0
+          },
+          {
+            "before": 0.0,
+            "direction": "up",
+            "figure": "resolved",
+            "now": 2.0
+          },
+          {
+            "before": 1.0,
+            "direction": "up",
+            "figure": "open_at_end",
+            "now": 2.0
+          },
+          {
+            "before": null,
+            "direction": null,
+            "figure": "sla_met_pct",
+            "now": 50.0
+          },
+          {
+            "before": 0.0,
+            "direction": "up",
+            "figure": "first_response_met_pct",
+            "now": 66.7
+          },
+          {
+            "before": null,
+            "direction": null,
+            "figure": "fcr_pct",
+            "now": 50.0
+          },
+          {
+            "before": null,
+            "direction": null,
+            "figure": "one_touch_pct",
+            "now": 50.0
+          },
+          {
+            "before": 0.0,
+            "direction": "same",
+            "figure": "reopened",
+            "now": 0.0
+          },
+          {
+            "before": null,
+            "direction": null,
+            "figure": "csat_avg",
+            "now": 4.5
+          },
+          {
+            "before": null,
+            "direction": null,
+            "figure": "csat_pct",
+            "now": 100.0
+          },
+          {
+            "before": 0.0,
+            "direction": "up",
+            "figure": "hours",
+            "now": 2.25
+          }
+        ],
+        "period": {
+          "since": "2026-10-01T00:00:00Z",
+          "until": "2026-11-01T00:00:00Z"
+        }
+      },
       "customers": [
         {
           "csat_avg": 4.5,
           "customer": "acme",
           "hours": 0.75,
+          "low_scores": 0,
           "tickets": 2
         },
         {
           "csat_avg": null,
           "customer": "initech",
           "hours": 0.0,
+          "low_scores": 0,
           "tickets": 1
         },
         {
           "csat_avg": null,
           "customer": "",
           "hours": 1.5,
+          "low_scores": 0,
           "tickets": 1
         }
       ],
+      "low_scores": [],
       "pauses": [
         {
           "name": "ben",
@@ -106,7 +184,12 @@ fn the_json_report_pins_every_figure() {
           "median_first_response_minutes": 30.0,
           "median_resolve_hours": 3.0,
           "name": "ana",
+          "one_touch": 1,
+          "p90_first_response_minutes": 30.0,
           "passed": 1,
+          "passed_down": 0,
+          "passed_sideways": 0,
+          "passed_up": 1,
           "received": 3,
           "resolved": 1,
           "taken": 0
@@ -117,7 +200,12 @@ fn the_json_report_pins_every_figure() {
           "median_first_response_minutes": null,
           "median_resolve_hours": null,
           "name": "ben",
+          "one_touch": 0,
+          "p90_first_response_minutes": null,
           "passed": 0,
+          "passed_down": 0,
+          "passed_sideways": 0,
+          "passed_up": 0,
           "received": 1,
           "resolved": 0,
           "taken": 0
@@ -128,7 +216,12 @@ fn the_json_report_pins_every_figure() {
           "median_first_response_minutes": null,
           "median_resolve_hours": 38.0,
           "name": "cora",
+          "one_touch": 0,
+          "p90_first_response_minutes": null,
           "passed": 0,
+          "passed_down": 0,
+          "passed_sideways": 0,
+          "passed_up": 0,
           "received": 1,
           "resolved": 1,
           "taken": 0
@@ -146,6 +239,8 @@ fn the_json_report_pins_every_figure() {
         "fcr_pct": 50.0,
         "first_response_met_pct": 66.7,
         "hours": 2.25,
+        "one_touch": 1,
+        "one_touch_pct": 50.0,
         "open_at_end": 2,
         "reopened": 0,
         "resolved": 2,
@@ -171,6 +266,7 @@ fn the_terminal_report_has_tables_and_a_chart() {
     resolved before the deadline  50%
     first reply in time           66.7%
     solved at first contact       50%
+    solved with one reply         50%
     reopened                      0
     customer satisfaction         4.5 of 5, 100% rated 4 or 5
     hours logged                  2.25
@@ -186,10 +282,27 @@ fn the_terminal_report_has_tables_and_a_chart() {
     ana   ████░░░░  1 resolved, 1 passed
     cora  ████      1 resolved, 0 passed
 
+    HOW
+    ana  passed 1 (up 1, sideways 0, down 0); one-touch 1 of 1 resolved; first reply median 30m, 90th percentile 30m
+    cora  passed 0 (up 0, sideways 0, down 0); one-touch 0 of 1 resolved; first reply median –, 90th percentile –
+
     CUSTOMER       TICKETS  HOURS  SATISFACTION
     acme                 2   0.75           4.5
     initech              1      0             –
     (no customer)        1    1.5             –
+
+    COMPARED WITH                 October 2026       NOW
+    tickets created                          1  ↑      3
+    resolved                                 0  ↑      2
+    open or waiting at the end               1  ↑      2
+    resolved before the deadline             –       50%
+    first reply in time                     0%  ↑  66.7%
+    solved at first contact                  –       50%
+    solved with one reply                    –       50%
+    reopened                                 0  →      0
+    satisfaction, of 5                       –       4.5
+    rated 4 or 5                             –      100%
+    hours logged                             0  ↑   2.25
 
     PAUSES
     ben  494.92h waiting, set waiting 1 times, 0 within the pause grace of a customer message
@@ -202,22 +315,22 @@ fn csv_sections_load_with_the_json_keys_as_columns() {
     let people = env.baton(&["report", "--month", "2026-11", "--csv", "people"]);
     people.success();
     insta::assert_snapshot!(people.stdout, @"
-    name,received,taken,resolved,passed,escalated_away,median_resolve_hours,median_first_response_minutes,hours
-    ana,3,0,1,1,1,3.0,30.0,0.75
-    ben,1,0,0,0,0,,,1.5
-    cora,1,0,1,0,0,38.0,,0.0
+    name,received,taken,resolved,passed,escalated_away,median_resolve_hours,median_first_response_minutes,hours,passed_up,passed_sideways,passed_down,one_touch,p90_first_response_minutes
+    ana,3,0,1,1,1,3.0,30.0,0.75,1,0,0,1,30.0
+    ben,1,0,0,0,0,,,1.5,0,0,0,0,
+    cora,1,0,1,0,0,38.0,,0.0,0,0,0,0,
     ");
     let totals = env.baton(&["report", "--month", "2026-11", "--csv", "totals"]);
     insta::assert_snapshot!(totals.stdout, @"
-    created,resolved,open_at_end,sla_met_pct,first_response_met_pct,fcr_pct,reopened,csat_avg,csat_pct,hours
-    3,2,2,50.0,66.7,50.0,0,4.5,100.0,2.25
+    created,resolved,open_at_end,sla_met_pct,first_response_met_pct,fcr_pct,one_touch,one_touch_pct,reopened,csat_avg,csat_pct,hours
+    3,2,2,50.0,66.7,50.0,1,50.0,0,4.5,100.0,2.25
     ");
     let customers = env.baton(&["report", "--month", "2026-11", "--csv", "customers"]);
     insta::assert_snapshot!(customers.stdout, @"
-    customer,tickets,hours,csat_avg
-    acme,2,0.75,4.5
-    initech,1,0.0,
-    ,1,1.5,
+    customer,tickets,hours,csat_avg,low_scores
+    acme,2,0.75,4.5,0
+    initech,1,0.0,,0
+    ,1,1.5,,0
     ");
 }
 
@@ -229,7 +342,7 @@ fn a_customer_with_a_comma_is_quoted_in_csv() {
     let out = env.baton(&["report", "--csv", "customers"]);
     assert_eq!(
         out.stdout,
-        "customer,tickets,hours,csat_avg\n\"Smith, \"\"Jo\"\"\",1,0.0,\n"
+        "customer,tickets,hours,csat_avg,low_scores\n\"Smith, \"\"Jo\"\"\",1,0.0,,0\n"
     );
 }
 
@@ -286,6 +399,7 @@ fn an_empty_period_prints_zeros_and_dashes() {
     resolved before the deadline  –
     first reply in time           –
     solved at first contact       –
+    solved with one reply         –
     reopened                      0
     customer satisfaction         –
     hours logged                  0
@@ -296,9 +410,22 @@ fn an_empty_period_prints_zeros_and_dashes() {
     cora         0      0         0       0          0        –          –      0
     RESOLVE and 1ST REPLY are medians.
     ESCALATED counts deadlines missed while the person owned the ticket.
+
+    COMPARED WITH                 December 2025     NOW
+    tickets created                           0  →    0
+    resolved                                  0  →    0
+    open or waiting at the end                0  →    0
+    resolved before the deadline              –       –
+    first reply in time                       –       –
+    solved at first contact                   –       –
+    solved with one reply                     –       –
+    reopened                                  0  →    0
+    satisfaction, of 5                        –       –
+    rated 4 or 5                              –       –
+    hours logged                              0  →    0
     ");
     let csv = env.baton(&["report", "--month", "2026-01", "--csv", "customers"]);
-    assert_eq!(csv.stdout, "customer,tickets,hours,csat_avg\n");
+    assert_eq!(csv.stdout, "customer,tickets,hours,csat_avg,low_scores\n");
 }
 
 #[test]
@@ -406,9 +533,9 @@ fn an_unreadable_ticket_is_named_and_the_rest_still_counts() {
     );
     // The figures for the rest come first, then the warning and the error.
     let out = env.baton(&["report", "--month", "2026-11", "--csv", "totals"]);
-    insta::assert_snapshot!(out.render(), @r"
-    created,resolved,open_at_end,sla_met_pct,first_response_met_pct,fcr_pct,reopened,csat_avg,csat_pct,hours
-    3,2,2,50.0,66.7,50.0,0,4.5,100.0,2.25
+    insta::assert_snapshot!(out.render(), @"
+    created,resolved,open_at_end,sla_met_pct,first_response_met_pct,fcr_pct,one_touch,one_touch_pct,reopened,csat_avg,csat_pct,hours
+    3,2,2,50.0,66.7,50.0,1,50.0,0,4.5,100.0,2.25
     ------- stderr -------
     warning: tickets/0000aaaa-0000-4000-8000-000000000000.toml:1:10: unclosed array, expected `]`
     hint: fix the file by hand (baton never rewrites a file it cannot read); 'baton doctor' checks the store
@@ -416,4 +543,96 @@ fn an_unreadable_ticket_is_named_and_the_rest_still_counts() {
     hint: run 'baton doctor' to see what is wrong with them
     [exit 1]
     ");
+}
+
+#[test]
+fn a_low_score_is_listed_with_the_customers_own_words() {
+    let env = desk();
+    let a = env
+        .baton(&["list", "--all", "--json"])
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"] == "A")
+        .map(|t| t["short_id"].as_str().unwrap().to_string())
+        .unwrap();
+    at(
+        &env,
+        "11-04T09:00",
+        "ana",
+        &[
+            "rate",
+            &a,
+            "2",
+            "--comment",
+            "fixed, but it took three days",
+        ],
+    );
+    env.set_now("2026-12-05T12:00:00Z");
+    let text = env.baton(&["report", "--month", "2026-11"]);
+    text.success();
+    assert!(
+        text.stdout
+            .contains("acme  2 of 5  A  \"fixed, but it took three days\""),
+        "{}",
+        text.stdout
+    );
+    let json = env
+        .baton(&["report", "--month", "2026-11", "--json"])
+        .json();
+    let low = &json["low_scores"];
+    assert_eq!(low.as_array().unwrap().len(), 1);
+    assert_eq!(low[0]["score"], 2);
+    assert_eq!(low[0]["comment"], "fixed, but it took three days");
+    assert_eq!(json["customers"][0]["low_scores"], 1);
+    let csv = env.baton(&["report", "--month", "2026-11", "--csv", "low-scores"]);
+    csv.success();
+    let mut lines = csv.stdout.lines();
+    assert_eq!(lines.next(), Some("customer,ticket,title,score,comment,at"));
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .contains(",A,2,\"fixed, but it took three days\",")
+    );
+}
+
+#[test]
+fn the_month_is_compared_with_the_one_before_with_arrows() {
+    let env = desk();
+    let json = env
+        .baton(&["report", "--month", "2026-11", "--json"])
+        .json();
+    let c = &json["compared"];
+    assert_eq!(c["period"]["since"], "2026-10-01T00:00:00Z");
+    assert_eq!(c["period"]["until"], "2026-11-01T00:00:00Z");
+    let created = &c["changes"][0];
+    assert_eq!(
+        (
+            created["figure"].as_str(),
+            created["before"].as_f64(),
+            created["now"].as_f64()
+        ),
+        (Some("created"), Some(1.0), Some(3.0)),
+        "A in October; B, C, D in November"
+    );
+    assert_eq!(created["direction"], "up");
+    let text = env.baton(&["report", "--month", "2026-11"]).stdout;
+    assert!(text.contains("COMPARED WITH"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("tickets created") && l.contains('↑')),
+        "{text}"
+    );
+    let csv = env.baton(&["report", "--month", "2026-11", "--csv", "compared"]);
+    assert_eq!(
+        csv.stdout.lines().next(),
+        Some("figure,now,before,direction")
+    );
+    assert!(
+        csv.stdout.contains("\ncreated,3.0,1.0,up\n"),
+        "{}",
+        csv.stdout
+    );
 }

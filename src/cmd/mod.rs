@@ -26,6 +26,7 @@ pub mod rate;
 pub mod report;
 pub mod search;
 pub mod show;
+pub mod similar;
 pub mod status;
 pub mod sync;
 pub mod take;
@@ -56,6 +57,7 @@ pub enum Command {
     Show(show::Args),
     Attachment(attachment::Args),
     Search(search::Args),
+    Similar(similar::Args),
     Take(take::Args),
     Pass(pass::Args),
     Reply(message::ReplyArgs),
@@ -106,6 +108,7 @@ pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) 
         Command::Show(args) => show::run(&ctx, args),
         Command::Attachment(args) => attachment::run(&ctx, args),
         Command::Search(args) => search::run(&ctx, args),
+        Command::Similar(args) => similar::run(&ctx, args),
         Command::Take(args) => take::run(&ctx, args),
         Command::Pass(args) => pass::run(&ctx, args),
         Command::Reply(args) => message::reply(&ctx, args),

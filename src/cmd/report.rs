@@ -1,6 +1,8 @@
 //! `baton report`: the month-end figures for people, for `jq`, or for a
 //! spreadsheet.
 
+use std::path::{Path, PathBuf};
+
 use chrono::NaiveDate;
 use clap_complete::engine::ArgValueCandidates;
 
@@ -8,6 +10,7 @@ use super::{Unreadable, completions};
 use crate::core::{metrics, period};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
+use crate::render::html;
 use crate::render::report::{self, Section};
 
 /// Show month-end figures: solved, passed, response times, satisfaction, hours
@@ -18,7 +21,8 @@ use crate::render::report::{self, Section};
                         Examples:\n  baton report\n  baton report --month 2026-10\n  \
                         baton report --since 2026-11-01 --until 2026-11-15 --owner ben\n  \
                         baton report --json | jq '.people[] | {name, resolved, passed}'\n  \
-                        baton report --csv customers > customers.csv"
+                        baton report --csv customers > customers.csv\n  \
+                        baton report --month 2026-10 --html october.html"
 )]
 pub struct Args {
     /// The month to report on, as YYYY-MM (default: the current month)
@@ -36,6 +40,9 @@ pub struct Args {
     /// Print one section as CSV instead, for a spreadsheet
     #[arg(long, value_enum, value_name = "SECTION")]
     pub csv: Option<Section>,
+    /// Write the report as one self-contained HTML page with charts, to print or share
+    #[arg(long, value_name = "FILE", conflicts_with = "csv")]
+    pub html: Option<PathBuf>,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -60,12 +67,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     // Whole days of the reader's time zone.
     let days = period::asked(&ctx.out.zone, args.month, args.since, args.until, ctx.now)?;
     let period = days.period;
-    // Only tickets that can count in the period are read in full.
+    let before_days = period::previous(&ctx.out.zone, &days);
+    let before = before_days.period;
+    // Only tickets that can count in the period or the one before are read in full.
+    let either = metrics::Period {
+        since: before.since,
+        until: period.until,
+    };
     let summaries = store.summaries()?;
     let wanted: Vec<_> = summaries
         .tickets
         .iter()
-        .filter(|s| metrics::may_count(s, period))
+        .filter(|s| metrics::may_count(s, either))
         .map(|s| s.id)
         .collect();
     let mut unreadable = Unreadable::read(ctx);
@@ -77,12 +90,52 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             Err(e) => unreadable.warn(&e),
         }
     }
-    let r = metrics::report(&tickets, &config, period, args.owner.as_deref(), ctx.now);
-    match args.csv {
-        Some(section) => report::csv(&ctx.out, &r, section)?,
-        None => report::show(&ctx.out, &r, &days, unreadable.problems())?,
+    let owner = args.owner.as_deref();
+    let mut r = metrics::report(&tickets, &config, period, owner, ctx.now);
+    let previous = metrics::report(&tickets, &config, before, owner, ctx.now);
+    r.compared = Some(metrics::compare(&r, &previous));
+    match (args.csv, &args.html) {
+        (Some(section), _) => report::csv(&ctx.out, &r, section)?,
+        (None, Some(file)) => {
+            let by_day = metrics::per_day(&r, &period::each_day(&ctx.out.zone, &days));
+            let page = html::page(
+                &r,
+                &report::title(&days),
+                &report::title(&before_days),
+                &by_day,
+            );
+            write_page(file, &page)?;
+            report::written(&ctx.out, file, &days)?;
+        }
+        (None, None) => report::show(&ctx.out, &r, &days, &before_days, unreadable.problems())?,
     }
     unreadable
         .finish("the report counts only the rest")
         .map_err(|e| e.hint("run 'baton doctor' to see what is wrong with them"))
+}
+
+/// Writes the page atomically: a temporary file beside it, renamed over it,
+/// so a reader never sees half a page and a failed run leaves the old one.
+fn write_page(file: &Path, page: &str) -> Result<()> {
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let fail = |e: std::io::Error| {
+        Error::io(file, "write", e).hint("give --html a file in a folder you can write to")
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".baton-report-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // A page to share: what any program's new file gets (0666 less the
+        // umask), not the temporary file's private 0600.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(fail)?;
+    std::io::Write::write_all(&mut tmp, page.as_bytes()).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(file).map_err(|e| fail(e.error))?;
+    Ok(())
 }

@@ -281,6 +281,8 @@ pub struct Config {
     pub hooks: Hooks,
     pub store: StoreSettings,
     pub mail: Mail,
+    /// `[checklist.TAG]`: the facts a ticket needs (see `core::checklist`).
+    pub checklists: super::checklist::Checklists,
 }
 
 #[derive(Deserialize)]
@@ -940,6 +942,7 @@ impl Config {
                 .into_iter()
                 .filter(|f| !people.iter().any(|p| &p.name == f))
                 .collect(),
+            checklists: super::checklist::Checklists::parse(text)?,
             people,
             escalation,
             calendar,

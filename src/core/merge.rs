@@ -842,7 +842,11 @@ mod tests {
                 // knows, so a clone that missed a hand-off picks differently
                 // (docs/git.md): the take is part of the `top` runs only. It
                 // falls half a minute off the sweeps, which run on the minute.
-                if !next && !taken && take_at <= later {
+                // Strictly before this step: a take at `take_at` lands 30 s
+                // after it, which must still come before this step's sweep,
+                // or the one sweeper would see the take before a sweep that
+                // is earlier in time.
+                if !next && !taken && take_at < later {
                     let when = t(take_at.max(now)) + Duration::seconds(30);
                     eve_takes(&mut clones[take_on], when);
                     eve_takes(&mut one, when);

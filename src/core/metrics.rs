@@ -20,6 +20,7 @@ use super::duration;
 use super::promise;
 use super::replay::{Escalation, State, starts_period};
 use super::sla;
+use super::stats::{self, average, hours_of_minutes as hours, pct};
 use super::summary::Summary;
 use super::ticket::{Event, Status, Ticket, View};
 
@@ -51,6 +52,10 @@ pub struct Totals {
     pub sla_met_pct: Option<f64>,
     pub first_response_met_pct: Option<f64>,
     pub fcr_pct: Option<f64>,
+    /// Resolutions after exactly one reply, with no reopening before.
+    pub one_touch: u32,
+    /// `one_touch` as a share of `resolved`.
+    pub one_touch_pct: Option<f64>,
     pub reopened: u32,
     pub csat_avg: Option<f64>,
     pub csat_pct: Option<f64>,
@@ -69,6 +74,16 @@ pub struct PersonFigures {
     pub median_resolve_hours: Option<f64>,
     pub median_first_response_minutes: Option<f64>,
     pub hours: f64,
+    /// Of `passed`, hand-offs to someone on a higher level.
+    pub passed_up: u32,
+    /// Of `passed`, hand-offs to someone on the same level.
+    pub passed_sideways: u32,
+    /// Of `passed`, hand-offs to someone on a lower level (or off the team).
+    pub passed_down: u32,
+    /// Their resolutions after exactly one reply, with no reopening before.
+    pub one_touch: u32,
+    /// The 90th percentile (nearest rank) of the same waits as the median.
+    pub p90_first_response_minutes: Option<f64>,
 }
 
 /// One customer's figures: the base for charging support by use.
@@ -78,6 +93,87 @@ pub struct CustomerFigures {
     pub tickets: u32,
     pub hours: f64,
     pub csat_avg: Option<f64>,
+    /// Of their ratings counted in the period, those of 1 or 2.
+    pub low_scores: u32,
+}
+
+/// A rating of 1 or 2 counted in the period, with what the customer said:
+/// the "why" behind a customer's satisfaction.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LowScore {
+    /// The customer the ticket had at the period's end.
+    pub customer: String,
+    pub ticket: String,
+    pub title: String,
+    pub score: u8,
+    /// The rating's comment; empty when the customer gave none.
+    pub comment: String,
+    #[serde(serialize_with = "rfc3339")]
+    pub at: DateTime<Utc>,
+}
+
+/// Which way a figure went since the previous period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Up,
+    Down,
+    Same,
+}
+
+/// One total in this period beside the previous one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Change {
+    /// The key in `totals`.
+    pub figure: &'static str,
+    pub now: Option<f64>,
+    pub before: Option<f64>,
+    /// `None` when either value is missing.
+    pub direction: Option<Direction>,
+}
+
+/// The period before this one and how each total moved since.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub period: Period,
+    pub changes: Vec<Change>,
+}
+
+/// The totals of `now` beside those of `before`, in the order of `Totals`.
+pub fn compare(now: &Report, before: &Report) -> Comparison {
+    let figures = |t: &Totals| -> Vec<(&'static str, Option<f64>)> {
+        vec![
+            ("created", Some(f64::from(t.created))),
+            ("resolved", Some(f64::from(t.resolved))),
+            ("open_at_end", Some(f64::from(t.open_at_end))),
+            ("sla_met_pct", t.sla_met_pct),
+            ("first_response_met_pct", t.first_response_met_pct),
+            ("fcr_pct", t.fcr_pct),
+            ("one_touch_pct", t.one_touch_pct),
+            ("reopened", Some(f64::from(t.reopened))),
+            ("csat_avg", t.csat_avg),
+            ("csat_pct", t.csat_pct),
+            ("hours", Some(t.hours)),
+        ]
+    };
+    let changes = figures(&now.totals)
+        .into_iter()
+        .zip(figures(&before.totals))
+        .map(|((figure, now), (_, before))| Change {
+            figure,
+            now,
+            before,
+            direction: now.zip(before).map(|(n, b)| match n.total_cmp(&b) {
+                std::cmp::Ordering::Greater => Direction::Up,
+                std::cmp::Ordering::Less => Direction::Down,
+                std::cmp::Ordering::Equal => Direction::Same,
+            }),
+        })
+        .collect();
+    Comparison {
+        period: before.period,
+        changes,
+    }
 }
 
 /// The clock and policies a report's SLA figures were computed on; stated
@@ -183,6 +279,50 @@ pub struct Report {
     /// apart (left out when there was none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub incidents: Vec<super::incident::IncidentFigures>,
+    /// Ratings of 1 or 2 counted in the period, by customer, then time.
+    pub low_scores: Vec<LowScore>,
+    /// The previous period's totals beside these; set by the caller, which
+    /// knows what "previous" means for the period asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compared: Option<Comparison>,
+    /// Every resolution in the period, for charts by day; not a figure.
+    #[serde(skip)]
+    pub resolutions: Vec<Resolution>,
+}
+
+/// One resolution: when, and whether it came before the deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolution {
+    pub at: DateTime<Utc>,
+    pub in_time: bool,
+}
+
+/// One day's resolutions, in time and late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DaySla {
+    pub day: chrono::NaiveDate,
+    pub in_time: u32,
+    pub late: u32,
+}
+
+/// The report's resolutions counted per day; `days` are the days with the
+/// instants they span (see `period::each_day`).
+pub fn per_day(r: &Report, days: &[(chrono::NaiveDate, Period)]) -> Vec<DaySla> {
+    days.iter()
+        .map(|&(day, span)| {
+            let on: Vec<&Resolution> = r
+                .resolutions
+                .iter()
+                .filter(|x| span.contains(x.at))
+                .collect();
+            let in_time = on.iter().filter(|x| x.in_time).count() as u32;
+            DaySla {
+                day,
+                in_time,
+                late: on.len() as u32 - in_time,
+            }
+        })
+        .collect()
 }
 
 /// Raw tallies for one person, before medians and rounding.
@@ -193,9 +333,15 @@ struct PersonTally {
     resolved: u32,
     passed: u32,
     escalated_away: u32,
-    resolve_hours: Vec<f64>,
-    first_response_minutes: Vec<f64>,
+    /// Resolution times, in whole seconds.
+    resolve_seconds: Vec<i64>,
+    /// Waits for the first reply, in whole seconds.
+    first_response_seconds: Vec<i64>,
     minutes: u64,
+    passed_up: u32,
+    passed_sideways: u32,
+    passed_down: u32,
+    one_touch: u32,
 }
 
 #[derive(Default)]
@@ -205,6 +351,9 @@ struct CustomerTally {
     scores: Vec<u8>,
 }
 
+/// The score at or under which a rating is low.
+pub const LOW_SCORE: u8 = 2;
+
 #[derive(Default)]
 struct Tally {
     people: BTreeMap<String, PersonTally>,
@@ -213,6 +362,9 @@ struct Tally {
     resolved: u32,
     resolved_in_time: u32,
     first_contact: u32,
+    resolutions: Vec<Resolution>,
+    one_touch: u32,
+    low_scores: Vec<LowScore>,
     open_at_end: u32,
     reopened: u32,
     first_response: (u32, u32),
@@ -402,6 +554,9 @@ fn count_ticket(
     let mut clean = true;
     let mut state: Option<State> = None;
     let mut first_reply_seen = false;
+    // Replies so far and whether the ticket was ever reopened, for one-touch.
+    let mut replies = 0u32;
+    let mut reopened_before = false;
     let mut resolutions_in_period = 0;
     let mut touched = false;
     let mut minutes_spent = 0u64;
@@ -448,6 +603,9 @@ fn count_ticket(
         let is_reply = matches!(view, View::Reply { .. });
         let is_first_reply = is_reply && !first_reply_seen;
         first_reply_seen |= is_reply;
+        replies += u32::from(is_reply);
+        let one_touch = replies == 1 && !reopened_before;
+        reopened_before |= reopening;
         if !in_period {
             continue;
         }
@@ -460,7 +618,14 @@ fn count_ticket(
                 if e.by == to {
                     tally.person(to).taken += 1;
                 } else {
-                    tally.person(&e.by).passed += 1;
+                    let (own, theirs) = (config.level_of(&e.by), config.level_of(to));
+                    let p = tally.person(&e.by);
+                    p.passed += 1;
+                    match theirs.cmp(&own) {
+                        std::cmp::Ordering::Greater => p.passed_up += 1,
+                        std::cmp::Ordering::Equal => p.passed_sideways += 1,
+                        std::cmp::Ordering::Less => p.passed_down += 1,
+                    }
                     tally.person(to).received += 1;
                 }
             }
@@ -486,17 +651,19 @@ fn count_ticket(
                 // The clock of the period being resolved: events up to, not including, this one.
                 let open = clock::counted(&events[..i], &rule, config, e.at)
                     .unwrap_or_else(Duration::zero);
-                if open < duration::chrono(rule.after) {
-                    tally.resolved_in_time += 1;
-                }
+                let in_time = open < duration::chrono(rule.after);
+                tally.resolved_in_time += u32::from(in_time);
+                tally.resolutions.push(Resolution { at: e.at, in_time });
+                tally.one_touch += u32::from(one_touch);
                 let p = tally.person(&e.by);
                 p.resolved += 1;
-                p.resolve_hours.push(open.num_seconds() as f64 / 3600.0);
+                p.one_touch += u32::from(one_touch);
+                p.resolve_seconds.push(open.num_seconds());
             }
             View::Status { .. } if reopening => tally.reopened += 1,
             View::Reply { .. } if is_first_reply => {
-                let waited = reply_hours.between(created_at, e.at).num_seconds() as f64 / 60.0;
-                tally.person(&e.by).first_response_minutes.push(waited);
+                let waited = reply_hours.between(created_at, e.at).num_seconds();
+                tally.person(&e.by).first_response_seconds.push(waited);
             }
             View::Time { minutes } => {
                 let m = u64::from(minutes);
@@ -533,22 +700,53 @@ fn count_ticket(
 
     // The latest rating before the end counts, if it was given in the period.
     let rating = events.iter().rev().find_map(|e| match e.view() {
-        Ok(View::Rated { score, .. }) => Some((e.at, score)),
+        Ok(View::Rated { score, comment }) => Some((e.at, score, comment)),
         _ => None,
     });
-    let score = rating
-        .filter(|&(at, _)| period.contains(at))
-        .map(|(_, score)| score);
+    let rating = rating.filter(|&(at, _, _)| period.contains(at));
+    let score = rating.map(|(_, score, _)| score);
     if let Some(score) = score {
         tally.scores.push(score);
     }
+    let customer = customer_at(ticket, period.until);
+    if let Some((at, score, comment)) = rating.filter(|&(_, s, _)| s <= LOW_SCORE) {
+        tally.low_scores.push(LowScore {
+            customer: customer.to_string(),
+            ticket: ticket.id.to_string(),
+            title: ticket.title.clone(),
+            score,
+            comment: comment.unwrap_or_default().to_string(),
+            at,
+        });
+    }
 
     if touched {
-        let c = tally.customers.entry(ticket.customer.clone()).or_default();
+        let c = tally.customers.entry(customer.to_string()).or_default();
         c.tickets += 1;
         c.minutes += minutes_spent;
         c.scores.extend(score);
     }
+}
+
+/// The customer a ticket had at `until`: the old value of the first change
+/// of `customer` at or after it, else the customer it has now. So a later
+/// `edit --customer` leaves a past month's customers table as it was.
+fn customer_at(ticket: &Ticket, until: DateTime<Utc>) -> &str {
+    ticket
+        .events
+        .iter()
+        .filter(|e| e.at >= until)
+        .filter_map(|e| match e.view() {
+            Ok(View::Edited {
+                field: "customer",
+                from,
+                ..
+            }) => Some((e.at, from.unwrap_or(""))),
+            _ => None,
+        })
+        // The earliest change; of changes in one second, the first listed.
+        .min_by_key(|&(at, _)| at)
+        .map_or(ticket.customer.as_str(), |(_, from)| from)
 }
 
 /// The events before `until` in time order, without those undone (an undo
@@ -585,6 +783,8 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
         sla_met_pct: pct(tally.resolved_in_time, tally.resolved),
         first_response_met_pct: pct(tally.first_response.0, tally.first_response.1),
         fcr_pct: pct(tally.first_contact, tally.resolved),
+        one_touch: tally.one_touch,
+        one_touch_pct: pct(tally.one_touch, tally.resolved),
         reopened: tally.reopened,
         csat_avg: average(&tally.scores),
         csat_pct: pct(
@@ -613,9 +813,15 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
                 resolved: t.resolved,
                 passed: t.passed,
                 escalated_away: t.escalated_away,
-                median_resolve_hours: median(t.resolve_hours).map(|h| round(h, 2)),
-                median_first_response_minutes: median(t.first_response_minutes)
-                    .map(|m| round(m, 1)),
+                median_resolve_hours: stats::median(t.resolve_seconds).map(|m| m.per(3600, 2)),
+                median_first_response_minutes: stats::median(t.first_response_seconds.clone())
+                    .map(|m| m.per(60, 1)),
+                p90_first_response_minutes: stats::nearest_rank(t.first_response_seconds, 90)
+                    .map(|s| stats::round_half_up(i128::from(s), 60, 1)),
+                passed_up: t.passed_up,
+                passed_sideways: t.passed_sideways,
+                passed_down: t.passed_down,
+                one_touch: t.one_touch,
                 hours: hours(t.minutes),
                 name,
             }
@@ -630,6 +836,7 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
             tickets: c.tickets,
             hours: hours(c.minutes),
             csat_avg: average(&c.scores),
+            low_scores: c.scores.iter().filter(|&&s| s <= LOW_SCORE).count() as u32,
         })
         .collect();
     // Most hours first (the bill), then most tickets; no customer last.
@@ -644,7 +851,7 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
         .filter(|(name, _)| owner.is_none_or(|o| o == name))
         .map(|(name, (seconds, pauses, quick_pauses))| PauseFigures {
             name,
-            paused_hours: round(seconds as f64 / 3600.0, 2),
+            paused_hours: stats::hours_of_seconds(seconds),
             pauses,
             quick_pauses,
         })
@@ -654,9 +861,14 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
         .filter(|(name, _)| owner.is_none_or(|o| o == name))
         .map(|(name, (kept, broken))| PromiseFigures { name, kept, broken })
         .collect();
+    let mut low_scores = std::mem::take(&mut tally.low_scores);
+    low_scores.sort_by(|a, b| (&a.customer, a.at, &a.ticket).cmp(&(&b.customer, b.at, &b.ticket)));
     Report {
         period,
         basis: Basis::of(config),
+        low_scores,
+        compared: None,
+        resolutions: std::mem::take(&mut tally.resolutions),
         pauses,
         promises,
         totals,
@@ -664,40 +876,6 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
         customers,
         incidents: Vec::new(),
     }
-}
-
-fn round(x: f64, places: i32) -> f64 {
-    let f = 10f64.powi(places);
-    (x * f).round() / f
-}
-
-fn pct(part: u32, all: u32) -> Option<f64> {
-    (all > 0).then(|| round(f64::from(part) * 100.0 / f64::from(all), 1))
-}
-
-fn average(scores: &[u8]) -> Option<f64> {
-    (!scores.is_empty()).then(|| {
-        let sum: u32 = scores.iter().map(|&s| u32::from(s)).sum();
-        round(f64::from(sum) / scores.len() as f64, 2)
-    })
-}
-
-fn hours(minutes: u64) -> f64 {
-    round(minutes as f64 / 60.0, 2)
-}
-
-/// The middle value; the mean of the two middle ones for an even count.
-fn median(mut xs: Vec<f64>) -> Option<f64> {
-    if xs.is_empty() {
-        return None;
-    }
-    xs.sort_by(f64::total_cmp);
-    let mid = xs.len() / 2;
-    Some(if xs.len() % 2 == 1 {
-        xs[mid]
-    } else {
-        (xs[mid - 1] + xs[mid]) / 2.0
-    })
 }
 
 #[cfg(test)]
@@ -1104,6 +1282,8 @@ mod tests {
                 sla_met_pct: Some(80.0),            // 3h 11h 1h 2h in time; T3's 38h not
                 first_response_met_pct: Some(60.0), // T1 T4 T6 of T1 T2 T4 T5 T6
                 fcr_pct: Some(20.0),                // only T1 of 5 resolutions
+                one_touch: 3,                       // T1, T2, T4's first
+                one_touch_pct: Some(60.0),          // 3 of 5
                 reopened: 1,                        // T4
                 csat_avg: Some(3.33),               // 5, 4 (latest of T2), 1
                 csat_pct: Some(66.7),               // 2 of 3
@@ -1128,6 +1308,11 @@ mod tests {
                 median_resolve_hours: Some(2.0),           // 3h, 1h, 2h
                 median_first_response_minutes: Some(25.0), // 30, 20 (T6's is in December)
                 hours: 0.75,
+                passed_up: 1, // to ben, level 2
+                passed_sideways: 0,
+                passed_down: 0,
+                one_touch: 2,                           // T1, T4's first
+                p90_first_response_minutes: Some(30.0), // rank ⌈0.9 × 2⌉ = 2 of 20, 30
             }
         );
         assert_eq!(
@@ -1142,6 +1327,9 @@ mod tests {
                 median_resolve_hours: Some(11.0),
                 median_first_response_minutes: Some(120.0),
                 hours: 1.5,
+                one_touch: 1, // T2: one reply, though passed
+                p90_first_response_minutes: Some(120.0),
+                ..PersonFigures::default()
             }
         );
         assert_eq!(
@@ -1156,6 +1344,7 @@ mod tests {
                 median_resolve_hours: Some(38.0),
                 median_first_response_minutes: None,
                 hours: 0.0,
+                ..PersonFigures::default() // T3 solved without a reply: not one-touch
             }
         );
         assert_eq!(
@@ -1168,6 +1357,134 @@ mod tests {
         );
         let order: Vec<&str> = r.people.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(order, ["ana", "ben", "dan", "cora"], "config order");
+    }
+
+    #[test]
+    fn passes_are_counted_by_the_direction_they_go() {
+        // ben (level 2) passes up to cora, sideways to dan, down to ana and
+        // to eve, who has left the team (below the front line).
+        let t = ticket(
+            1,
+            "acme",
+            vec![
+                created(nov(2, 9, 0), "ben"),
+                handoff(nov(2, 9, 1), "ben", "ben", "cora"),
+                handoff(nov(2, 9, 2), "cora", "cora", "ben"),
+                handoff(nov(2, 9, 3), "ben", "ben", "dan"),
+                handoff(nov(2, 9, 4), "dan", "dan", "ben"),
+                handoff(nov(2, 9, 5), "ben", "ben", "ana"),
+                handoff(nov(2, 9, 6), "ana", "ana", "ben"),
+                handoff(nov(2, 9, 7), "ben", "ben", "eve"),
+            ],
+        );
+        let r = report(&[t], &config(), november(), None, now());
+        let ways = |name: &str| {
+            let p = r.people.iter().find(|p| p.name == name).unwrap();
+            (p.passed, p.passed_up, p.passed_sideways, p.passed_down)
+        };
+        assert_eq!(ways("ben"), (4, 1, 1, 2));
+        assert_eq!(ways("cora"), (1, 0, 0, 1), "from the top, down");
+        assert_eq!(ways("dan"), (1, 0, 1, 0));
+        assert_eq!(ways("ana"), (1, 1, 0, 0));
+    }
+
+    #[test]
+    fn low_scores_are_listed_with_what_the_customer_said() {
+        let mut desk = desk();
+        let mut said = rated(nov(7, 9, 0), 2);
+        said.comment = Some("had to explain it three times".into());
+        desk[3].events.push(said);
+        let r = report(&desk, &config(), november(), None, now());
+        let listed: Vec<(&str, &str, u8, &str)> = r
+            .low_scores
+            .iter()
+            .map(|l| {
+                (
+                    l.customer.as_str(),
+                    l.title.as_str(),
+                    l.score,
+                    l.comment.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("globex", "ticket 3", 1, ""),
+                ("globex", "ticket 4", 2, "had to explain it three times"),
+            ]
+        );
+        let globex = r.customers.iter().find(|c| c.customer == "globex").unwrap();
+        assert_eq!((globex.low_scores, globex.csat_avg), (2, Some(1.5)));
+        assert!(
+            r.low_scores
+                .iter()
+                .all(|l| l.ticket != desk[1].id.to_string()),
+            "T2's 2 was replaced by a 4"
+        );
+    }
+
+    #[test]
+    fn the_month_is_compared_with_the_one_before() {
+        let october = Period {
+            since: at(10, 1, 0, 0),
+            until: nov(1, 0, 0),
+        };
+        let nov_r = report(&desk(), &config(), november(), None, now());
+        let oct_r = report(&desk(), &config(), october, None, now());
+        let c = compare(&nov_r, &oct_r);
+        assert_eq!(c.period, october);
+        let row = |f: &str| c.changes.iter().find(|c| c.figure == f).unwrap().clone();
+        // October: T3 created, nothing resolved, open at the end.
+        assert_eq!(
+            row("created"),
+            Change {
+                figure: "created",
+                now: Some(5.0),
+                before: Some(1.0),
+                direction: Some(Direction::Up)
+            }
+        );
+        assert_eq!(row("open_at_end").direction, Some(Direction::Up));
+        assert_eq!(row("open_at_end").before, Some(1.0));
+        assert_eq!(row("sla_met_pct").before, None);
+        assert_eq!(
+            row("first_response_met_pct").before,
+            Some(0.0),
+            "T3 never answered"
+        );
+        assert_eq!(
+            row("sla_met_pct").direction,
+            None,
+            "nothing to compare with"
+        );
+        assert_eq!(row("hours").direction, Some(Direction::Up));
+        let same = compare(&nov_r, &nov_r);
+        assert!(
+            same.changes
+                .iter()
+                .all(|c| c.direction.is_none_or(|d| d == Direction::Same))
+        );
+    }
+
+    #[test]
+    fn resolutions_are_counted_per_day_in_time_and_late() {
+        let r = report(&desk(), &config(), november(), None, now());
+        let day = |d: u32| {
+            let date = chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+            let since = nov(d, 0, 0);
+            (
+                date,
+                Period {
+                    since,
+                    until: since + Duration::days(1),
+                },
+            )
+        };
+        let days = per_day(&r, &[day(2), day(4), day(10), day(11), day(12)]);
+        let counts: Vec<(u32, u32)> = days.iter().map(|d| (d.in_time, d.late)).collect();
+        // 2 Nov: T1 in time, T3 late; 4 Nov: T2; 10 and 11 Nov: T4.
+        assert_eq!(counts, [(1, 1), (1, 0), (1, 0), (1, 0), (0, 0)]);
     }
 
     #[test]
@@ -1273,6 +1590,148 @@ mod tests {
         assert_eq!(early, later);
     }
 
+    fn customer_edit(t: DateTime<Utc>, from: &str, to: &str) -> Event {
+        let mut e = Event::new(t, "ana", EventKind::Edited).from(from).to(to);
+        e.field = Some("customer".into());
+        e
+    }
+
+    #[test]
+    fn a_past_month_bills_the_customer_the_ticket_had_then() {
+        let early = report(&desk(), &config(), november(), None, now());
+        // In December T1 moves from acme to umbrella, then to wayne: the
+        // ticket now says wayne, but in November it was acme's.
+        let mut later_desk = desk();
+        later_desk[0]
+            .events
+            .push(customer_edit(at(12, 3, 9, 0), "acme", "umbrella"));
+        later_desk[0]
+            .events
+            .push(customer_edit(at(12, 4, 9, 0), "umbrella", "wayne"));
+        later_desk[0].customer = "wayne".into();
+        let later = report(&later_desk, &config(), november(), None, now());
+        assert_eq!(early.customers, later.customers);
+        // A change within the month counts from the month's end on.
+        let mut moved = desk();
+        moved[0]
+            .events
+            .insert(4, customer_edit(nov(20, 9, 0), "acme", "umbrella"));
+        moved[0].customer = "umbrella".into();
+        let r = report(&moved, &config(), november(), None, now());
+        let umbrella = r
+            .customers
+            .iter()
+            .find(|c| c.customer == "umbrella")
+            .unwrap();
+        assert_eq!((umbrella.tickets, umbrella.hours), (1, 0.75));
+    }
+
+    #[test]
+    fn medians_are_exact_on_whole_seconds() {
+        // Resolved after 2 s and after 61 378 s: the median is 8.525 h, which
+        // the mean of two float hours rounded to 8.52.
+        let t = |n: u128, secs: i64| {
+            let start = nov(2, 9, 0);
+            let mut done = status(start, "ana", "open", "resolved");
+            done.at = start + Duration::seconds(secs);
+            ticket(n, "acme", vec![created(start, "ana"), done])
+        };
+        let r = report(&[t(1, 2), t(2, 61_378)], &config(), november(), None, now());
+        assert_eq!(r.people[0].median_resolve_hours, Some(8.53));
+    }
+
+    #[test]
+    fn within_is_inclusive_and_under_is_strict() {
+        // A first reply exactly 1 h after creation is within the target; a
+        // resolution exactly 20 h after is not under the deadline.
+        let t = ticket(
+            1,
+            "acme",
+            vec![
+                created(nov(2, 9, 0), "ana"),
+                reply(nov(2, 10, 0), "ana"),
+                status(nov(3, 5, 0), "ana", "open", "resolved"),
+            ],
+        );
+        let r = report(&[t], &config(), november(), None, now());
+        assert_eq!(r.totals.first_response_met_pct, Some(100.0));
+        assert_eq!(r.totals.sla_met_pct, Some(0.0));
+    }
+
+    #[test]
+    fn the_first_reply_clock_does_not_pause_while_waiting() {
+        // Set waiting 10 minutes in, answered 2 h after creation: the customer
+        // waited 2 h for a word, so the reply is late and counts 120 minutes.
+        let t = ticket(
+            1,
+            "acme",
+            vec![
+                created(nov(2, 9, 0), "ana"),
+                status(nov(2, 9, 10), "ana", "open", "waiting"),
+                reply(nov(2, 11, 0), "ana"),
+            ],
+        );
+        let r = report(&[t], &config(), november(), None, now());
+        assert_eq!(r.people[0].median_first_response_minutes, Some(120.0));
+        assert_eq!(r.totals.first_response_met_pct, Some(0.0));
+    }
+
+    #[test]
+    fn waiting_after_a_missed_deadline_moves_nothing() {
+        // Missed at 20 h; set waiting at 21 h for 10 h; resolved at 32 h: 22 h
+        // counted, late. The pause after the deadline does not make it in time.
+        let start = nov(2, 0, 0);
+        let h = |n: i64| start + Duration::hours(n);
+        let t = ticket(
+            1,
+            "acme",
+            vec![
+                created(start, "ana"),
+                status(h(21), "ana", "open", "waiting"),
+                status(h(31), "ana", "waiting", "open"),
+                status(h(32), "ana", "open", "resolved"),
+            ],
+        );
+        let r = report(&[t], &config(), november(), None, now());
+        assert_eq!(r.people[0].median_resolve_hours, Some(22.0));
+        assert_eq!(r.totals.sla_met_pct, Some(0.0));
+    }
+
+    #[test]
+    fn events_of_one_second_count_in_the_order_the_file_lists_them() {
+        // Resolved and reopened in the same second: open at the end. The file
+        // is out of order elsewhere, so it is sorted, and the sort keeps the
+        // two in file order.
+        let t = ticket(
+            1,
+            "acme",
+            vec![
+                created(nov(2, 9, 0), "ana"),
+                time(nov(2, 11, 0), "ana", 5),
+                reply(nov(2, 9, 30), "ana"),
+                status(nov(2, 12, 0), "ana", "open", "resolved"),
+                status(nov(2, 12, 0), "ana", "resolved", "open"),
+            ],
+        );
+        let r = report(&[t], &config(), november(), None, now());
+        assert_eq!(
+            (r.totals.resolved, r.totals.reopened, r.totals.open_at_end),
+            (1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn under_owner_totals_count_every_resolution_of_their_tickets() {
+        // ana passes T2 to ben, who resolves it: ana's row has no
+        // resolution, the totals of her tickets have one.
+        let r = report(&desk(), &config(), november(), Some("ana"), now());
+        assert_eq!(r.people[0].resolved, 3);
+        assert_eq!(
+            r.totals.resolved, 5,
+            "T1, T2 (by ben), T3 (by cora), T4 twice"
+        );
+    }
+
     #[test]
     fn a_pending_first_reply_is_not_yet_judged() {
         // Created 20 minutes before "now", no reply yet: neither met nor missed.
@@ -1333,13 +1792,6 @@ mod tests {
             (Some(100.0), None, Some(0.0)),
             "a malformed hand-off is no hand-off, a bad score no rating, a reply by nobody no reply"
         );
-    }
-
-    #[test]
-    fn medians_take_the_middle() {
-        assert_eq!(median(vec![]), None);
-        assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
     }
 
     mod random {

@@ -70,6 +70,7 @@ pub fn placeholder(
         "owner" => t.owner.clone(),
         "status" => t.status.as_str().to_string(),
         "deadline" => due.map(customer_time).unwrap_or_default(),
+        "missing" => super::checklist::missing_in(t, config),
         "first_response" => customer_time(
             t.created
                 + chrono::Duration::from_std(config.sla.first_response)

@@ -57,6 +57,46 @@ pub fn asked<Tz: TimeZone>(
     })
 }
 
+/// The period before `days`, to compare with: the previous calendar month
+/// for a month, else as many days ending the day before `first`.
+pub fn previous<Tz: TimeZone>(tz: &Tz, days: &Days) -> Days {
+    let (first, last) = if days.whole_month {
+        let first = days.first - Months::new(1);
+        (first, days.first.pred_opt().unwrap_or(first))
+    } else {
+        let len = days.last - days.first;
+        let last = days.first.pred_opt().unwrap_or(days.first);
+        (last - len, last)
+    };
+    Days {
+        first,
+        last,
+        whole_month: days.whole_month,
+        period: Period {
+            since: day_start(tz, first),
+            until: day_start(tz, last.succ_opt().unwrap_or(last)),
+        },
+    }
+}
+
+/// Each day of `days` with the instants it spans, for figures by day.
+pub fn each_day<Tz: TimeZone>(tz: &Tz, days: &Days) -> Vec<(NaiveDate, Period)> {
+    days.first
+        .iter_days()
+        .take_while(|d| *d <= days.last)
+        .map(|d| {
+            let next = d.succ_opt().unwrap_or(d);
+            (
+                d,
+                Period {
+                    since: day_start(tz, d),
+                    until: day_start(tz, next),
+                },
+            )
+        })
+        .collect()
+}
+
 /// The instant a calendar day of `tz` begins. Where a clock change skips
 /// midnight, the day begins at the first instant that exists; where midnight
 /// happens twice, at the first of them.
@@ -180,6 +220,56 @@ mod tests {
         let d = asked(&vienna, None, None, None, utc(2026, 11, 30, 23, 30)).unwrap();
         assert_eq!(d.first, day(2026, 12, 1));
         assert_eq!(d.period.since, utc(2026, 11, 30, 23, 0));
+    }
+
+    #[test]
+    fn the_previous_period_is_the_month_before_or_as_many_days_before() {
+        let now = utc(2026, 11, 20, 12, 0);
+        let march = asked(&Utc, Some(day(2026, 3, 1)), None, None, now).unwrap();
+        let feb = previous(&Utc, &march);
+        assert_eq!(
+            (feb.first, feb.last, feb.whole_month),
+            (day(2026, 2, 1), day(2026, 2, 28), true)
+        );
+        assert_eq!(feb.period.until, march.period.since);
+        let jan = asked(&Utc, Some(day(2026, 1, 1)), None, None, now).unwrap();
+        assert_eq!(previous(&Utc, &jan).first, day(2025, 12, 1));
+        let span = asked(
+            &Utc,
+            None,
+            Some(day(2026, 11, 10)),
+            Some(day(2026, 11, 16)),
+            now,
+        )
+        .unwrap();
+        let before = previous(&Utc, &span);
+        assert_eq!(
+            (before.first, before.last),
+            (day(2026, 11, 3), day(2026, 11, 9))
+        );
+        assert_eq!(before.period.until, span.period.since);
+        let one = asked(
+            &Utc,
+            None,
+            Some(day(2026, 11, 10)),
+            Some(day(2026, 11, 10)),
+            now,
+        )
+        .unwrap();
+        assert_eq!(previous(&Utc, &one).first, day(2026, 11, 9));
+    }
+
+    #[test]
+    fn each_day_spans_its_local_day() {
+        let now = utc(2026, 9, 20, 12, 0);
+        let d = asked(&Santiago, Some(day(2026, 9, 1)), None, None, now).unwrap();
+        let days = each_day(&Santiago, &d);
+        assert_eq!(days.len(), 30);
+        assert_eq!(days[0].1.since, d.period.since);
+        assert_eq!(days[29].1.until, d.period.until);
+        // 6 September is an hour short.
+        assert_eq!(days[5].1.until - days[5].1.since, Duration::hours(23));
+        assert!(days.windows(2).all(|w| w[0].1.until == w[1].1.since));
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
         "promise",
         "the time promised to the customer, in UTC (empty when none)",
     ),
+    (
+        "missing",
+        "one sentence asking for the [checklist] facts the customer's text lacks (empty when none)",
+    ),
 ];
 
 /// The delay notice's subject when `[templates] delay_subject` is not set.
@@ -45,6 +49,7 @@ thank you for writing to us. We have filed your message
 
 as ticket #{id}. {owner} is looking after it, and you can expect
 an answer by {deadline}.
+{missing}
 
 When you write to us about it again, please keep [#{id}] in the subject.
 ";

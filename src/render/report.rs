@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 use super::table::{self, fit};
 use super::text::{self, Color, clean_block, clean_line};
 use super::{Output, json};
-use crate::core::metrics::{Basis, PersonFigures, Report};
+use crate::core::metrics::{Basis, Comparison, Direction, PersonFigures, Report};
 use crate::core::period::Days;
 use crate::error::{Error, Result};
 
@@ -25,10 +25,21 @@ pub enum Section {
     // No doc comments here: clap would turn them into a long help listing.
     Pauses,
     Promises,
+    // Plain comments, not docs: a doc here would turn `--help` into the
+    // long form. Ratings of 1 or 2 with the customers' comments:
+    LowScores,
+    // each total beside the previous period's:
+    Compared,
 }
 
 /// Prints the report for people, or its JSON document.
-pub fn show(out: &Output, r: &Report, days: &Days, unreadable: &[Error]) -> Result<()> {
+pub fn show(
+    out: &Output,
+    r: &Report,
+    days: &Days,
+    before: &Days,
+    unreadable: &[Error],
+) -> Result<()> {
     if out.json {
         let mut doc = json::report(r);
         if let Some(m) = doc.as_object_mut() {
@@ -36,7 +47,20 @@ pub fn show(out: &Output, r: &Report, days: &Days, unreadable: &[Error]) -> Resu
         }
         return out.json(&doc);
     }
-    out.print(&report(out, r, &title(days)))
+    out.print(&report(out, r, &title(days), &title(before)))
+}
+
+/// Says where the HTML page went (under `--json`, as a document).
+pub fn written(out: &Output, file: &std::path::Path, days: &Days) -> Result<()> {
+    let shown = file.display().to_string();
+    out.result(
+        &format!(
+            "Wrote the report for {} to {}",
+            title(days),
+            clean_line(&shown)
+        ),
+        || serde_json::json!({ "html": shown }),
+    )
 }
 
 /// How the report names its period: `November 2026`, or `2026-11-02 to
@@ -58,6 +82,8 @@ pub fn csv(out: &Output, r: &Report, section: Section) -> Result<()> {
         Section::Totals => to_csv(std::slice::from_ref(&r.totals)),
         Section::Pauses => to_csv(&r.pauses),
         Section::Promises => to_csv(&r.promises),
+        Section::LowScores => to_csv(&r.low_scores),
+        Section::Compared => to_csv(r.compared.as_ref().map_or(&[][..], |c| &c.changes)),
     }
     .map_err(|e| Error::new(format!("cannot write the CSV: {e}")))?;
     let text = if out.stdout_tty {
@@ -135,8 +161,9 @@ fn span_minutes(m: Option<f64>) -> String {
     )
 }
 
-/// The whole report as text; `title` names the period.
-fn report(out: &Output, r: &Report, title: &str) -> String {
+/// The whole report as text; `title` names the period, `before` the one it
+/// is compared with.
+fn report(out: &Output, r: &Report, title: &str, before: &str) -> String {
     let mut heading = out.paint(&format!("Report for {title}"), Color::Bold);
     if r.customers.is_empty() {
         heading.push_str("\nNo ticket changed in this period.");
@@ -151,8 +178,17 @@ fn report(out: &Output, r: &Report, title: &str) -> String {
     if let Some(chart) = chart(out, &r.people) {
         parts.push(chart);
     }
+    if let Some(why) = reasons(out, &r.people) {
+        parts.push(why);
+    }
     if !r.customers.is_empty() {
         parts.push(customers(out, r));
+    }
+    if !r.low_scores.is_empty() {
+        parts.push(low_scores(out, r));
+    }
+    if let Some(c) = &r.compared {
+        parts.push(compared(out, c, before));
     }
     if !r.pauses.is_empty() {
         parts.push(pauses(out, r));
@@ -218,6 +254,111 @@ fn pauses(out: &Output, r: &Report) -> String {
     s
 }
 
+/// Per person, why the figures are what they are: which way they passed,
+/// how many they solved with one reply, and the spread of first replies.
+fn reasons(out: &Output, people: &[PersonFigures]) -> Option<String> {
+    let active: Vec<&PersonFigures> = people
+        .iter()
+        .filter(|p| p.resolved + p.passed > 0 || p.median_first_response_minutes.is_some())
+        .collect();
+    if active.is_empty() {
+        return None;
+    }
+    let mut s = out.paint("HOW", Color::Bold);
+    for p in active {
+        let _ = write!(
+            s,
+            "\n{}  passed {} (up {}, sideways {}, down {}); one-touch {} of {} resolved; \
+             first reply median {}, 90th percentile {}",
+            clean_line(&p.name),
+            p.passed,
+            p.passed_up,
+            p.passed_sideways,
+            p.passed_down,
+            p.one_touch,
+            p.resolved,
+            span_minutes(p.median_first_response_minutes),
+            span_minutes(p.p90_first_response_minutes),
+        );
+    }
+    Some(s)
+}
+
+/// The ratings of 1 or 2, with the customers' own words.
+fn low_scores(out: &Output, r: &Report) -> String {
+    let mut s = out.paint("LOW SCORES", Color::Bold);
+    for l in &r.low_scores {
+        let who = if l.customer.is_empty() {
+            "(no customer)".to_string()
+        } else {
+            clean_line(&l.customer).into_owned()
+        };
+        let said = if l.comment.trim().is_empty() {
+            "no comment".to_string()
+        } else {
+            format!("\"{}\"", clean_line(l.comment.trim()))
+        };
+        let _ = write!(
+            s,
+            "\n{who}  {} of 5  {}  {said}",
+            l.score,
+            clean_line(&l.title)
+        );
+    }
+    s
+}
+
+/// The arrow for a change: up, down, level, or nothing to compare.
+fn arrow(d: Option<Direction>) -> &'static str {
+    match d {
+        Some(Direction::Up) => "↑",
+        Some(Direction::Down) => "↓",
+        Some(Direction::Same) => "→",
+        None => " ",
+    }
+}
+
+/// How the comparison names a total, and whether it is a percentage.
+fn label(figure: &str) -> (&str, bool) {
+    match figure {
+        "created" => ("tickets created", false),
+        "open_at_end" => ("open or waiting at the end", false),
+        "sla_met_pct" => ("resolved before the deadline", true),
+        "first_response_met_pct" => ("first reply in time", true),
+        "fcr_pct" => ("solved at first contact", true),
+        "one_touch_pct" => ("solved with one reply", true),
+        "csat_avg" => ("satisfaction, of 5", false),
+        "csat_pct" => ("rated 4 or 5", true),
+        "hours" => ("hours logged", false),
+        other => (other, false),
+    }
+}
+
+/// Each total beside the previous period's, with an arrow.
+fn compared(out: &Output, c: &Comparison, before: &str) -> String {
+    let mut tbl = table::base(out, &["COMPARED WITH", before, "", "NOW"]);
+    for ch in &c.changes {
+        let (name, is_pct) = label(ch.figure);
+        let value = |v: Option<f64>| match v {
+            None => NONE.to_string(),
+            Some(v) if is_pct => format!("{v}%"),
+            Some(v) => v.to_string(),
+        };
+        tbl.add_row([
+            name.to_string(),
+            value(ch.before),
+            arrow(ch.direction).to_string(),
+            value(ch.now),
+        ]);
+    }
+    for i in [1, 3] {
+        if let Some(col) = tbl.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table::finish(out, &tbl)
+}
+
 /// The lines saying which clock, calendar and policies the SLA figures use.
 fn basis(b: &Basis) -> String {
     let mut s = match &b.timezone {
@@ -248,13 +389,14 @@ fn totals(out: &Output, r: &Report) -> String {
         (Some(avg), Some(p)) => format!("{avg} of 5, {p}% rated 4 or 5"),
         _ => NONE.to_string(),
     };
-    let rows: [(&str, String); 9] = [
+    let rows: [(&str, String); 10] = [
         ("tickets created", t.created.to_string()),
         ("resolved", t.resolved.to_string()),
         ("open or waiting at the end", t.open_at_end.to_string()),
         ("resolved before the deadline", pct(t.sla_met_pct)),
         ("first reply in time", pct(t.first_response_met_pct)),
         ("solved at first contact", pct(t.fcr_pct)),
+        ("solved with one reply", pct(t.one_touch_pct)),
         ("reopened", t.reopened.to_string()),
         ("customer satisfaction", csat),
         ("hours logged", hours(t.hours)),

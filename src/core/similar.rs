@@ -1,0 +1,292 @@
+//! Answers found again: the resolved tickets most like a given one, ranked
+//! by BM25 (Robertson and Zaragoza's Okapi BM25, k1 = 1.2, b = 0.75) over
+//! their title, description, replies and resolution notes, with English
+//! stemming (`rust-stemmers`, the Snowball stemmer) so that "exporting" finds
+//! "export". Pure: the caller reads the tickets.
+
+use std::collections::HashMap;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use uuid::Uuid;
+
+use super::ticket::{Event, Status, Ticket, View};
+
+/// BM25's term-frequency saturation.
+const K1: f64 = 1.2;
+/// BM25's length normalisation.
+const B: f64 = 0.75;
+
+/// Words too common to say what a ticket is about.
+const STOP: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "for", "from", "has",
+    "have", "hi", "hello", "i", "if", "in", "is", "it", "its", "me", "my", "not", "of", "on", "or",
+    "our", "please", "so", "thanks", "that", "the", "this", "to", "was", "we", "when", "with",
+    "you", "your",
+];
+
+/// Text as stemmed terms: lowercase words of letters and digits, stop words
+/// left out.
+pub fn terms(stemmer: &Stemmer, text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| !STOP.contains(&w.as_str()))
+        .map(|w| stemmer.stem(&w).into_owned())
+        .collect()
+}
+
+/// The resolution note of a ticket: the note on its latest change to
+/// `resolved`, if it had one.
+pub fn resolution_note(t: &Ticket) -> Option<&str> {
+    t.events
+        .iter()
+        .rev()
+        .find(|e| {
+            matches!(
+                e.view(),
+                Ok(View::Status {
+                    to: Status::Resolved,
+                    ..
+                })
+            )
+        })
+        .and_then(|e| e.note.as_deref())
+        .filter(|n| !n.trim().is_empty())
+}
+
+/// What a ticket says, as one text: title, description, the customer's
+/// messages, the replies and the resolution notes.
+fn text_of(t: &Ticket) -> String {
+    let mut s = format!("{}\n{}\n", t.title, t.description);
+    for e in &t.events {
+        if let Some(part) = said(e) {
+            s.push_str(part);
+            s.push('\n');
+        }
+    }
+    s
+}
+
+fn said(e: &Event) -> Option<&str> {
+    match e.view().ok()? {
+        View::Reply { text } | View::Customer { text } => Some(text),
+        View::Status {
+            to: Status::Resolved,
+            ..
+        } => e.note.as_deref(),
+        _ => None,
+    }
+}
+
+/// One resolved ticket ranked against the one asked about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    pub id: Uuid,
+    pub title: String,
+    pub score: f64,
+    pub resolution: Option<String>,
+}
+
+/// The index of resolved tickets: term frequencies per document.
+pub struct Index {
+    stemmer: Stemmer,
+    docs: Vec<Doc>,
+    /// Documents each term appears in.
+    df: HashMap<String, u32>,
+    avg_len: f64,
+}
+
+struct Doc {
+    id: Uuid,
+    title: String,
+    resolution: Option<String>,
+    tf: HashMap<String, u32>,
+    len: u32,
+}
+
+impl Index {
+    /// Indexes the resolved and closed tickets of `tickets`.
+    pub fn new<'a>(tickets: impl IntoIterator<Item = &'a Ticket>) -> Index {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let mut docs = Vec::new();
+        let mut df: HashMap<String, u32> = HashMap::new();
+        for t in tickets {
+            if t.status.is_active() {
+                continue;
+            }
+            let words = terms(&stemmer, &text_of(t));
+            let mut tf: HashMap<String, u32> = HashMap::new();
+            for w in &words {
+                *tf.entry(w.clone()).or_default() += 1;
+            }
+            for w in tf.keys() {
+                *df.entry(w.clone()).or_default() += 1;
+            }
+            docs.push(Doc {
+                id: t.id,
+                title: t.title.clone(),
+                resolution: resolution_note(t).map(str::to_string),
+                tf,
+                len: words.len() as u32,
+            });
+        }
+        let total: u64 = docs.iter().map(|d| u64::from(d.len)).sum();
+        let avg_len = if docs.is_empty() {
+            0.0
+        } else {
+            total as f64 / docs.len() as f64
+        };
+        Index {
+            stemmer,
+            docs,
+            df,
+            avg_len,
+        }
+    }
+
+    /// The `n` best matches for `ticket` (never itself), best first; ties go
+    /// by id so the order never depends on reading order. Tickets sharing no
+    /// term are left out.
+    pub fn similar(&self, ticket: &Ticket, n: usize) -> Vec<Match> {
+        let query = {
+            let mut q = terms(&self.stemmer, &text_of(ticket));
+            q.sort();
+            q.dedup();
+            q
+        };
+        let count = self.docs.len() as f64;
+        let idf: Vec<(&str, f64)> = query
+            .iter()
+            .filter_map(|w| {
+                let df = f64::from(*self.df.get(w)?);
+                Some((w.as_str(), ((count - df + 0.5) / (df + 0.5) + 1.0).ln()))
+            })
+            .collect();
+        let mut ranked: Vec<Match> = self
+            .docs
+            .iter()
+            .filter(|d| d.id != ticket.id)
+            .filter_map(|d| {
+                let norm = K1 * (1.0 - B + B * f64::from(d.len) / self.avg_len.max(1.0));
+                let score: f64 = idf
+                    .iter()
+                    .filter_map(|(w, idf)| {
+                        let tf = f64::from(*d.tf.get(*w)?);
+                        Some(idf * tf * (K1 + 1.0) / (tf + norm))
+                    })
+                    .sum();
+                (score > 0.0).then(|| Match {
+                    id: d.id,
+                    title: d.title.clone(),
+                    score,
+                    resolution: d.resolution.clone(),
+                })
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        ranked.truncate(n);
+        ranked
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ticket::{EventKind, Priority};
+    use chrono::{TimeZone, Utc};
+
+    fn ticket(n: u128, title: &str, description: &str, note: Option<&str>) -> Ticket {
+        let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+        let mut events = vec![Event::new(at, "ana", EventKind::Created).to("ana")];
+        if let Some(note) = note {
+            let mut e = Event::new(at, "ana", EventKind::Status)
+                .from("open")
+                .to("resolved");
+            e.note = Some(note.into());
+            events.push(e);
+        }
+        let mut t = Ticket {
+            id: Uuid::from_u128(n),
+            title: title.into(),
+            status: Status::Open,
+            owner: "ana".into(),
+            customer: String::new(),
+            priority: Priority::Normal,
+            tags: vec![],
+            created: at,
+            updated: at,
+            escalated: 0,
+            description: description.into(),
+            extra: Default::default(),
+            events,
+        };
+        t.sync_state();
+        t
+    }
+
+    #[test]
+    fn stemming_finds_other_forms_of_a_word() {
+        let s = Stemmer::create(Algorithm::English);
+        assert_eq!(terms(&s, "Exporting the exports"), ["export", "export"]);
+        assert_eq!(terms(&s, "Payments failed"), ["payment", "fail"]);
+    }
+
+    #[test]
+    fn the_closest_resolved_ticket_comes_first_with_its_note() {
+        let desk = [
+            ticket(
+                1,
+                "CSV export is empty",
+                "the export has no rows",
+                Some("reindex the export job"),
+            ),
+            ticket(
+                2,
+                "Password reset mail never arrives",
+                "",
+                Some("whitelist our sender"),
+            ),
+            ticket(3, "Exported file has no rows", "", Some("")),
+            ticket(4, "Still open: exports empty", "", None).tap_open(),
+        ];
+        let index = Index::new(&desk);
+        let asked = ticket(
+            9,
+            "Export empty again",
+            "exporting gives an empty file",
+            None,
+        );
+        let found = index.similar(&asked, 3);
+        let mut ids: Vec<u128> = found.iter().map(|m| m.id.as_u128()).collect();
+        ids.sort();
+        assert_eq!(ids, [1, 3], "open tickets and unrelated ones are left out");
+        let note = |n: u128| {
+            found
+                .iter()
+                .find(|m| m.id.as_u128() == n)
+                .unwrap()
+                .resolution
+                .clone()
+        };
+        assert_eq!(note(1).as_deref(), Some("reindex the export job"));
+        assert_eq!(note(3), None, "an empty note is no note");
+        assert!(found[0].score >= found[1].score);
+    }
+
+    #[test]
+    fn a_ticket_is_never_similar_to_itself() {
+        let desk = [ticket(1, "export empty", "", Some("x"))];
+        assert!(Index::new(&desk).similar(&desk[0], 3).is_empty());
+    }
+
+    trait Open {
+        fn tap_open(self) -> Self;
+    }
+    impl Open for Ticket {
+        fn tap_open(mut self) -> Self {
+            self.events.truncate(1);
+            self.sync_state();
+            self
+        }
+    }
+}
