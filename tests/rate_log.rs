@@ -104,3 +104,43 @@ fn log_refuses_what_is_not_a_duration() {
     ");
     assert_eq!(env.store_bytes(), before);
 }
+
+#[test]
+fn log_at_counts_the_work_when_it_was_done() {
+    let env = TestEnv::team();
+    env.set_now("2026-10-30T09:00:00Z");
+    env.new_ticket_pinned("ana", "Refund not received", &[], ID_A);
+    env.set_now("2026-11-02T10:00:00Z");
+    env.baton_as("ana", &["log", "0b7c", "2h", "--at", "2026-10-31 14:00"])
+        .success();
+    env.baton_as("ana", &["log", "0b7c", "30m"]).success();
+    let events = env.events(ID_A);
+    assert_eq!(
+        events[1].get("worked").map(ToString::to_string).as_deref(),
+        Some("2026-10-31T14:00:00Z"),
+        "{events:?}"
+    );
+    assert!(events[2].get("worked").is_none(), "just now needs no key");
+    let hours = |month: &str| {
+        env.baton(&["report", "--month", month, "--json"]).json()["totals"]["hours"].clone()
+    };
+    assert_eq!(hours("2026-10"), serde_json::json!(2.0));
+    assert_eq!(hours("2026-11"), serde_json::json!(0.5));
+    let show = env.baton(&["show", "0b7c"]);
+    assert!(
+        show.stdout.contains("logged 2h, worked 2026-10-31 14:00"),
+        "{}",
+        show.stdout
+    );
+
+    for (at, message) in [
+        ("tomorrow", "is ahead of now"),
+        ("2026-10-01", "before the ticket was opened"),
+        ("whenever", "--at: 'whenever' is not a time"),
+    ] {
+        let out = env.baton_as("ana", &["log", "0b7c", "1h", "--at", at]);
+        out.code(2);
+        assert!(out.stderr.contains(message), "{at}: {}", out.stderr);
+    }
+    env.baton(&["doctor"]).success();
+}

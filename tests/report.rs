@@ -492,9 +492,13 @@ fn bad_periods_and_people_are_refused() {
         (
             &["--month", "2026-13"],
             2,
-            "'2026-13' is not a month; expected YYYY-MM",
+            "--month: '2026-13' is not a month; expected YYYY-MM",
         ),
-        (&["--since", "yesterday"], 2, "expected YYYY-MM-DD"),
+        (
+            &["--since", "someday"],
+            2,
+            "--since: 'someday' is not a time; expected",
+        ),
         (
             &["--since", "2026-11-10", "--until", "2026-11-01"],
             2,
@@ -635,4 +639,24 @@ fn the_month_is_compared_with_the_one_before_with_arrows() {
         "{}",
         csv.stdout
     );
+}
+
+#[test]
+fn months_and_days_read_as_people_say_them() {
+    let env = desk();
+    let period = |args: &[&str]| {
+        let mut all = vec!["report", "--json"];
+        all.extend_from_slice(args);
+        let out = env.baton(&all);
+        out.success();
+        let p = &out.json()["period"];
+        (p["since"].to_string(), p["until"].to_string())
+    };
+    let this = period(&[]);
+    assert_eq!(period(&["--month", "this"]), this);
+    let last = period(&["--month", "last"]);
+    assert_eq!(last.1, this.0, "last month ends where this one begins");
+    assert_eq!(period(&["--month", &last.0[1..8]]), last, "as YYYY-MM");
+    let days = period(&["--since", "yesterday", "--until", "today"]);
+    assert!(days.0 < days.1, "{days:?}");
 }

@@ -3,11 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use clap_complete::engine::ArgValueCandidates;
 
 use super::{Unreadable, completions};
-use crate::core::{metrics, period};
+use crate::core::{metrics, period, when};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::html;
@@ -18,22 +17,23 @@ use crate::render::report::{self, Section};
 #[command(
     after_help = "Periods are whole days in local time; the default is the current month. \
                         docs/metrics.md defines every figure.\n\n\
-                        Examples:\n  baton report\n  baton report --month 2026-10\n  \
+                        Examples:\n  baton report\n  baton report --month last\n  baton report --month 2026-10\n  \
                         baton report --since 2026-11-01 --until 2026-11-15 --owner ben\n  \
+                        baton report --since monday --owner ben\n  \
                         baton report --json | jq '.people[] | {name, resolved, passed}'\n  \
                         baton report --csv customers > customers.csv\n  \
                         baton report --month 2026-10 --html october.html"
 )]
 pub struct Args {
-    /// The month to report on, as YYYY-MM (default: the current month)
-    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, conflicts_with_all = ["since", "until"])]
-    pub month: Option<NaiveDate>,
-    /// The first day of the period, as YYYY-MM-DD
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    pub since: Option<NaiveDate>,
-    /// The last day of the period, included (default: today)
-    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "since")]
-    pub until: Option<NaiveDate>,
+    /// The month to report on: YYYY-MM, last, this or a month's name (default: the current month)
+    #[arg(long, value_name = "MONTH", conflicts_with_all = ["since", "until"])]
+    pub month: Option<String>,
+    /// The first day of the period: YYYY-MM-DD, or as people say it (monday, "last week", yesterday)
+    #[arg(long, value_name = "DAY")]
+    pub since: Option<String>,
+    /// The last day of the period, included (default: today); the same forms
+    #[arg(long, value_name = "DAY", requires = "since")]
+    pub until: Option<String>,
     /// Only this person's row, and only tickets they owned during the period
     #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(completions::people))]
     pub owner: Option<String>,
@@ -45,14 +45,23 @@ pub struct Args {
     pub html: Option<PathBuf>,
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("'{s}' is not a date; expected YYYY-MM-DD, such as 2026-11-01"))
-}
-
-fn parse_month(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
-        .map_err(|_| format!("'{s}' is not a month; expected YYYY-MM, such as 2026-11"))
+/// The days asked for, read as people say them in the reader's zone.
+fn asked_days(ctx: &Ctx, args: &Args) -> Result<period::Days> {
+    let zone = &ctx.out.zone;
+    fn usage(flag: &'static str) -> impl Fn(String) -> Error {
+        move |m| Error::usage(format!("--{flag}: {m}"))
+    }
+    let month = args
+        .month
+        .as_deref()
+        .map(|m| when::month(m, ctx.now, zone).map_err(usage("month")))
+        .transpose()?;
+    let day = |text: &str, flag: &'static str| {
+        when::day(text, ctx.now, zone, when::Lean::Past).map_err(usage(flag))
+    };
+    let since = args.since.as_deref().map(|t| day(t, "since")).transpose()?;
+    let until = args.until.as_deref().map(|t| day(t, "until")).transpose()?;
+    period::asked(zone, month, since, until, ctx.now)
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -65,7 +74,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         config.member(owner)?;
     }
     // Whole days of the reader's time zone.
-    let days = period::asked(&ctx.out.zone, args.month, args.since, args.until, ctx.now)?;
+    let days = asked_days(ctx, &args)?;
     let period = days.period;
     let before_days = period::previous(&ctx.out.zone, &days);
     let before = before_days.period;

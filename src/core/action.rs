@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::config::Config;
-use super::ticket::{Event, EventKind, Priority, Status, Ticket};
+use super::ticket::{Event, EventKind, Priority, Status, Ticket, WORKED_KEY};
 use crate::error::{Error, Kind};
 
 /// Who does something, when, and how the ticket is named in messages (its
@@ -213,12 +213,15 @@ pub fn rate(
 }
 
 /// Time the actor spent on a ticket, in whole minutes (anyone may log time,
-/// on a ticket in any status: work is often written down afterwards).
+/// on a ticket in any status: work is often written down afterwards), done
+/// at `worked` when that was earlier (not ahead of now, nor before the ticket
+/// was opened): the report counts it in that period.
 pub fn log_time(
     t: &mut Ticket,
     cx: &Ctx,
     spent: std::time::Duration,
     note: Option<String>,
+    worked: Option<DateTime<Utc>>,
 ) -> Result<Changed, Error> {
     let minutes = (spent.as_secs() + 30) / 60;
     if minutes == 0 {
@@ -234,6 +237,26 @@ pub fn log_time(
     };
     let mut e = Event::new(cx.now, cx.actor, EventKind::Time).note(note);
     e.minutes = Some(minutes);
+    if let Some(at) = worked.filter(|at| *at != cx.now) {
+        if at > cx.now {
+            return Err(Error::usage(format!(
+                "--at {} is ahead of now; time is logged once it is spent",
+                at.to_rfc3339()
+            ))
+            .hint(format!("baton log {} 45m --at \"today 9:00\"", cx.label)));
+        }
+        if at < t.created {
+            return Err(Error::usage(format!(
+                "--at {} is before the ticket was opened ({})",
+                at.to_rfc3339(),
+                t.created.to_rfc3339()
+            )));
+        }
+        let stamp = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        if let Ok(d) = stamp.parse::<toml::value::Datetime>() {
+            e.extra.insert(WORKED_KEY.into(), toml::Value::Datetime(d));
+        }
+    }
     t.record(e);
     Ok(true)
 }
@@ -589,10 +612,15 @@ mod tests {
         let ben = cx("ben", &c);
         let secs = std::time::Duration::from_secs;
         for (given, minutes) in [(secs(89), 1), (secs(90), 2), (secs(5400), 90)] {
-            log_time(&mut t, &ben, given, None).unwrap();
+            log_time(&mut t, &ben, given, None, None).unwrap();
             assert_eq!(t.events.last().unwrap().minutes, Some(minutes), "{given:?}");
         }
-        assert_eq!(log_time(&mut t, &ben, secs(29), None).unwrap_err().code, 2);
+        assert_eq!(
+            log_time(&mut t, &ben, secs(29), None, None)
+                .unwrap_err()
+                .code,
+            2
+        );
         assert_eq!(t.events.last().unwrap().by, "ben");
     }
 }

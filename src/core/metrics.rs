@@ -584,7 +584,8 @@ fn count_ticket(
         {
             owners.push((e.at, s.owner.clone()));
         }
-        let in_period = period.contains(e.at);
+        // Time logged with `--at` counts when the work was done.
+        let in_period = period.contains(e.worked_at());
         touched |= in_period;
         // A malformed event counts for nothing, as replay ignores it: a
         // hand-off without `to` credits nobody, not a person named "".
@@ -750,23 +751,29 @@ fn customer_at(ticket: &Ticket, until: DateTime<Utc>) -> &str {
 }
 
 /// The events before `until` in time order, without those undone (an undo
-/// corrects the figures of every period, also past ones). Files keep their
-/// events in order, so this borrows; a hand-edited file with shuffled events
-/// is sorted first.
+/// corrects the figures of every period, also past ones), and the time
+/// logged later for work done before `until` (`log --at`), which changes no
+/// state. Files keep their events in order, so this borrows; a hand-edited
+/// file with shuffled events is sorted first.
 fn history_until(ticket: &Ticket, until: DateTime<Utc>) -> Cow<'_, [Event]> {
+    let keep = |e: &Event| {
+        e.at < until || (e.kind == super::ticket::EventKind::Time && e.worked_at() < until)
+    };
     let events = match super::undo::standing(&ticket.events) {
         Cow::Borrowed(events) => events,
         Cow::Owned(mut kept) => {
-            kept.retain(|e| e.at < until);
+            kept.retain(keep);
             kept.sort_by_key(|e| e.at);
             return Cow::Owned(kept);
         }
     };
     if events.is_sorted_by_key(|e| e.at) {
         let n = events.partition_point(|e| e.at < until);
-        return Cow::Borrowed(&events[..n]);
+        if !events[n..].iter().any(keep) {
+            return Cow::Borrowed(&events[..n]);
+        }
     }
-    let mut sorted: Vec<Event> = events.iter().filter(|e| e.at < until).cloned().collect();
+    let mut sorted: Vec<Event> = events.iter().filter(|e| keep(e)).cloned().collect();
     sorted.sort_by_key(|e| e.at);
     Cow::Owned(sorted)
 }

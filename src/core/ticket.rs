@@ -14,6 +14,10 @@ use super::time::{toml_time, toml_time_opt};
 /// Keys this version does not know, kept so that a rewrite never drops them.
 pub type Extra = BTreeMap<String, toml::Value>;
 
+/// The key of a `time` event saying when the work was done, when that was
+/// not when it was logged (`baton log --at`).
+pub const WORKED_KEY: &str = "worked";
+
 /// The key of a mail event listing the addresses its message was copied to
 /// (kept among the extra keys, so older versions keep it untouched).
 pub const CC_KEY: &str = "cc";
@@ -287,6 +291,20 @@ pub struct Event {
 }
 
 impl Event {
+    /// When the work a `time` event logs was done: its `worked` key (`baton
+    /// log --at`), else when it was logged. Other events: when they happened.
+    pub fn worked_at(&self) -> DateTime<Utc> {
+        self.extra
+            .get(WORKED_KEY)
+            .and_then(|v| match v {
+                toml::Value::Datetime(d) => d.to_string().parse().ok(),
+                toml::Value::String(s) => s.parse().ok(),
+                _ => None,
+            })
+            .filter(|_| self.kind == EventKind::Time)
+            .unwrap_or(self.at)
+    }
+
     /// An event with only the fields every kind has.
     pub fn new(at: DateTime<Utc>, by: &str, kind: EventKind) -> Self {
         Event {

@@ -87,8 +87,13 @@ pub fn describe(e: &Event, zone: LocalZone) -> String {
             format!("rated it {}/5{comment}", e.score.unwrap_or(0))
         }
         EventKind::Time => with_note(format!(
-            "logged {}",
-            text::span(chrono::Duration::minutes(e.minutes.unwrap_or(0).into()))
+            "logged {}{}",
+            text::span(chrono::Duration::minutes(e.minutes.unwrap_or(0).into())),
+            if e.worked_at() == e.at {
+                String::new()
+            } else {
+                format!(", worked {}", text::local(e.worked_at(), zone))
+            }
         )),
         EventKind::Promised => with_note(format!(
             "promised the customer an answer by {}",
