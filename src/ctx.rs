@@ -567,11 +567,46 @@ impl Ctx {
 
     /// The store named by `--store`/`BATON_STORE`, else found by walking up.
     pub fn store(&self) -> Result<Store> {
-        match &self.store_dir {
+        let store = match &self.store_dir {
             Some(dir) => Store::open(dir, &self.cwd),
             None => Store::discover(&self.cwd),
         }
-        .map(|s| s.traced(self.trace).started(self.wall_clock()))
+        .map(|s| s.traced(self.trace).started(self.wall_clock()))?;
+        self.warn_unknown_keys(&store);
+        Ok(store)
+    }
+
+    /// Warns, once a command, of each key in the team config baton does not
+    /// know (a typo would otherwise be a setting silently ignored), with its
+    /// line and the key it looks like.
+    fn warn_unknown_keys(&self, store: &Store) {
+        static WARNED: std::sync::Once = std::sync::Once::new();
+        WARNED.call_once(|| {
+            let Ok(text) = store.config_text() else {
+                return;
+            };
+            let path = store.shown(&store.config_path());
+            for u in crate::core::config_keys::unknown(&text) {
+                let near = u
+                    .near
+                    .map(|n| format!("did you mean '{n}'? "))
+                    .unwrap_or_default();
+                let place = match u.line {
+                    Some(line) => format!("{}:{line}", path.display()),
+                    None => path.display().to_string(),
+                };
+                let warning = Error::new(format!(
+                    "{place}: unknown key '{}' in the team config; baton ignores it",
+                    u.key
+                ))
+                .kind(Kind::BadFile)
+                .hint(format!(
+                    "{near}fix or remove it (docs/design.md lists the keys)"
+                ))
+                .at(&path, u.line);
+                self.out.warn(&warning);
+            }
+        });
     }
 
     /// The store was named (`--store` or `BATON_STORE`), not looked for.

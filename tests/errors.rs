@@ -383,3 +383,31 @@ fn hand_edit_and_typing_mistakes_name_the_fix() {
         bare.stderr
     );
 }
+
+#[test]
+fn an_unknown_config_key_is_a_warning_with_its_line_and_the_key_meant() {
+    let env = TestEnv::team();
+    env.edit_config("to = \"top\"", "to = \"top\"\nclok = \"business\"");
+    let line = std::fs::read_to_string(env.store().join("baton.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("clok"))
+        .unwrap()
+        + 1;
+    let out = env.baton(&["list"]);
+    out.success();
+    assert_eq!(
+        out.stderr,
+        format!(
+            "warning: tickets/baton.toml:{line}: unknown key 'escalation.clok' in the team config; baton ignores it\n\
+             hint: did you mean 'clock'? fix or remove it (docs/design.md lists the keys)\n\
+             no tickets match (resolved and closed ones show with --all)\n"
+        )
+    );
+    let json = env.baton(&["list", "--json"]);
+    assert_eq!(
+        json.json(),
+        serde_json::json!([]),
+        "stdout stays a document"
+    );
+}

@@ -11,6 +11,7 @@ pub mod check;
 pub mod checklist;
 pub mod clock;
 pub mod config;
+pub mod config_keys;
 pub mod duplicate;
 pub mod duration;
 pub mod form;
