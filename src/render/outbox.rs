@@ -59,7 +59,7 @@ fn why(q: &Queued, now: DateTime<Utc>, transport: bool) -> String {
 /// The table of `baton outbox`.
 pub fn table(out: &Output, entries: &[Queued], now: DateTime<Utc>, transport: bool) -> String {
     if entries.is_empty() {
-        return "the outbox is empty: every message was sent".into();
+        return "nothing waits in the outbox".into();
     }
     let mut table = base(out, &["ID", "KIND", "TO", "TRIES", "WHY"]);
     for q in entries {
