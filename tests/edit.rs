@@ -1,4 +1,4 @@
-use crate::common::{ID_A, TestEnv, at, event_kinds};
+use crate::common::{ID_A, ID_B, TestEnv, at, event_kinds};
 
 fn ticket() -> TestEnv {
     let env = TestEnv::team();
@@ -168,4 +168,50 @@ fn edit_json_is_the_ticket_with_its_events() {
             "field": "priority", "from": "normal", "to": "urgent",
         })
     );
+}
+
+#[test]
+fn several_tickets_get_the_same_tags_all_or_none() {
+    let env = TestEnv::team();
+    env.new_ticket_pinned("ana", "Checkout down", &[], ID_A);
+    env.new_ticket_pinned("ben", "Cannot pay", &["--tag", "outage"], ID_B);
+    let out = env.baton_as(
+        "cora",
+        &[
+            "edit",
+            "0b7c",
+            "9a1f",
+            "--tag",
+            "outage",
+            "--priority",
+            "URGENT",
+        ],
+    );
+    out.success();
+    assert!(
+        out.stdout.lines().count() == 2,
+        "one sentence each: {}",
+        out.stdout
+    );
+    for id in [ID_A, ID_B] {
+        let t = env.ticket_toml(id);
+        assert_eq!(t["priority"].as_str(), Some("urgent"), "{id}");
+        assert_eq!(
+            t["tags"].as_array().map(Vec::len),
+            Some(1),
+            "outage once: {id}"
+        );
+    }
+    let before = env.store_bytes();
+    let missing = env.baton_as("cora", &["edit", "0b7c", "ffff", "--tag", "x"]);
+    missing.code(1);
+    assert_eq!(env.store_bytes(), before, "one unknown id: none is changed");
+    let title = env.baton_as("cora", &["edit", "0b7c", "9a1f", "--title", "Same"]);
+    title.code(2);
+    assert!(
+        title.stderr.contains("only --priority, --tag and --untag"),
+        "{}",
+        title.stderr
+    );
+    assert_eq!(env.store_bytes(), before);
 }

@@ -23,12 +23,14 @@ use crate::term::editor;
 #[command(after_help = "Examples:
   baton edit 0b7c                            every field in your editor
   baton edit 0b7c --priority high --tag billing --untag misc
+  baton edit 0b7c 9a1f 3f2a --tag outage     several tickets: all or none
   baton edit 0b7c --title \"Refund for a double charge\"
   baton edit 0b7c --body-file notes.txt")]
 pub struct Args {
-    /// The ticket (a unique id prefix, at least 4 characters)
-    #[arg(add = ArgValueCompleter::new(completions::ticket_ids))]
-    pub id: String,
+    /// The tickets (unique id prefixes, at least 4 characters each; several
+    /// take only --priority, --tag and --untag, and change all or none)
+    #[arg(required = true, num_args = 1.., value_name = "ID", add = ArgValueCompleter::new(completions::ticket_ids))]
+    pub ids: Vec<String>,
     /// The new title
     #[arg(long)]
     pub title: Option<String>,
@@ -65,6 +67,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         add_tags: args.tags,
         remove_tags: args.untags,
     };
+    if let [_, _, ..] = args.ids.as_slice() {
+        return edit_many(ctx, &args.ids, change);
+    }
+    let id = &args.ids[0];
     if change.is_empty() {
         if !ctx.can_prompt() {
             return Err(Error::usage("nothing to change").hint(
@@ -72,7 +78,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                  (at a terminal, 'baton edit ID' alone opens your editor)",
             ));
         }
-        match in_editor(ctx, &args.id)? {
+        match in_editor(ctx, id)? {
             Some(edit) => change = edit,
             None => {
                 ctx.out
@@ -82,12 +88,39 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
     }
     let mut fields = Vec::new();
-    let o = super::change(ctx, &args.id, |t, cx| {
+    let o = super::change(ctx, id, |t, cx| {
         fields = action::edit(t, cx, change)?;
         Ok(!fields.is_empty())
     })?;
     let done = outcome::edited(&o.short, &fields);
     super::report(ctx, &o, &done, &outcome::edit_unchanged(&o.short))
+}
+
+/// The same tags or priority on several tickets, in one transaction: every
+/// ticket is checked first, then all are written, or none. The fields that
+/// belong to one ticket (title, customer, description) are refused.
+fn edit_many(ctx: &Ctx, ids: &[String], change: Edit) -> Result<()> {
+    if change.title.is_some() || change.customer.is_some() || change.description.is_some() {
+        return Err(Error::usage(
+            "with several tickets, edit changes only --priority, --tag and --untag",
+        )
+        .hint("give one ticket for --title, --customer, --body or --body-file"));
+    }
+    if change.is_empty() {
+        return Err(Error::usage("nothing to change")
+            .hint("pass --priority, --tag or --untag for several tickets"));
+    }
+    let mut fields = std::collections::HashMap::new();
+    let outcomes = super::change_many(ctx, ids, |t, cx| {
+        let changed = action::edit(t, cx, change.clone())?;
+        let any = !changed.is_empty();
+        fields.insert(t.id, changed);
+        Ok(any)
+    })?;
+    super::report_many(ctx, &outcomes, |o| match fields.get(&o.ticket.id) {
+        Some(f) if o.changed => outcome::edited(&o.short, f),
+        _ => outcome::edit_unchanged(&o.short),
+    })
 }
 
 /// The person's changes made in their editor, checked as the edit will be
