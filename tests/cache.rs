@@ -661,3 +661,51 @@ fn set_read_only(dir: &Path, on: bool) {
     perms.set_readonly(on);
     fs::set_permissions(dir, perms).unwrap();
 }
+
+/// A write through baton keeps the cached listing current (it holds the
+/// lock and knows what it changed), so the next command takes the listing
+/// from the cache instead of reading the folder, and answers as a run with
+/// no cache does. A change another program made to the folder before the
+/// write is not hidden by it: the listing is read again.
+#[test]
+fn a_write_keeps_the_listing_current_and_hides_no_other_change() {
+    let envs = desks(2);
+    std::thread::sleep(SETTLE);
+    for env in &envs {
+        prime(env);
+    }
+    let ours = &envs[0];
+    ours.baton_as("ana", &["note", "0b7c", "Called the bank"])
+        .success();
+    ours.new_ticket_pinned("ben", "Printer again", &[], ID_E);
+    let want = cold(ours, "0b7c");
+    for (args, want) in commands("0b7c").iter().zip(&want) {
+        let run = traced(ours, args, None);
+        assert_eq!(run.trace[0], listing_cached(5), "baton {}", args.join(" "));
+        assert_eq!(
+            &run.shown,
+            want,
+            "baton {} with the cache and without",
+            args.join(" ")
+        );
+    }
+
+    let foreign = &envs[1];
+    fs::write(foreign.store().join("notes.toml"), "kept by hand\n").unwrap();
+    foreign
+        .baton_as("ana", &["note", "0b7c", "Called the bank"])
+        .success();
+    let want = cold(foreign, "0b7c");
+    for (i, (args, want)) in commands("0b7c").iter().zip(&want).enumerate() {
+        let run = traced(foreign, args, None);
+        if i == 0 {
+            assert_eq!(run.trace[0], listing_read(4), "baton {}", args.join(" "));
+        }
+        assert_eq!(
+            &run.shown,
+            want,
+            "baton {} with the cache and without",
+            args.join(" ")
+        );
+    }
+}

@@ -94,6 +94,39 @@ impl Store {
         Ok(listing)
     }
 
+    /// The cached listing, when it holds exactly what the folder holds now;
+    /// taken by a write just before it changes the folder
+    /// ([`Store::relist`]).
+    pub(super) fn current_listing(&self) -> Option<(PathBuf, cache::Listing)> {
+        let path = self.cache_dir()?.join(cache::LISTING);
+        let folder = fs::metadata(&self.dir).ok().map(|m| cache::Stamp::of(&m))?;
+        let c = cache::read::<cache::Listing>(&path).filter(|c| c.folder == folder)?;
+        Some((path, c))
+    }
+
+    /// Keeps the cached listing current across a write under the lock:
+    /// `before` was the whole folder just before the write, the write added
+    /// `id` (or replaced its file), and no other baton can have changed the
+    /// folder meanwhile, so the listing plus `id` is the folder now, stamped
+    /// with the folder's new stamp. Without this, every write's rename would
+    /// outdate the listing and the next command would read the whole
+    /// folder again.
+    pub(super) fn relist(&self, before: Option<(PathBuf, cache::Listing)>, id: Uuid) {
+        let Some((path, mut c)) = before else { return };
+        let Ok(meta) = fs::metadata(&self.dir) else {
+            return;
+        };
+        if let Err(at) = c.ids.binary_search(&id) {
+            c.ids.insert(at, id);
+        }
+        c.folder = cache::Stamp::of(&meta);
+        self.trace(format_args!(
+            "listing: kept current across the write, {} ids",
+            c.ids.len()
+        ));
+        self.keep(&path, &c);
+    }
+
     /// The cache's folder, or `None` when the cache is off, or when `.local`
     /// or the cache folder in it is anything but a real folder of the store:
     /// a link there could lead anywhere, so such a cache is neither read nor

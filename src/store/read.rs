@@ -205,6 +205,16 @@ impl Store {
         Ok(text.and_then(|text| decode(id, text)))
     }
 
+    /// Examines the named tickets on every core ([`Store::examine`]), handing
+    /// each outcome to `f`; the results keep the order of `ids`.
+    pub fn examine_many<R: Send>(
+        &self,
+        ids: &[Uuid],
+        f: impl Fn(Uuid, Result<Result<(Ticket, String), BadFile>>) -> R + Sync,
+    ) -> Vec<R> {
+        par::map(ids, |id| f(*id, self.examine(*id)))
+    }
+
     /// Reads the named tickets on every core, in the order given.
     pub fn read_many(&self, ids: &[Uuid]) -> Vec<Result<Ticket>> {
         match self.folder() {

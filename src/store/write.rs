@@ -79,18 +79,26 @@ impl Store {
             .map_err(|e| Error::io(&self.shown(&path), "write", e))
     }
 
-    /// Saves a ticket atomically, replacing its file.
+    /// Saves a ticket atomically, replacing its file, and keeps the cached
+    /// listing current (the rename changes the folder's stamp).
     pub fn save(&self, _lock: &Lock, ticket: &Ticket) -> Result<()> {
         let path = self.path_of(ticket.id);
+        let before = self.current_listing();
         write_atomic(&path, ticket.to_toml().as_bytes(), true)
-            .map_err(|e| Error::io(&self.shown(&path), "write", e))
+            .map_err(|e| Error::io(&self.shown(&path), "write", e))?;
+        self.relist(before, ticket.id);
+        Ok(())
     }
 
-    /// Saves a new ticket atomically, refusing to replace an existing file.
+    /// Saves a new ticket atomically, refusing to replace an existing file,
+    /// and adds it to the cached listing.
     pub fn create(&self, _lock: &Lock, ticket: &Ticket) -> Result<()> {
         let path = self.path_of(ticket.id);
+        let before = self.current_listing();
         write_atomic(&path, ticket.to_toml().as_bytes(), false)
-            .map_err(|e| Error::io(&self.shown(&path), "create", e))
+            .map_err(|e| Error::io(&self.shown(&path), "create", e))?;
+        self.relist(before, ticket.id);
+        Ok(())
     }
 
     /// Keeps a message intake could not use: the raw bytes as `NAME.eml` and
