@@ -301,6 +301,7 @@ mod tests {
                 summary: &summary,
                 events: vec![e],
                 delay: None,
+                survey: None,
             },
         }];
         let message = sweep(&swept);
