@@ -47,8 +47,10 @@ fn resolved(env: &TestEnv, id: &str, title: &str, customer: &str) {
         .success();
 }
 
-fn sweep(env: &TestEnv, hours: i64) {
-    env.cmd(&["escalate"]).now(&at(hours, 0)).run().success();
+fn sweep(env: &TestEnv, hours: i64) -> String {
+    let out = env.cmd(&["escalate"]).now(&at(hours, 0)).run();
+    out.success();
+    out.stdout
 }
 
 /// The surveys waiting in the outbox: (ticket, to).
@@ -105,8 +107,18 @@ fn a_resolved_ticket_s_customer_is_asked_once_after_the_delay_and_the_answer_rat
     resolved(&env, ID_A, "Login fails", "Jan <jan@example.com>");
     sweep(&env, 24);
     assert!(surveys(&env).is_empty(), "resolved 23 hours ago: too soon");
+    let dry = env.cmd(&["escalate", "--dry-run"]).now(&at(25, 0)).run();
+    dry.success();
+    assert_eq!(
+        dry.stdout.trim(),
+        "would ask the customer of 0b7c how it went: Login fails"
+    );
+    assert!(surveys(&env).is_empty(), "a dry run sends nothing");
     assert!(!kinds(&env, ID_A).contains(&"surveyed".to_string()));
-    sweep(&env, 25);
+    assert_eq!(
+        sweep(&env, 25).trim(),
+        "asked the customer of 0b7c how it went: Login fails"
+    );
     assert_eq!(
         surveys(&env),
         [(ID_A.to_string(), "jan@example.com".to_string())]
