@@ -104,6 +104,9 @@ mod pager;
 mod schema;
 /// Concurrent writers and writers killed mid-write.
 mod stress;
+/// Surveys: the sweep asks the customer, the answer rates the ticket.
+#[cfg(unix)]
+mod surveys;
 /// At a terminal: prompts, the editor loop, colour (on a pseudo-terminal).
 #[cfg(unix)]
 mod terminal;

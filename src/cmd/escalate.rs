@@ -3,7 +3,7 @@
 
 use super::{Txn, Unreadable};
 use crate::core::sweep::{self, Planned};
-use crate::core::{duration, incident};
+use crate::core::{duration, incident, survey};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::sweep::{Escalated, Failed, Sweep, Warned};
@@ -55,6 +55,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .collect();
     let paused = incident::paused(&problems);
     let plan = sweep::plan_with(&loaded.tickets, &config, now, args.warn, &paused);
+    // Surveys are decided from the few tickets that can owe or throttle one.
+    let recent: Vec<_> = survey::to_read(&loaded.tickets, &config, now)
+        .into_iter()
+        .filter_map(|id| store.read(id).ok())
+        .collect();
+    let plan = sweep::with_surveys(plan, &loaded.tickets, survey::owed(&recent, &config, now));
     let mut failed = Vec::new();
     let mut escalated = Vec::new();
     for planned in plan.tickets {

@@ -381,8 +381,13 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], opts: &Options) -> Result<Delivere
             let mut ticket = store.read(id)?;
             let (before, was) = (ticket.events.len(), ticket.status);
             let at = txn.now_for(&ticket);
-            intake::add_message(&mut ticket, at, &mail);
-            let reopened = (was != Status::Open).then_some(was);
+            // An answer to the ticket's survey is a rating, and reopens nothing.
+            let reopened = if intake::add_answer(&mut ticket, at, &mail) {
+                None
+            } else {
+                intake::add_message(&mut ticket, at, &mail);
+                (was != Status::Open).then_some(was)
+            };
             (ticket, before, Filing::Added { reopened })
         }
         Route::Stranger(id) | Route::DeliveryFailed(id) => {

@@ -5,7 +5,7 @@ use clap_complete::engine::ArgValueCandidates;
 use super::{Unreadable, completions};
 use crate::core::query::{self, Filter, Row, Sort};
 use crate::core::ticket::{Priority, Status};
-use crate::core::{period, typed, when};
+use crate::core::{period, survey, typed, when};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::{json, table};
@@ -54,6 +54,10 @@ pub struct Args {
     /// reaching them since (any status, unless --status says)
     #[arg(long)]
     pub failed: bool,
+    /// Only tickets whose latest rating is 2 or less (any status, unless
+    /// --status says)
+    #[arg(long)]
+    pub unhappy: bool,
     /// Include resolved and closed tickets
     #[arg(long, short)]
     pub all: bool,
@@ -94,6 +98,34 @@ fn opened_between(ctx: &Ctx, since: Option<&str>, until: Option<&str>) -> Result
         first.map(|d| period::day_start(zone, d)),
         last.map(|d| period::day_start(zone, d.succ_opt().unwrap_or(d))),
     ))
+}
+
+/// The tickets among `ids` whose latest rating is unhappy
+/// ([`survey::unhappy`]). Ratings are not in the summaries, so the files
+/// are read; only those that hold a `rated` event are parsed.
+fn unhappy_among(
+    store: &crate::store::Store,
+    ids: &[uuid::Uuid],
+    unreadable: &mut Unreadable,
+) -> std::collections::HashSet<uuid::Uuid> {
+    const RATED: &[u8] = b"\"rated\"";
+    let mut out = std::collections::HashSet::new();
+    for found in store.scan(ids, |raw| {
+        if raw.bytes.windows(RATED.len()).any(|w| w == RATED) {
+            raw.ticket().map(Some)
+        } else {
+            Ok(None)
+        }
+    }) {
+        match found {
+            Ok(t) if survey::unhappy(&t) => {
+                out.insert(t.id);
+            }
+            Ok(_) => {}
+            Err(e) => unreadable.warn(&e),
+        }
+    }
+    out
 }
 
 /// Bare `baton`: your open and waiting tickets, soonest deadline first,
@@ -164,7 +196,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         priorities: args.priority,
         overdue: args.overdue,
         // A bounced status notice matters most on a resolved ticket.
-        all: args.all || args.failed,
+        all: args.all || args.failed || args.unhappy,
     };
     let loaded = store.summaries()?;
     let mut rows: Vec<Row> = loaded
@@ -180,6 +212,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             })
         })
         .collect();
+    let mut unreadable = Unreadable::read(ctx);
+    if args.unhappy {
+        let ids: Vec<_> = rows.iter().map(|r| r.ticket.id).collect();
+        let unhappy = unhappy_among(&store, &ids, &mut unreadable);
+        rows.retain(|r| unhappy.contains(&r.ticket.id));
+    }
     query::sort(&mut rows, args.sort, ctx.now);
     if args.reverse {
         rows.reverse();
@@ -188,7 +226,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         rows.truncate(n);
     }
 
-    let mut unreadable = Unreadable::read(ctx);
     unreadable.warn_all(&loaded.problems);
     if ctx.out.json {
         // The JSON carries every field, so the listed tickets are read in

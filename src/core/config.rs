@@ -146,6 +146,11 @@ pub struct Templates {
     /// `[templates] delay`: the notice a customer gets before a promise is
     /// missed; none are sent when it is not set.
     pub delay: Option<String>,
+    /// The survey's subject (`survey_subject`).
+    pub survey_subject: String,
+    /// `[templates] survey`: the mail asking the customer how a resolved
+    /// ticket went; no surveys are sent when it is not set.
+    pub survey: Option<String>,
 }
 
 impl Default for Templates {
@@ -157,6 +162,29 @@ impl Default for Templates {
             delay_subject: template::DELAY_SUBJECT.into(),
             delay: None,
             status: template::STATUS.into(),
+            survey_subject: template::SURVEY_SUBJECT.into(),
+            survey: None,
+        }
+    }
+}
+
+/// The `[survey]` section: when a resolved ticket's customer is asked how
+/// it went (see `core::survey`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Survey {
+    /// How long after the resolve the survey goes (`after`, 24h), so that a
+    /// quick reopen cancels it.
+    pub after: Duration,
+    /// At most one survey per customer address in this time (`every`, 30d),
+    /// across tickets.
+    pub every: Duration,
+}
+
+impl Default for Survey {
+    fn default() -> Self {
+        Survey {
+            after: Duration::from_secs(24 * 3600),
+            every: Duration::from_secs(30 * 24 * 3600),
         }
     }
 }
@@ -283,6 +311,8 @@ pub struct Config {
     pub mail: Mail,
     /// `[checklist.TAG]`: the facts a ticket needs (see `core::checklist`).
     pub checklists: super::checklist::Checklists,
+    /// `[survey]`: when customers are asked how a ticket went.
+    pub survey: Survey,
 }
 
 #[derive(Deserialize)]
@@ -312,6 +342,15 @@ struct RawConfig {
     #[serde(default)]
     store: RawStore,
     mail: Option<Spanned<RawMail>>,
+    #[serde(default)]
+    survey: RawSurvey,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSurvey {
+    after: Option<Spanned<String>>,
+    every: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -382,6 +421,8 @@ struct RawTemplates {
     status: Option<Spanned<String>>,
     delay_subject: Option<Spanned<String>>,
     delay: Option<Spanned<String>>,
+    survey_subject: Option<Spanned<String>>,
+    survey: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -935,6 +976,19 @@ impl Config {
                 Some(d) => Some(parse_template(text, Some(d), "")?),
                 None => None,
             },
+            survey_subject: parse_template(
+                text,
+                raw.templates.survey_subject,
+                &defaults.survey_subject,
+            )?,
+            survey: match raw.templates.survey {
+                Some(d) => Some(parse_template(text, Some(d), "")?),
+                None => None,
+            },
+        };
+        let survey = Survey {
+            after: parse_duration(text, raw.survey.after, Survey::default().after)?,
+            every: parse_duration(text, raw.survey.every, Survey::default().every)?,
         };
         Ok(Config {
             former: raw
@@ -974,6 +1028,7 @@ impl Config {
                 )?,
             },
             mail: parse_mail(text, raw.mail)?,
+            survey,
         })
     }
 

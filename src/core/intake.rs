@@ -513,6 +513,26 @@ pub fn add_delivery_failure(t: &mut Ticket, now: DateTime<Utc>, mail: &Incoming)
     t.record(e);
 }
 
+/// Adds a customer's answer to the ticket's survey as a `rated` event (the
+/// score and the rest as the comment, with the message's ids, so that a
+/// second delivery is known), when the survey is the ticket's latest word
+/// and the text starts with a score (see [`super::survey`]). An answer
+/// reopens nothing: the ticket stays resolved. `false` when the mail is
+/// no answer, and is an ordinary message.
+pub fn add_answer(t: &mut Ticket, now: DateTime<Utc>, mail: &Incoming) -> bool {
+    if !super::survey::awaits_answer(t) {
+        return false;
+    }
+    let fresh = super::quote::split(&mail.body).fresh;
+    let Some(answer) = super::survey::parse_answer(&fresh) else {
+        return false;
+    };
+    let mut e = super::survey::rated(now, &sender(mail), &answer).with_digest(&mail.digest);
+    e.message_id = mail.message_id.clone();
+    t.record(e);
+    true
+}
+
 /// Adds a message to its ticket as a `customer` event, and reopens the ticket
 /// when it was waiting, resolved or closed: the customer has written again.
 pub fn add_message(t: &mut Ticket, now: DateTime<Utc>, mail: &Incoming) -> Changed {

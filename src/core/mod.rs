@@ -37,6 +37,7 @@ pub mod similar;
 pub mod sla;
 pub mod stats;
 pub mod summary;
+pub mod survey;
 pub mod sweep;
 pub mod team;
 pub mod template;

@@ -19,6 +19,8 @@ pub enum Kind {
     Status,
     /// `[templates] delay`: a promise to the customer will be missed.
     Delay,
+    /// `[templates] survey`: how did the resolved ticket go?
+    Survey,
 }
 
 impl Kind {
@@ -27,6 +29,7 @@ impl Kind {
             Kind::Ack => "ack",
             Kind::Status => "status",
             Kind::Delay => "delay",
+            Kind::Survey => "survey",
         }
     }
 }
@@ -114,6 +117,10 @@ pub fn for_event(
         View::Delayed { .. } if config.templates.delay.is_some() => {
             (Kind::Delay, address_of(&t.customer)?)
         }
+        // The sweep's record of the survey names the address it chose.
+        View::Surveyed { to } if config.templates.survey.is_some() => {
+            (Kind::Survey, address_of(to)?)
+        }
         _ => return None,
     };
     let value = |name: &str| placeholder(t, e, short, config, due, name);
@@ -123,6 +130,10 @@ pub fn for_event(
         Kind::Delay => (
             &config.templates.delay_subject,
             config.templates.delay.as_ref()?,
+        ),
+        Kind::Survey => (
+            &config.templates.survey_subject,
+            config.templates.survey.as_ref()?,
         ),
     };
     // Only the customer's own messages are answered: never a stranger's
@@ -162,7 +173,7 @@ impl Notice {
         ));
         let auto = match self.kind {
             Kind::Ack => "auto-replied",
-            Kind::Status | Kind::Delay => "auto-generated",
+            Kind::Status | Kind::Delay | Kind::Survey => "auto-generated",
         };
         m.push_str(&format!("Auto-Submitted: {auto}\n"));
         m.push_str(&body(&self.text));
@@ -357,6 +368,24 @@ pub(crate) mod tests {
             for_event(&t, &sent, "0b7c", &c, None),
             None,
             "no template, no notice"
+        );
+    }
+
+    #[test]
+    fn the_survey_goes_to_the_address_the_sweep_chose_only_with_a_template() {
+        let mut c = config("[templates]\nsurvey = \"How did we do with {title}?\"\n");
+        let t = ticket(&c, "Jan <jan@example.com>");
+        let asked = Event::new(now(), SYSTEM_ACTOR, EventKind::Surveyed).to("jan@example.com");
+        let n = for_event(&t, &asked, "0b7c", &c, None).unwrap();
+        assert_eq!((n.kind, n.to.as_str()), (Kind::Survey, "jan@example.com"));
+        assert_eq!(n.text, "How did we do with Zwrot nie dotarł?");
+        assert_eq!(n.subject, "[#0b7c6f1e] Zwrot nie dotarł");
+        assert!(n.mail().contains("\nAuto-Submitted: auto-generated\n"));
+        c.templates.survey = None;
+        assert_eq!(
+            for_event(&t, &asked, "0b7c", &c, None),
+            None,
+            "no template, no survey"
         );
     }
 }

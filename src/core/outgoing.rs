@@ -26,6 +26,8 @@ pub enum Kind {
     Status,
     /// The notice that a promise will be late (`auto-generated`).
     Delay,
+    /// The survey after a resolve (`auto-generated`).
+    Survey,
 }
 
 impl Kind {
@@ -36,14 +38,21 @@ impl Kind {
             Kind::Ack => "ack",
             Kind::Status => "status",
             Kind::Delay => "delay",
+            Kind::Survey => "survey",
         }
     }
 
     /// Reads [`Kind::as_str`] back.
     pub fn parse(text: &str) -> Option<Kind> {
-        [Kind::Reply, Kind::Ack, Kind::Status, Kind::Delay]
-            .into_iter()
-            .find(|k| k.as_str() == text)
+        [
+            Kind::Reply,
+            Kind::Ack,
+            Kind::Status,
+            Kind::Delay,
+            Kind::Survey,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
     }
 
     /// The `Auto-Submitted` value (RFC 3834), none for a person's reply.
@@ -51,7 +60,7 @@ impl Kind {
         match self {
             Kind::Reply => None,
             Kind::Ack => Some("auto-replied"),
-            Kind::Status | Kind::Delay => Some("auto-generated"),
+            Kind::Status | Kind::Delay | Kind::Survey => Some("auto-generated"),
         }
     }
 }
@@ -218,6 +227,7 @@ pub fn for_event(
             notice::Kind::Ack => Kind::Ack,
             notice::Kind::Status => Kind::Status,
             notice::Kind::Delay => Kind::Delay,
+            notice::Kind::Survey => Kind::Survey,
         },
         ticket: t.id,
         event: index,
@@ -429,6 +439,7 @@ pub fn delivery_failed(
                 Kind::Ack => "acknowledgement",
                 Kind::Status => "status notice",
                 Kind::Delay => "delay notice",
+                Kind::Survey => "survey",
             },
             if attempts == 1 { "" } else { "s" }
         ))

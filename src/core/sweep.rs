@@ -37,6 +37,9 @@ pub struct Planned<'a> {
     /// The `delayed` event, when the customer is owed the delay notice
     /// of its open promise.
     pub delay: Option<Event>,
+    /// The `surveyed` event, when the customer is owed the survey of the
+    /// ticket's resolve (see [`super::survey::owed`]).
+    pub survey: Option<Event>,
 }
 
 /// What a sweep at one moment does: the tickets it escalates, oldest ticket
@@ -95,6 +98,7 @@ pub fn plan_with<'a>(
                 summary,
                 events,
                 delay,
+                survey: None,
             })
         })
         .collect();
@@ -109,10 +113,38 @@ pub fn apply(ticket: &mut Ticket, planned: &Planned) -> bool {
     if Summary::of(ticket) != *planned.summary {
         return false;
     }
-    for e in planned.events.iter().chain(&planned.delay).cloned() {
+    for e in planned
+        .events
+        .iter()
+        .chain(&planned.delay)
+        .chain(&planned.survey)
+        .cloned()
+    {
         ticket.record(e);
     }
     true
+}
+
+/// Adds the surveys owed (from [`super::survey::owed`]) to the plan: each
+/// to its ticket's entry, or as an entry of its own, in the order given.
+pub fn with_surveys<'a>(
+    mut plan: Plan<'a>,
+    summaries: &'a [Summary],
+    owed: Vec<(Uuid, Event)>,
+) -> Plan<'a> {
+    for (id, e) in owed {
+        if let Some(p) = plan.tickets.iter_mut().find(|p| p.summary.id == id) {
+            p.survey = Some(e);
+        } else if let Some(summary) = summaries.iter().find(|s| s.id == id) {
+            plan.tickets.push(Planned {
+                summary,
+                events: Vec::new(),
+                delay: None,
+                survey: Some(e),
+            });
+        }
+    }
+    plan
 }
 
 /// A ticket whose deadline, or whose promise to the customer, falls within
@@ -438,6 +470,22 @@ mod tests {
             tk
         }
 
+        /// The tickets `histories` make, numbered from 1, and the time of
+        /// their latest event, where the sweeps start.
+        fn built(histories: &[History], c: &Config) -> (Vec<Ticket>, DateTime<Utc>) {
+            let tickets: Vec<Ticket> = histories
+                .iter()
+                .enumerate()
+                .map(|(i, h)| build(i as u128 + 1, c, h))
+                .collect();
+            let last = tickets
+                .iter()
+                .flat_map(|tk| tk.events.iter().map(|e| e.at))
+                .max()
+                .unwrap();
+            (tickets, last)
+        }
+
         proptest! {
             /// The plan a dry run shows is what the real run writes: applying
             /// it gives the tickets that sweeping each full ticket with the
@@ -486,6 +534,69 @@ mod tests {
                 prop_assert_eq!(plan(&after, &c, now), Plan::default(), "a second sweep changes nothing");
             }
 
+            /// Surveys go once per resolve, only once the delay has passed
+            /// and while the ticket is still resolved, at most once per
+            /// customer within `every`, however often the sweep runs; the
+            /// tickets [`super::survey::to_read`] picks decide as all do.
+            #[test]
+            fn a_survey_goes_once_per_resolve_after_the_delay(
+                histories in proptest::collection::vec(history(), 1..5),
+                gaps in proptest::collection::vec(1i64..600, 1..12),
+                after_minutes in 1u64..600,
+                every_minutes in 1u64..3000,
+                repeat in any::<bool>(),
+            ) {
+                let mut c = config("top", true);
+                c.templates.survey = Some("How did we do?".into());
+                c.survey.after = std::time::Duration::from_secs(after_minutes * 60);
+                c.survey.every = std::time::Duration::from_secs(every_minutes * 60);
+                let (mut tickets, mut now) = built(&histories, &c);
+                for gap in gaps {
+                    now += Duration::minutes(gap);
+                    for _ in 0..(1 + usize::from(repeat)) {
+                        let s = summaries(&tickets);
+                        let picked: Vec<Ticket> = crate::core::survey::to_read(&s, &c, now)
+                            .into_iter()
+                            .filter_map(|id| tickets.iter().find(|tk| tk.id == id).cloned())
+                            .collect();
+                        let owed = crate::core::survey::owed(&picked, &c, now);
+                        prop_assert_eq!(&owed, &crate::core::survey::owed(&tickets, &c, now));
+                        let planned: Vec<(Uuid, Planned)> =
+                            with_surveys(plan_with(&s, &c, now, None, &HashSet::new()), &s, owed)
+                                .tickets
+                                .into_iter()
+                                .map(|p| (p.summary.id, p))
+                                .collect();
+                        for (id, p) in planned {
+                            let tk = tickets.iter_mut().find(|tk| tk.id == id).unwrap();
+                            prop_assert!(apply(tk, &p));
+                        }
+                    }
+                }
+                let after = duration::chrono(c.survey.after);
+                let mut asked = Vec::new();
+                for tk in &tickets {
+                    let resolve = tk.events.iter().filter_map(|e| {
+                        (e.status_change()?.1 == Status::Resolved).then_some(e.at)
+                    }).max();
+                    let surveys: Vec<&Event> =
+                        tk.events.iter().filter(|e| e.kind == EventKind::Surveyed).collect();
+                    prop_assert!(surveys.len() <= 1, "one per resolve: {:?}", tk.events);
+                    for e in surveys {
+                        prop_assert_eq!(tk.status, Status::Resolved);
+                        prop_assert!(e.at - resolve.unwrap() >= after, "after the delay");
+                        asked.push(e.at);
+                    }
+                }
+                asked.sort();
+                for pair in asked.windows(2) {
+                    prop_assert!(
+                        pair[1] - pair[0] >= duration::chrono(c.survey.every),
+                        "one customer, one survey within every: {:?}", asked
+                    );
+                }
+            }
+
             /// Delay notices go once per promise, and only before its time,
             /// however often the sweep runs: each sweep's plan is applied
             /// and the next is made from the tickets it left.
@@ -499,12 +610,7 @@ mod tests {
                 let mut c = config("top", true);
                 c.templates.delay = Some("later, by {promise}".into());
                 let within = std::time::Duration::from_secs(within_minutes * 60);
-                let mut tickets: Vec<Ticket> = histories
-                    .iter()
-                    .enumerate()
-                    .map(|(i, h)| build(i as u128 + 1, &c, h))
-                    .collect();
-                let mut now = tickets.iter().flat_map(|tk| tk.events.iter().map(|e| e.at)).max().unwrap();
+                let (mut tickets, mut now) = built(&histories, &c);
                 for gap in gaps {
                     now += Duration::minutes(gap);
                     // A sweep run twice at one moment (two crons racing for

@@ -37,6 +37,9 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
 /// The delay notice's subject when `[templates] delay_subject` is not set.
 pub const DELAY_SUBJECT: &str = "[#{id}] {title}";
 
+/// The survey's subject when `[templates] survey_subject` is not set.
+pub const SURVEY_SUBJECT: &str = "[#{id}] {title}";
+
 /// The acknowledgement's subject when `[templates] ack_subject` is not set.
 pub const ACK_SUBJECT: &str = "[#{id}] {title}";
 

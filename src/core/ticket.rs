@@ -168,11 +168,15 @@ pub enum EventKind {
     Linked,
     /// A link to a problem ended; the same keys as `linked`.
     Unlinked,
+    /// The sweep asked the customer, at the address `to`, how the ticket
+    /// went (`[templates] survey`): recorded once per resolve; see
+    /// [`super::survey`].
+    Surveyed,
     Other(String),
 }
 
 impl EventKind {
-    const KNOWN: [EventKind; 18] = [
+    const KNOWN: [EventKind; 19] = [
         EventKind::Created,
         EventKind::Handoff,
         EventKind::Escalated,
@@ -191,6 +195,7 @@ impl EventKind {
         EventKind::Merged,
         EventKind::Linked,
         EventKind::Unlinked,
+        EventKind::Surveyed,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -213,6 +218,7 @@ impl EventKind {
             EventKind::Merged => "merged",
             EventKind::Linked => "linked",
             EventKind::Unlinked => "unlinked",
+            EventKind::Surveyed => "surveyed",
             EventKind::Other(s) => s,
         }
     }
@@ -419,6 +425,9 @@ impl Event {
                     View::Unlinked { problem, ticket }
                 }
             }
+            EventKind::Surveyed => View::Surveyed {
+                to: name(to, "to", "the address the survey went to")?,
+            },
             EventKind::Other(kind) => View::Unknown(kind),
         })
     }
@@ -612,6 +621,10 @@ pub enum View<'a> {
     Unlinked {
         problem: Option<Uuid>,
         ticket: Option<Uuid>,
+    },
+    /// The survey went to the customer at `to`.
+    Surveyed {
+        to: &'a str,
     },
     /// A kind a newer version wrote; it changes nothing here.
     Unknown(&'a str),

@@ -152,6 +152,10 @@ pub fn sweep(swept: &[Escalated]) -> String {
                 rfc3339(due)
             );
         }
+        if s.planned.survey.is_some() {
+            let title = quoted(&s.planned.summary.title);
+            let _ = writeln!(message, "{} {title} survey", s.short);
+        }
     }
     message
 }
@@ -301,6 +305,7 @@ mod tests {
                 summary: &summary,
                 events: vec![e],
                 delay: None,
+                survey: None,
             },
         }];
         let message = sweep(&swept);

@@ -101,6 +101,17 @@ fn lines(out: &Output, sweep: &Sweep, now: DateTime<Utc>) -> String {
             );
         }
     }
+    let asked = if sweep.dry_run { "would ask" } else { "asked" };
+    for d in &sweep.escalated {
+        if d.planned.survey.is_some() {
+            let _ = writeln!(
+                lines,
+                "{asked} the customer of {} how it went: {}",
+                d.short,
+                clean_line(&d.planned.summary.title)
+            );
+        }
+    }
     for w in &sweep.warned {
         let s = w.breach.summary;
         let what = match w.breach.promised_by {

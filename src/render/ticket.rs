@@ -132,6 +132,7 @@ pub fn describe(e: &Event, zone: LocalZone) -> String {
                 (None, None) => verb.to_string(),
             }
         }
+        EventKind::Surveyed => format!("asked the customer ({}) how it went", opt(&e.to)),
         EventKind::Other(kind) => format!("{} (recorded by a newer baton)", clean_line(kind)),
     }
 }
