@@ -6,6 +6,8 @@ mod common;
 
 // Commands, one file each (reply and note share messages.rs; wait, resolve,
 // reopen and close share status.rs).
+/// Checklists in `show` and `baton found`: facts missing and found by hand.
+mod checklist_show;
 /// `baton doctor`: finding and repairing hand edits.
 mod doctor;
 /// `baton merge`: duplicates closed into the ticket they repeat, mail following.

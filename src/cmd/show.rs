@@ -3,6 +3,7 @@
 use clap_complete::engine::ArgValueCompleter;
 
 use super::completions;
+use crate::core::checklist;
 use crate::core::clock;
 use crate::core::config::ClockKind;
 use crate::core::outgoing::{self, Delivery, Local};
@@ -49,6 +50,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             outgoing::delivery(&t, i, local)
         })
         .collect();
+    let beside = ticket::Beside {
+        deliveries,
+        missing: checklist::missing(&t, &config),
+        similar: Vec::new(),
+    };
     ctx.out.result(
         &ticket::show(
             &ctx.out,
@@ -57,12 +63,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             due.as_ref(),
             policy.as_ref(),
             ctx.now,
-            &deliveries,
+            &beside,
         ),
         || {
-            json::with_deliveries(
-                json::ticket(&t, &resolved.short, due.as_ref(), true),
-                &deliveries,
+            json::with_missing(
+                json::with_deliveries(
+                    json::ticket(&t, &resolved.short, due.as_ref(), true),
+                    &beside.deliveries,
+                ),
+                &beside.missing,
             )
         },
     )

@@ -164,11 +164,14 @@ pub enum EventKind {
     Linked,
     /// A link to a problem ended; the same keys as `linked`.
     Unlinked,
+    /// A checklist fact marked found by hand (`baton found`): `field` names
+    /// the fact, `text` holds what was found when it was given.
+    Found,
     Other(String),
 }
 
 impl EventKind {
-    const KNOWN: [EventKind; 18] = [
+    const KNOWN: [EventKind; 19] = [
         EventKind::Created,
         EventKind::Handoff,
         EventKind::Escalated,
@@ -187,6 +190,7 @@ impl EventKind {
         EventKind::Merged,
         EventKind::Linked,
         EventKind::Unlinked,
+        EventKind::Found,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -209,6 +213,7 @@ impl EventKind {
             EventKind::Merged => "merged",
             EventKind::Linked => "linked",
             EventKind::Unlinked => "unlinked",
+            EventKind::Found => "found",
             EventKind::Other(s) => s,
         }
     }
@@ -401,6 +406,10 @@ impl Event {
                     View::Unlinked { problem, ticket }
                 }
             }
+            EventKind::Found => View::Found {
+                fact: name(self.field.as_deref(), "field", "the checklist fact's name")?,
+                value: self.text.as_deref(),
+            },
             EventKind::Other(kind) => View::Unknown(kind),
         })
     }
@@ -594,6 +603,11 @@ pub enum View<'a> {
     Unlinked {
         problem: Option<Uuid>,
         ticket: Option<Uuid>,
+    },
+    /// A checklist fact found by hand, with what was found when given.
+    Found {
+        fact: &'a str,
+        value: Option<&'a str>,
     },
     /// A kind a newer version wrote; it changes nothing here.
     Unknown(&'a str),

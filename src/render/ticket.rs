@@ -127,6 +127,10 @@ pub fn describe(e: &Event, zone: LocalZone) -> String {
                 (None, None) => verb.to_string(),
             }
         }
+        EventKind::Found => match &e.text {
+            Some(v) => format!("found {}: {}", opt(&e.field), clean_line(v)),
+            None => format!("found {}", opt(&e.field)),
+        },
         EventKind::Other(kind) => format!("{} (recorded by a newer baton)", clean_line(kind)),
     }
 }
@@ -317,9 +321,29 @@ fn struck(out: &Output, said: &str, undo: &Event) -> String {
     }
 }
 
+/// What `show` adds from beyond the ticket's own file: per event how its
+/// mail fared (replies only), the checklist facts still missing, and the
+/// resolved tickets most like it (each with its short id).
+#[derive(Debug, Default)]
+pub struct Beside<'a> {
+    pub deliveries: Vec<Option<Delivery>>,
+    pub missing: Vec<&'a crate::core::checklist::Fact>,
+    pub similar: Vec<(String, crate::core::similar::Match)>,
+}
+
+/// `found`: the fact is no longer missing.
+pub fn found(short: &str, fact: &str, changed: bool) -> String {
+    let fact = clean_line(fact);
+    if changed {
+        format!("{short}: {fact} found, no longer missing")
+    } else {
+        format!("{short}: {fact} was marked found already")
+    }
+}
+
 /// The whole of `baton show`. `policy` is shown when the team has SLA
 /// policies or a business clock, where the deadline needs explaining;
-/// `deliveries` holds, per event, how its mail fared (replies only).
+/// `beside` holds what the store knows beyond the ticket.
 pub fn show(
     out: &Output,
     t: &Ticket,
@@ -327,7 +351,7 @@ pub fn show(
     due: Option<&Deadline>,
     policy: Option<&Policy>,
     now: DateTime<Utc>,
-    deliveries: &[Option<Delivery>],
+    beside: &Beside,
 ) -> String {
     let mut s = String::new();
     let _ = writeln!(
@@ -395,6 +419,14 @@ pub fn show(
         let list: Vec<String> = dups.iter().map(|d| short_of(&d.to_string())).collect();
         ("merged", format!("{} merged into it", list.join(", ")))
     });
+    // Only a ticket with a checklist short of facts has this line.
+    let missing = (!beside.missing.is_empty()).then(|| {
+        let asks: Vec<&str> = beside.missing.iter().map(|f| f.ask.as_str()).collect();
+        (
+            "missing",
+            out.paint(&clean_line(&asks.join(", ")), Color::Yellow),
+        )
+    });
     for (k, v) in fields
         .into_iter()
         .chain(more)
@@ -402,6 +434,7 @@ pub fn show(
         .chain(dups)
         .chain(promise)
         .chain(policy)
+        .chain(missing)
     {
         // Padded before it is painted: the colour codes take no room on
         // the screen, and padding counted them would misalign the values.
@@ -474,7 +507,7 @@ pub fn show(
         let name = clean_line(&e.by);
         let by = format!("{name}{}", " ".repeat(by_width - name.width()));
         let mut said = describe(e, out.zone);
-        if let Some(d) = deliveries.get(i).copied().flatten() {
+        if let Some(d) = beside.deliveries.get(i).copied().flatten() {
             said.push_str(&delivery_mark(out, d));
         }
         let said = match said_width {
