@@ -52,6 +52,8 @@ mod search;
 mod show;
 /// `baton similar`: resolved tickets like one, ranked by BM25.
 mod similar;
+/// Similar tickets in `show` and the `created` hook; problems offered at intake.
+mod similar_show;
 /// `baton wait`, `resolve`, `reopen` and `close`.
 mod status;
 /// `baton take`: making a ticket yours.

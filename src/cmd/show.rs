@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let beside = ticket::Beside {
         deliveries,
         missing: checklist::missing(&t, &config),
-        similar: Vec::new(),
+        similar: similar_at_terminal(ctx, &store, &t),
     };
     ctx.out.result(
         &ticket::show(
@@ -75,4 +75,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             )
         },
     )
+}
+
+/// The 3 resolved tickets most like `t`, for a person at a terminal only:
+/// ranking reads every ticket file, which `show --json` and scripts do not
+/// pay for. A ticket that cannot be read only leaves the ranking.
+fn similar_at_terminal(
+    ctx: &Ctx,
+    store: &crate::store::Store,
+    t: &crate::core::ticket::Ticket,
+) -> Vec<(String, crate::core::similar::Match)> {
+    if ctx.out.json || !ctx.out.stdout_tty {
+        return Vec::new();
+    }
+    match super::similar::ranked(store, t, 3, |_| {}) {
+        Ok((found, shorts)) => shorts.into_iter().zip(found).collect(),
+        Err(e) => {
+            ctx.out.warn(&e);
+            Vec::new()
+        }
+    }
 }

@@ -248,6 +248,14 @@ pub fn suggestion(short: &str, t: &Ticket, hits: usize, words: usize) -> String 
     )
 }
 
+/// Intake's offer of an open problem a new ticket may be part of.
+pub fn problem_offer(short: &str, problem: &str, title: &str) -> String {
+    format!(
+        "this may be part of problem {problem} '{}': baton link {short} --to {problem}",
+        clean_line(title)
+    )
+}
+
 /// `merge`: the duplicate went into the other ticket.
 pub fn merged(dup: &str, into: &str) -> String {
     format!("merged {dup} into {into}: {dup} is closed, and mail to it goes to {into}")
@@ -484,6 +492,7 @@ pub fn show(
             out.paint(&format!("{:<9}", "logged"), Color::Dim)
         );
     }
+    s.push_str(&super::similar::in_show(out, &beside.similar));
     let _ = writeln!(s, "\n{}", out.paint("History", Color::Bold));
     let by_width = t
         .events
