@@ -6,6 +6,8 @@ mod common;
 
 // Commands, one file each (reply and note share messages.rs; wait, resolve,
 // reopen and close share status.rs).
+/// Checklists in `show` and `baton found`: facts missing and found by hand.
+mod checklist_show;
 /// `baton doctor`: finding and repairing hand edits.
 mod doctor;
 /// `baton merge`: duplicates closed into the ticket they repeat, mail following.
@@ -50,6 +52,8 @@ mod search;
 mod show;
 /// `baton similar`: resolved tickets like one, ranked by BM25.
 mod similar;
+/// Similar tickets in `show` and the `created` hook; problems offered at intake.
+mod similar_show;
 /// `baton wait`, `resolve`, `reopen` and `close`.
 mod status;
 /// `baton take`: making a ticket yours.

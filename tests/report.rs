@@ -232,6 +232,10 @@ fn the_json_report_pins_every_figure() {
         "until": "2026-12-01T00:00:00Z"
       },
       "promises": [],
+      "question_cost": {
+        "customers": [],
+        "tags": []
+      },
       "totals": {
         "created": 3,
         "csat_avg": 4.5,

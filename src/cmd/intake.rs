@@ -160,6 +160,7 @@ pub fn maildir(ctx: &Ctx, args: Args) -> Result<()> {
         let file = w.name.as_str();
         match delivered {
             Delivered::Filed(done) => {
+                offer_problems(ctx, &store, &done);
                 with_filed(ctx, &done, false, |f| batch.filed(&ctx.out, f, file))?
             }
             Delivered::Kept(k) => batch.kept(&ctx.out, &kept_shown(&k, false), file)?,
@@ -213,7 +214,10 @@ pub fn run(ctx: &Ctx, args: super::new::Args) -> Result<()> {
         reject_as: None,
     };
     match deliver(ctx, &store, &raw, &opts)? {
-        Delivered::Filed(done) => with_filed(ctx, &done, opts.ack, |f| filed::filed(&ctx.out, f)),
+        Delivered::Filed(done) => {
+            offer_problems(ctx, &store, &done);
+            with_filed(ctx, &done, opts.ack, |f| filed::filed(&ctx.out, f))
+        }
         Delivered::Kept(kept) => filed::kept(&ctx.out, &kept_shown(&kept, opts.ack)),
         Delivered::Rejected { reason, path } => filed::rejected(&ctx.out, &reason, &path),
     }
@@ -459,6 +463,13 @@ fn kept_reason(
         reason.push_str(&format!(" (about {short}; it reopened nothing)"));
     }
     reason
+}
+
+/// A new ticket's matching open problems, offered (issue 22 item 4).
+fn offer_problems(ctx: &Ctx, store: &Store, m: &Intake) {
+    if matches!(m.filing, Filing::Created) {
+        super::link::offer_problems(ctx, store, &m.ticket, &m.short);
+    }
 }
 
 /// What became of the message, as render shows it (see [`filed::filed`]),

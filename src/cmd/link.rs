@@ -6,7 +6,7 @@ use clap_complete::engine::ArgValueCompleter;
 use super::undo::Read;
 use super::{Outcome, Txn, completions};
 use crate::core::ticket::Ticket;
-use crate::core::{action, clock, id, incident, search};
+use crate::core::{action, clock, id, incident};
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::{commit, json, ticket as render};
@@ -184,16 +184,8 @@ fn suggest(ctx: &Ctx, problem: &str) -> Result<()> {
     let problem = store.read(p.id)?;
     let summaries = store.summaries()?;
     let since = ctx.now - chrono::Duration::hours(24);
-    let words: Vec<String> = problem
-        .title
-        .split_whitespace()
-        .filter(|w| w.chars().count() >= 4)
-        .map(str::to_lowercase)
-        .collect();
-    let queries: Vec<search::Query> = words
-        .iter()
-        .filter_map(|w| search::Query::new(std::slice::from_ref(w)).ok())
-        .collect();
+    let matcher = incident::TitleMatch::new(&problem);
+    let words = &matcher.words;
     let config = store.config()?;
     let mut found: Vec<(usize, Ticket)> = Vec::new();
     for s in &summaries.tickets {
@@ -205,7 +197,7 @@ fn suggest(ctx: &Ctx, problem: &str) -> Result<()> {
             continue;
         }
         // A ticket matches on each word of the title it holds, as search finds it.
-        let hits = queries.iter().filter(|q| q.find(&t).is_some()).count();
+        let hits = matcher.hits(&t);
         if hits > 0 {
             found.push((hits, t));
         }
@@ -242,6 +234,47 @@ fn suggest(ctx: &Ctx, problem: &str) -> Result<()> {
                 .collect(),
         )
     })
+}
+
+/// The open problems whose title matches `t`, best match first, each with
+/// its short id: what intake offers for a new ticket (never linked by
+/// itself). Reads the problem files only, which are few.
+pub fn problems_for(store: &Store, t: &Ticket) -> Result<Vec<(String, Ticket)>> {
+    let summaries = store.summaries()?;
+    let mut found: Vec<(usize, String, Ticket)> = Vec::new();
+    if incident::is_problem(t) || incident::problem_of(t).is_some() {
+        return Ok(Vec::new());
+    }
+    for s in incident::active_problems(&summaries.tickets) {
+        if s.id == t.id {
+            continue;
+        }
+        let problem = store.read(s.id)?;
+        let hits = incident::TitleMatch::new(&problem).hits(t);
+        if hits > 0 {
+            found.push((hits, id::short_in(&summaries.ids, problem.id), problem));
+        }
+    }
+    found.sort_by(|a, b| b.0.cmp(&a.0).then(b.2.created.cmp(&a.2.created)));
+    Ok(found.into_iter().map(|(_, short, p)| (short, p)).collect())
+}
+
+/// Offers a new ticket's matching open problems on stderr at intake
+/// (`new --from-mail`, `intake`), so the person filing sees the link to
+/// make; the hook payload carries them as `problems`.
+pub fn offer_problems(ctx: &Ctx, store: &Store, t: &Ticket, short: &str) {
+    if ctx.out.json {
+        return;
+    }
+    match problems_for(store, t) {
+        Ok(found) => {
+            for (p_short, p) in &found {
+                ctx.out
+                    .info(&render::problem_offer(short, p_short, &p.title));
+            }
+        }
+        Err(e) => ctx.out.warn(&e),
+    }
 }
 
 /// Problems and the tickets linked to them, each with its problem.

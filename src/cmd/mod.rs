@@ -7,6 +7,7 @@ pub mod completions;
 pub mod doctor;
 pub mod edit;
 pub mod escalate;
+pub mod found_fact;
 pub mod init;
 pub mod intake;
 pub mod link;
@@ -74,6 +75,7 @@ pub enum Command {
     Incident(link::IncidentArgs),
     Edit(edit::Args),
     Rate(rate::Args),
+    Found(found_fact::Args),
     Log(log::Args),
     Undo(undo::Args),
     Escalate(escalate::Args),
@@ -125,6 +127,7 @@ pub fn run(flags: Flags, command: Option<Command>, tree: fn() -> clap::Command) 
         Command::Incident(args) => link::incident(&ctx, args),
         Command::Edit(args) => edit::run(&ctx, args),
         Command::Rate(args) => rate::run(&ctx, args),
+        Command::Found(args) => found_fact::run(&ctx, args),
         Command::Log(args) => log::run(&ctx, args),
         Command::Undo(args) => undo::run(&ctx, args),
         Command::Escalate(args) => escalate::run(&ctx, args),

@@ -3,6 +3,7 @@
 use clap_complete::engine::ArgValueCompleter;
 
 use super::completions;
+use crate::core::checklist;
 use crate::core::clock;
 use crate::core::config::ClockKind;
 use crate::core::outgoing::{self, Delivery, Local};
@@ -49,6 +50,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             outgoing::delivery(&t, i, local)
         })
         .collect();
+    let beside = ticket::Beside {
+        deliveries,
+        missing: checklist::missing(&t, &config),
+        similar: similar_at_terminal(ctx, &store, &t),
+    };
     ctx.out.result(
         &ticket::show(
             &ctx.out,
@@ -57,13 +63,36 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             due.as_ref(),
             policy.as_ref(),
             ctx.now,
-            &deliveries,
+            &beside,
         ),
         || {
-            json::with_deliveries(
-                json::ticket(&t, &resolved.short, due.as_ref(), true),
-                &deliveries,
+            json::with_missing(
+                json::with_deliveries(
+                    json::ticket(&t, &resolved.short, due.as_ref(), true),
+                    &beside.deliveries,
+                ),
+                &beside.missing,
             )
         },
     )
+}
+
+/// The 3 resolved tickets most like `t`, for a person at a terminal only:
+/// ranking reads every ticket file, which `show --json` and scripts do not
+/// pay for. A ticket that cannot be read only leaves the ranking.
+fn similar_at_terminal(
+    ctx: &Ctx,
+    store: &crate::store::Store,
+    t: &crate::core::ticket::Ticket,
+) -> Vec<(String, crate::core::similar::Match)> {
+    if ctx.out.json || !ctx.out.stdout_tty {
+        return Vec::new();
+    }
+    match super::similar::ranked(store, t, 3, |_| {}) {
+        Ok((found, shorts)) => shorts.into_iter().zip(found).collect(),
+        Err(e) => {
+            ctx.out.warn(&e);
+            Vec::new()
+        }
+    }
 }

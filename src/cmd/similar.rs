@@ -3,10 +3,14 @@
 
 use super::Unreadable;
 use crate::core::id;
-use crate::core::similar::Index;
+use serde_json::{Value, json};
+
+use crate::core::similar::{Index, Match};
+use crate::core::ticket::Ticket;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::similar;
+use crate::store::Store;
 
 /// Show resolved tickets like this one, with their resolution notes
 #[derive(Debug, clap::Args)]
@@ -24,6 +28,51 @@ pub struct Args {
     pub limit: usize,
 }
 
+/// The `n` resolved tickets most like `asked`, with their short ids. It
+/// reads every ticket file (the summaries hold no text), so `show` asks
+/// only at a terminal and the `created` hook only when one is installed.
+pub fn ranked(
+    store: &Store,
+    asked: &Ticket,
+    n: usize,
+    mut unreadable: impl FnMut(&Error),
+) -> Result<(Vec<Match>, Vec<String>)> {
+    let listing = store.list()?;
+    let mut tickets = Vec::with_capacity(listing.ids.len());
+    for r in store.read_many(&listing.ids) {
+        match r {
+            Ok(t) => tickets.push(t),
+            Err(e) => unreadable(&e),
+        }
+    }
+    let found = Index::new(&tickets).similar(asked, n);
+    let shorts = found
+        .iter()
+        .map(|m| id::short_in(&listing.ids, m.id))
+        .collect();
+    Ok((found, shorts))
+}
+
+/// What the `created` hook payload adds (docs/hooks.md): `similar`, the 3
+/// resolved tickets most like the new one, and `problems`, the open
+/// problems it may be part of, offered and not linked.
+pub fn created_payload(store: &Store, t: &Ticket) -> Result<Vec<(&'static str, Value)>> {
+    let (found, shorts) = ranked(store, t, 3, |_| {})?;
+    let similar = found
+        .iter()
+        .zip(&shorts)
+        .map(|(m, short)| similar::match_json(m, short))
+        .collect();
+    let problems = super::link::problems_for(store, t)?
+        .iter()
+        .map(|(short, p)| json!({ "id": p.id.to_string(), "short_id": short, "title": p.title }))
+        .collect();
+    Ok(vec![
+        ("similar", Value::Array(similar)),
+        ("problems", Value::Array(problems)),
+    ])
+}
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.limit == 0 {
         return Err(Error::usage("--limit 0 would show nothing").hint("give --limit 1 or more"));
@@ -31,20 +80,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let resolved = store.resolve(&args.id)?;
     let asked = store.read(resolved.id)?;
-    let listing = store.list()?;
     let mut unreadable = Unreadable::read(ctx);
-    let mut tickets = Vec::with_capacity(listing.ids.len());
-    for r in store.read_many(&listing.ids) {
-        match r {
-            Ok(t) => tickets.push(t),
-            Err(e) => unreadable.warn(&e),
-        }
-    }
-    let found = Index::new(&tickets).similar(&asked, args.limit);
-    let shorts: Vec<String> = found
-        .iter()
-        .map(|m| id::short_in(&listing.ids, m.id))
-        .collect();
+    let (found, shorts) = ranked(&store, &asked, args.limit, |e| unreadable.warn(e))?;
     similar::show(&ctx.out, &resolved.short, &found, &shorts)?;
     unreadable.finish("the ranking uses only the rest")
 }

@@ -387,6 +387,13 @@ fn run_hooks(
                     crate::render::outbox::outgoing_json(&o, "queued")
                 }),
             );
+            // A new ticket's hook gets answers found before and problems it may be part of.
+            if event.kind == crate::core::ticket::EventKind::Created {
+                match super::similar::created_payload(store, ticket) {
+                    Ok(extra) => m.extend(extra.into_iter().map(|(k, v)| (k.to_string(), v))),
+                    Err(e) => ctx.out.warn(&e),
+                }
+            }
         }
         let mut bytes = serde_json::to_vec_pretty(&payload).unwrap_or_default();
         bytes.push(b'\n');

@@ -20,7 +20,9 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::ticket::{ParseError, line_col};
+use super::config::Config;
+use super::ticket::{Event, EventKind, ParseError, Ticket, View, line_col};
+use crate::error::Error;
 
 /// One fact a ticket needs.
 #[derive(Debug, Clone)]
@@ -191,21 +193,105 @@ pub fn ask_for(facts: &[&Fact], missing: &[&str]) -> String {
     format!("So that we can help at the first answer, please send us {list}.")
 }
 
-/// The sentence asking for what `t`'s own text (title, description, the
-/// customer's messages) lacks of its checklist: the ack's `{missing}`.
-pub fn missing_in(t: &super::ticket::Ticket, config: &super::config::Config) -> String {
-    let facts = config.checklists.for_tags(&t.tags);
-    if facts.is_empty() {
-        return String::new();
-    }
+/// What the customer said of `t` in their own words: title, description and
+/// their messages, where the checklist's patterns look.
+fn customer_text(t: &Ticket) -> String {
     let mut text = format!("{}\n{}", t.title, t.description);
     for e in &t.events {
-        if let Ok(super::ticket::View::Customer { text: said }) = e.view() {
+        if let Ok(View::Customer { text: said }) = e.view() {
             text.push('\n');
             text.push_str(said);
         }
     }
-    ask_for(&facts, &check(&facts, &text, &[]).missing)
+    text
+}
+
+/// The facts of `t` marked found by hand (`found` events nobody undid).
+pub fn by_hand(t: &Ticket) -> Vec<String> {
+    super::undo::standing(&t.events)
+        .iter()
+        .filter_map(|e| match e.view() {
+            Ok(View::Found { fact, .. }) => Some(fact.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The facts of `t`'s checklist that neither its text nor a hand gives
+/// yet, in checklist order: what `show` lists as missing.
+pub fn missing<'c>(t: &Ticket, config: &'c Config) -> Vec<&'c Fact> {
+    let facts = config.checklists.for_tags(&t.tags);
+    if facts.is_empty() {
+        return facts;
+    }
+    let hand = by_hand(t);
+    let hand: Vec<&str> = hand.iter().map(String::as_str).collect();
+    let missing = check(&facts, &customer_text(t), &hand).missing;
+    facts
+        .into_iter()
+        .filter(|f| missing.contains(&f.name.as_str()))
+        .collect()
+}
+
+/// The sentence asking for what `t`'s own text (title, description, the
+/// customer's messages) lacks of its checklist: the ack's `{missing}`.
+pub fn missing_in(t: &Ticket, config: &Config) -> String {
+    let missing = missing(t, config);
+    let names: Vec<&str> = missing.iter().map(|f| f.name.as_str()).collect();
+    ask_for(&missing, &names)
+}
+
+/// Marks the fact `name` of `t`'s checklist found by hand (`baton found`),
+/// with what was found when `value` gives it. `false` when it was marked
+/// found by hand already; a name the ticket's checklist lacks is refused
+/// with the names it has.
+pub fn mark_found(
+    t: &mut Ticket,
+    cx: &super::action::Ctx,
+    name: &str,
+    value: Option<String>,
+) -> Result<bool, Error> {
+    let facts = cx.config.checklists.for_tags(&t.tags);
+    if facts.is_empty() {
+        return Err(Error::usage(format!(
+            "{} has no checklist: no [checklist.default] and none for its tags",
+            cx.label
+        ))
+        .hint("add the facts tickets need to baton.toml, such as [checklist.default] order = { ask = \"your order number\" }"));
+    }
+    let Some(fact) = facts.iter().find(|f| f.name == name) else {
+        let names: Vec<&str> = facts.iter().map(|f| f.name.as_str()).collect();
+        let typed = name.to_lowercase();
+        let near = names
+            .iter()
+            .map(|n| (strsim::osa_distance(&typed, &n.to_lowercase()), *n))
+            .filter(|(d, _)| *d <= 2)
+            .min_by_key(|(d, _)| *d);
+        let err = Error::usage(format!(
+            "'{}' is not on the checklist of {} (its facts: {})",
+            name.escape_debug(),
+            cx.label,
+            names.join(", ")
+        ));
+        return Err(match near {
+            Some((_, n)) => err.hint(format!(
+                "did you mean '{n}'? 'baton found {} {n}'",
+                cx.label
+            )),
+            None => err.hint(format!(
+                "name one of them: 'baton found {} {}'",
+                cx.label, names[0]
+            )),
+        });
+    };
+    if by_hand(t).contains(&fact.name) {
+        return Ok(false);
+    }
+    let mut e = Event::new(cx.now, cx.actor, EventKind::Found);
+    e.field = Some(fact.name.clone());
+    e.text = value.filter(|v| !v.trim().is_empty());
+    t.record(e);
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -126,6 +126,37 @@ pub fn active_problems(summaries: &[Summary]) -> impl Iterator<Item = &Summary> 
         .filter(|s| s.status.is_active() && s.tags.iter().any(|t| t == PROBLEM_TAG))
 }
 
+/// What a problem's title matches tickets on, for `link --suggest` and for
+/// the offer at intake: each word of 4 characters or more, lowercased, found
+/// in a ticket as `search` finds it.
+pub struct TitleMatch {
+    /// The title's words that count.
+    pub words: Vec<String>,
+    queries: Vec<super::search::Query>,
+}
+
+impl TitleMatch {
+    /// The words of `problem`'s title that a ticket is matched on.
+    pub fn new(problem: &Ticket) -> TitleMatch {
+        let words: Vec<String> = problem
+            .title
+            .split_whitespace()
+            .filter(|w| w.chars().count() >= 4)
+            .map(str::to_lowercase)
+            .collect();
+        let queries = words
+            .iter()
+            .filter_map(|w| super::search::Query::new(std::slice::from_ref(w)).ok())
+            .collect();
+        TitleMatch { words, queries }
+    }
+
+    /// How many of the title's words `t` holds (0: it does not match).
+    pub fn hits(&self, t: &Ticket) -> usize {
+        self.queries.iter().filter(|q| q.find(t).is_some()).count()
+    }
+}
+
 /// The tickets whose own escalation is paused: those linked to an active
 /// problem (the problem escalates instead).
 pub fn paused<'a>(problems: impl IntoIterator<Item = &'a Ticket>) -> HashSet<Uuid> {

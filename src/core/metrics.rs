@@ -260,6 +260,63 @@ pub struct PromiseFigures {
     pub broken: u32,
 }
 
+/// The cost of the question for one customer or one tag (docs/metrics.md,
+/// "Cost of the question"): the round trips spent asking for information
+/// whose answer came in the period, and the hours they cost.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct QuestionFigures {
+    /// The customer's address (as the ticket had it then), or the tag
+    /// (`-` for a ticket without tags).
+    pub name: String,
+    pub round_trips: u32,
+    /// From each asking reply to the customer's answer, wall-clock hours.
+    pub hours: f64,
+}
+
+/// The cost of the question, per customer and per category (tag).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct QuestionCost {
+    pub customers: Vec<QuestionFigures>,
+    pub tags: Vec<QuestionFigures>,
+}
+
+/// The asking round trips of a history (standing events in time order): a
+/// reply to the customer, then the ticket set waiting with no customer
+/// message between, then the customer's next message, which answers it.
+/// Several replies before the waiting: the ask is the last of them. A
+/// resolve or close in between ends the ask unanswered. Each pair is (the
+/// asking reply's time, the answer's time).
+pub fn asking_round_trips(events: &[Event]) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let mut out = Vec::new();
+    let mut asked: Option<DateTime<Utc>> = None;
+    let mut waiting = false;
+    for e in events {
+        match e.view() {
+            Ok(View::Reply { .. }) => {
+                asked = Some(e.at);
+                waiting = false;
+            }
+            Ok(View::Status { to, .. }) => match to {
+                Status::Waiting => waiting = asked.is_some(),
+                Status::Resolved | Status::Closed => {
+                    asked = None;
+                    waiting = false;
+                }
+                Status::Open => {}
+            },
+            Ok(View::Customer { .. }) => {
+                if let (Some(at), true) = (asked, waiting) {
+                    out.push((at, e.at));
+                }
+                asked = None;
+                waiting = false;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// A month-end report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -281,6 +338,8 @@ pub struct Report {
     pub incidents: Vec<super::incident::IncidentFigures>,
     /// Ratings of 1 or 2 counted in the period, by customer, then time.
     pub low_scores: Vec<LowScore>,
+    /// Round trips spent asking for information, and their hours.
+    pub question_cost: QuestionCost,
     /// The previous period's totals beside these; set by the caller, which
     /// knows what "previous" means for the period asked.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -374,6 +433,8 @@ struct Tally {
     pauses: BTreeMap<String, (i64, u32, u32)>,
     /// Per person who made them: (promises kept, promises broken).
     promises: BTreeMap<String, (u32, u32)>,
+    /// Per customer, then per tag: (asking round trips, their seconds).
+    questions: [BTreeMap<String, (u32, i64)>; 2],
 }
 
 impl Tally {
@@ -523,6 +584,30 @@ fn count_promises(tally: &mut Tally, events: &[Event], period: Period, now: Date
     }
 }
 
+/// The asking round trips whose answer fell in the period, for the
+/// customer the ticket had at the answer and for each of its tags.
+fn count_questions(tally: &mut Tally, ticket: &Ticket, events: &[Event], period: Period) {
+    for (asked, answered) in asking_round_trips(events) {
+        if !period.contains(answered) {
+            continue;
+        }
+        let seconds = (answered - asked).num_seconds();
+        let customer = customer_at(ticket, answered);
+        let customer = if customer.is_empty() { "-" } else { customer };
+        let tags: Vec<&str> = if ticket.tags.is_empty() {
+            vec!["-"]
+        } else {
+            ticket.tags.iter().map(String::as_str).collect()
+        };
+        let names = std::iter::once((0, customer)).chain(tags.into_iter().map(|t| (1, t)));
+        for (which, name) in names {
+            let entry = tally.questions[which].entry(name.to_string()).or_default();
+            entry.0 += 1;
+            entry.1 += seconds;
+        }
+    }
+}
+
 fn count_ticket(
     tally: &mut Tally,
     ticket: &Ticket,
@@ -548,6 +633,7 @@ fn count_ticket(
         now,
     );
     count_promises(tally, &events, period, now);
+    count_questions(tally, ticket, &events, period);
     let reply_hours = config.hours(policy.first_response.clock);
 
     // First contact: no hand-off, no escalation, no reopening up to the end.
@@ -870,10 +956,25 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
         .collect();
     let mut low_scores = std::mem::take(&mut tally.low_scores);
     low_scores.sort_by(|a, b| (&a.customer, a.at, &a.ticket).cmp(&(&b.customer, b.at, &b.ticket)));
+    let [customers_asked, tags_asked] = std::mem::take(&mut tally.questions);
+    let figures = |map: BTreeMap<String, (u32, i64)>| -> Vec<QuestionFigures> {
+        map.into_iter()
+            .map(|(name, (round_trips, seconds))| QuestionFigures {
+                name,
+                round_trips,
+                hours: stats::hours_of_seconds(seconds),
+            })
+            .collect()
+    };
+    let question_cost = QuestionCost {
+        customers: figures(customers_asked),
+        tags: figures(tags_asked),
+    };
     Report {
         period,
         basis: Basis::of(config),
         low_scores,
+        question_cost,
         compared: None,
         resolutions: std::mem::take(&mut tally.resolutions),
         pauses,
@@ -1907,5 +2008,75 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_cost_of_the_question_counts_asks_answered() {
+        // The worked example of docs/metrics.md, "Cost of the question".
+        let customer = |t: DateTime<Utc>| Event::new(t, "baton", EventKind::Customer).text("here");
+        let mut q1 = ticket(
+            101,
+            "acme",
+            vec![
+                created(nov(2, 9, 0), "ana"),
+                reply(nov(2, 9, 30), "ana"),
+                status(nov(2, 9, 31), "ana", "open", "waiting"),
+                customer(nov(2, 12, 0)),
+                reply(nov(2, 13, 0), "ana"),
+                status(nov(2, 13, 1), "ana", "open", "waiting"),
+                customer(nov(3, 9, 0)),
+                status(nov(3, 10, 0), "ana", "open", "resolved"),
+            ],
+        );
+        q1.tags = vec!["mobile".into()];
+        let mut q2 = ticket(
+            102,
+            "acme",
+            vec![
+                created(nov(5, 9, 0), "ana"),
+                reply(nov(5, 10, 0), "ana"),
+                reply(nov(5, 10, 15), "ana"),
+                status(nov(5, 10, 16), "ana", "open", "waiting"),
+                customer(nov(5, 11, 15)),
+            ],
+        );
+        q2.tags = vec!["billing".into(), "mobile".into()];
+        let q3 = ticket(
+            103,
+            "globex",
+            vec![
+                created(nov(6, 9, 0), "ana"),
+                reply(nov(6, 9, 10), "ana"),
+                customer(nov(6, 9, 40)),
+                reply(nov(30, 20, 0), "ana"),
+                status(nov(30, 20, 1), "ana", "open", "waiting"),
+                customer(at(12, 1, 8, 0)),
+            ],
+        );
+        let row = |name: &str, round_trips, hours| QuestionFigures {
+            name: name.into(),
+            round_trips,
+            hours,
+        };
+        let r = report(
+            &[q1, q2, q3.clone()],
+            &config(),
+            november(),
+            None,
+            at(12, 5, 12, 0),
+        );
+        assert_eq!(r.question_cost.customers, [row("acme", 3, 23.5)]);
+        assert_eq!(
+            r.question_cost.tags,
+            [row("billing", 1, 1.0), row("mobile", 3, 23.5)]
+        );
+        // Q3's second ask is December's.
+        let december = Period {
+            since: at(12, 1, 0, 0),
+            until: Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap(),
+        };
+        let r = report(&[q3], &config(), december, None, at(12, 5, 12, 0));
+        assert_eq!(r.question_cost.customers, [row("globex", 1, 12.0)]);
+        assert_eq!(r.question_cost.tags, [row("-", 1, 12.0)]);
     }
 }

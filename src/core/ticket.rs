@@ -172,11 +172,14 @@ pub enum EventKind {
     /// went (`[templates] survey`): recorded once per resolve; see
     /// [`super::survey`].
     Surveyed,
+    /// A checklist fact marked found by hand (`baton found`): `field` names
+    /// the fact, `text` holds what was found when it was given.
+    Found,
     Other(String),
 }
 
 impl EventKind {
-    const KNOWN: [EventKind; 19] = [
+    const KNOWN: [EventKind; 20] = [
         EventKind::Created,
         EventKind::Handoff,
         EventKind::Escalated,
@@ -196,6 +199,7 @@ impl EventKind {
         EventKind::Linked,
         EventKind::Unlinked,
         EventKind::Surveyed,
+        EventKind::Found,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -219,6 +223,7 @@ impl EventKind {
             EventKind::Linked => "linked",
             EventKind::Unlinked => "unlinked",
             EventKind::Surveyed => "surveyed",
+            EventKind::Found => "found",
             EventKind::Other(s) => s,
         }
     }
@@ -428,6 +433,10 @@ impl Event {
             EventKind::Surveyed => View::Surveyed {
                 to: name(to, "to", "the address the survey went to")?,
             },
+            EventKind::Found => View::Found {
+                fact: name(self.field.as_deref(), "field", "the checklist fact's name")?,
+                value: self.text.as_deref(),
+            },
             EventKind::Other(kind) => View::Unknown(kind),
         })
     }
@@ -625,6 +634,11 @@ pub enum View<'a> {
     /// The survey went to the customer at `to`.
     Surveyed {
         to: &'a str,
+    },
+    /// A checklist fact found by hand, with what was found when given.
+    Found {
+        fact: &'a str,
+        value: Option<&'a str>,
     },
     /// A kind a newer version wrote; it changes nothing here.
     Unknown(&'a str),

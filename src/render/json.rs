@@ -161,6 +161,19 @@ pub fn with_deliveries(mut doc: Value, deliveries: &[Option<Delivery>]) -> Value
     doc
 }
 
+/// `show`'s document gets `missing`: the checklist facts still to ask for,
+/// each `{"fact", "ask"}`, in checklist order (`[]` when none are).
+pub fn with_missing(mut doc: Value, missing: &[&crate::core::checklist::Fact]) -> Value {
+    if let Some(m) = doc.as_object_mut() {
+        let list: Vec<Value> = missing
+            .iter()
+            .map(|f| json!({ "fact": f.name, "ask": f.ask }))
+            .collect();
+        m.insert("missing".into(), Value::Array(list));
+    }
+    doc
+}
+
 /// An `undo`'s document: the ticket, and `undone` saying which event was
 /// undone, whether a reply may have been mailed (`mailed`: `"sent"`,
 /// `"maybe"` or `null`) and the other ticket of an undone merge.

@@ -30,6 +30,9 @@ pub enum Section {
     LowScores,
     // each total beside the previous period's:
     Compared,
+    // the cost of the question, per customer, then per tag:
+    QuestionCustomers,
+    QuestionTags,
 }
 
 /// Prints the report for people, or its JSON document.
@@ -84,6 +87,8 @@ pub fn csv(out: &Output, r: &Report, section: Section) -> Result<()> {
         Section::Promises => to_csv(&r.promises),
         Section::LowScores => to_csv(&r.low_scores),
         Section::Compared => to_csv(r.compared.as_ref().map_or(&[][..], |c| &c.changes)),
+        Section::QuestionCustomers => to_csv(&r.question_cost.customers),
+        Section::QuestionTags => to_csv(&r.question_cost.tags),
     }
     .map_err(|e| Error::new(format!("cannot write the CSV: {e}")))?;
     let text = if out.stdout_tty {
@@ -199,7 +204,32 @@ fn report(out: &Output, r: &Report, title: &str, before: &str) -> String {
     if !r.incidents.is_empty() {
         parts.push(incidents(out, r));
     }
+    if !r.question_cost.customers.is_empty() {
+        parts.push(question_cost(out, r));
+    }
     parts.join("\n\n")
+}
+
+/// The cost of the question: round trips spent asking the customer for
+/// information, and the hours they cost, per customer and per tag.
+fn question_cost(out: &Output, r: &Report) -> String {
+    let mut s = out.paint("COST OF THE QUESTION", Color::Bold);
+    for (what, rows) in [
+        ("customer", &r.question_cost.customers),
+        ("tag", &r.question_cost.tags),
+    ] {
+        for q in rows {
+            let _ = write!(
+                s,
+                "\n{what} {}: {} round trip{} asking, {}h",
+                clean_line(&q.name),
+                q.round_trips,
+                if q.round_trips == 1 { "" } else { "s" },
+                hours(q.hours)
+            );
+        }
+    }
+    s
 }
 
 /// Promises kept and broken, per person who made them.

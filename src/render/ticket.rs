@@ -133,6 +133,10 @@ pub fn describe(e: &Event, zone: LocalZone) -> String {
             }
         }
         EventKind::Surveyed => format!("asked the customer ({}) how it went", opt(&e.to)),
+        EventKind::Found => match &e.text {
+            Some(v) => format!("found {}: {}", opt(&e.field), clean_line(v)),
+            None => format!("found {}", opt(&e.field)),
+        },
         EventKind::Other(kind) => format!("{} (recorded by a newer baton)", clean_line(kind)),
     }
 }
@@ -250,6 +254,14 @@ pub fn suggestion(short: &str, t: &Ticket, hits: usize, words: usize) -> String 
     )
 }
 
+/// Intake's offer of an open problem a new ticket may be part of.
+pub fn problem_offer(short: &str, problem: &str, title: &str) -> String {
+    format!(
+        "this may be part of problem {problem} '{}': baton link {short} --to {problem}",
+        clean_line(title)
+    )
+}
+
 /// `merge`: the duplicate went into the other ticket.
 pub fn merged(dup: &str, into: &str) -> String {
     format!("merged {dup} into {into}: {dup} is closed, and mail to it goes to {into}")
@@ -323,9 +335,29 @@ fn struck(out: &Output, said: &str, undo: &Event) -> String {
     }
 }
 
+/// What `show` adds from beyond the ticket's own file: per event how its
+/// mail fared (replies only), the checklist facts still missing, and the
+/// resolved tickets most like it (each with its short id).
+#[derive(Debug, Default)]
+pub struct Beside<'a> {
+    pub deliveries: Vec<Option<Delivery>>,
+    pub missing: Vec<&'a crate::core::checklist::Fact>,
+    pub similar: Vec<(String, crate::core::similar::Match)>,
+}
+
+/// `found`: the fact is no longer missing.
+pub fn found(short: &str, fact: &str, changed: bool) -> String {
+    let fact = clean_line(fact);
+    if changed {
+        format!("{short}: {fact} found, no longer missing")
+    } else {
+        format!("{short}: {fact} was marked found already")
+    }
+}
+
 /// The whole of `baton show`. `policy` is shown when the team has SLA
 /// policies or a business clock, where the deadline needs explaining;
-/// `deliveries` holds, per event, how its mail fared (replies only).
+/// `beside` holds what the store knows beyond the ticket.
 pub fn show(
     out: &Output,
     t: &Ticket,
@@ -333,7 +365,7 @@ pub fn show(
     due: Option<&Deadline>,
     policy: Option<&Policy>,
     now: DateTime<Utc>,
-    deliveries: &[Option<Delivery>],
+    beside: &Beside,
 ) -> String {
     let mut s = String::new();
     let _ = writeln!(
@@ -401,6 +433,14 @@ pub fn show(
         let list: Vec<String> = dups.iter().map(|d| short_of(&d.to_string())).collect();
         ("merged", format!("{} merged into it", list.join(", ")))
     });
+    // Only a ticket with a checklist short of facts has this line.
+    let missing = (!beside.missing.is_empty()).then(|| {
+        let asks: Vec<&str> = beside.missing.iter().map(|f| f.ask.as_str()).collect();
+        (
+            "missing",
+            out.paint(&clean_line(&asks.join(", ")), Color::Yellow),
+        )
+    });
     for (k, v) in fields
         .into_iter()
         .chain(more)
@@ -408,6 +448,7 @@ pub fn show(
         .chain(dups)
         .chain(promise)
         .chain(policy)
+        .chain(missing)
     {
         // Padded before it is painted: the colour codes take no room on
         // the screen, and padding counted them would misalign the values.
@@ -457,6 +498,7 @@ pub fn show(
             out.paint(&format!("{:<9}", "logged"), Color::Dim)
         );
     }
+    s.push_str(&super::similar::in_show(out, &beside.similar));
     let _ = writeln!(s, "\n{}", out.paint("History", Color::Bold));
     let by_width = t
         .events
@@ -480,7 +522,7 @@ pub fn show(
         let name = clean_line(&e.by);
         let by = format!("{name}{}", " ".repeat(by_width - name.width()));
         let mut said = describe(e, out.zone);
-        if let Some(d) = deliveries.get(i).copied().flatten() {
+        if let Some(d) = beside.deliveries.get(i).copied().flatten() {
             said.push_str(&delivery_mark(out, d));
         }
         let said = match said_width {
