@@ -143,9 +143,15 @@ pub fn seen_name(name: &str) -> String {
 
 /// A name for keeping a message in the store that is the same on every run
 /// over the same Maildir file: its unique name, with anything but letters,
-/// digits, `.`, `_` and `-` as `-`.
+/// digits, `.`, `_` and `-` as `-`. A trailing `.eml` (some tools name
+/// Maildir files so) is left out: the store adds its own, and `NAME.eml.eml`
+/// reads as a mistake.
 pub fn keep_name(w: &Waiting) -> String {
     let unique = w.name.split_once(":2,").map_or(w.name.as_str(), |(u, _)| u);
+    let unique = unique
+        .strip_suffix(".eml")
+        .filter(|u| !u.is_empty())
+        .unwrap_or(unique);
     let cleaned: String = unique
         .chars()
         .map(|c| {
@@ -184,6 +190,8 @@ mod tests {
             "maildir-1733.M1P2.host-S-123"
         );
         assert_eq!(keep_name(&w("a b\\c")), "maildir-a-b-c");
+        assert_eq!(keep_name(&w("broken.eml:2,")), "maildir-broken");
+        assert_eq!(keep_name(&w(".eml")), "maildir-eml");
     }
 
     #[test]
