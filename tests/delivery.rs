@@ -119,3 +119,49 @@ fn a_reply_after_the_bounce_clears_the_mark_and_a_new_bounce_sets_it_again() {
         [("0b7c".to_string(), true)]
     );
 }
+
+#[test]
+fn a_bounce_of_a_reply_marks_that_reply_failed_in_show() {
+    let env = TestEnv::team();
+    let out = env
+        .cmd(&["new", "--from-mail", "--json"])
+        .input(fixture("plain.eml"))
+        .run();
+    out.success();
+    env.rename_ticket(out.json()["id"].as_str().unwrap(), ID_A);
+    env.baton_as("ana", &["reply", "0b7c", "The refund left today."])
+        .success();
+    let reply_of = |env: &TestEnv| {
+        let out = env.baton(&["show", "0b7c", "--json"]);
+        out.success();
+        let doc = out.json();
+        doc["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == "reply")
+            .cloned()
+            .unwrap()
+    };
+    let before = reply_of(&env);
+    assert_eq!(before["delivery"], "queued", "{before}");
+    let id = before["message_id"].as_str().unwrap().to_string();
+
+    // The mail system returns that very reply.
+    let dsn = String::from_utf8(fixture("dsn-postfix.eml"))
+        .unwrap()
+        .replace("20261102070101.notice@example.com", &id);
+    env.cmd(&["new", "--from-mail"])
+        .input(dsn.into_bytes())
+        .run()
+        .success();
+    assert_eq!(reply_of(&env)["delivery"], "failed");
+    let out = env.baton(&["show", "0b7c"]);
+    out.success();
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("replied to the customer"))
+        .unwrap();
+    assert!(line.contains("MAIL FAILED"), "{}", out.stdout);
+}

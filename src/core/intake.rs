@@ -507,9 +507,24 @@ pub fn add_stranger(t: &mut Ticket, now: DateTime<Utc>, mail: &Incoming) {
 
 /// Adds a delivery report about the ticket's mail as a `delivery-failed`
 /// event (`from` the mail system, `note` its diagnostic); it reopens nothing,
-/// and tells the owner that the customer did not get the word.
+/// and tells the owner that the customer did not get the word. When the
+/// report returns one of the ticket's replies, the event names it (as when
+/// baton gives up on a message), so `show` marks that reply failed. Only a
+/// reply's id counts: the returned copy's `In-Reply-To` and `References`
+/// name the customer's own messages, which the ticket holds too.
 pub fn add_delivery_failure(t: &mut Ticket, now: DateTime<Utc>, mail: &Incoming) {
-    let e = mail_event(now, EventKind::DeliveryFailed, mail).note(mail.diagnostic.clone());
+    let mut e = mail_event(now, EventKind::DeliveryFailed, mail).note(mail.diagnostic.clone());
+    let replied = |id: &String| {
+        t.events
+            .iter()
+            .any(|e| e.kind == EventKind::Reply && e.message_id.as_ref() == Some(id))
+    };
+    if let Some(id) = mail.reported.iter().find(|r| replied(r)) {
+        e.extra.insert(
+            super::outgoing::FAILED_MESSAGE_KEY.into(),
+            toml::Value::String(id.clone()),
+        );
+    }
     t.record(e);
 }
 
@@ -747,6 +762,43 @@ pub(crate) mod tests {
         assert_eq!(
             route(&bounce, Some(&dsn), &tickets, &ids),
             Route::Kept(None)
+        );
+    }
+
+    #[test]
+    fn a_bounce_names_the_message_of_the_ticket_it_returns() {
+        use super::super::outgoing::{Delivery, FAILED_MESSAGE_KEY, Local, delivery};
+        let mut t = ticket(0xaaaa << 112, "a@x");
+        let mut answer = Event::new(now(), "ana", EventKind::Reply).text("Try again");
+        answer.message_id = Some("r1@x".into());
+        t.record(answer);
+        let replied = t.events.len() - 1;
+        assert_eq!(delivery(&t, replied, Local::Sent), Some(Delivery::Sent));
+
+        let mut bounce = reply("Undelivered Mail Returned to Sender", &[]);
+        bounce.reported = vec!["a@x".into(), "elsewhere@x".into(), "r1@x".into()];
+        add_delivery_failure(&mut t, now(), &bounce);
+        let failed = t.events.last().unwrap();
+        assert_eq!(
+            failed
+                .extra
+                .get(FAILED_MESSAGE_KEY)
+                .and_then(|v| v.as_str()),
+            Some("r1@x"),
+            "the returned reply, not the customer's message it answered"
+        );
+        assert_eq!(delivery(&t, replied, Local::Sent), Some(Delivery::Failed));
+
+        let mut unknown = reply("Undelivered Mail Returned to Sender", &[]);
+        unknown.reported = vec!["elsewhere@x".into()];
+        add_delivery_failure(&mut t, now(), &unknown);
+        assert!(
+            !t.events
+                .last()
+                .unwrap()
+                .extra
+                .contains_key(FAILED_MESSAGE_KEY),
+            "an id the ticket does not hold is not claimed"
         );
     }
 
