@@ -221,3 +221,27 @@ fn a_merge_that_would_lose_the_way_is_refused() {
         "error: 9a1f was merged into 0b7c already\nhint: to turn it round, undo that merge first: 'baton undo 9a1f'\n"
     );
 }
+
+#[test]
+fn a_merged_duplicate_is_not_reopened_while_the_merge_stands() {
+    let env = two_reports();
+    let owner = env.field(ID_B, "owner");
+    env.baton_as(&owner, &["merge", "9a1f", "0b7c"]).success();
+    env.baton_as(&owner, &["note", "9a1f", "same cause"])
+        .success();
+    let before = env.store_bytes();
+    let out = env.baton_as(&owner, &["reopen", "9a1f"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            1,
+            "error: cannot reopen 9a1f: it was merged into 0b7c6f1e\n\
+             hint: work on 0b7c6f1e instead, or undo the merge first with \
+             'baton undo 9a1f --event 2'\n"
+        )
+    );
+    assert_eq!(env.store_bytes(), before, "nothing written");
+    env.baton_as(&owner, &["undo", "9a1f", "--event", "2"])
+        .success();
+    assert_eq!(env.field(ID_B, "status"), "open", "the undo reopened it");
+}

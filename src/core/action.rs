@@ -288,7 +288,7 @@ pub fn set_status(
             }
             require_owner(t, cx, "resolve")?;
         }
-        Status::Open => {}
+        Status::Open => super::duplicate::require_not_merged(t, cx.label, "reopen")?,
         Status::Closed => {
             if t.owner != cx.actor && !confirmed {
                 return Err(Error::new(format!(
@@ -543,6 +543,30 @@ mod tests {
         assert!(set_status(&mut t, &ana, Status::Resolved, None, false).is_err());
         assert!(set_status(&mut t, &cx("ben", &c), Status::Open, None, false).unwrap());
         assert_eq!(t.status, Status::Open);
+    }
+
+    #[test]
+    fn a_merged_duplicate_is_not_reopened_while_the_merge_stands() {
+        let c = config();
+        let mut dup = new_ticket(&c);
+        let mut into = new_ticket(&c);
+        into.id = Uuid::from_u128(0x0b7c6f1e << 96);
+        let ana = cx("ana", &c);
+        super::super::duplicate::merge(&mut dup, &mut into, &ana, &ana, None).unwrap();
+        let refused = set_status(&mut dup, &ana, Status::Open, None, false).unwrap_err();
+        assert_eq!(refused.kind, Kind::WrongStatus);
+        assert!(
+            refused.message.contains("merged into 0b7c6f1e"),
+            "{refused:?}"
+        );
+        let at = dup.events.len();
+        assert!(
+            refused
+                .hint
+                .unwrap()
+                .contains(&format!("baton undo {} --event {at}", ana.label)),
+        );
+        assert_ne!(dup.status, Status::Open);
     }
 
     #[test]

@@ -31,6 +31,33 @@ pub fn merged_into(t: &Ticket) -> Option<Uuid> {
         })
 }
 
+/// Refuses to `verb` a duplicate while its merge stands: it would be a
+/// second open ticket for one problem, and its customer's mail already goes
+/// to the ticket it was merged into. The hint names the undo that lifts it.
+pub fn require_not_merged(t: &Ticket, label: &str, verb: &str) -> Result<(), Error> {
+    let Some(into) = merged_into(t) else {
+        return Ok(());
+    };
+    let cancelled = super::undo::cancelled(&t.events);
+    let place = (0..t.events.len())
+        .rev()
+        .find(|&i| {
+            cancelled[i].is_none()
+                && matches!(t.events[i].view(), Ok(View::Merged { into: Some(_), .. }))
+        })
+        .map_or(t.events.len(), |i| i + 1);
+    let into = into.simple().to_string();
+    Err(Error::new(format!(
+        "cannot {verb} {label}: it was merged into {}",
+        &into[..8]
+    ))
+    .kind(Kind::WrongStatus)
+    .hint(format!(
+        "work on {} instead, or undo the merge first with 'baton undo {label} --event {place}'",
+        &into[..8]
+    )))
+}
+
 /// The duplicates merged into this ticket and standing, oldest first.
 pub fn duplicates(t: &Ticket) -> Vec<Uuid> {
     super::undo::standing(&t.events)
