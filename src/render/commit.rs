@@ -156,6 +156,15 @@ pub fn sweep(swept: &[Escalated]) -> String {
             let title = quoted(&s.planned.summary.title);
             let _ = writeln!(message, "{} {title} survey", s.short);
         }
+        if let Some(until) = s.planned.wake.as_ref().and_then(|e| e.until()) {
+            let title = quoted(&s.planned.summary.title);
+            let _ = writeln!(
+                message,
+                "{} {title} reopened: waiting until {} has passed",
+                s.short,
+                rfc3339(until)
+            );
+        }
     }
     message
 }
@@ -306,12 +315,35 @@ mod tests {
                 events: vec![e],
                 delay: None,
                 survey: None,
+                wake: None,
             },
         }];
         let message = sweep(&swept);
         assert!(
             message.starts_with("baton: escalate 1 ticket\n\n0b7c \"Refund\" ben → cora (missed "),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn a_sweep_lists_each_ticket_it_woke() {
+        let until = Utc.with_ymd_and_hms(2026, 11, 3, 9, 0, 0).unwrap();
+        let wake = crate::core::reminder::wake(until, until, &Utc);
+        let summary = crate::core::summary::Summary::of(&ticket_titled("Refund"));
+        let swept = [Escalated {
+            short: "0b7c".into(),
+            planned: crate::core::sweep::Planned {
+                summary: &summary,
+                events: vec![],
+                delay: None,
+                survey: None,
+                wake,
+            },
+        }];
+        assert_eq!(
+            sweep(&swept),
+            "baton: escalate 0 tickets\n\n\
+             0b7c \"Refund\" reopened: waiting until 2026-11-03T09:00:00Z has passed\n"
         );
     }
 }
