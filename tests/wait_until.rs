@@ -2,7 +2,6 @@
 //! `show` and `list` say when, and the sweep reopens it once with a reminder.
 
 use std::fs;
-use std::path::PathBuf;
 
 use crate::common::{ID_A, ID_B, TestEnv, at};
 use crate::schema::Schema;
@@ -318,25 +317,8 @@ fn two_clones_sweeping_one_wait_reopen_it_once() {
     env.cmd(&["escalate"]).now(&at(27, 0)).run().success();
     let theirs = env.ticket_text(ID_A);
 
-    let dir = env.root().join("merge");
-    fs::create_dir_all(&dir).unwrap();
-    let files: Vec<PathBuf> = ["base", "ours", "theirs"]
-        .iter()
-        .map(|n| dir.join(n))
-        .collect();
-    for (path, text) in files.iter().zip([&base, &ours, &theirs]) {
-        fs::write(path, text).unwrap();
-    }
-    env.cmd(&[
-        "merge-driver",
-        "merge/base",
-        "merge/ours",
-        "merge/theirs",
-        "tickets/x.toml",
-    ])
-    .run()
-    .success();
-    let merged = fs::read_to_string(&files[1]).unwrap();
+    let (out, merged) = crate::merge_driver::drive(&env, &base, &ours, &theirs);
+    out.success();
     assert_eq!(
         merged.matches("reminder: waiting until").count(),
         1,

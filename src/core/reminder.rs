@@ -24,17 +24,10 @@ pub fn parse_until<Z: TimeZone>(
     now: DateTime<Utc>,
     zone: &Z,
 ) -> Result<DateTime<Utc>, String> {
-    let t = text.trim();
-    let when = super::when::instant(t, now, zone, super::when::Lean::Future)?;
-    // Files keep times to the second; the reminder answers what the file says.
-    let when = when.trunc_subsecs(0);
-    if when <= now {
-        return Err(format!(
-            "'{}' is not ahead of now; a ticket waits until a time still to come",
-            t.escape_debug()
-        ));
-    }
-    Ok(when)
+    // Files keep times to the second; the reminder answers what the file
+    // says (a time within this second is refused again by `wait`).
+    super::when::ahead(text, now, zone, "a ticket waits until a time still to come")
+        .map(|when| when.trunc_subsecs(0))
 }
 
 /// Sets `t` waiting until `until`, as [`action::set_status`] sets it waiting,

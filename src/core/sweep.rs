@@ -631,6 +631,15 @@ mod tests {
             (tickets, last)
         }
 
+        /// Applies each entry of `plan` to its ticket, as the real run does;
+        /// whether every one applied.
+        fn apply_all(tickets: &mut [Ticket], plan: &Plan) -> bool {
+            plan.tickets.iter().all(|p| {
+                let tk = tickets.iter_mut().find(|tk| tk.id == p.summary.id).unwrap();
+                apply(tk, p)
+            })
+        }
+
         proptest! {
             /// The plan a dry run shows is what the real run writes: applying
             /// it gives the tickets that sweeping each full ticket with the
@@ -709,16 +718,9 @@ mod tests {
                             .collect();
                         let owed = crate::core::survey::owed(&picked, &c, now);
                         prop_assert_eq!(&owed, &crate::core::survey::owed(&tickets, &c, now));
-                        let planned: Vec<(Uuid, Planned)> =
-                            with_surveys(plan_with(&s, &c, now, None, &HashSet::new()), &s, owed)
-                                .tickets
-                                .into_iter()
-                                .map(|p| (p.summary.id, p))
-                                .collect();
-                        for (id, p) in planned {
-                            let tk = tickets.iter_mut().find(|tk| tk.id == id).unwrap();
-                            prop_assert!(apply(tk, &p));
-                        }
+                        let planned =
+                            with_surveys(plan_with(&s, &c, now, None, &HashSet::new()), &s, owed);
+                        prop_assert!(apply_all(&mut tickets, &planned));
                     }
                 }
                 let after = duration::chrono(c.survey.after);
@@ -760,15 +762,7 @@ mod tests {
                     now += Duration::minutes(gap);
                     for _ in 0..(1 + usize::from(repeat)) {
                         let s = summaries(&tickets);
-                        let planned: Vec<(Uuid, Planned)> = plan(&s, &c, now)
-                            .tickets
-                            .into_iter()
-                            .map(|p| (p.summary.id, p))
-                            .collect();
-                        for (id, p) in planned {
-                            let tk = tickets.iter_mut().find(|tk| tk.id == id).unwrap();
-                            prop_assert!(apply(tk, &p));
-                        }
+                        prop_assert!(apply_all(&mut tickets, &plan(&s, &c, now)));
                     }
                     for s in summaries(&tickets) {
                         prop_assert!(s.waiting_until.is_none_or(|u| u > now), "left waiting: {:?}", s);
@@ -808,15 +802,8 @@ mod tests {
                     // the lock) acts once: the second sees the first's events.
                     for _ in 0..(1 + usize::from(repeat)) {
                         let s = summaries(&tickets);
-                        let planned: Vec<(Uuid, Planned)> = plan_with(&s, &c, now, Some(within), &HashSet::new())
-                            .tickets
-                            .into_iter()
-                            .map(|p| (p.summary.id, p))
-                            .collect();
-                        for (id, p) in planned {
-                            let tk = tickets.iter_mut().find(|tk| tk.id == id).unwrap();
-                            prop_assert!(apply(tk, &p));
-                        }
+                        let planned = plan_with(&s, &c, now, Some(within), &HashSet::new());
+                        prop_assert!(apply_all(&mut tickets, &planned));
                     }
                 }
                 for tk in &tickets {
