@@ -146,7 +146,16 @@ fn show_and_list_say_when_the_ticket_comes_back() {
     schema.check("list", "list --json", &listed);
     schema.check("ticket_with_events", "show --json", &shown);
 
-    // Reopened by hand before its time: simply open, the time void.
+    // Past its time, before the sweep came round: it says so.
+    let show = env.cmd(&["show", "0b7c"]).now(&at(26, 0)).run();
+    assert!(
+        show.stdout
+            .contains("status    waiting until 2026-11-03 09:00 (passed 1h ago)\n"),
+        "{}",
+        show.render()
+    );
+
+    // Reopened by hand before the sweep: simply open, the time void.
     env.baton_as("ana", &["reopen", "0b7c"]).success();
     let shown = env.baton(&["--json", "show", "0b7c"]).json();
     assert_eq!(shown.get("waiting_until"), None, "{shown}");
@@ -345,4 +354,32 @@ fn the_status_hook_runs_for_the_reopening() {
     assert_eq!(payload["event"]["to"], "open");
     assert_eq!(payload["event"]["until"], "2026-11-03T09:00:00Z");
     assert_eq!(payload["ticket"]["status"], "open");
+}
+
+/// With `[git] commit = true` the sweep's commit names each ticket reopened.
+#[test]
+fn the_sweeps_commit_names_the_tickets_reopened() {
+    let env = crate::git::committing_repo();
+    let run = |now: &str, args: &[&str]| {
+        env.cmd(args)
+            .now(now)
+            .env("GIT_AUTHOR_NAME", "ana")
+            .env("GIT_AUTHOR_EMAIL", "ana@example.com")
+            .env("GIT_COMMITTER_NAME", "ana")
+            .env("GIT_COMMITTER_EMAIL", "ana@example.com")
+            .run()
+            .success();
+    };
+    run(
+        &at(0, 0),
+        &["--as", "ana", "wait", "0b7c", "--until", "in 3h"],
+    );
+    run(&at(4, 0), &["escalate"]);
+    let message = crate::git::git(&env, env.root(), "ana", &["log", "-1", "--format=%B"]);
+    assert_eq!(
+        message.trim_end(),
+        "baton: reopen 1 ticket\n\n\
+         0b7c \"Refund for double charge not received\" reopened: waiting until \
+         2026-11-02T11:00:00Z has passed"
+    );
 }

@@ -124,15 +124,25 @@ pub fn ticket(short: &str, ticket: &Ticket, new_events: &[Event]) -> String {
     }
 }
 
-/// The message for one sweep: the count in the subject, a line per escalation
-/// in the body.
+/// The message for one sweep: the counts in the subject (the tickets
+/// escalated, and those reopened when their wait ended), a line per
+/// escalation, notice, survey and reopening in the body.
 pub fn sweep(swept: &[Escalated]) -> String {
     let n = swept
         .iter()
         .filter(|s| !s.planned.events.is_empty())
         .count();
-    let noun = if n == 1 { "ticket" } else { "tickets" };
-    let mut message = format!("baton: escalate {n} {noun}\n\n");
+    let tickets = |n: usize| if n == 1 { "ticket" } else { "tickets" };
+    let woken = swept.iter().filter(|s| s.planned.wake.is_some()).count();
+    // A sweep that only reopened waits says so, not "escalate 0 tickets".
+    let mut subject = Vec::new();
+    if n > 0 || woken == 0 {
+        subject.push(format!("escalate {n} {}", tickets(n)));
+    }
+    if woken > 0 {
+        subject.push(format!("reopen {woken} {}", tickets(woken)));
+    }
+    let mut message = format!("baton: {}\n\n", subject.join(", "));
     for s in swept {
         for e in &s.planned.events {
             let (_, tail) = describe(e);
@@ -342,7 +352,7 @@ mod tests {
         }];
         assert_eq!(
             sweep(&swept),
-            "baton: escalate 0 tickets\n\n\
+            "baton: reopen 1 ticket\n\n\
              0b7c \"Refund\" reopened: waiting until 2026-11-03T09:00:00Z has passed\n"
         );
     }
