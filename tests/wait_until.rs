@@ -383,3 +383,33 @@ fn the_sweeps_commit_names_the_tickets_reopened() {
          2026-11-02T11:00:00Z has passed"
     );
 }
+
+/// A wait's time broken by hand: doctor names the event and the fix.
+#[test]
+fn doctor_names_a_wait_time_broken_by_hand() {
+    let env = waiting_until_tomorrow();
+    env.edit_ticket_file(
+        ID_A,
+        "until = 2026-11-03T09:00:00Z",
+        "until = \"tomorrow morning\"",
+    );
+    let out = env.baton(&["--json", "doctor"]);
+    assert_eq!(out.code, 1, "{}", out.render());
+    let problems = &out.json()["problems"];
+    assert_eq!(
+        problems[0]["problem"], "event 2 (status) has an 'until' that is not a time",
+        "{problems}"
+    );
+    assert!(
+        problems[0]["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("set 'until' by hand to a time in UTC"),
+        "{problems}"
+    );
+    assert!(problems[0]["line"].is_number(), "{problems}");
+    // The ticket still reads, and waits without a time.
+    let shown = env.baton(&["--json", "show", "0b7c"]).json();
+    assert_eq!(shown["status"], "waiting");
+    assert_eq!(shown.get("waiting_until"), None);
+}
