@@ -60,6 +60,8 @@ mod status;
 mod take;
 /// `baton undo`: reverted events, who may undo what, undo across clones.
 mod undo;
+/// `baton wait --until`: a time to come back, shown, and the sweep's reopening.
+mod wait_until;
 
 // Topics that cut across commands.
 /// The acknowledgement limit counts where acknowledgements go (Reply-To).

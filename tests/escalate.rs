@@ -205,6 +205,7 @@ fn escalate_json_lists_escalations_and_warnings() {
                 "due": at(23, 0),
             }],
             "delay_notices": [],
+            "reopened": [],
             "unreadable": [],
             "failed": [],
         })

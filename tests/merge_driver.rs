@@ -35,7 +35,12 @@ fn versions() -> (TestEnv, String, String, String) {
 
 /// Writes the three versions as git would and runs the driver; returns the
 /// run and what it left in OURS.
-fn drive(env: &TestEnv, base: &str, ours: &str, theirs: &str) -> (crate::common::Output, String) {
+pub(crate) fn drive(
+    env: &TestEnv,
+    base: &str,
+    ours: &str,
+    theirs: &str,
+) -> (crate::common::Output, String) {
     let dir = env.root().join("merge");
     fs::create_dir_all(&dir).unwrap();
     let files: Vec<PathBuf> = ["base", "ours", "theirs"]

@@ -4,15 +4,16 @@ use clap_complete::engine::ArgValueCompleter;
 
 use super::completions;
 use crate::core::ticket::Status;
-use crate::core::{action, incident};
+use crate::core::{action, incident, reminder};
 use crate::ctx::Ctx;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::render::{ask, outcome};
 
 /// Set a ticket you own waiting for the customer (its clock pauses)
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   baton wait 0b7c --note \"asked for the order number\"
+  baton wait 0b7c --until \"tomorrow 9:00\"   back to open then, with a reminder (baton escalate)
   baton wait 0b7c 9a1f               several at once: all of them, or none
   baton reopen 0b7c                  when the customer answers (the clock resumes)")]
 pub struct WaitArgs {
@@ -22,6 +23,11 @@ pub struct WaitArgs {
     /// What you are waiting for
     #[arg(long, short)]
     pub note: Option<String>,
+    /// Bring it back to open at this time, with a reminder, unless it is
+    /// reopened first: "tomorrow 9:00", "friday 17:00", "in 3d", "2026-11-20 17:00"
+    /// (in the desk's [calendar] timezone when set, else yours)
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
 }
 
 /// Resolve a ticket you own: the problem is solved
@@ -88,7 +94,27 @@ fn set(ctx: &Ctx, ids: &[String], to: Status, note: Option<String>, confirmed: b
 }
 
 pub fn wait(ctx: &Ctx, args: WaitArgs) -> Result<()> {
-    set(ctx, &args.ids, Status::Waiting, args.note, false)
+    let Some(time) = args.until else {
+        return set(ctx, &args.ids, Status::Waiting, args.note, false);
+    };
+    // The time is read and checked before any ticket is touched.
+    let config = ctx.store()?.config()?;
+    let read = match &config.calendar {
+        Some(c) => reminder::parse_until(&time, ctx.now, &c.zone),
+        None => reminder::parse_until(&time, ctx.now, &ctx.out.zone),
+    };
+    let until = read.map_err(|why| {
+        Error::usage(format!("--until: {why}")).hint(
+            "for example --until \"tomorrow 9:00\", --until \"friday 17:00\" or --until \"in 3d\"",
+        )
+    })?;
+    let note = args.note;
+    let outcomes = super::change_many(ctx, &args.ids, |t, cx| {
+        reminder::wait(t, cx, until, note.clone())
+    })?;
+    super::report_many(ctx, &outcomes, |o| {
+        outcome::waiting_until(&o.short, until, ctx.out.zone, ctx.now)
+    })
 }
 
 pub fn resolve(ctx: &Ctx, args: ResolveArgs) -> Result<()> {

@@ -227,6 +227,17 @@ pub fn ticket(t: &Ticket, text: &str, config: Option<&Config>) -> Vec<Finding> {
                 format!("event {} has an unknown kind '{kind}'", i + 1),
                 "if a newer baton wrote it, upgrade; otherwise correct the kind by hand",
             )),
+            // A wait's time a hand edit broke: the wait stands, without it.
+            Ok(View::Status { .. })
+                if e.extra.contains_key(super::ticket::UNTIL_KEY) && e.until().is_none() =>
+            {
+                out.push(finding(
+                    event_line(i),
+                    format!("event {} (status) has an 'until' that is not a time", i + 1),
+                    "set 'until' by hand to a time in UTC such as 2026-11-21T09:00:00Z, or \
+                     delete the line; until then the ticket waits without a time to come back",
+                ))
+            }
             Ok(_) => {}
             Err(m) => out.push(finding(
                 event_line(i),

@@ -22,7 +22,8 @@ use super::ticket::{Event, EventKind, Ticket, View};
 ///   canonical text) is kept once. Each side's order is kept; where the sides
 ///   interleave, the earlier event comes first, ties broken by its canonical
 ///   text. Escalations of one deadline written by sweeps on different clones
-///   are one escalation: the earliest is kept (see [`one_per_deadline`]).
+///   are one escalation: the earliest is kept (see [`one_per_deadline`]);
+///   so are their reopenings of one wait (see [`super::reminder::one_per_until`]).
 /// - State fields (`status`, `owner`, `updated`, `escalated`): replayed from
 ///   the merged events.
 /// - Content fields (`title`, `customer`, `description`, `priority`, unknown
@@ -70,7 +71,10 @@ pub fn merge(base: Option<&Ticket>, ours: &Ticket, theirs: &Ticket) -> Result<Ti
         escalated: ours.escalated,
         description: sides.field("description", |t| t.description.clone(), String::clone),
         extra,
-        events: one_per_deadline(union(&ours.events, &theirs.events)),
+        events: super::reminder::one_per_until(one_per_deadline(union(
+            &ours.events,
+            &theirs.events,
+        ))),
     };
     sides.description(&mut merged);
     merged.sync_state();
@@ -332,16 +336,29 @@ pub fn union(ours: &[Event], theirs: &[Event]) -> Vec<Event> {
 /// the same escalation twice; kept, it would count twice and move the ticket
 /// again after the people's hand-offs between the two.
 pub fn one_per_deadline(events: Vec<Event>) -> Vec<Event> {
-    let mut first: HashMap<DateTime<Utc>, (usize, DateTime<Utc>, String)> = HashMap::new();
+    earliest_per(events, |e| match e.view() {
+        Ok(View::Escalated { deadline, .. }) => Some(deadline),
+        _ => None,
+    })
+}
+
+/// Keeps, of the events `key` gives the same key, the earliest (ties going
+/// to the smaller canonical text, so either side gives the same), and drops
+/// the others; events without a key are all kept, in their order.
+pub(crate) fn earliest_per<K: std::hash::Hash + Eq>(
+    events: Vec<Event>,
+    key: impl Fn(&Event) -> Option<K>,
+) -> Vec<Event> {
+    let mut first: HashMap<K, (usize, DateTime<Utc>, String)> = HashMap::new();
     let mut repeated = false;
     for (i, e) in events.iter().enumerate() {
-        let Ok(View::Escalated { deadline, .. }) = e.view() else {
+        let Some(k) = key(e) else {
             continue;
         };
         let candidate = (i, e.at, canonical(e));
-        match first.get_mut(&deadline) {
+        match first.get_mut(&k) {
             None => {
-                first.insert(deadline, candidate);
+                first.insert(k, candidate);
             }
             Some(kept) => {
                 repeated = true;
@@ -358,7 +375,7 @@ pub fn one_per_deadline(events: Vec<Event>) -> Vec<Event> {
     events
         .into_iter()
         .enumerate()
-        .filter(|(i, e)| keep.contains(i) || !matches!(e.view(), Ok(View::Escalated { .. })))
+        .filter(|(i, e)| keep.contains(i) || key(e).is_none())
         .map(|(_, e)| e)
         .collect()
 }

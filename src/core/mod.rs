@@ -31,6 +31,7 @@ pub mod period;
 pub mod promise;
 pub mod query;
 pub mod quote;
+pub mod reminder;
 pub mod replay;
 pub mod search;
 pub mod similar;

@@ -185,15 +185,7 @@ pub fn parse_when<Z: TimeZone>(
     now: DateTime<Utc>,
     zone: &Z,
 ) -> Result<DateTime<Utc>, String> {
-    let t = text.trim();
-    let when = super::when::instant(t, now, zone, super::when::Lean::Future)?;
-    if when <= now {
-        return Err(format!(
-            "'{}' is not ahead of now; a promise must be in the future",
-            t.escape_debug()
-        ));
-    }
-    Ok(when)
+    super::when::ahead(text, now, zone, "a promise must be in the future")
 }
 
 #[cfg(test)]

@@ -43,6 +43,30 @@ pub struct Summary {
     /// Whether a message to the customer bounced and nothing reached them
     /// since ([`delivery_failed`]).
     pub delivery_failed: bool,
+    /// When the waiting ticket comes back to open (`wait --until`; see
+    /// [`super::reminder::pending`]).
+    #[serde(with = "compact_opt")]
+    pub waiting_until: Option<DateTime<Utc>>,
+}
+
+/// An optional time as [`compact`] keeps one.
+mod compact_opt {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        t.map(|t| (t.timestamp(), t.timestamp_subsec_nanos()))
+            .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        match <Option<(i64, u32)>>::deserialize(d)? {
+            None => Ok(None),
+            Some((secs, nanos)) => DateTime::from_timestamp(secs, nanos)
+                .map(Some)
+                .ok_or_else(|| D::Error::custom("time out of range")),
+        }
+    }
 }
 
 /// Whether the customer did not get the word: a `delivery-failed` event
@@ -92,6 +116,7 @@ impl Summary {
             ends_active,
             promise: super::promise::open(&t.events),
             delivery_failed: delivery_failed(&t.events),
+            waiting_until: super::reminder::until_of(t),
         }
     }
 

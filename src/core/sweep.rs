@@ -12,6 +12,10 @@
 //! set, plans the delay notice of each such promise: a `delayed` event,
 //! once per promise, only while the promised time is still ahead. The event
 //! is the record that makes it once: the next sweep's summary sees it.
+//!
+//! A ticket waiting until a time (`wait --until`) that has passed is brought
+//! back to open with a reminder (see [`super::reminder`]): once per wait,
+//! since the reopened ticket's summary has no pending time left.
 
 use std::collections::HashSet;
 
@@ -24,8 +28,9 @@ use super::duration;
 use super::intake::address_of;
 use super::promise;
 use super::query;
+use super::reminder;
 use super::summary::Summary;
-use super::ticket::{Event, Ticket};
+use super::ticket::{Event, Status, Ticket};
 
 /// One ticket's escalations in a sweep.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +45,9 @@ pub struct Planned<'a> {
     /// The `surveyed` event, when the customer is owed the survey of the
     /// ticket's resolve (see [`super::survey::owed`]).
     pub survey: Option<Event>,
+    /// The `status` event back to `open`, when the time the ticket was
+    /// waiting until has passed.
+    pub wake: Option<Event>,
 }
 
 /// What a sweep at one moment does: the tickets it escalates, oldest ticket
@@ -63,7 +71,8 @@ pub fn plan<'a>(summaries: &'a [Summary], config: &Config, now: DateTime<Utc>) -
 /// horizon and has had no notice yet, when `[templates] delay` is set. The
 /// tickets in `paused` (linked to an open problem, which escalates for them:
 /// see [`super::incident::paused`]) are left out of the escalations, not of
-/// the load, and their customers still hear of a late promise.
+/// the load, and their customers still hear of a late promise. Every
+/// ticket whose time to wait until has passed is woken (see [`wake`]).
 pub fn plan_with<'a>(
     summaries: &'a [Summary],
     config: &Config,
@@ -94,15 +103,30 @@ pub fn plan_with<'a>(
                 _ => Vec::new(),
             };
             let delay = delay(summary);
-            (!events.is_empty() || delay.is_some()).then_some(Planned {
+            let wake = wake(summary, config, now);
+            (!events.is_empty() || delay.is_some() || wake.is_some()).then_some(Planned {
                 summary,
                 events,
                 delay,
                 survey: None,
+                wake,
             })
         })
         .collect();
     Plan { tickets }
+}
+
+/// The event bringing a ticket back to open, when it is waiting until a
+/// time that has passed by `now`; the reminder names the time in the
+/// desk's calendar zone when it has one, else in UTC.
+pub fn wake(summary: &Summary, config: &Config, now: DateTime<Utc>) -> Option<Event> {
+    let until = summary
+        .waiting_until
+        .filter(|_| summary.status == Status::Waiting)?;
+    match &config.calendar {
+        Some(c) => reminder::wake(until, now, &c.zone),
+        None => reminder::wake(until, now, &Utc),
+    }
 }
 
 /// Records a ticket's planned escalations, if the ticket is still the one the
@@ -118,6 +142,7 @@ pub fn apply(ticket: &mut Ticket, planned: &Planned) -> bool {
         .iter()
         .chain(&planned.delay)
         .chain(&planned.survey)
+        .chain(&planned.wake)
         .cloned()
     {
         ticket.record(e);
@@ -141,6 +166,7 @@ pub fn with_surveys<'a>(
                 events: Vec::new(),
                 delay: None,
                 survey: Some(e),
+                wake: None,
             });
         }
     }
@@ -378,6 +404,119 @@ mod tests {
         assert!(warned.is_empty(), "{warned:?}");
     }
 
+    /// A ticket ana set waiting at 1:00 until `until`, then `more`.
+    fn waiting_until(n: u128, until: DateTime<Utc>, more: Vec<Event>) -> Ticket {
+        let mut events = vec![
+            Event::new(t(1, 0), "ana", EventKind::Status)
+                .from("open")
+                .to("waiting")
+                .with_until(until),
+        ];
+        events.extend(more);
+        ticket(n, "ana", t(0, 0), events)
+    }
+
+    /// The tickets a plan wakes, by number.
+    fn woken(plan: &Plan) -> Vec<u128> {
+        plan.tickets
+            .iter()
+            .filter(|p| p.wake.is_some())
+            .map(|p| p.summary.id.as_u128())
+            .collect()
+    }
+
+    #[test]
+    fn a_wait_whose_time_has_passed_is_reopened_with_a_reminder() {
+        let c = config("top", true);
+        let tk = waiting_until(1, t(9, 0), vec![]);
+        let s = summaries(std::slice::from_ref(&tk));
+        let plan = plan(&s, &c, t(9, 10));
+        assert_eq!(woken(&plan), [1]);
+        assert!(
+            plan.tickets[0].events.is_empty(),
+            "a paused clock owes nothing"
+        );
+        let mut swept = tk.clone();
+        assert!(apply(&mut swept, &plan.tickets[0]));
+        assert_eq!((swept.status, swept.owner.as_str()), (Status::Open, "ana"));
+        let e = swept.events.last().unwrap();
+        assert_eq!((e.at, e.by.as_str()), (t(9, 10), "baton"));
+        assert_eq!(
+            e.note.as_deref(),
+            Some("reminder: waiting until 2026-11-02 17:00 UTC has passed")
+        );
+        assert_eq!(reminder::answers(e), Some(t(9, 0)));
+    }
+
+    #[test]
+    fn a_wait_whose_time_is_still_ahead_is_left_waiting() {
+        let c = config("top", true);
+        let s = summaries(&[waiting_until(1, t(9, 0), vec![])]);
+        assert_eq!(plan(&s, &c, t(8, 59)), Plan::default());
+    }
+
+    #[test]
+    fn a_ticket_that_left_the_wait_before_its_time_is_not_reopened() {
+        let c = config("top", true);
+        let status = |h, by: &str, from: &str, to: &str| {
+            Event::new(t(h, 0), by, EventKind::Status).from(from).to(to)
+        };
+        let tickets = [
+            // The customer's mail reopened it.
+            waiting_until(1, t(9, 0), vec![status(3, "baton", "waiting", "open")]),
+            // Resolved by hand.
+            waiting_until(2, t(9, 0), vec![status(3, "ana", "waiting", "resolved")]),
+            // Reopened, then set waiting again without a time.
+            waiting_until(
+                3,
+                t(9, 0),
+                vec![
+                    status(3, "ana", "waiting", "open"),
+                    status(4, "ana", "open", "waiting"),
+                ],
+            ),
+            // Reopened and set waiting until later.
+            waiting_until(
+                4,
+                t(9, 0),
+                vec![
+                    status(3, "ana", "waiting", "open"),
+                    status(4, "ana", "open", "waiting").with_until(t(30, 0)),
+                ],
+            ),
+        ];
+        let s = summaries(&tickets);
+        assert_eq!(woken(&plan(&s, &c, t(10, 0))), Vec::<u128>::new());
+        assert_eq!(woken(&plan(&s, &c, t(30, 0))), [4]);
+    }
+
+    #[test]
+    fn a_second_sweep_does_not_reopen_the_ticket_again() {
+        let c = config("top", true);
+        let mut tk = waiting_until(1, t(9, 0), vec![]);
+        for at in [t(9, 0), t(9, 10), t(12, 0)] {
+            let s = summaries(std::slice::from_ref(&tk));
+            for p in &plan(&s, &c, at).tickets {
+                assert!(apply(&mut tk, p));
+            }
+        }
+        let reopened = tk.events.iter().filter_map(reminder::answers).count();
+        assert_eq!(reopened, 1, "{:?}", tk.events);
+        assert_eq!(tk.status, Status::Open);
+    }
+
+    #[test]
+    fn the_reminder_names_the_time_in_the_desks_zone() {
+        let c = business("top", true);
+        let s = summaries(&[waiting_until(1, t(9, 0), vec![])]);
+        let plan = plan(&s, &c, t(9, 0));
+        let note = plan.tickets[0].wake.as_ref().unwrap().note.clone();
+        assert_eq!(
+            note.as_deref(),
+            Some("reminder: waiting until 2026-11-02 12:00 EST has passed")
+        );
+    }
+
     mod properties {
         use super::*;
         use crate::core::action;
@@ -397,6 +536,8 @@ mod tests {
             /// A promise an hour and a half ahead.
             Promise,
             Reply,
+            /// Waiting until two hours ahead.
+            WaitUntil,
         }
 
         /// A ticket's history: its first owner, when it was opened, and then
@@ -415,6 +556,7 @@ mod tests {
                     Just(Move::Note),
                     Just(Move::Promise),
                     Just(Move::Reply),
+                    Just(Move::WaitUntil),
                 ],
                 0..PEOPLE.len(),
             );
@@ -465,6 +607,9 @@ mod tests {
                         promise::make(&mut tk, &cx(who, now), now + Duration::minutes(90), None)
                     }
                     Move::Reply => action::reply(&mut tk, &cx(who, now), "x"),
+                    Move::WaitUntil => {
+                        reminder::wait(&mut tk, &cx(owner, now), now + Duration::hours(2), None)
+                    }
                 };
             }
             tk
@@ -484,6 +629,15 @@ mod tests {
                 .max()
                 .unwrap();
             (tickets, last)
+        }
+
+        /// Applies each entry of `plan` to its ticket, as the real run does;
+        /// whether every one applied.
+        fn apply_all(tickets: &mut [Ticket], plan: &Plan) -> bool {
+            plan.tickets.iter().all(|p| {
+                let tk = tickets.iter_mut().find(|tk| tk.id == p.summary.id).unwrap();
+                apply(tk, p)
+            })
         }
 
         proptest! {
@@ -526,6 +680,9 @@ mod tests {
                     for e in clock::owed(tk, &c, &mut load, now) {
                         tk.record(e);
                     }
+                    if let Some(e) = wake(&Summary::of(tk), &c, now) {
+                        tk.record(e);
+                    }
                 }
                 expected.sort_by_key(|tk| tk.id);
                 prop_assert_eq!(&swept, &expected);
@@ -561,16 +718,9 @@ mod tests {
                             .collect();
                         let owed = crate::core::survey::owed(&picked, &c, now);
                         prop_assert_eq!(&owed, &crate::core::survey::owed(&tickets, &c, now));
-                        let planned: Vec<(Uuid, Planned)> =
-                            with_surveys(plan_with(&s, &c, now, None, &HashSet::new()), &s, owed)
-                                .tickets
-                                .into_iter()
-                                .map(|p| (p.summary.id, p))
-                                .collect();
-                        for (id, p) in planned {
-                            let tk = tickets.iter_mut().find(|tk| tk.id == id).unwrap();
-                            prop_assert!(apply(tk, &p));
-                        }
+                        let planned =
+                            with_surveys(plan_with(&s, &c, now, None, &HashSet::new()), &s, owed);
+                        prop_assert!(apply_all(&mut tickets, &planned));
                     }
                 }
                 let after = duration::chrono(c.survey.after);
@@ -597,6 +747,41 @@ mod tests {
                 }
             }
 
+            /// A wait with a time is answered once, once its time has
+            /// passed, however often the sweep runs; after a sweep no
+            /// ticket is left waiting for a time gone by.
+            #[test]
+            fn a_wait_until_is_answered_once_after_its_time(
+                histories in proptest::collection::vec(history(), 1..5),
+                gaps in proptest::collection::vec(1i64..240, 1..12),
+                repeat in any::<bool>(),
+            ) {
+                let c = config("top", true);
+                let (mut tickets, mut now) = built(&histories, &c);
+                for gap in gaps {
+                    now += Duration::minutes(gap);
+                    for _ in 0..(1 + usize::from(repeat)) {
+                        let s = summaries(&tickets);
+                        prop_assert!(apply_all(&mut tickets, &plan(&s, &c, now)));
+                    }
+                    for s in summaries(&tickets) {
+                        prop_assert!(s.waiting_until.is_none_or(|u| u > now), "left waiting: {:?}", s);
+                    }
+                }
+                for tk in &tickets {
+                    let mut answered = std::collections::BTreeSet::new();
+                    for e in &tk.events {
+                        let Some(until) = reminder::answers(e) else { continue };
+                        prop_assert!(answered.insert(until), "one answer per wait: {:?}", tk.events);
+                        prop_assert!(e.at >= until, "answered after its time");
+                        let waited = tk.events.iter().any(|w| {
+                            w.until() == Some(until) && w.status_change().is_some_and(|(_, to)| to == Status::Waiting)
+                        });
+                        prop_assert!(waited, "answers a wait the ticket had");
+                    }
+                }
+            }
+
             /// Delay notices go once per promise, and only before its time,
             /// however often the sweep runs: each sweep's plan is applied
             /// and the next is made from the tickets it left.
@@ -617,15 +802,8 @@ mod tests {
                     // the lock) acts once: the second sees the first's events.
                     for _ in 0..(1 + usize::from(repeat)) {
                         let s = summaries(&tickets);
-                        let planned: Vec<(Uuid, Planned)> = plan_with(&s, &c, now, Some(within), &HashSet::new())
-                            .tickets
-                            .into_iter()
-                            .map(|p| (p.summary.id, p))
-                            .collect();
-                        for (id, p) in planned {
-                            let tk = tickets.iter_mut().find(|tk| tk.id == id).unwrap();
-                            prop_assert!(apply(tk, &p));
-                        }
+                        let planned = plan_with(&s, &c, now, Some(within), &HashSet::new());
+                        prop_assert!(apply_all(&mut tickets, &planned));
                     }
                 }
                 for tk in &tickets {

@@ -34,6 +34,11 @@ pub const CUSTOMER_NAME_KEY: &str = "customer_name";
 /// conversation and the signature), split off its `text`.
 pub const QUOTED_KEY: &str = "quoted";
 
+/// The key of a `status` event holding a time (`wait --until`): on a change
+/// to `waiting`, when the ticket comes back; on the sweep's change back to
+/// `open`, which time it answers (see [`super::reminder`]).
+pub const UNTIL_KEY: &str = "until";
+
 /// Where a ticket is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -500,6 +505,30 @@ impl Event {
     pub fn with_quoted(mut self, quoted: Option<String>) -> Self {
         if let Some(q) = quoted.filter(|q| !q.is_empty()) {
             self.extra.insert(QUOTED_KEY.into(), toml::Value::String(q));
+        }
+        self
+    }
+
+    /// The time a `status` event's `until` key holds (see [`UNTIL_KEY`]).
+    pub fn until(&self) -> Option<DateTime<Utc>> {
+        let value = self.extra.get(UNTIL_KEY)?;
+        let text = match value {
+            toml::Value::Datetime(d) => d.to_string(),
+            toml::Value::String(s) => s.clone(),
+            _ => return None,
+        };
+        DateTime::parse_from_rfc3339(&text)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+            .filter(|_| self.kind == EventKind::Status)
+    }
+
+    /// Records `until` (RFC 3339 in UTC, to the second, as files keep times).
+    pub fn with_until(mut self, until: DateTime<Utc>) -> Self {
+        let stamp = until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        if let Ok(d) = stamp.parse::<toml::value::Datetime>() {
+            self.extra
+                .insert(UNTIL_KEY.into(), toml::Value::Datetime(d));
         }
         self
     }

@@ -91,6 +91,23 @@ pub fn instant<Z: TimeZone>(
     local(zone, date, at_clock).ok_or_else(|| skipped(t))
 }
 
+/// The moment `text` names, leaning ahead, which must lie ahead of `now`
+/// (a promise, a time to wait until); `why` ends the refusal of one that
+/// does not.
+pub fn ahead<Z: TimeZone>(
+    text: &str,
+    now: DateTime<Utc>,
+    zone: &Z,
+    why: &str,
+) -> Result<DateTime<Utc>, String> {
+    let t = text.trim();
+    let when = instant(t, now, zone, Lean::Future)?;
+    if when <= now {
+        return Err(format!("'{}' is not ahead of now; {why}", t.escape_debug()));
+    }
+    Ok(when)
+}
+
 /// The local day `text` names (a time's date), for filters by day.
 pub fn day<Z: TimeZone>(
     text: &str,

@@ -124,15 +124,25 @@ pub fn ticket(short: &str, ticket: &Ticket, new_events: &[Event]) -> String {
     }
 }
 
-/// The message for one sweep: the count in the subject, a line per escalation
-/// in the body.
+/// The message for one sweep: the counts in the subject (the tickets
+/// escalated, and those reopened when their wait ended), a line per
+/// escalation, notice, survey and reopening in the body.
 pub fn sweep(swept: &[Escalated]) -> String {
     let n = swept
         .iter()
         .filter(|s| !s.planned.events.is_empty())
         .count();
-    let noun = if n == 1 { "ticket" } else { "tickets" };
-    let mut message = format!("baton: escalate {n} {noun}\n\n");
+    let tickets = |n: usize| if n == 1 { "ticket" } else { "tickets" };
+    let woken = swept.iter().filter(|s| s.planned.wake.is_some()).count();
+    // A sweep that only reopened waits says so, not "escalate 0 tickets".
+    let mut subject = Vec::new();
+    if n > 0 || woken == 0 {
+        subject.push(format!("escalate {n} {}", tickets(n)));
+    }
+    if woken > 0 {
+        subject.push(format!("reopen {woken} {}", tickets(woken)));
+    }
+    let mut message = format!("baton: {}\n\n", subject.join(", "));
     for s in swept {
         for e in &s.planned.events {
             let (_, tail) = describe(e);
@@ -155,6 +165,15 @@ pub fn sweep(swept: &[Escalated]) -> String {
         if s.planned.survey.is_some() {
             let title = quoted(&s.planned.summary.title);
             let _ = writeln!(message, "{} {title} survey", s.short);
+        }
+        if let Some(until) = s.planned.wake.as_ref().and_then(|e| e.until()) {
+            let title = quoted(&s.planned.summary.title);
+            let _ = writeln!(
+                message,
+                "{} {title} reopened: waiting until {} has passed",
+                s.short,
+                rfc3339(until)
+            );
         }
     }
     message
@@ -306,12 +325,35 @@ mod tests {
                 events: vec![e],
                 delay: None,
                 survey: None,
+                wake: None,
             },
         }];
         let message = sweep(&swept);
         assert!(
             message.starts_with("baton: escalate 1 ticket\n\n0b7c \"Refund\" ben → cora (missed "),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn a_sweep_lists_each_ticket_it_woke() {
+        let until = Utc.with_ymd_and_hms(2026, 11, 3, 9, 0, 0).unwrap();
+        let wake = crate::core::reminder::wake(until, until, &Utc);
+        let summary = crate::core::summary::Summary::of(&ticket_titled("Refund"));
+        let swept = [Escalated {
+            short: "0b7c".into(),
+            planned: crate::core::sweep::Planned {
+                summary: &summary,
+                events: vec![],
+                delay: None,
+                survey: None,
+                wake,
+            },
+        }];
+        assert_eq!(
+            sweep(&swept),
+            "baton: reopen 1 ticket\n\n\
+             0b7c \"Refund\" reopened: waiting until 2026-11-03T09:00:00Z has passed\n"
         );
     }
 }

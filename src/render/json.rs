@@ -107,6 +107,10 @@ pub fn ticket(t: &Ticket, short: &str, due: Option<&Deadline>, with_events: bool
         "promise".into(),
         promise(crate::core::promise::open(&t.events).as_ref()),
     );
+    // Only a ticket waiting until a time has this key.
+    if let Some(until) = crate::core::reminder::until_of(t) {
+        m.insert("waiting_until".into(), json!(rfc3339(until)));
+    }
     add_extra(&mut m, &t.extra);
     if with_events {
         // An undone event says who undid it and when (`reverted`).
@@ -359,12 +363,13 @@ pub fn whoami(
 /// `escalate`: the escalations (the plan, with `dry_run`) and the tickets
 /// about to breach.
 pub fn sweep(s: &Sweep) -> Value {
-    let [escalated, warnings, unreadable, failed, delays] = sweep_parts(s);
+    let [escalated, warnings, unreadable, failed, delays, reopened] = sweep_parts(s);
     json!({
         "dry_run": s.dry_run,
         "escalated": escalated,
         "warnings": warnings,
         "delay_notices": delays,
+        "reopened": reopened,
         "unreadable": unreadable,
         "failed": failed,
     })
@@ -374,7 +379,7 @@ pub fn sweep(s: &Sweep) -> Value {
 /// `{"escalated": …}` (with `dry_run`), `{"warning": …}`, `{"unreadable": …}`,
 /// `{"failed": …}`, each the same entry as in the whole document.
 pub fn sweep_lines(s: &Sweep) -> Vec<Value> {
-    let [escalated, warnings, unreadable, failed, delays] = sweep_parts(s);
+    let [escalated, warnings, unreadable, failed, delays, reopened] = sweep_parts(s);
     let tagged = |key: &str, items: Vec<Value>| -> Vec<Value> {
         items.into_iter().map(|v| json!({ key: v })).collect()
     };
@@ -390,13 +395,14 @@ pub fn sweep_lines(s: &Sweep) -> Vec<Value> {
     let mut out = escalated;
     out.extend(tagged("warning", warnings));
     out.extend(tagged("delay_notice", delays));
+    out.extend(tagged("reopened", reopened));
     out.extend(tagged("unreadable", unreadable));
     out.extend(tagged("failed", failed));
     out
 }
 
-/// The five lists of a sweep's document.
-fn sweep_parts(s: &Sweep) -> [Vec<Value>; 5] {
+/// The six lists of a sweep's document.
+fn sweep_parts(s: &Sweep) -> [Vec<Value>; 6] {
     let escalated: Vec<Value> = s
         .escalated
         .iter()
@@ -441,6 +447,22 @@ fn sweep_parts(s: &Sweep) -> [Vec<Value>; 5] {
             }))
         })
         .collect();
+    // Waiting tickets brought back to open: which wait each answers.
+    let reopened: Vec<Value> = s
+        .escalated
+        .iter()
+        .filter_map(|d| {
+            let e = d.planned.wake.as_ref()?;
+            Some(json!({
+                "id": d.planned.summary.id.to_string(),
+                "short_id": d.short,
+                "title": d.planned.summary.title,
+                "owner": d.planned.summary.owner,
+                "until": e.until().map(rfc3339),
+                "event": event(e),
+            }))
+        })
+        .collect();
     let failed: Vec<Value> = s
         .failed
         .iter()
@@ -457,7 +479,7 @@ fn sweep_parts(s: &Sweep) -> [Vec<Value>; 5] {
         Value::Array(items) => items,
         _ => Vec::new(),
     };
-    [escalated, warnings, unreadable, failed, delays]
+    [escalated, warnings, unreadable, failed, delays, reopened]
 }
 
 /// `doctor`: each problem with its file, line and fix, what `--fix` did, and

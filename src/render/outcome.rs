@@ -33,6 +33,19 @@ pub fn status_now(short: &str, to: Status) -> String {
     format!("{short} is now {to}")
 }
 
+/// `wait --until`: `0b7c is now waiting until 2026-11-03 09:00 (in 25h)`.
+pub fn waiting_until(
+    short: &str,
+    until: chrono::DateTime<chrono::Utc>,
+    zone: crate::ctx::LocalZone,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    format!(
+        "{short} is now {}",
+        super::text::waiting_until(until, zone, now)
+    )
+}
+
 /// A status change to the status the ticket already had.
 pub fn status_already(short: &str, to: Status) -> String {
     format!("{short} is already {to}")

@@ -1,5 +1,6 @@
 //! What `baton escalate` shows: a line per escalation (planned with
-//! `--dry-run`, done otherwise) and a line per ticket about to breach, or the
+//! `--dry-run`, done otherwise), a line per waiting ticket brought back to
+//! open, and a line per ticket about to breach, or the
 //! JSON document. Nothing at all when nothing is due, so cron sends no mail.
 
 use std::fmt::Write;
@@ -58,7 +59,8 @@ pub fn show(out: &Output, sweep: &Sweep, now: DateTime<Utc>) -> Result<()> {
 }
 
 /// The lines of a sweep: `escalated 0b7c from ana to cora, deadline …: title`,
-/// then `due in 1h30m (…): 0b7c owned by ana: title`.
+/// the delay notices, surveys and `reopened 0b7c for ana, waiting until …:
+/// title`, then `due in 1h30m (…): 0b7c owned by ana: title`.
 fn lines(out: &Output, sweep: &Sweep, now: DateTime<Utc>) -> String {
     let verb = if sweep.dry_run {
         "would escalate"
@@ -108,6 +110,23 @@ fn lines(out: &Output, sweep: &Sweep, now: DateTime<Utc>) -> String {
                 lines,
                 "{asked} the customer of {} how it went: {}",
                 d.short,
+                clean_line(&d.planned.summary.title)
+            );
+        }
+    }
+    let reopened = if sweep.dry_run {
+        "would reopen"
+    } else {
+        "reopened"
+    };
+    for d in &sweep.escalated {
+        if let Some(until) = d.planned.wake.as_ref().and_then(|e| e.until()) {
+            let _ = writeln!(
+                lines,
+                "{reopened} {} for {}, waiting until {} has passed: {}",
+                d.short,
+                clean_line(&d.planned.summary.owner),
+                text::local(until, out.zone),
                 clean_line(&d.planned.summary.title)
             );
         }

@@ -257,7 +257,10 @@ pub fn tickets_linked(
                 },
                 clean_line(&t.owner).into_owned(),
                 t.priority.as_str().to_string(),
-                text::due_or_promise(row.due.as_ref(), t.promise.as_ref(), now),
+                match t.waiting_until.filter(|_| t.status == Status::Waiting) {
+                    Some(until) => text::until(until, out.zone, now),
+                    None => text::due_or_promise(row.due.as_ref(), t.promise.as_ref(), now),
+                },
                 clean_line(&t.customer).into_owned(),
                 match links.get(&t.id) {
                     Some(mark) => format!("{mark}  {}", clean_line(&t.title)),

@@ -120,6 +120,24 @@ pub fn due_or_promise(
     }
 }
 
+/// A wait with a time to come back, as `show` and `wait --until` give it:
+/// `waiting until 2026-11-03 09:00 (in 3h)`, or `(passed 5m ago)` while the
+/// sweep has yet to reopen it.
+pub fn waiting_until(until: DateTime<Utc>, zone: LocalZone, now: DateTime<Utc>) -> String {
+    format!("waiting {}", self::until(until, zone, now))
+}
+
+/// The due column of a ticket waiting until a time: `until 2026-11-03
+/// 09:00 (in 3h)` (its status column says it waits).
+pub fn until(until: DateTime<Utc>, zone: LocalZone, now: DateTime<Utc>) -> String {
+    let when = if until > now {
+        format!("in {}", span(until - now))
+    } else {
+        format!("passed {} ago", span(now - until))
+    };
+    format!("until {} ({when})", local(until, zone))
+}
+
 /// The open promise as `show` gives it: `promised Fri 2026-11-06 17:00 (in
 /// 3h) by ana` or `BROKEN since Fri 2026-11-06 17:00 (2h ago), promised by
 /// ana`, with its note.

@@ -390,11 +390,16 @@ pub fn show(
         Some(c) => out.paint(t.priority.as_str(), c),
         None => t.priority.as_str().to_string(),
     };
-    let fields = [
-        (
-            "status",
-            out.paint(t.status.as_str(), text::status_color(t.status)),
+    // A wait with a time to come back says when, instead of the bare status.
+    let status = match crate::core::reminder::until_of(t) {
+        Some(until) => out.paint(
+            &text::waiting_until(until, out.zone, now),
+            text::status_color(t.status),
         ),
+        None => out.paint(t.status.as_str(), text::status_color(t.status)),
+    };
+    let fields = [
+        ("status", status),
         ("owner", clean_line(&t.owner).into_owned()),
         ("customer", customer),
         ("priority", priority),

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::core::summary::Summary;
 
 /// Bumped whenever what the cache holds changes shape or meaning.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 const MAGIC: &[u8; 8] = b"baton\0c\n";
 
 /// A change this recent may share its stamp with a later one (file times
@@ -176,10 +176,15 @@ mod tests {
              created = 2026-11-20T09:14:00Z\nupdated = 2026-11-20T11:00:00Z\n\n\
              [[events]]\nat = 2026-11-20T09:14:00Z\nby = \"ana\"\nkind = \"created\"\nto = \"ana\"\n\n\
              [[events]]\nat = 2026-11-20T10:00:00Z\nby = \"ana\"\nkind = \"handoff\"\nfrom = \"ana\"\nto = \"ben\"\n\n\
-             [[events]]\nat = 2026-11-20T11:00:00Z\nby = \"ben\"\nkind = \"status\"\nfrom = \"open\"\nto = \"waiting\"\n",
+             [[events]]\nat = 2026-11-20T11:00:00Z\nby = \"ben\"\nkind = \"status\"\nfrom = \"open\"\nto = \"waiting\"\n\
+             until = 2026-11-21T09:00:00Z\n",
         )
         .unwrap();
         let summary = Summary::of(&ticket);
+        assert!(
+            summary.waiting_until.is_some(),
+            "every field is in the bytes"
+        );
         let stamp = Stamp {
             size: 1,
             inode: 2,
@@ -196,7 +201,7 @@ mod tests {
         assert_eq!((back[0].id, back[0].stamp), (ticket.id, stamp));
         assert_eq!(back[0].summary, summary);
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(FORMAT, 4, "update the bytes below with the format");
-        insta::assert_snapshot!(hex, @"01100b7c6f1e5d1a4f7e9a533c2d1e0f9a84010206080a0c100b7c6f1e5d1a4f7e9a533c2d1e0f9a8406526566756e64010362656e0f6a616e406578616d706c652e636f6d02010762696c6c696e67b0bd80b00d00e0a081b00d0001b0bd80b00d0001e0a081b00d0001010001c0e880b00d00b0bd80b00d00e0a081b00d00010000");
+        assert_eq!(FORMAT, 5, "update the bytes below with the format");
+        insta::assert_snapshot!(hex, @"01100b7c6f1e5d1a4f7e9a533c2d1e0f9a84010206080a0c100b7c6f1e5d1a4f7e9a533c2d1e0f9a8406526566756e64010362656e0f6a616e406578616d706c652e636f6d02010762696c6c696e67b0bd80b00d00e0a081b00d0001b0bd80b00d0001e0a081b00d0001010001c0e880b00d00b0bd80b00d00e0a081b00d0001000001a0f68ab00d00");
     }
 }
