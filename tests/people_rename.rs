@@ -385,6 +385,18 @@ fn a_clone_writing_under_the_old_name_merges_into_the_new_one() {
         "ben",
         "taken under the old name where no rename was"
     );
+    let team = desk.baton(&ana, "ana", &at(1, 35), &["people", "--json"]);
+    let team: serde_json::Value = serde_json::from_str(&team).unwrap();
+    let benji = team
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "benji")
+        .unwrap();
+    assert_eq!(
+        benji["open"], 3,
+        "those under the old name count as benji's: {team}"
+    );
 
     // Run again, the rename moves what the old clone gave the old name.
     let again = desk.baton(

@@ -1195,6 +1195,36 @@ mod tests {
     }
 
     #[test]
+    fn events_under_an_old_name_count_in_the_one_row_of_the_new_name() {
+        let before = report(&desk(), &config(), november(), None, now());
+        let text = "[[people]]\nname = \"anya\"\nlevel = 1\n[[people]]\nname = \"ben\"\nlevel = 2\n\
+                    [[people]]\nname = \"dan\"\nlevel = 2\n[[people]]\nname = \"cora\"\nlevel = 3\n\
+                    [escalation]\nafter = \"20h\"\nto = \"top\"\npause_when_waiting = true\n\
+                    [sla]\nfirst_response = \"1h\"\n[renamed]\nana = \"anya\"\n";
+        let renamed = Config::parse(text).unwrap();
+        let after = report(&desk(), &renamed, november(), None, now());
+        let row = |r: &Report, name: &str| r.people.iter().find(|p| p.name == name).cloned();
+        assert_eq!(row(&after, "ana"), None, "no row for the old name");
+        let anya = row(&after, "anya").unwrap();
+        assert_eq!(anya.renamed_from, ["ana"]);
+        assert_eq!(
+            anya,
+            PersonFigures {
+                name: "anya".into(),
+                renamed_from: vec!["ana".into()],
+                ..row(&before, "ana").unwrap()
+            }
+        );
+        assert_eq!(after.totals, before.totals);
+        let by_owner = report(&desk(), &renamed, november(), Some("anya"), now());
+        let by_old_owner = report(&desk(), &config(), november(), Some("ana"), now());
+        assert_eq!(
+            by_owner.totals, by_old_owner.totals,
+            "owned under the old name"
+        );
+    }
+
+    #[test]
     fn pauses_are_credited_to_who_set_them_and_quick_ones_counted() {
         let customer = |t| Event::new(t, "jan", EventKind::Customer).text("any news?");
         let tickets = vec![
