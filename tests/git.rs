@@ -61,7 +61,7 @@ pub fn git(env: &TestEnv, dir: &Path, who: &str, args: &[&str]) -> String {
 }
 
 /// Runs `baton --as WHO` in `dir` at a time, with git's identity for commits.
-fn baton(env: &TestEnv, dir: &Path, who: &str, now: &str, args: &[&str]) -> Output {
+pub(crate) fn baton(env: &TestEnv, dir: &Path, who: &str, now: &str, args: &[&str]) -> Output {
     let mut all = vec!["--as", who];
     all.extend_from_slice(args);
     let email = format!("{who}@example.com");
@@ -90,7 +90,7 @@ fn driver() -> String {
 
 /// A shared bare remote, and clones of it in the test folder.
 pub(crate) struct Desk {
-    env: TestEnv,
+    pub(crate) env: TestEnv,
     origin: PathBuf,
 }
 

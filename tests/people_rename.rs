@@ -145,6 +145,17 @@ fn the_old_name_acts_as_the_new_one_with_a_note() {
     );
     let mut schema = crate::schema::Schema::load();
     schema.check("whoami", "whoami --json after a rename", &json);
+
+    // Saving the old name again saves the name in use.
+    let saved = env.baton(&["init", "--name", "ana"]);
+    saved.success();
+    assert!(
+        saved.stdout.starts_with("you are anna in this clone"),
+        "{}",
+        saved.stdout
+    );
+    let who = env.baton(&["whoami"]);
+    assert!(who.stdout.starts_with("anna (level 1)"), "{}", who.stdout);
 }
 
 #[test]
@@ -385,8 +396,13 @@ fn a_clone_writing_under_the_old_name_merges_into_the_new_one() {
         "ben",
         "taken under the old name where no rename was"
     );
-    let team = desk.baton(&ana, "ana", &at(1, 35), &["people", "--json"]);
-    let team: serde_json::Value = serde_json::from_str(&team).unwrap();
+    let listed = crate::git::baton(&desk.env, &ana, "ana", &at(1, 35), &["people", "--json"]);
+    assert_eq!(
+        listed.stderr,
+        "note: 2 open ticket(s) still name ben, renamed to benji (written where the rename \
+         was not pulled yet); 'baton people rename ben benji' moves them\n"
+    );
+    let team = listed.json();
     let benji = team
         .as_array()
         .unwrap()

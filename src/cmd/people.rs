@@ -129,7 +129,13 @@ fn list(ctx: &Ctx) -> Result<()> {
     // the rename) counts for the person it names.
     let mut open_now: std::collections::HashMap<&str, usize> = Default::default();
     for (owner, n) in &open {
-        *open_now.entry(config.current_name(owner)).or_default() += n;
+        let now = config.current_name(owner);
+        *open_now.entry(now).or_default() += n;
+        if now != *owner {
+            ctx.out.info(&format!(
+                "note: {n} open ticket(s) still name {owner}, renamed to {now} (written where the rename was not pulled yet); 'baton people rename {owner} {now}' moves them"
+            ));
+        }
     }
     let members: Vec<Member> = config
         .people
