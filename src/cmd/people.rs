@@ -219,16 +219,21 @@ fn rename(ctx: &Ctx, args: RenameArgs) -> Result<()> {
     let config = txn.config()?.clone();
     // Run again once renamed (after merging a clone that wrote under the
     // old name): the config stays, the tickets left under it move.
-    let again = config.renamed_to(&old) == Some(new.as_str()) && config.person(&new).is_some();
-    let new_config = if again {
-        config
+    let again = team::renamed_already(&config, &old, &new);
+    let (new_config, text) = if again {
+        (config, None)
     } else {
         let text = team::rename_person(&store.config_text()?, &config, &old, &new)?;
         let new_config = Config::parse(&text)
             .map_err(|e| Error::new(format!("the change would break the config: {e}")))?;
-        txn.write_config(&text, new_config.clone())?;
-        new_config
+        (new_config, Some(text))
     };
+    // What can fail is read before anything is written.
+    let actor = ctx.actor(&store, &new_config)?;
+    let loaded = store.summaries()?;
+    if let Some(text) = text {
+        txn.write_config(&text, new_config.clone())?;
+    }
     let local = store.local_config_path();
     let local_text = match std::fs::read_to_string(&local) {
         Ok(text) => text,
@@ -239,20 +244,18 @@ fn rename(ctx: &Ctx, args: RenameArgs) -> Result<()> {
     if saved
         .as_ref()
         .and_then(|t| t.get("name")?.as_str().map(str::to_string))
-        .is_some_and(|n| new_config.current_name(&n) == new && n != new)
+        .is_some_and(|n| team::moves_with_rename(&new_config, &n, &new))
     {
         // Whoever works in this clone was saved under the old name.
         txn.write_local_config(&team::with_local_name(&local_text, &new)?)?;
     }
-    let actor = ctx.actor(&store, &new_config)?;
-    let loaded = store.summaries()?;
     let mut unreadable = Unreadable::read_or_written(ctx);
     unreadable.warn_all(&loaded.problems);
     let ids: Vec<_> = loaded.tickets.iter().map(|t| t.id).collect();
     let shorts = id::short_ids(&ids);
     let mut moved = Vec::new();
     for (summary, short) in loaded.tickets.iter().zip(shorts) {
-        if summary.owner == new || new_config.current_name(&summary.owner) != new {
+        if !team::moves_with_rename(&new_config, &summary.owner, &new) {
             continue;
         }
         let mut ticket = match store.read(summary.id) {

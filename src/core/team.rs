@@ -242,6 +242,20 @@ pub fn rename_person(text: &str, config: &Config, old: &str, new: &str) -> Resul
     Ok(doc.to_string())
 }
 
+/// Whether `old` is renamed to `new` already, `new` on the team: `people
+/// rename` run again then changes no config, and only moves the tickets
+/// still under the old name.
+pub fn renamed_already(config: &Config, old: &str, new: &str) -> bool {
+    config.renamed_to(old) == Some(new) && config.person(new).is_some()
+}
+
+/// Whether a ticket owned under `owner` moves to `new` in a rename, by the
+/// config after it: its owner is an old name of `new`'s (the one renamed
+/// now, or one before it that a clone still wrote).
+pub fn moves_with_rename(config: &Config, owner: &str, new: &str) -> bool {
+    owner != new && config.current_name(owner) == new
+}
+
 /// The event that moves a ticket owned under the name `from` to `to`.
 pub fn renamed_event(at: DateTime<Utc>, by: &str, from: &str, to: &str) -> Event {
     Event::new(at, by, EventKind::Renamed).from(from).to(to)
@@ -483,6 +497,21 @@ to = "top"
         assert_eq!(back_c.current_name("benji"), "ben");
         assert_eq!(back_c.renamed_to("ben"), None);
         assert_eq!(back_c.former_names("ben"), ["b", "benji"]);
+    }
+
+    #[test]
+    fn the_tickets_under_any_old_name_of_the_new_one_move() {
+        let c = config(TEAM);
+        let once = rename_person(TEAM, &c, "ben", "benji").unwrap();
+        let twice = rename_person(&once, &config(&once), "benji", "b").unwrap();
+        let after = config(&twice);
+        let moves: Vec<bool> = ["ben", "benji", "b", "ana", "zed"]
+            .iter()
+            .map(|o| moves_with_rename(&after, o, "b"))
+            .collect();
+        assert_eq!(moves, [true, true, false, false, false]);
+        assert!(renamed_already(&after, "benji", "b") && renamed_already(&after, "ben", "b"));
+        assert!(!renamed_already(&after, "ben", "benji") && !renamed_already(&c, "ben", "b"));
     }
 
     #[test]
