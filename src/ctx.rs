@@ -91,6 +91,9 @@ pub struct Ctx {
     id_seed: Option<u128>,
     /// How many ids this command has made.
     ids_made: std::sync::atomic::AtomicU64,
+    /// Whether this command said already that the name it acts under was
+    /// renamed (said once, however often the actor is read).
+    rename_told: std::sync::atomic::AtomicBool,
     pub cwd: PathBuf,
     store_dir: Option<PathBuf>,
     actor: Option<String>,
@@ -478,6 +481,7 @@ impl Ctx {
             fixed_clock,
             id_seed: parse_id_seed(text_var("BATON_ID_SEED"), fixed_clock)?,
             ids_made: std::sync::atomic::AtomicU64::new(0),
+            rename_told: std::sync::atomic::AtomicBool::new(false),
             cwd,
             store_dir: global.store.clone(),
             actor: global.actor.clone(),
@@ -729,7 +733,40 @@ impl Ctx {
     }
 
     /// Who is acting (as [`Ctx::actor`] finds it) and where that was read.
+    /// A name that was renamed (`[renamed]`) acts as the new one, with a
+    /// note on stderr, once, saying how to stop using the old one.
     pub fn identity(&self, store: &Store, config: &Config) -> Result<(String, Source)> {
+        let (name, source, given) = self.identity_as_given(store, config)?;
+        if let Some(old) = given
+            && !self
+                .rename_told
+                .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            let fix = match &source {
+                Source::Flag => format!("pass --as {name}"),
+                Source::Env => format!("set BATON_USER={name}"),
+                Source::File(path) => format!("set name = \"{name}\" in {}", path.display()),
+                Source::GitEmail(_) | Source::OnlyPerson => String::new(),
+            };
+            let fix = if fix.is_empty() {
+                fix
+            } else {
+                format!("; {fix}")
+            };
+            self.out.info(&format!(
+                "note: {old} was renamed to {name}: acting as {name}{fix}"
+            ));
+        }
+        Ok((name, source))
+    }
+
+    /// [`Ctx::identity`] without the note, and the name as it was given
+    /// when it is an old one that was renamed since (for `whoami`).
+    pub fn identity_as_given(
+        &self,
+        store: &Store,
+        config: &Config,
+    ) -> Result<(String, Source, Option<String>)> {
         let found = self
             .actor
             .clone()
@@ -758,7 +795,10 @@ impl Ctx {
         match found {
             Some((name, source)) => config
                 .member(&name)
-                .map(|p| (p.name.clone(), source.clone()))
+                .map(|p| {
+                    let given = (p.name != name).then(|| name.clone());
+                    (p.name.clone(), source.clone(), given)
+                })
                 .map_err(|e| {
                     let hint = match (&source, config.closest(&name)) {
                         (Source::File(path), Some(near)) => format!(

@@ -36,6 +36,8 @@ mod outbox;
 mod pass;
 /// `baton people` (add, edit, remove) and `baton whoami`: the team.
 mod people;
+/// `baton people rename`: the old name mapped, tickets moved, history kept.
+mod people_rename;
 /// `baton promise` and `reply --promise`: promises kept, broken, warned and told.
 mod promises;
 /// Bare `baton`: your queue, or the user config's `default`.

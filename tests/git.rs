@@ -61,7 +61,7 @@ pub fn git(env: &TestEnv, dir: &Path, who: &str, args: &[&str]) -> String {
 }
 
 /// Runs `baton --as WHO` in `dir` at a time, with git's identity for commits.
-fn baton(env: &TestEnv, dir: &Path, who: &str, now: &str, args: &[&str]) -> Output {
+pub(crate) fn baton(env: &TestEnv, dir: &Path, who: &str, now: &str, args: &[&str]) -> Output {
     let mut all = vec!["--as", who];
     all.extend_from_slice(args);
     let email = format!("{who}@example.com");
@@ -89,15 +89,15 @@ fn driver() -> String {
 }
 
 /// A shared bare remote, and clones of it in the test folder.
-struct Desk {
-    env: TestEnv,
+pub(crate) struct Desk {
+    pub(crate) env: TestEnv,
     origin: PathBuf,
 }
 
 impl Desk {
     /// A remote holding a store with ana (1), ben (2) and cora (3) and
     /// `[git] commit = true`, set up from ana's clone and pushed.
-    fn new() -> Desk {
+    pub(crate) fn new() -> Desk {
         let env = TestEnv::empty();
         let origin = env.root().join("origin.git");
         git(
@@ -151,7 +151,7 @@ impl Desk {
         desk
     }
 
-    fn path(&self, who: &str) -> PathBuf {
+    pub(crate) fn path(&self, who: &str) -> PathBuf {
         self.env.root().join(who)
     }
 
@@ -167,7 +167,7 @@ impl Desk {
 
     /// Clones the remote for `who` and runs `baton init` there, as a new
     /// team member would.
-    fn clone(&self, who: &str) -> PathBuf {
+    pub(crate) fn clone(&self, who: &str) -> PathBuf {
         let origin = self.origin.to_str().unwrap();
         git(
             &self.env,
@@ -185,11 +185,11 @@ impl Desk {
         dir
     }
 
-    fn git(&self, dir: &Path, who: &str, args: &[&str]) -> String {
+    pub(crate) fn git(&self, dir: &Path, who: &str, args: &[&str]) -> String {
         git(&self.env, dir, who, args)
     }
 
-    fn baton(&self, dir: &Path, who: &str, now: &str, args: &[&str]) -> String {
+    pub(crate) fn baton(&self, dir: &Path, who: &str, now: &str, args: &[&str]) -> String {
         ok(&self.env, dir, who, now, args)
     }
 }
@@ -247,7 +247,7 @@ fn assert_merged(dir: &Path, before: &[&BTreeMap<String, Ticket>]) {
 
 /// Asserts that a clone has no conflicts and nothing uncommitted.
 #[track_caller]
-fn assert_clean(desk: &Desk, dir: &Path) {
+pub(crate) fn assert_clean(desk: &Desk, dir: &Path) {
     assert_eq!(
         desk.git(dir, "ana", &["ls-files", "-u"]),
         "",

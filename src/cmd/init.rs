@@ -159,13 +159,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 /// in this clone is `name` from now on, who must be on the team.
 fn set_clone_name(ctx: &Ctx, store: &Store, name: &str) -> Result<()> {
     let mut txn = Txn::begin(ctx, store)?;
-    txn.config()?.member(name).map_err(|e| {
+    // An old name (renamed since) saves the name in use.
+    let in_use = txn.config()?.member(name).map_err(|e| {
         let hint = e.hint.clone().unwrap_or_default();
         e.hint(format!(
             "{hint}{}ask a teammate to run 'baton people add {name} --level N' (and pull it), then run this again",
             if hint.is_empty() { "" } else { "; or " }
         ))
     })?;
+    let name = &in_use.name.clone();
     let path = store.local_config_path();
     let text = match fs::read_to_string(&path) {
         Ok(text) => text,

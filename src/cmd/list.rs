@@ -182,10 +182,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Some(ctx.actor(&store, &config)?)
     } else {
         args.owner
+            .map(|o| super::people::name_in_use(ctx, &config, &o))
+            .transpose()?
     };
-    if let Some(o) = &owner {
-        config.member(o)?;
-    }
     let opened = opened_between(ctx, args.since.as_deref(), args.until.as_deref())?;
     let filter = Filter {
         opened,

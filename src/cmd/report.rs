@@ -70,9 +70,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let store = ctx.store()?;
     let config = store.config()?;
-    if let Some(owner) = &args.owner {
-        config.member(owner)?;
-    }
+    let owner = args
+        .owner
+        .as_deref()
+        .map(|o| super::people::name_in_use(ctx, &config, o))
+        .transpose()?;
     // Whole days of the reader's time zone.
     let days = asked_days(ctx, &args)?;
     let period = days.period;
@@ -99,7 +101,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             Err(e) => unreadable.warn(&e),
         }
     }
-    let owner = args.owner.as_deref();
+    let owner = owner.as_deref();
     let mut r = metrics::report(&tickets, &config, period, owner, ctx.now);
     let previous = metrics::report(&tickets, &config, before, owner, ctx.now);
     r.compared = Some(metrics::compare(&r, &previous));

@@ -41,13 +41,14 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let store = ctx.store()?;
     let config = store.config()?;
-    if let Some(o) = &args.owner {
-        config.member(o)?;
-    }
+    let owner = args
+        .owner
+        .map(|o| super::people::name_in_use(ctx, &config, &o))
+        .transpose()?;
     let query = Query::new(&args.words)
         .map_err(|e| Error::usage(e).hint("give at least one word: baton search WORD..."))?;
     let narrowed = Narrowed {
-        owner: args.owner,
+        owner,
         statuses: args.status,
     };
     let listing = store.list()?;

@@ -18,10 +18,12 @@ pub struct Args {}
 pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     let store = ctx.store()?;
     let config = store.config()?;
-    let (name, source) = ctx.identity(&store, &config)?;
+    let (name, source, given) = ctx.identity_as_given(&store, &config)?;
     let person = config.member(&name)?;
     let top = person.level == config.top_level() && config.people.len() > 1;
-    ctx.out.result(&outcome::whoami(person, top, &source), || {
-        json::whoami(person, top, &source)
-    })
+    let given = given.as_deref();
+    ctx.out
+        .result(&outcome::whoami(person, top, &source, given), || {
+            json::whoami(person, top, &source, given)
+        })
 }

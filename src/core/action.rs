@@ -70,7 +70,8 @@ fn check_text(what: &str, text: &str) -> Result<String, Error> {
 /// Creates a ticket with its `created` event.
 pub fn create(cx: &Ctx, id: Uuid, draft: Draft) -> Result<Ticket, Error> {
     let owner = draft.owner.clone().unwrap_or_else(|| cx.actor.to_string());
-    cx.config.member(&owner)?;
+    // An old name (renamed since) means the person it became.
+    let owner = cx.config.member(&owner)?.name.clone();
     let mut tags = Vec::new();
     for tag in &draft.tags {
         let tag = check_tag(tag)?;
@@ -149,7 +150,8 @@ pub fn check_pass(t: &Ticket, cx: &Ctx) -> Result<(), Error> {
 
 /// The owner passes the ticket to another team member.
 pub fn pass(t: &mut Ticket, cx: &Ctx, to: &str, note: Option<String>) -> Result<Changed, Error> {
-    cx.config.member(to)?;
+    // An old name (renamed since) means the person it became.
+    let to = cx.config.member(to)?.name.as_str();
     check_pass(t, cx)?;
     if to == cx.actor {
         return Err(Error::new(format!(

@@ -19,6 +19,9 @@ use crate::error::{Error, Kind};
 /// The actor name baton itself writes events under (sweeps, mail intake).
 pub const SYSTEM_ACTOR: &str = "baton";
 
+/// The team config's table of old names (`[renamed] anna = "ana"`).
+pub const RENAMED_KEY: &str = "renamed";
+
 /// A member of the support team.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
@@ -297,6 +300,11 @@ pub struct Config {
     /// `people remove`): their names stay in the tickets' history, which is
     /// then no mistake.
     pub former: Vec<String>,
+    /// Names people had before `people rename` (`[renamed] anna = "ana"`):
+    /// each old name and the name that person has now, chains followed. The
+    /// history keeps the old name; everything that counts or compares names
+    /// reads it through [`Config::current_name`].
+    pub renamed: BTreeMap<String, String>,
     pub escalation: Escalation,
     /// The working week, when `[calendar]` is set.
     pub calendar: Option<Calendar>,
@@ -321,6 +329,8 @@ struct RawConfig {
     people: Vec<Spanned<RawPerson>>,
     #[serde(default)]
     former: Vec<String>,
+    #[serde(default)]
+    renamed: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     escalation: RawEscalation,
     /// Keys are weekdays or `timezone` and `holidays`, so the section is read
@@ -866,6 +876,69 @@ pub fn parse_send(value: &str, starttls: StartTls) -> Result<Send, String> {
     }))
 }
 
+/// Records in `renamed` (old name → the name it became) that `old` is now
+/// called `new`: the names that had become `old` become `new` too, and `new`,
+/// should it be an old name coming back, is nobody's old name any more. So
+/// every entry maps straight to a name in use, and no chain or circle forms.
+pub fn record_rename(renamed: &mut BTreeMap<String, String>, old: &str, new: &str) {
+    renamed.remove(new);
+    for now in renamed.values_mut() {
+        if now == old {
+            *now = new.to_string();
+        }
+    }
+    renamed.insert(old.to_string(), new.to_string());
+}
+
+/// `[renamed]`: old name = the name it became. Each side must be a usable
+/// name; a chain (`a = "b"`, `b = "c"`) is followed to its end, so every old
+/// name maps straight to a name in use; a circle is refused. An old name that
+/// is a person again (someone added under it by hand) is theirs: the entry
+/// is left out, as `former` leaves out a person who came back.
+fn parse_renamed(
+    text: &str,
+    raw: BTreeMap<Spanned<String>, Spanned<String>>,
+    people: &[Person],
+) -> Result<BTreeMap<String, String>, ParseError> {
+    let mut step: BTreeMap<String, String> = BTreeMap::new();
+    let mut spans: BTreeMap<String, Spanned<String>> = BTreeMap::new();
+    for (old, new) in raw {
+        for name in [&old, &new] {
+            check_name(name.get_ref()).map_err(|m| at(text, name, format!("[renamed]: {m}")))?;
+        }
+        if people.iter().any(|p| p.name == *old.get_ref()) {
+            continue;
+        }
+        step.insert(old.get_ref().clone(), new.get_ref().clone());
+        spans.insert(old.get_ref().clone(), old);
+    }
+    let mut resolved = BTreeMap::new();
+    for (old, first) in &step {
+        let mut now = first;
+        let mut seen = vec![old.as_str()];
+        while let Some(next) = step.get(now) {
+            if seen.contains(&now.as_str()) {
+                break;
+            }
+            seen.push(now);
+            now = next;
+        }
+        if seen.contains(&now.as_str()) {
+            seen.push(now);
+            return Err(at(
+                text,
+                &spans[old],
+                format!(
+                    "[renamed] goes round in a circle ({}): nobody is left to have the name",
+                    seen.join(" → ")
+                ),
+            ));
+        }
+        resolved.insert(old.clone(), now.clone());
+    }
+    Ok(resolved)
+}
+
 fn parse_duration(
     text: &str,
     raw: Option<Spanned<String>>,
@@ -913,6 +986,10 @@ impl Config {
                 level: level as u32,
             });
         }
+        let renamed = parse_renamed(text, raw.renamed, &people)?;
+        // A name in the config may be an old one (the config was merged with
+        // a rename, or edited by hand): it means the person it became.
+        let current = |name: &str| renamed.get(name).map_or(name, String::as_str).to_string();
         let calendar = raw.calendar.map(|c| parse_calendar(text, c)).transpose()?;
         let defaults = Escalation::default();
         let to = match raw.escalation.to {
@@ -920,7 +997,9 @@ impl Config {
             Some(s) => match s.get_ref().as_str() {
                 "top" => Target::Top,
                 "next" => Target::Next,
-                name if people.iter().any(|p| p.name == name) => Target::Person(name.to_string()),
+                name if people.iter().any(|p| p.name == current(name)) => {
+                    Target::Person(current(name))
+                }
                 name => {
                     return Err(at(
                         text,
@@ -945,7 +1024,9 @@ impl Config {
         let (sla, policies) = parse_sla(text, raw.sla, customers, calendar.as_ref())?;
         let owner = match raw.intake.owner {
             None => None,
-            Some(s) if people.iter().any(|p| p.name == *s.get_ref()) => Some(s.into_inner()),
+            Some(s) if people.iter().any(|p| p.name == current(s.get_ref())) => {
+                Some(current(s.get_ref()))
+            }
             Some(s) => {
                 return Err(at(
                     text,
@@ -996,6 +1077,7 @@ impl Config {
                 .into_iter()
                 .filter(|f| !people.iter().any(|p| &p.name == f))
                 .collect(),
+            renamed,
             checklists: super::checklist::Checklists::parse(text)?,
             people,
             escalation,
@@ -1064,14 +1146,39 @@ impl Config {
         Ok(self)
     }
 
-    /// The person with this name.
+    /// The person with this name, or the person an old name of theirs
+    /// (`[renamed]`) now means.
     pub fn person(&self, name: &str) -> Option<&Person> {
+        let name = self.current_name(name);
         self.people.iter().find(|p| p.name == name)
+    }
+
+    /// The name someone has now: `name` itself unless `[renamed]` says it
+    /// became another. The one mapping every count and comparison of names
+    /// in the history goes through.
+    pub fn current_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.renamed.get(name).map_or(name, String::as_str)
+    }
+
+    /// The name `name` was renamed to, when it is an old name.
+    pub fn renamed_to(&self, name: &str) -> Option<&str> {
+        self.renamed.get(name).map(String::as_str)
+    }
+
+    /// The old names of the person called `name` now, in name order.
+    pub fn former_names(&self, name: &str) -> Vec<&str> {
+        self.renamed
+            .iter()
+            .filter(|(_, now)| *now == name)
+            .map(|(old, _)| old.as_str())
+            .collect()
     }
 
     /// Whether `name` is or was on the team: history may name them.
     pub fn ever_member(&self, name: &str) -> bool {
-        self.person(name).is_some() || self.former.iter().any(|f| f == name)
+        self.person(name).is_some()
+            || self.former.iter().any(|f| f == name)
+            || self.renamed.contains_key(name)
     }
 
     /// The team member with this name, or an error listing the team that
@@ -1441,5 +1548,48 @@ to = "top"
         assert!(e.message.contains("\"required\""), "{}", e.message);
         let e = Config::parse(&format!("{base}sendd = \"x\"\n")).unwrap_err();
         assert_eq!(e.line, Some(6), "an unknown key is named: {}", e.message);
+    }
+
+    #[test]
+    fn an_old_name_means_the_person_it_became() {
+        let c = Config::parse(
+            "[[people]]\nname = \"ana\"\nlevel = 1\n[[people]]\nname = \"ben\"\nlevel = 2\n\
+             [renamed]\nanna = \"ana\"\nannie = \"anna\"\n[escalation]\nto = \"annie\"\n\
+             [intake]\nowner = \"anna\"\n",
+        )
+        .unwrap();
+        // A chain is followed to the name in use.
+        assert_eq!(c.current_name("annie"), "ana");
+        assert_eq!(c.current_name("anna"), "ana");
+        assert_eq!(c.current_name("ben"), "ben");
+        assert_eq!(c.current_name("zed"), "zed");
+        assert_eq!(c.person("anna").map(|p| p.name.as_str()), Some("ana"));
+        assert_eq!(c.level_of("annie"), 1);
+        assert!(c.ever_member("anna") && !c.ever_member("zed"));
+        assert_eq!(c.former_names("ana"), ["anna", "annie"]);
+        assert_eq!(c.renamed_to("anna"), Some("ana"));
+        assert_eq!(c.renamed_to("ana"), None);
+        assert_eq!(c.escalation.to, Target::Person("ana".into()));
+        assert_eq!(c.intake.owner.as_deref(), Some("ana"));
+    }
+
+    #[test]
+    fn a_renamed_table_that_cannot_mean_anyone_is_refused_with_its_line() {
+        let base = "[[people]]\nname = \"ana\"\nlevel = 1\n[renamed]\n";
+        let circle = Config::parse(&format!("{base}a = \"b\"\nb = \"a\"\n")).unwrap_err();
+        assert_eq!(circle.line, Some(5));
+        assert!(circle.message.contains("a → b → a"), "{}", circle.message);
+        let bad = Config::parse(&format!("{base}anna = \"a na\"\n")).unwrap_err();
+        assert_eq!(bad.line, Some(5));
+        assert!(bad.message.contains("not a usable name"), "{}", bad.message);
+        assert!(Config::parse(&format!("{base}anna = 3\n")).is_err());
+        // An old name someone has again is theirs.
+        let back = Config::parse(
+            "[[people]]\nname = \"ana\"\nlevel = 1\n[[people]]\nname = \"anna\"\nlevel = 1\n\
+             [renamed]\nanna = \"ana\"\n",
+        )
+        .unwrap();
+        assert_eq!(back.current_name("anna"), "anna");
+        assert!(back.renamed.is_empty());
     }
 }

@@ -19,6 +19,7 @@ pub struct UnknownKey {
 const KNOWN: &[(&str, Option<&[&str]>)] = &[
     ("people", Some(&["name", "email", "level"])),
     ("former", None),
+    ("renamed", None),
     (
         "escalation",
         Some(&["after", "to", "pause_when_waiting", "clock"]),

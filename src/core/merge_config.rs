@@ -1,7 +1,10 @@
 //! The three-way merge of the team config (`tickets/baton.toml`), as git's
 //! merge driver does it: `[[people]]` merged person by person (by name), every
 //! other table key by key against the common ancestor, comments and layout
-//! kept from our side.
+//! kept from our side. A person one side renamed (a new `[renamed]` key, see
+//! `people rename`) is the same person on the other side under the old name:
+//! that side's entry is read under the new name first, so an edit made there
+//! lands on the renamed entry instead of bringing the old name back.
 //!
 //! A real conflict (both sides changed one key to different values) does not
 //! stop the team: the greater value (by its TOML text, so either side gives
@@ -42,10 +45,19 @@ pub fn merge(base: Option<&str>, ours: &str, theirs: &str) -> Result<Merged, Str
             .map_err(|e| format!("{side} version is not TOML: {}", e.message()))
     };
     let mut doc = parse(ours, "our")?;
-    let theirs = parse(theirs, "their")?;
-    let base = base
+    let mut theirs = parse(theirs, "their")?;
+    let mut base = base
         .and_then(|b| b.parse::<DocumentMut>().ok())
         .unwrap_or_default();
+    let (ours_renamed, theirs_renamed) = (renames(&base, &doc), renames(&base, &theirs));
+    for (old, new) in &ours_renamed {
+        follow_rename(&mut theirs, old, new);
+        follow_rename(&mut base, old, new);
+    }
+    for (old, new) in &theirs_renamed {
+        follow_rename(&mut doc, old, new);
+        follow_rename(&mut base, old, new);
+    }
     let mut conflicts = Vec::new();
     merge_table(
         base.as_table(),
@@ -84,6 +96,44 @@ pub fn merge(base: Option<&str>, ours: &str, theirs: &str) -> Result<Merged, Str
         text: doc.to_string(),
         conflicts,
     })
+}
+
+/// The renames a side made since the base: its `[renamed]` keys (old name →
+/// new) that are new or point elsewhere.
+fn renames(base: &DocumentMut, side: &DocumentMut) -> Vec<(String, String)> {
+    let table = |doc: &DocumentMut| -> Vec<(String, String)> {
+        doc.get(crate::core::config::RENAMED_KEY)
+            .and_then(Item::as_table_like)
+            .map(|t| {
+                t.iter()
+                    .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let before = table(base);
+    table(side)
+        .into_iter()
+        .filter(|r| !before.contains(r))
+        .collect()
+}
+
+/// Reads a side's `[[people]]` entry named `old` as `new`, when it has one
+/// under the old name and none under the new.
+fn follow_rename(doc: &mut DocumentMut, old: &str, new: &str) {
+    let Some(people) = doc.get_mut("people").and_then(Item::as_array_of_tables_mut) else {
+        return;
+    };
+    if people.iter().any(|t| name(t) == Some(new)) {
+        return;
+    }
+    if let Some(entry) = people.iter_mut().find(|t| name(t) == Some(old))
+        && let Some(value) = entry.get_mut("name").and_then(Item::as_value_mut)
+    {
+        let decor = value.decor().clone();
+        *value = new.into();
+        *value.decor_mut() = decor;
+    }
 }
 
 /// The conflicts a config's text records (for `doctor`).
@@ -398,6 +448,37 @@ mod tests {
         let changed = two.replace("level = 2", "level = 3");
         let m = both_ways(&two, &removed, &changed);
         assert!(m.text.contains("name = \"ben\"") && m.conflicts.len() == 1);
+    }
+
+    #[test]
+    fn an_edit_of_a_person_the_other_side_renamed_lands_under_the_new_name() {
+        let renamed =
+            BASE.replace("name = \"ana\"", "name = \"anna\"") + "\n[renamed]\nana = \"anna\"\n";
+        let edited = BASE.replace("level = 1\n", "level = 2\n");
+        let m = both_ways(BASE, &renamed, &edited);
+        assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+        let c = crate::core::config::Config::parse(&m.text).unwrap();
+        let names: Vec<_> = c
+            .people
+            .iter()
+            .map(|p| (p.name.as_str(), p.level))
+            .collect();
+        assert_eq!(names, [("anna", 2)], "{}", m.text);
+        assert_eq!(c.current_name("ana"), "anna");
+
+        // Two renames of two people merge as any two keys do.
+        let two = format!("{BASE}\n[[people]]\nname = \"ben\"\nlevel = 2\n");
+        let a = two.replace("name = \"ana\"", "name = \"anna\"") + "\n[renamed]\nana = \"anna\"\n";
+        let b =
+            two.replace("name = \"ben\"", "name = \"benji\"") + "\n[renamed]\nben = \"benji\"\n";
+        let m = both_ways(&two, &a, &b);
+        assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+        let c = crate::core::config::Config::parse(&m.text).unwrap();
+        assert_eq!(c.names(), "anna, benji");
+        assert_eq!(
+            (c.current_name("ana"), c.current_name("ben")),
+            ("anna", "benji")
+        );
     }
 
     #[test]

@@ -84,6 +84,10 @@ pub struct PersonFigures {
     pub one_touch: u32,
     /// The 90th percentile (nearest rank) of the same waits as the median.
     pub p90_first_response_minutes: Option<f64>,
+    /// The names they had before (`people rename`), whose events count here.
+    /// Left out of the CSV; the JSON has it when there are any.
+    #[serde(skip)]
+    pub renamed_from: Vec<String>,
 }
 
 /// One customer's figures: the base for charging support by use.
@@ -435,11 +439,23 @@ struct Tally {
     promises: BTreeMap<String, (u32, u32)>,
     /// Per customer, then per tag: (asking round trips, their seconds).
     questions: [BTreeMap<String, (u32, i64)>; 2],
+    /// The config's old names (`[renamed]`): an event under one counts for
+    /// the name it became, so a month of both is one row.
+    renamed: BTreeMap<String, String>,
 }
 
 impl Tally {
     fn person(&mut self, name: &str) -> &mut PersonTally {
-        self.people.entry(name.to_string()).or_default()
+        let name = self.name(name);
+        self.people.entry(name).or_default()
+    }
+
+    /// The name a person named in the history has now.
+    fn name(&self, name: &str) -> String {
+        self.renamed
+            .get(name)
+            .map_or(name, String::as_str)
+            .to_string()
     }
 }
 
@@ -453,9 +469,12 @@ pub fn report(
     owner: Option<&str>,
     now: DateTime<Utc>,
 ) -> Report {
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        renamed: config.renamed.clone(),
+        ..Tally::default()
+    };
     for ticket in tickets {
-        if owner.is_none_or(|o| owned_during(ticket, o, period)) {
+        if owner.is_none_or(|o| owned_during(ticket, o, config, period)) {
             count_ticket(&mut tally, ticket, config, period, now);
         }
     }
@@ -471,10 +490,14 @@ pub fn may_count(s: &Summary, period: Period) -> bool {
     s.first_event < period.until && (s.last_event >= period.since || s.ends_active)
 }
 
-/// Whether `name` owned the ticket at any moment of the period.
-fn owned_during(ticket: &Ticket, name: &str, period: Period) -> bool {
+/// Whether `name` owned the ticket at any moment of the period (under an
+/// old name too).
+fn owned_during(ticket: &Ticket, name: &str, config: &Config, period: Period) -> bool {
     let mut state: Option<State> = None;
-    let owns = |s: &Option<State>| s.as_ref().is_some_and(|s| s.owner == name);
+    let owns = |s: &Option<State>| {
+        s.as_ref()
+            .is_some_and(|s| config.current_name(&s.owner) == name)
+    };
     let events = super::undo::standing(&ticket.events);
     for e in events.iter().filter(|e| e.at < period.until) {
         // Checked before and after each event in the period: the owner when
@@ -524,7 +547,8 @@ fn count_pauses(
                 && from < to
             {
                 let span = hours.between(from, to);
-                tally.pauses.entry(o.to_string()).or_default().0 += span.num_seconds();
+                let o = tally.name(o);
+                tally.pauses.entry(o).or_default().0 += span.num_seconds();
             }
         };
     for e in events {
@@ -546,7 +570,8 @@ fn count_pauses(
                 from,
             } if from != Status::Waiting => {
                 if period.contains(e.at) {
-                    let entry = tally.pauses.entry(e.by.clone()).or_default();
+                    let by = tally.name(&e.by);
+                    let entry = tally.pauses.entry(by).or_default();
                     entry.1 += 1;
                     if unanswered.is_some_and(|c| e.at - c <= grace) {
                         entry.2 += 1;
@@ -578,7 +603,8 @@ fn count_promises(tally: &mut Tally, events: &[Event], period: Period, now: Date
             promise::Fate::Broken if period.contains(p.due) => (0, 1),
             _ => continue,
         };
-        let entry = tally.promises.entry(p.by).or_default();
+        let by = tally.name(&p.by);
+        let entry = tally.promises.entry(by).or_default();
         entry.0 += kept;
         entry.1 += broken;
     }
@@ -916,6 +942,11 @@ fn finish(mut tally: Tally, config: &Config, period: Period, owner: Option<&str>
                 passed_down: t.passed_down,
                 one_touch: t.one_touch,
                 hours: hours(t.minutes),
+                renamed_from: config
+                    .former_names(&name)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
                 name,
             }
         })
@@ -1161,6 +1192,36 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         at(12, 5, 12, 0)
+    }
+
+    #[test]
+    fn events_under_an_old_name_count_in_the_one_row_of_the_new_name() {
+        let before = report(&desk(), &config(), november(), None, now());
+        let text = "[[people]]\nname = \"anya\"\nlevel = 1\n[[people]]\nname = \"ben\"\nlevel = 2\n\
+                    [[people]]\nname = \"dan\"\nlevel = 2\n[[people]]\nname = \"cora\"\nlevel = 3\n\
+                    [escalation]\nafter = \"20h\"\nto = \"top\"\npause_when_waiting = true\n\
+                    [sla]\nfirst_response = \"1h\"\n[renamed]\nana = \"anya\"\n";
+        let renamed = Config::parse(text).unwrap();
+        let after = report(&desk(), &renamed, november(), None, now());
+        let row = |r: &Report, name: &str| r.people.iter().find(|p| p.name == name).cloned();
+        assert_eq!(row(&after, "ana"), None, "no row for the old name");
+        let anya = row(&after, "anya").unwrap();
+        assert_eq!(anya.renamed_from, ["ana"]);
+        assert_eq!(
+            anya,
+            PersonFigures {
+                name: "anya".into(),
+                renamed_from: vec!["ana".into()],
+                ..row(&before, "ana").unwrap()
+            }
+        );
+        assert_eq!(after.totals, before.totals);
+        let by_owner = report(&desk(), &renamed, november(), Some("anya"), now());
+        let by_old_owner = report(&desk(), &config(), november(), Some("ana"), now());
+        assert_eq!(
+            by_owner.totals, by_old_owner.totals,
+            "owned under the old name"
+        );
     }
 
     #[test]
@@ -1421,6 +1482,7 @@ mod tests {
                 passed_down: 0,
                 one_touch: 2,                           // T1, T4's first
                 p90_first_response_minutes: Some(30.0), // rank ⌈0.9 × 2⌉ = 2 of 20, 30
+                renamed_from: Vec::new(),
             }
         );
         assert_eq!(

@@ -11,6 +11,13 @@
 //! Events a `reverted` cancels are left out before anything is applied, so
 //! an undone hand-off gives the owner back and an undone resolve leaves the
 //! ticket as open as it was, its period not restarted.
+//!
+//! A `renamed` event moves the ticket from the old name to the new one, and
+//! any later event that still names the old name (written by a clone that had
+//! not heard of the rename) means the new one: the history keeps what was
+//! written, the owner is the person.
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
@@ -28,6 +35,8 @@ pub struct State {
     missed: Vec<DateTime<Utc>>,
     /// When a person last handed the ticket on in the current open period.
     handed: Option<DateTime<Utc>>,
+    /// The renames this history recorded: old name → the name it became.
+    renamed: BTreeMap<String, String>,
 }
 
 /// What an `escalated` event does to a ticket in a given state.
@@ -46,18 +55,23 @@ impl State {
     /// unknown kinds) and malformed ones (a hand-off without `to`, a status
     /// change to no status) only move `updated`.
     pub fn apply(&mut self, event: &Event) {
-        self.updated = self.updated.max(event.at);
-        let Ok(view) = event.view() else {
+        let view = event.view();
+        // A rename is the team's bookkeeping, not work on the ticket: when
+        // it was last touched stays as it was.
+        if !matches!(view, Ok(View::Renamed { .. })) {
+            self.updated = self.updated.max(event.at);
+        }
+        let Ok(view) = view else {
             return;
         };
         match view {
             View::Created { owner } => {
                 self.status = Status::Open;
                 self.new_period();
-                self.owner = owner.to_string();
+                self.owner = self.named(owner);
             }
             View::Handoff { to, .. } => {
-                self.owner = to.to_string();
+                self.owner = self.named(to);
                 self.handed = self.handed.max(Some(event.at));
             }
             View::Escalated { to, deadline, .. } => match self.escalation(deadline) {
@@ -66,7 +80,7 @@ impl State {
                     self.escalated += 1;
                     self.missed.push(deadline);
                     if moves {
-                        self.owner = to.to_string();
+                        self.owner = self.named(to);
                     }
                 }
             },
@@ -78,8 +92,23 @@ impl State {
             }
             // A duplicate is closed by its merge (undoing the merge reopens it).
             View::Merged { into: Some(_), .. } => self.status = Status::Closed,
+            View::Renamed { from, to } => {
+                super::config::record_rename(&mut self.renamed, from, to);
+                if self.owner == from {
+                    self.owner = to.to_string();
+                }
+            }
             _ => {}
         }
+    }
+
+    /// The name a person named in an event has now, by the renames this
+    /// history recorded before it.
+    fn named(&self, name: &str) -> String {
+        self.renamed
+            .get(name)
+            .map_or(name, String::as_str)
+            .to_string()
     }
 
     /// What an escalation for `deadline` does in this state.
@@ -119,6 +148,7 @@ pub fn replay(events: &[Event]) -> Option<State> {
         escalated: 0,
         missed: Vec::new(),
         handed: None,
+        renamed: BTreeMap::new(),
     };
     for event in events.iter() {
         state.apply(event);
@@ -378,6 +408,53 @@ mod tests {
         ];
         let s = replay(&events).unwrap();
         assert_eq!((s.owner.as_str(), s.escalated), ("dan", 2));
+    }
+
+    fn renamed(h: u32, from: &str, to: &str) -> Event {
+        Event::new(at(h), "ben", EventKind::Renamed)
+            .from(from)
+            .to(to)
+    }
+
+    #[test]
+    fn a_rename_moves_the_ticket_and_later_events_under_the_old_name_follow() {
+        let events = vec![
+            Event::new(at(1), "anna", EventKind::Created).to("anna"),
+            renamed(2, "anna", "ana"),
+        ];
+        let s = replay(&events).unwrap();
+        // The rename is no work on the ticket: `updated` stays.
+        assert_eq!((s.owner.as_str(), s.updated), ("ana", at(1)));
+
+        // A clone that had not heard of it hands the ticket to the old name.
+        let mut stale = events.clone();
+        stale.push(take(3, 0, "ana", "ben"));
+        stale.push(
+            Event::new(at(4), "ben", EventKind::Handoff)
+                .from("ben")
+                .to("anna"),
+        );
+        assert_eq!(replay(&stale).unwrap().owner, "ana");
+
+        // Someone else's ticket only learns the name.
+        let other = vec![
+            Event::new(at(1), "ben", EventKind::Created).to("ben"),
+            renamed(2, "anna", "ana"),
+        ];
+        assert_eq!(replay(&other).unwrap().owner, "ben");
+
+        // Renamed back: the old name is in use again, and the one between
+        // means the same person.
+        let mut back = events;
+        back.push(renamed(5, "ana", "anna"));
+        assert_eq!(replay(&back).unwrap().owner, "anna");
+        back.push(take(6, 0, "anna", "ben"));
+        back.push(
+            Event::new(at(7), "ben", EventKind::Handoff)
+                .from("ben")
+                .to("ana"),
+        );
+        assert_eq!(replay(&back).unwrap().owner, "anna");
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Changes to the team in the team config (`tickets/baton.toml`): adding,
-//! editing and removing a person, each as a new config text with the rest of
-//! the file (its comments and layout) kept as it was, and the rules that
-//! refuse a change the team could not work with.
+//! editing, renaming and removing a person, each as a new config text with
+//! the rest of the file (its comments and layout) kept as it was, and the
+//! rules that refuse a change the team could not work with.
 
+use chrono::{DateTime, Utc};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
-use super::config::{Config, Target};
+use super::config::{Config, RENAMED_KEY, Target, check_name, record_rename};
+use super::ticket::{Event, EventKind};
 use crate::error::Error;
 
 /// Checks a level given on the command line.
@@ -28,6 +30,12 @@ pub fn add_person(
     level: u32,
     email: Option<&str>,
 ) -> Result<String, Error> {
+    if let Some(now) = config.renamed_to(name) {
+        return Err(Error::new(format!(
+            "'{name}' is {now}'s old name: the history under it counts as {now}'s"
+        ))
+        .hint("pick another name for the new person"));
+    }
     if config.person(name).is_some() {
         return Err(Error::new(format!("'{name}' is already on the team"))
             .hint("'baton people' lists the team"));
@@ -67,7 +75,7 @@ pub struct Edit {
 
 /// The team config's text with one person's level or e-mail changed.
 pub fn edit_person(text: &str, config: &Config, name: &str, edit: &Edit) -> Result<String, Error> {
-    config.member(name)?;
+    by_name_in_use(config, name)?;
     if edit == &Edit::default() {
         return Err(
             Error::usage(format!("nothing to change for {name}")).hint(format!(
@@ -109,7 +117,7 @@ pub fn remove_person(
     name: &str,
     owned: &[Owned],
 ) -> Result<String, Error> {
-    config.member(name)?;
+    by_name_in_use(config, name)?;
     if !owned.is_empty() {
         let list: Vec<String> = owned
             .iter()
@@ -155,6 +163,122 @@ pub fn remove_person(
         }
     }
     Ok(doc.to_string())
+}
+
+/// The team config's text with `old` renamed `new`: their entry keeps its
+/// level, e-mail and place, `[renamed]` records `old = "new"` (so the history,
+/// which keeps the old name, counts as theirs), and `[escalation] to` and
+/// `[intake] owner` follow the name. Refused when `old` is nobody on the
+/// team, `new` is no usable name, or `new` is someone else's name, old or
+/// current (their history would become one). A rename back to an old name
+/// of the same person is allowed: that name is theirs.
+pub fn rename_person(text: &str, config: &Config, old: &str, new: &str) -> Result<String, Error> {
+    by_name_in_use(config, old)?;
+    check_name(new).map_err(Error::usage)?;
+    if new == old {
+        return Err(Error::usage(format!("{old} is called {new} already")));
+    }
+    match config.renamed_to(new) {
+        Some(now) if now == old => {}
+        Some(now) => {
+            return Err(Error::new(format!(
+                "'{new}' is {now}'s old name: the history under it counts as {now}'s"
+            ))
+            .hint(format!("pick another name for {old}")));
+        }
+        None if config.person(new).is_some() => {
+            return Err(Error::new(format!("'{new}' is already on the team"))
+                .hint(format!("pick another name for {old}")));
+        }
+        None if config.ever_member(new) => {
+            return Err(Error::new(format!(
+                "'{new}' was on the team, and the history still names them"
+            ))
+            .hint(format!("pick another name for {old}")));
+        }
+        None => {}
+    }
+    let mut doc = document(text)?;
+    if let Some(name) = entry_mut(&mut doc, old)?.get_mut("name") {
+        set_keeping_comment(name, new);
+    }
+    let mut renamed = config.renamed.clone();
+    record_rename(&mut renamed, old, new);
+    let table = doc
+        .entry(RENAMED_KEY)
+        .or_insert_with(|| {
+            let mut t = Table::new();
+            t.decor_mut().set_prefix(
+                "\n# Old names (baton people rename): the history keeps them, and\n\
+                 # they count as the person's new name.\n",
+            );
+            Item::Table(t)
+        })
+        .as_table_mut()
+        .ok_or_else(|| {
+            Error::new("[renamed] in tickets/baton.toml is not a table")
+                .hint("write it as a [renamed] table of old = \"new\" names")
+        })?;
+    let gone: Vec<String> = table
+        .iter()
+        .map(|(k, _)| k.to_string())
+        .filter(|k| !renamed.contains_key(k))
+        .collect();
+    for k in gone {
+        table.remove(&k);
+    }
+    for (from, to) in &renamed {
+        if table.get(from).and_then(Item::as_str) != Some(to) {
+            table.insert(from, value(to.as_str()));
+        }
+    }
+    for (section, key) in [("escalation", "to"), ("intake", "owner")] {
+        if let Some(item) = doc.get_mut(section).and_then(|t| t.get_mut(key))
+            && item.as_str() == Some(old)
+        {
+            set_keeping_comment(item, new);
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// Whether `old` is renamed to `new` already, `new` on the team: `people
+/// rename` run again then changes no config, and only moves the tickets
+/// still under the old name.
+pub fn renamed_already(config: &Config, old: &str, new: &str) -> bool {
+    config.renamed_to(old) == Some(new) && config.person(new).is_some()
+}
+
+/// Whether a ticket owned under `owner` moves to `new` in a rename, by the
+/// config after it: its owner is an old name of `new`'s (the one renamed
+/// now, or one before it that a clone still wrote).
+pub fn moves_with_rename(config: &Config, owner: &str, new: &str) -> bool {
+    owner != new && config.current_name(owner) == new
+}
+
+/// The event that moves a ticket owned under the name `from` to `to`.
+pub fn renamed_event(at: DateTime<Utc>, by: &str, from: &str, to: &str) -> Event {
+    Event::new(at, by, EventKind::Renamed).from(from).to(to)
+}
+
+/// Sets a string value, keeping the comment beside it.
+fn set_keeping_comment(item: &mut Item, new: &str) {
+    let decor = item.as_value().map(|v| v.decor().clone());
+    *item = value(new);
+    if let (Some(decor), Some(v)) = (decor, item.as_value_mut()) {
+        *v.decor_mut() = decor;
+    }
+}
+
+/// The person called `name` now, by that very name: an old name is refused
+/// with the name to use, so a change never lands on an entry it cannot find.
+fn by_name_in_use<'c>(config: &'c Config, name: &str) -> Result<&'c super::config::Person, Error> {
+    if let Some(now) = config.renamed_to(name) {
+        return Err(Error::new(format!("'{name}' was renamed to '{now}'"))
+            .kind(crate::error::Kind::UnknownPerson)
+            .hint(format!("use the name in use: {now}")));
+    }
+    config.member(name)
 }
 
 /// This clone's local settings (`tickets/.local/config.toml`, `text`, empty
@@ -342,6 +466,82 @@ to = "top"
         );
         assert!(kept.starts_with("# mine"), "{kept}");
         assert!(with_local_name("name = ", "ben").is_err());
+    }
+
+    #[test]
+    fn renaming_keeps_the_entry_and_maps_the_old_name() {
+        let named = TEAM.replace("to = \"top\"", "to = \"ben\"");
+        let c = config(&named);
+        let text = rename_person(&named, &c, "ben", "benji").unwrap();
+        assert!(text.contains("name = \"benji\"   # the lead"), "{text}");
+        let after = config(&text);
+        let benji = after.person("benji").unwrap();
+        assert_eq!(
+            (benji.level, benji.email.as_deref()),
+            (2, Some("ben@example.com"))
+        );
+        assert_eq!(after.names(), "ana, benji, cora", "the same place");
+        assert_eq!(after.current_name("ben"), "benji");
+        assert_eq!(after.escalation.to, Target::Person("benji".into()));
+        assert_eq!(after.former_names("benji"), ["ben"]);
+
+        // Again: the first old name follows; and back: the name is theirs.
+        let twice = rename_person(&text, &after, "benji", "b").unwrap();
+        let twice_c = config(&twice);
+        assert_eq!(
+            (twice_c.current_name("ben"), twice_c.current_name("benji")),
+            ("b", "b")
+        );
+        let back = rename_person(&twice, &twice_c, "b", "ben").unwrap();
+        let back_c = config(&back);
+        assert_eq!(back_c.current_name("benji"), "ben");
+        assert_eq!(back_c.renamed_to("ben"), None);
+        assert_eq!(back_c.former_names("ben"), ["b", "benji"]);
+    }
+
+    #[test]
+    fn the_tickets_under_any_old_name_of_the_new_one_move() {
+        let c = config(TEAM);
+        let once = rename_person(TEAM, &c, "ben", "benji").unwrap();
+        let twice = rename_person(&once, &config(&once), "benji", "b").unwrap();
+        let after = config(&twice);
+        let moves: Vec<bool> = ["ben", "benji", "b", "ana", "zed"]
+            .iter()
+            .map(|o| moves_with_rename(&after, o, "b"))
+            .collect();
+        assert_eq!(moves, [true, true, false, false, false]);
+        assert!(renamed_already(&after, "benji", "b") && renamed_already(&after, "ben", "b"));
+        assert!(!renamed_already(&after, "ben", "benji") && !renamed_already(&c, "ben", "b"));
+    }
+
+    #[test]
+    fn a_rename_that_would_mix_two_people_or_names_nobody_is_refused() {
+        let c = config(TEAM);
+        let cases = [
+            ("bne", "x", "did you mean 'ben'?"),
+            ("ben", "cora", "already on the team"),
+            ("ben", "b n", "not a usable name"),
+            ("ben", "baton", "reserved"),
+            ("ben", "ben", "called ben already"),
+        ];
+        for (old, new, says) in cases {
+            let e = rename_person(TEAM, &c, old, new).unwrap_err();
+            let all = format!("{} {}", e.message, e.hint.unwrap_or_default());
+            assert!(all.contains(says), "{old} → {new}: {all}");
+        }
+        let renamed = rename_person(TEAM, &c, "ana", "anna").unwrap();
+        let rc = config(&renamed);
+        let e = rename_person(&renamed, &rc, "ana", "x").unwrap_err();
+        assert!(e.message.contains("was renamed to 'anna'"), "{e:?}");
+        let e = rename_person(&renamed, &rc, "ben", "ana").unwrap_err();
+        assert!(e.message.contains("anna's old name"), "{e:?}");
+        let e = add_person(&renamed, &rc, "ana", 1, None).unwrap_err();
+        assert!(e.message.contains("anna's old name"), "{e:?}");
+        let e = edit_person(&renamed, &rc, "ana", &Edit::default()).unwrap_err();
+        assert!(e.hint.unwrap().contains("anna"));
+        let gone = remove_person(TEAM, &c, "ana", &[]).unwrap();
+        let e = rename_person(&gone, &config(&gone), "ben", "ana").unwrap_err();
+        assert!(e.message.contains("was on the team"), "{e:?}");
     }
 
     #[test]

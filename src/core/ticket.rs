@@ -180,11 +180,15 @@ pub enum EventKind {
     /// A checklist fact marked found by hand (`baton found`): `field` names
     /// the fact, `text` holds what was found when it was given.
     Found,
+    /// A person renamed (`baton people rename`): `from` is the old name,
+    /// `to` the new one. Written on each ticket the old name owned, so that
+    /// the owner moves with the name while the history keeps the old one.
+    Renamed,
     Other(String),
 }
 
 impl EventKind {
-    const KNOWN: [EventKind; 20] = [
+    const KNOWN: [EventKind; 21] = [
         EventKind::Created,
         EventKind::Handoff,
         EventKind::Escalated,
@@ -205,6 +209,7 @@ impl EventKind {
         EventKind::Unlinked,
         EventKind::Surveyed,
         EventKind::Found,
+        EventKind::Renamed,
     ];
 
     pub fn as_str(&self) -> &str {
@@ -229,6 +234,7 @@ impl EventKind {
             EventKind::Unlinked => "unlinked",
             EventKind::Surveyed => "surveyed",
             EventKind::Found => "found",
+            EventKind::Renamed => "renamed",
             EventKind::Other(s) => s,
         }
     }
@@ -441,6 +447,10 @@ impl Event {
             EventKind::Found => View::Found {
                 fact: name(self.field.as_deref(), "field", "the checklist fact's name")?,
                 value: self.text.as_deref(),
+            },
+            EventKind::Renamed => View::Renamed {
+                from: name(from, "from", "the old name")?,
+                to: name(to, "to", "the new name")?,
             },
             EventKind::Other(kind) => View::Unknown(kind),
         })
@@ -669,6 +679,12 @@ pub enum View<'a> {
         fact: &'a str,
         value: Option<&'a str>,
     },
+    /// A person's name changed from `from` to `to`: whoever owned the
+    /// ticket under the old name owns it under the new.
+    Renamed {
+        from: &'a str,
+        to: &'a str,
+    },
     /// A kind a newer version wrote; it changes nothing here.
     Unknown(&'a str),
 }
@@ -688,7 +704,9 @@ impl<'a> View<'a> {
     pub fn owners(self) -> impl Iterator<Item = (&'static str, &'a str)> {
         let (from, to) = match self {
             View::Created { owner } => (None, Some(owner)),
-            View::Handoff { from, to } | View::Escalated { from, to, .. } => (Some(from), Some(to)),
+            View::Handoff { from, to }
+            | View::Escalated { from, to, .. }
+            | View::Renamed { from, to } => (Some(from), Some(to)),
             _ => (None, None),
         };
         from.map(|f| ("from", f))

@@ -245,6 +245,10 @@ fn refusal(kind: &EventKind) -> Option<(&'static str, &'static str)> {
             "an undo cannot be undone",
             "do the change again with its command (for an undone 'pass', pass it again)",
         ),
+        EventKind::Renamed => (
+            "a rename cannot be undone on one ticket: the name changed for the whole team",
+            "rename them back with 'baton people rename NEW OLD'",
+        ),
         EventKind::Other(_) => (
             "this kind of event was written by a newer baton, which alone knows how to undo it",
             "undo it with the newer baton",

@@ -189,6 +189,15 @@ pub fn person_edited(name: &str) -> String {
     format!("baton: people edit {}", clean_line(name))
 }
 
+/// The commit of `people rename`.
+pub fn person_renamed(old: &str, new: &str, tickets: usize) -> String {
+    format!(
+        "baton: people rename {} {} ({tickets} ticket(s) move with the name)",
+        clean_line(old),
+        clean_line(new)
+    )
+}
+
 /// The commit of `people remove`.
 pub fn person_removed(name: &str) -> String {
     format!("baton: people remove {}", clean_line(name))

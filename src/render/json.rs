@@ -336,11 +336,28 @@ pub fn person(name: &str, level: u32, email: Option<&str>) -> Value {
     json!({"name": name, "level": level, "email": email})
 }
 
+/// `people rename`: the person under their new name, the name they had,
+/// and the tickets moved to the new name.
+pub fn person_renamed(
+    person: &crate::core::config::Person,
+    old: &str,
+    moved: &[uuid::Uuid],
+) -> Value {
+    json!({
+        "name": person.name,
+        "level": person.level,
+        "email": person.email,
+        "renamed_from": old,
+        "tickets": moved.iter().map(|id| id.to_string()).collect::<Vec<_>>(),
+    })
+}
+
 /// `whoami`: the person, and where baton read who is acting.
 pub fn whoami(
     person: &crate::core::config::Person,
     top: bool,
     source: &crate::ctx::Source,
+    given: Option<&str>,
 ) -> Value {
     use crate::ctx::Source;
     let (kind, from) = match source {
@@ -350,14 +367,19 @@ pub fn whoami(
         Source::GitEmail(email) => ("git_email", Some(email.clone())),
         Source::OnlyPerson => ("only_person", None),
     };
-    json!({
+    let mut v = json!({
         "name": person.name,
         "level": person.level,
         "email": person.email,
         "top": top,
         "source": kind,
         "from": from,
-    })
+    });
+    // Only when the name read was an old one: the shape stays otherwise.
+    if let (Some(old), Some(m)) = (given, v.as_object_mut()) {
+        m.insert("renamed_from".into(), json!(old));
+    }
+    v
 }
 
 /// `escalate`: the escalations (the plan, with `dry_run`) and the tickets
@@ -576,5 +598,15 @@ pub fn pages(dir: &Path, names: &[String]) -> Value {
 /// `report`: the period and every figure, with the keys docs/metrics.md
 /// defines (the report's own field names).
 pub fn report(r: &Report) -> Value {
-    serde_json::to_value(r).unwrap_or_default()
+    let mut doc = serde_json::to_value(r).unwrap_or_default();
+    // The old names of a renamed person, only where there are some (the
+    // CSV, one flat row per person, leaves them out).
+    if let Some(rows) = doc.get_mut("people").and_then(Value::as_array_mut) {
+        for (row, p) in rows.iter_mut().zip(&r.people) {
+            if let (false, Some(m)) = (p.renamed_from.is_empty(), row.as_object_mut()) {
+                m.insert("renamed_from".into(), json!(p.renamed_from));
+            }
+        }
+    }
+    doc
 }

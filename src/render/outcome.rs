@@ -126,16 +126,36 @@ pub fn person_edited(name: &str, level: u32, email: Option<&str>, top: bool) -> 
     format!("{name} is now at level {level}{role}{email}")
 }
 
+/// `people rename`: the new name, and the tickets that moved with it.
+pub fn person_renamed(old: &str, new: &str, again: bool, moved: &[&str]) -> String {
+    let head = if again {
+        format!("{old} was renamed to {new} already")
+    } else {
+        format!("renamed {old} to {new} (the history keeps {old}, counted as {new})")
+    };
+    match moved {
+        [] if again => format!("{head}; no ticket is left under {old}"),
+        [] => head,
+        _ => format!(
+            "{head}; {} ticket(s) move to {new}: {}",
+            moved.len(),
+            moved.join(", ")
+        ),
+    }
+}
+
 /// `people remove`.
 pub fn person_removed(name: &str) -> String {
     format!("removed {name} from the team (their history stays in the tickets)")
 }
 
-/// `whoami`: the person and where baton read who is acting.
+/// `whoami`: the person and where baton read who is acting; `given` is the
+/// name read there when it is an old one, renamed since.
 pub fn whoami(
     person: &crate::core::config::Person,
     top: bool,
     source: &crate::ctx::Source,
+    given: Option<&str>,
 ) -> String {
     let role = if top { ", the top of the pyramid" } else { "" };
     let email = person
@@ -143,10 +163,16 @@ pub fn whoami(
         .as_deref()
         .map(|e| format!(", {e}"))
         .unwrap_or_default();
-    format!(
-        "{} (level {}{role}{email})\nfrom {source}",
-        person.name, person.level
-    )
+    match given {
+        Some(old) => format!(
+            "{old} (renamed to {}; level {}{role}{email})\nfrom {source}",
+            person.name, person.level
+        ),
+        None => format!(
+            "{} (level {}{role}{email})\nfrom {source}",
+            person.name, person.level
+        ),
+    }
 }
 
 /// `init --name` in a store that exists: who this clone now acts as.

@@ -454,7 +454,7 @@ fn people(out: &Output, people: &[PersonFigures]) -> String {
         .iter()
         .map(|p| {
             vec![
-                clean_line(&p.name).into_owned(),
+                shown_name(p),
                 p.received.to_string(),
                 p.taken.to_string(),
                 p.resolved.to_string(),
@@ -491,6 +491,16 @@ const BAR_MAX: usize = 48;
 
 /// The most cells one ticket may take in the chart.
 const UNIT_MAX: usize = 4;
+
+/// A person's name in the people table, with the names they had before: a
+/// row that counts events under an old name says so.
+fn shown_name(p: &PersonFigures) -> String {
+    if p.renamed_from.is_empty() {
+        clean_line(&p.name).into_owned()
+    } else {
+        clean_line(&format!("{} (was {})", p.name, p.renamed_from.join(", "))).into_owned()
+    }
+}
 
 /// Resolved (█) against passed (░) per person, scaled to the terminal.
 fn chart(out: &Output, people: &[PersonFigures]) -> Option<String> {

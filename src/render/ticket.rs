@@ -137,6 +137,7 @@ pub fn describe(e: &Event, zone: LocalZone) -> String {
             Some(v) => format!("found {}: {}", opt(&e.field), clean_line(v)),
             None => format!("found {}", opt(&e.field)),
         },
+        EventKind::Renamed => format!("renamed {} to {}", opt(&e.from), opt(&e.to)),
         EventKind::Other(kind) => format!("{} (recorded by a newer baton)", clean_line(kind)),
     }
 }
