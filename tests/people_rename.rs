@@ -437,3 +437,39 @@ fn a_clone_writing_under_the_old_name_merges_into_the_new_one() {
     assert_eq!(ids.len(), 3, "{mine}");
     assert_clean(&desk, &ana);
 }
+
+#[test]
+fn a_ticket_a_stale_clone_gave_the_old_name_is_the_new_one_s_in_list_and_checks() {
+    let env = renamed_desk();
+    // ana's open ticket as a clone that had not heard of the rename wrote
+    // it: the file still says owner = "ana", with no renamed event.
+    let path = env.ticket_path(ID_A);
+    let stale = fs::read(&path).unwrap();
+    env.baton_as("cora", &["people", "rename", "ana", "anna"])
+        .success();
+    fs::write(&path, stale).unwrap();
+    assert_eq!(env.field(ID_A, "owner"), "ana");
+
+    let listed = |args: &[&str]| -> Vec<String> {
+        let mut all = args.to_vec();
+        all.extend(["--format", "id"]);
+        let out = env.baton_as("anna", &all);
+        out.success();
+        out.stdout.lines().map(str::to_string).collect()
+    };
+    assert_eq!(listed(&["list", "--owner", "anna"]), [ID_A]);
+    assert_eq!(listed(&["list", "--mine"]), [ID_A]);
+    assert_eq!(listed(&["search", "Refund", "--owner", "anna"]), [ID_A]);
+    let queue = env.baton_as("anna", &["--no-pager"]);
+    queue.success();
+    assert!(
+        queue.stdout.contains("Refund not received"),
+        "{}",
+        queue.stdout
+    );
+
+    // anna may resolve it without taking it from her old name first.
+    env.baton_as("anna", &["resolve", "0b7c", "--note", "refunded"])
+        .success();
+    assert_eq!(env.field(ID_A, "status"), "resolved");
+}

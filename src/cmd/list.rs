@@ -3,7 +3,7 @@
 use clap_complete::engine::ArgValueCandidates;
 
 use super::{Unreadable, completions};
-use crate::core::query::{self, Filter, Row, Sort};
+use crate::core::query::{self, Filter, Person, Row, Sort};
 use crate::core::ticket::{Priority, Status};
 use crate::core::{period, survey, typed, when};
 use crate::ctx::Ctx;
@@ -153,8 +153,9 @@ pub fn queue(ctx: &Ctx) -> Result<()> {
         query::sort(&mut rows, Sort::Due, ctx.now);
         rows
     };
-    let mine = rows(&|t, _| t.owner == actor);
-    let team = rows(&|t, due| t.owner != actor && query::about_to_breach(due, ctx.now));
+    let me = Person::of(&config, &actor);
+    let mine = rows(&|t, _| me.owns(&t.owner));
+    let team = rows(&|t, due| !me.owns(&t.owner) && query::about_to_breach(due, ctx.now));
     let mut unreadable = Unreadable::read(ctx);
     unreadable.warn_all(&loaded.problems);
     if ctx.out.json {
@@ -184,7 +185,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         args.owner
             .map(|o| super::people::name_in_use(ctx, &config, &o))
             .transpose()?
-    };
+    }
+    .map(|name| Person::of(&config, &name));
     let opened = opened_between(ctx, args.since.as_deref(), args.until.as_deref())?;
     let filter = Filter {
         opened,

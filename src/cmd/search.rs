@@ -7,6 +7,7 @@ use super::{Unreadable, completions};
 use crate::core::clock;
 use crate::core::found::{self, Narrowed};
 use crate::core::id;
+use crate::core::query::Person;
 use crate::core::search::{Found, Query};
 use crate::core::ticket::Status;
 use crate::ctx::Ctx;
@@ -44,7 +45,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let owner = args
         .owner
         .map(|o| super::people::name_in_use(ctx, &config, &o))
-        .transpose()?;
+        .transpose()?
+        .map(|name| Person::of(&config, &name));
     let query = Query::new(&args.words)
         .map_err(|e| Error::usage(e).hint("give at least one word: baton search WORD..."))?;
     let narrowed = Narrowed {

@@ -109,8 +109,14 @@ fn require_active(t: &Ticket, cx: &Ctx, verb: &str) -> Result<(), Error> {
     )
 }
 
+/// Whether the actor owns the ticket, also under a name they had before a
+/// rename (a clone that had not heard of it wrote the old one).
+fn owned_by_actor(t: &Ticket, cx: &Ctx) -> bool {
+    cx.config.current_name(&t.owner) == cx.actor
+}
+
 fn require_owner(t: &Ticket, cx: &Ctx, verb: &str) -> Result<(), Error> {
-    if t.owner == cx.actor {
+    if owned_by_actor(t, cx) {
         return Ok(());
     }
     Err(Error::new(format!(
@@ -292,7 +298,7 @@ pub fn set_status(
         }
         Status::Open => super::duplicate::require_not_merged(t, cx.label, "reopen")?,
         Status::Closed => {
-            if t.owner != cx.actor && !confirmed {
+            if !owned_by_actor(t, cx) && !confirmed {
                 return Err(Error::new(format!(
                     "{} belongs to {}; closing it needs confirmation",
                     cx.label, t.owner

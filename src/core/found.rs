@@ -3,13 +3,14 @@
 //! the words is [`super::search`]'s; this belongs beside it, and sits apart
 //! only while that file is being changed elsewhere.
 
+use super::query::Person;
 use super::search::Found;
 use super::ticket::{Status, Ticket};
 
 /// The tickets a search is narrowed to; empty fields keep every ticket.
 #[derive(Debug, Clone, Default)]
 pub struct Narrowed {
-    pub owner: Option<String>,
+    pub owner: Option<Person>,
     pub statuses: Vec<Status>,
 }
 
@@ -17,7 +18,7 @@ impl Narrowed {
     /// Whether the search keeps this ticket. Unlike `list`, a search looks
     /// in every status unless told otherwise.
     pub fn keeps(&self, t: &Ticket) -> bool {
-        self.owner.as_ref().is_none_or(|o| &t.owner == o)
+        self.owner.as_ref().is_none_or(|o| o.owns(&t.owner))
             && (self.statuses.is_empty() || self.statuses.contains(&t.status))
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::clock::Deadline;
+use super::config::Config;
 use super::summary::Summary;
 use super::ticket::{Priority, Status};
 
@@ -25,12 +26,50 @@ pub enum Sort {
 /// to the second (left out).
 pub type Bounds = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
+/// A person asked for by name, with the names they had before a rename: a
+/// ticket that a clone gave the old name before it knew of the rename (its
+/// file still says the old name) is theirs too.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub formerly: Vec<String>,
+}
+
+impl Person {
+    /// `name` (a name in use) and its old names in `config`.
+    pub fn of(config: &Config, name: &str) -> Person {
+        Person {
+            name: name.to_string(),
+            formerly: config
+                .former_names(name)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+
+    /// Whether a ticket whose file names `owner` is this person's.
+    pub fn owns(&self, owner: &str) -> bool {
+        owner == self.name || self.formerly.iter().any(|f| f == owner)
+    }
+}
+
+impl From<&str> for Person {
+    /// Someone never renamed.
+    fn from(name: &str) -> Person {
+        Person {
+            name: name.to_string(),
+            formerly: Vec::new(),
+        }
+    }
+}
+
 /// A filter over tickets; empty fields match everything.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// Opened at or after the first instant, and before the second.
     pub opened: Bounds,
-    pub owner: Option<String>,
+    pub owner: Option<Person>,
     pub statuses: Vec<Status>,
     pub customer: Option<String>,
     pub tags: Vec<String>,
@@ -49,7 +88,7 @@ impl Filter {
             self.statuses.contains(&t.status)
         };
         status_ok
-            && self.owner.as_ref().is_none_or(|o| &t.owner == o)
+            && self.owner.as_ref().is_none_or(|o| o.owns(&t.owner))
             && self
                 .customer
                 .as_ref()
