@@ -131,7 +131,7 @@ impl Store {
     /// or the cache folder in it is anything but a real folder of the store:
     /// a link there could lead anywhere, so such a cache is neither read nor
     /// written.
-    fn cache_dir(&self) -> Option<PathBuf> {
+    pub(super) fn cache_dir(&self) -> Option<PathBuf> {
         if !self.cache {
             return None;
         }
@@ -151,7 +151,7 @@ impl Store {
 
     /// Saves a cache file if it can; a read-only store or a full disk only
     /// costs the next run some time.
-    fn keep<T: serde::Serialize>(&self, path: &Path, body: &T) {
+    pub(super) fn keep<T: serde::Serialize>(&self, path: &Path, body: &T) {
         if let Err(e) = self
             .ensure_local()
             .map_err(|e| e.message)
