@@ -80,26 +80,28 @@ impl Store {
     }
 
     /// Saves a ticket atomically, replacing its file, and keeps the cached
-    /// listing current (the rename changes the folder's stamp) and the mail
-    /// index too.
+    /// listing current (the rename changes the folder's stamp), and the
+    /// summaries and the mail index too.
     pub fn save(&self, lock: &Lock, ticket: &Ticket) -> Result<()> {
         let path = self.path_of(ticket.id);
         let before = self.current_listing();
         write_atomic(&path, ticket.to_toml().as_bytes(), true)
             .map_err(|e| Error::io(&self.shown(&path), "write", e))?;
         self.relist(before, ticket.id);
+        self.keep_summary(ticket);
         self.index_mail(lock, ticket);
         Ok(())
     }
 
     /// Saves a new ticket atomically, refusing to replace an existing file,
-    /// and adds it to the cached listing and the mail index.
+    /// and adds it to the cached listing, the summaries and the mail index.
     pub fn create(&self, lock: &Lock, ticket: &Ticket) -> Result<()> {
         let path = self.path_of(ticket.id);
         let before = self.current_listing();
         write_atomic(&path, ticket.to_toml().as_bytes(), false)
             .map_err(|e| Error::io(&self.shown(&path), "create", e))?;
         self.relist(before, ticket.id);
+        self.keep_summary(ticket);
         self.index_mail(lock, ticket);
         Ok(())
     }
