@@ -157,7 +157,7 @@ fn unused(run: &Traced, why: &str) -> bool {
 }
 
 /// Copies a folder tree, leaving out what `skip` names.
-fn copy_tree(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) {
+pub fn copy_tree(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -454,12 +454,16 @@ fn a_damaged_or_stale_cache_is_ignored_and_rebuilt() {
 /// Copies of one store, one per case below, so that all of them settle
 /// during the same wait.
 fn desks(n: usize) -> Vec<TestEnv> {
-    let first = desk();
+    copies(desk(), n, &at(30, 0))
+}
+
+/// `first` and `n - 1` copies of it, each with the clock at `now`.
+pub fn copies(first: TestEnv, n: usize, now: &str) -> Vec<TestEnv> {
     let mut all: Vec<TestEnv> = (1..n)
         .map(|_| {
             let env = TestEnv::empty();
             copy_tree(first.root(), env.root(), &|_| false);
-            env.set_now(&at(30, 0));
+            env.set_now(now);
             env
         })
         .collect();
@@ -740,7 +744,7 @@ fn a_write_keeps_the_summaries_without_the_next_reader_rewriting_them() {
     note.success();
     assert!(
         note.stderr
-            .contains("trace: summaries cache: the write appended its entry"),
+            .contains("trace: summaries cache: the write appended its file"),
         "{}",
         note.stderr
     );

@@ -9,6 +9,7 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::cache::{copies, copy_tree};
 use crate::common::{ID_A, ID_B, Output, TestEnv, at};
 use crate::mail::fixture;
 
@@ -54,34 +55,7 @@ fn desk() -> TestEnv {
 
 /// Copies of one desk, so that all of them settle during the same wait.
 fn desks(n: usize) -> Vec<TestEnv> {
-    let first = desk();
-    let mut all: Vec<TestEnv> = (1..n)
-        .map(|_| {
-            let env = TestEnv::empty();
-            copy_tree(first.root(), env.root(), &|_| false);
-            env.set_now(&at(2, 0));
-            env
-        })
-        .collect();
-    all.insert(0, first);
-    all
-}
-
-fn copy_tree(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        if skip(&path) {
-            continue;
-        }
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&path, &dest, skip);
-        } else {
-            fs::copy(&path, &dest).unwrap();
-        }
-    }
+    copies(desk(), n, &at(2, 0))
 }
 
 /// One delivery: what it showed (trace lines apart) and its trace.

@@ -315,7 +315,27 @@ impl Store {
     /// its new stamp, so the next reader need neither read the file nor
     /// rewrite the cache. Nothing is recorded without a cache to add to.
     pub(super) fn keep_summary(&self, ticket: &crate::core::ticket::Ticket) {
-        let Some(path) = self.cache_dir().map(|d| d.join(cache::SUMMARIES)) else {
+        let summary = Summary::of(ticket);
+        self.journal_write(cache::SUMMARIES, ticket.id, "summaries cache", |stamp| {
+            cache::EntryRef {
+                id: ticket.id,
+                stamp,
+                summary: &summary,
+            }
+        });
+    }
+
+    /// Appends to the journal of the cache file `name` the record `record`
+    /// makes of ticket `id`'s file as a write just left it (its stamp now),
+    /// when that cache file exists; `what` names the cache in the trace.
+    pub(super) fn journal_write<T: serde::Serialize>(
+        &self,
+        name: &str,
+        id: Uuid,
+        what: &str,
+        record: impl FnOnce(cache::Stamp) -> T,
+    ) {
+        let Some(path) = self.cache_dir().map(|d| d.join(name)) else {
             return;
         };
         if !path.is_file() {
@@ -324,20 +344,12 @@ impl Store {
         let Some(stamp) = self
             .folder()
             .ok()
-            .and_then(|f| f.stamp(Name::of(ticket.id).as_str()))
+            .and_then(|f| f.stamp(Name::of(id).as_str()))
         else {
             return;
         };
-        let summary = Summary::of(ticket);
-        let entry = cache::EntryRef {
-            id: ticket.id,
-            stamp,
-            summary: &summary,
-        };
-        match cache::append(&cache::journal(&path), &[entry]) {
-            Ok(()) => self.trace(format_args!(
-                "summaries cache: the write appended its entry"
-            )),
+        match cache::append(&cache::journal(&path), &[record(stamp)]) {
+            Ok(()) => self.trace(format_args!("{what}: the write appended its file")),
             Err(e) => self.trace(format_args!("cache not written: {e}")),
         }
     }

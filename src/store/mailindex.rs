@@ -242,28 +242,11 @@ impl Store {
     /// intake need not read it again. Nothing is recorded without an index
     /// to add to (the first lookup makes it whole).
     pub(super) fn index_mail(&self, _lock: &Lock, ticket: &Ticket) {
-        let Some(path) = self.cache_dir().map(|d| d.join(MAIL)) else {
-            return;
-        };
-        if !path.is_file() {
-            return;
-        }
-        let Some(stamp) = self
-            .folder()
-            .ok()
-            .and_then(|f| f.stamp(Name::of(ticket.id).as_str()))
-        else {
-            return;
-        };
-        let record = Record {
+        self.journal_write(MAIL, ticket.id, "mail index", |stamp| Record {
             id: ticket.id,
             stamp,
             keys: Some(hashes(ticket)),
-        };
-        match cache::append(&cache::journal(&path), &[record]) {
-            Ok(()) => self.trace(format_args!("mail index: the write appended its file")),
-            Err(e) => self.trace(format_args!("cache not written: {e}")),
-        }
+        });
     }
 }
 
