@@ -192,11 +192,14 @@ pub fn append<T: Serialize>(path: &Path, records: &[T]) -> std::io::Result<()> {
     let mut options = fs::OpenOptions::new();
     options.append(true).create(true);
     // The cache's files are never links: one put there is not followed.
+    // Readable by the owner only, as the temp files `write` renames are.
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(
-        &mut options,
-        libc::O_NOFOLLOW | libc::O_NONBLOCK,
-    );
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .mode(0o600);
+    }
     let mut file = options.open(path)?;
     if !file.metadata()?.is_file() {
         return Err(std::io::Error::other("the journal is not a plain file"));
@@ -252,6 +255,12 @@ mod tests {
         assert_eq!(read_journal::<u32>(&path), (vec![], 0));
         append(&path, &[1u32, 2]).unwrap();
         append(&path, &[3u32]).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "only its owner reads the journal");
+        }
         let whole = fs::read(&path).unwrap();
         assert_eq!(
             read_journal::<u32>(&path),
