@@ -125,7 +125,11 @@ fn expect_trace(run: &Traced, args: &[String], listing: &str, summaries: &str) {
         .trace
         .iter()
         .map(String::as_str)
-        .filter(|l| !l.starts_with("cache not written") && !l.starts_with("cache not used"))
+        .filter(|l| {
+            !l.starts_with("cache not written")
+                && !l.starts_with("cache not used")
+                && !l.starts_with("summaries cache: ")
+        })
         .collect();
     let want = if args[0] == "show" {
         vec![listing]
@@ -153,7 +157,7 @@ fn unused(run: &Traced, why: &str) -> bool {
 }
 
 /// Copies a folder tree, leaving out what `skip` names.
-fn copy_tree(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) {
+pub fn copy_tree(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -355,9 +359,9 @@ fn a_damaged_or_stale_cache_is_ignored_and_rebuilt() {
     // An older state of the cache, from before a ticket changed and another
     // was added.
     let dir = cache_dir(&env);
-    let old: Vec<(&str, Vec<u8>)> = ["listing", "summaries"]
+    let old: Vec<(&str, Option<Vec<u8>>)> = ["listing", "summaries", "summaries.journal"]
         .into_iter()
-        .map(|f| (f, fs::read(dir.join(f)).unwrap()))
+        .map(|f| (f, fs::read(dir.join(f)).ok()))
         .collect();
     env.baton_as("ana", &["resolve", "0b7c"]).success();
     env.new_ticket_pinned("ben", "Invoice address", &[], ID_E);
@@ -371,9 +375,15 @@ fn a_damaged_or_stale_cache_is_ignored_and_rebuilt() {
             prime(&env);
             let warm = traced(&env, args, None);
             expect_trace(&warm, args, &listing_cached(5), &summaries(5, 0));
+            // The old state of a file is the summaries with their journal.
             for (file, bytes) in &old {
-                if target.files().contains(file) {
-                    fs::write(dir.join(file), bytes).unwrap();
+                if target.files().iter().any(|t| file.starts_with(t)) {
+                    match bytes {
+                        Some(bytes) => fs::write(dir.join(file), bytes).unwrap(),
+                        None => {
+                            let _ = fs::remove_file(dir.join(file));
+                        }
+                    }
                 }
             }
             let run = traced(&env, args, None);
@@ -444,12 +454,16 @@ fn a_damaged_or_stale_cache_is_ignored_and_rebuilt() {
 /// Copies of one store, one per case below, so that all of them settle
 /// during the same wait.
 fn desks(n: usize) -> Vec<TestEnv> {
-    let first = desk();
+    copies(desk(), n, &at(30, 0))
+}
+
+/// `first` and `n - 1` copies of it, each with the clock at `now`.
+pub fn copies(first: TestEnv, n: usize, now: &str) -> Vec<TestEnv> {
     let mut all: Vec<TestEnv> = (1..n)
         .map(|_| {
             let env = TestEnv::empty();
             copy_tree(first.root(), env.root(), &|_| false);
-            env.set_now(&at(30, 0));
+            env.set_now(now);
             env
         })
         .collect();
@@ -708,4 +722,78 @@ fn a_write_keeps_the_listing_current_and_hides_no_other_change() {
             args.join(" ")
         );
     }
+}
+
+/// A write records its ticket's new summary beside the cache (it holds the
+/// lock and knows what it wrote), so the next command reads no file and
+/// does not rewrite the cache of every ticket: it reads the journal. Once
+/// the journal has grown, a reader folds it into the cache. Every answer
+/// stays the answer of a run with no cache.
+#[test]
+fn a_write_keeps_the_summaries_without_the_next_reader_rewriting_them() {
+    let envs = desks(1);
+    let env = &envs[0];
+    std::thread::sleep(SETTLE);
+    prime(env);
+    let dir = cache_dir(env);
+    let whole = fs::read(dir.join("summaries")).unwrap();
+    let note = env
+        .cmd(&["--as", "ana", "note", "0b7c", "Called the bank"])
+        .env("BATON_TRACE", "1")
+        .run();
+    note.success();
+    assert!(
+        note.stderr
+            .contains("trace: summaries cache: the write appended its file"),
+        "{}",
+        note.stderr
+    );
+    let want = cold(env, "0b7c");
+    for (args, want) in commands("0b7c").iter().zip(&want) {
+        let run = traced(env, args, None);
+        expect_trace(&run, args, &listing_cached(4), &summaries(4, 0));
+        assert!(
+            !run.trace
+                .iter()
+                .any(|l| l.starts_with("summaries cache: written whole")),
+            "baton {} rewrote the cache: {:?}",
+            args.join(" "),
+            run.trace
+        );
+        assert_eq!(
+            &run.shown,
+            want,
+            "baton {} with the cache and without",
+            args.join(" ")
+        );
+    }
+    assert_eq!(
+        fs::read(dir.join("summaries")).unwrap(),
+        whole,
+        "the cache file is as it was"
+    );
+    assert!(dir.join("summaries.journal").is_file());
+
+    // A journal grown past its bound is folded into the cache by a reader.
+    let journal = fs::read(dir.join("summaries.journal")).unwrap();
+    let mut grown = Vec::new();
+    while grown.len() <= 300 << 10 {
+        grown.extend_from_slice(&journal);
+    }
+    fs::write(dir.join("summaries.journal"), grown).unwrap();
+    let args = &commands("0b7c")[0];
+    let run = traced(env, args, None);
+    expect_trace(&run, args, &listing_cached(4), &summaries(4, 0));
+    assert!(
+        run.trace
+            .iter()
+            .any(|l| l.starts_with("summaries cache: written whole")),
+        "{:?}",
+        run.trace
+    );
+    assert!(!dir.join("summaries.journal").exists());
+    assert_eq!(run.shown, want[0]);
+    let again = traced(env, args, None);
+    expect_trace(&again, args, &listing_cached(4), &summaries(4, 0));
+    assert_eq!(again.shown, want[0]);
 }

@@ -105,6 +105,8 @@ mod hostile;
 mod identity;
 /// Incidents: tickets linked to a problem, escalated, answered and resolved as one.
 mod incidents;
+/// The mail index: stale, damaged or bypassed, mail is filed as without it.
+mod mail_index;
 /// The pager for output longer than the screen (on a pseudo-terminal).
 #[cfg(unix)]
 mod pager;

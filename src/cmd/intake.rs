@@ -315,18 +315,15 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], opts: &Options) -> Result<Delivere
     mail.attachments = attachment::decide(&mail.parts, config.intake.max_attachment());
     let now = txn.now();
     // Only the tickets whose files may hold one of the message's ids or the
-    // sender's address matter; the rest are not parsed, let alone kept.
+    // sender's address matter: the mail index names them, and the rest are
+    // not read, let alone parsed.
     let listing = store.list()?;
     let address = intake::address_of(&mail.from);
     let needles = intake::needles(&mail, address.as_deref());
+    let keys = intake::lookup_keys(&mail, address.as_deref());
     let mut tickets = Vec::new();
-    for found in store.scan(&listing.ids, |raw| {
-        if needles.may_hold(&raw.bytes) {
-            raw.ticket().map(Some)
-        } else {
-            Ok(None)
-        }
-    }) {
+    let named = intake::tagged(&mail, &listing.ids);
+    for found in store.mail_tickets(&listing.ids, &keys, &named, |bytes| needles.may_hold(bytes)) {
         match found {
             Ok(t) => tickets.push(t),
             Err(e) => ctx.out.warn(&e),

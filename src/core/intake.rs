@@ -254,6 +254,61 @@ pub fn needles(mail: &Incoming, address: Option<&str>) -> Needles {
     Needles::new(&ids, &addresses)
 }
 
+/// What the mail index (`store::mailindex`) keeps of a ticket: every field
+/// [`route`] and [`recent_acks`] look a ticket up by, as keys: the message
+/// id and digest of every event (`m:`, `d:`) and, in lower case, every
+/// address acknowledged (`k:`). The customer's addresses are not keys: only
+/// the ticket a message threads to is asked whether its sender speaks for
+/// it ([`may_speak`]), and that ticket is found by a key or by the tag
+/// ([`tagged`]). Changing what is kept here changes what the index means,
+/// so the cache's format is bumped with it.
+pub fn index_keys(t: &Ticket) -> Vec<String> {
+    let mut keys = Vec::new();
+    for e in &t.events {
+        if let Some(id) = &e.message_id {
+            keys.push(format!("m:{id}"));
+        }
+        if let Some(d) = e.digest() {
+            keys.push(format!("d:{d}"));
+        }
+        if let Some(ack) = &e.ack {
+            keys.push(format!("k:{}", ack.to_ascii_lowercase()));
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The keys a ticket must share with this message to matter to it, as
+/// [`index_keys`] spells them: its message ids and digest, and the sender's
+/// address and its `Reply-To` (where acknowledgements are counted).
+pub fn lookup_keys(mail: &Incoming, address: Option<&str>) -> Vec<String> {
+    let ids = mail
+        .message_id
+        .iter()
+        .chain(&mail.replies_to)
+        .chain(&mail.reported)
+        .map(|id| format!("m:{id}"));
+    let digest = (!mail.digest.is_empty()).then(|| format!("d:{}", mail.digest));
+    let addresses = address
+        .into_iter()
+        .chain(mail.reply_to.as_deref())
+        .map(|a| format!("k:{}", a.to_ascii_lowercase()));
+    ids.chain(digest).chain(addresses).collect()
+}
+
+/// The tickets a message names by tag (its subject's, or the returned
+/// message's in a delivery report): [`route`] may thread it to them
+/// without any key in common, so they are read whatever the index says.
+pub fn tagged(mail: &Incoming, ids: &[Uuid]) -> Vec<Uuid> {
+    tag(&mail.subject)
+        .iter()
+        .chain(&mail.reported_tag)
+        .filter_map(|prefix| id::resolve(prefix, ids.iter()).ok())
+        .collect()
+}
+
 /// Whether a ticket's history holds a message with this id.
 fn holds(t: &Ticket, message_id: &str) -> bool {
     t.events
@@ -603,6 +658,36 @@ pub(crate) mod tests {
         let mut m = mail("jan@example.com", "Refund");
         m.message_id = Some(message_id.into());
         new_ticket(&c, now(), Uuid::from_u128(n), &m, owned_by("ana"), None).unwrap()
+    }
+
+    /// The index keys a ticket by what threads a message to it and what
+    /// counts its acknowledgements, spelled as a message's lookup keys are.
+    #[test]
+    fn a_ticket_shares_an_index_key_with_the_mail_that_matters_to_it() {
+        let mut t = ticket(1, "<a@x>");
+        t.events[0].ack = Some("Jan@Example.com".into());
+        let keys = index_keys(&t);
+        assert_eq!(keys, ["k:jan@example.com", "m:<a@x>"]);
+        let shares = |m: &Incoming, address: Option<&str>| {
+            lookup_keys(m, address).iter().any(|k| keys.contains(k))
+        };
+        let mut answer = reply("Re: Refund", &["<a@x>"]);
+        assert!(shares(&answer, None), "by the id it answers");
+        answer.replies_to = vec!["<b@x>".into()];
+        assert!(!shares(&answer, None));
+        assert!(
+            shares(&answer, Some("JAN@example.com")),
+            "by the address acknowledged"
+        );
+        answer.reply_to = Some("jan@example.com".into());
+        assert!(shares(&answer, Some("eva@example.org")), "by its Reply-To");
+        let ids = [t.id, Uuid::from_u128(0xffff << 112)];
+        let tagged_mail = reply(
+            &format!("Re: [#{}] Refund", &t.id.simple().to_string()[..8]),
+            &[],
+        );
+        assert_eq!(tagged(&tagged_mail, &ids), [t.id]);
+        assert!(tagged(&answer, &ids).is_empty());
     }
 
     #[test]

@@ -160,10 +160,124 @@ pub fn write<T: Serialize>(path: &Path, body: &T) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A journal beside a cache file (`NAME.journal`): records appended one
+/// after another, each whole or ignored, so that a write changes a bounded
+/// number of bytes instead of rewriting a cache of every ticket. Every
+/// record carries the stamp of the file it describes, as every cache entry
+/// does, so a journal that outlived its cache file, or a record lost to a
+/// race, costs only a file read again, never a stale answer.
+pub fn journal(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".journal");
+    path.with_file_name(name)
+}
+
+/// Appends records to a journal in one write: `[length][crc32][payload]`,
+/// each payload framed with the format and version as a cache file is. No
+/// fsync, and no lock: a torn tail fails its checksum and is ignored.
+pub fn append<T: Serialize>(path: &Path, records: &[T]) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    for body in records {
+        let framed = Framed {
+            format: FORMAT,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            body,
+        };
+        let payload = postcard::to_stdvec(&framed).map_err(std::io::Error::other)?;
+        let len = u32::try_from(payload.len()).map_err(std::io::Error::other)?;
+        buf.extend_from_slice(&len.to_le_bytes());
+        buf.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+        buf.extend_from_slice(&payload);
+    }
+    let mut options = fs::OpenOptions::new();
+    options.append(true).create(true);
+    // The cache's files are never links: one put there is not followed.
+    // Readable by the owner only, as the temp files `write` renames are.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("the journal is not a plain file"));
+    }
+    file.write_all(&buf)
+}
+
+/// The records of a journal, oldest first, and its size in bytes. Reading
+/// stops at the first record that is torn or damaged; records of another
+/// format or version are skipped. A missing journal has none.
+pub fn read_journal<T: DeserializeOwned>(path: &Path) -> (Vec<T>, u64) {
+    let Ok(bytes) = super::folder::read_own(path, MAX_SIZE) else {
+        return (Vec::new(), 0);
+    };
+    let mut out = Vec::new();
+    let mut rest = bytes.as_slice();
+    while let Some((len, after)) = rest.split_first_chunk::<4>()
+        && let Some((sum, after)) = after.split_first_chunk::<4>()
+        && let Some(payload) = after.get(..u32::from_le_bytes(*len) as usize)
+        && u32::from_le_bytes(*sum) == crc32fast::hash(payload)
+    {
+        rest = &after[payload.len()..];
+        if let Ok(framed) = postcard::from_bytes::<Framed<T>>(payload)
+            && framed.format == FORMAT
+            && framed.version == env!("CARGO_PKG_VERSION")
+        {
+            out.push(framed.body);
+        }
+    }
+    (out, bytes.len() as u64)
+}
+
+/// Whether a journal of `journal` bytes beside a cache file of `base` bytes
+/// has grown enough that the next reader should fold it into the file: a
+/// quarter of the file, and never less than 256 KiB, so a write stays O(1)
+/// and reading the journal stays a fraction of reading the file.
+pub fn outgrown(journal: u64, base: u64) -> bool {
+    journal > (base / 4).max(256 << 10)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::ticket::Ticket;
+
+    /// A journal is read up to its first torn or damaged record, so an
+    /// append cut short (a crash, a full disk) costs only what it held.
+    #[test]
+    fn a_journal_is_read_to_its_first_damaged_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = journal(&dir.path().join("mail"));
+        assert_eq!(path.file_name().unwrap(), "mail.journal");
+        assert_eq!(read_journal::<u32>(&path), (vec![], 0));
+        append(&path, &[1u32, 2]).unwrap();
+        append(&path, &[3u32]).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "only its owner reads the journal");
+        }
+        let whole = fs::read(&path).unwrap();
+        assert_eq!(
+            read_journal::<u32>(&path),
+            (vec![1, 2, 3], whole.len() as u64)
+        );
+        // Cut inside the last record, then a byte of the second flipped.
+        fs::write(&path, &whole[..whole.len() - 1]).unwrap();
+        assert_eq!(read_journal::<u32>(&path).0, vec![1, 2]);
+        let mut flipped = whole.clone();
+        let second = whole.len() / 3 + 9;
+        flipped[second] ^= 0xff;
+        fs::write(&path, &flipped).unwrap();
+        assert_eq!(read_journal::<u32>(&path).0, vec![1]);
+        // A journal grows past its bound only with its cache file.
+        assert!(!outgrown(200 << 10, 0) && outgrown(300 << 10, 0));
+        assert!(!outgrown(1 << 20, 8 << 20) && outgrown(3 << 20, 8 << 20));
+    }
 
     /// The bytes a summary is cached as. When this changes, so does what an
     /// older cache file means: bump `FORMAT` (so old files are ignored, not

@@ -4,6 +4,7 @@
 //! read from are unchanged; with the cache off, damaged or stale, every
 //! answer is the same.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -131,7 +132,7 @@ impl Store {
     /// or the cache folder in it is anything but a real folder of the store:
     /// a link there could lead anywhere, so such a cache is neither read nor
     /// written.
-    fn cache_dir(&self) -> Option<PathBuf> {
+    pub(super) fn cache_dir(&self) -> Option<PathBuf> {
         if !self.cache {
             return None;
         }
@@ -151,7 +152,7 @@ impl Store {
 
     /// Saves a cache file if it can; a read-only store or a full disk only
     /// costs the next run some time.
-    fn keep<T: serde::Serialize>(&self, path: &Path, body: &T) {
+    pub(super) fn keep<T: serde::Serialize>(&self, path: &Path, body: &T) {
         if let Err(e) = self
             .ensure_local()
             .map_err(|e| e.message)
@@ -190,35 +191,57 @@ impl Store {
 
     /// Every ticket's summary; unreadable files become problems, not
     /// failures. Summaries of files unchanged since they were cached are not
-    /// read again; the rest are read and parsed on every core.
+    /// read again; the rest are read and parsed on every core. What was read
+    /// is appended to the cache's journal, and the cache is written whole
+    /// only when it is missing or the journal (or what it no longer needs)
+    /// has grown past a bound, so a run after a write stays O(what changed).
     pub fn summaries(&self) -> Result<Summaries> {
         let start = self.started;
         let listing = self.list()?;
         let path = self.cache_dir().map(|d| d.join(cache::SUMMARIES));
-        let mut cached = path
-            .as_deref()
-            .and_then(cache::read::<Vec<cache::Entry>>)
-            .unwrap_or_default()
-            .into_iter()
-            .peekable();
-        let cached_count = cached.len();
+        let base = path.as_deref().and_then(cache::read::<Vec<cache::Entry>>);
+        let whole = base.is_some();
+        let base_size = match (&path, whole) {
+            (Some(p), true) => fs::metadata(p).map_or(0, |m| m.len()),
+            _ => 0,
+        };
+        // A journal extends its cache file; without a whole one it is not
+        // read, and the rewrite below removes it.
+        let (records, journal_size) = match &path {
+            Some(p) if whole => cache::read_journal::<cache::Entry>(&cache::journal(p)),
+            _ => (Vec::new(), 0),
+        };
+        // The newest record of each file wins over older ones and the file.
+        let mut journal: HashMap<Uuid, cache::Entry> =
+            records.into_iter().map(|e| (e.id, e)).collect();
+        let mut cached = base.unwrap_or_default().into_iter().peekable();
         // Stat before reading: a change after the stat then shows as a
         // different stamp next time, never as a stale summary.
         let folder = self.folder()?;
         let stamps = par::map(&listing.ids, |id| folder.stamp(Name::of(*id).as_str()));
         let mut slots: Vec<Option<Summary>> = Vec::with_capacity(listing.ids.len());
         let mut todo = Vec::new();
+        // Entries of files no longer there, or of an older version of one.
+        let mut unneeded = 0;
         for (i, (id, stamp)) in listing.ids.iter().zip(&stamps).enumerate() {
-            while cached.next_if(|e| e.id < *id).is_some() {}
-            match cached.next_if(|e| e.id == *id) {
-                Some(e) if Some(e.stamp) == *stamp => slots.push(Some(e.summary)),
-                _ => {
+            while cached.next_if(|e| e.id < *id).is_some() {
+                unneeded += 1;
+            }
+            let from_file = cached.next_if(|e| e.id == *id);
+            let newer = journal.remove(id);
+            let hit = [newer, from_file]
+                .into_iter()
+                .flatten()
+                .find(|e| Some(e.stamp) == *stamp);
+            match hit {
+                Some(e) => slots.push(Some(e.summary)),
+                None => {
                     slots.push(None);
                     todo.push(i);
                 }
             }
         }
-        drop(cached);
+        unneeded += cached.count() + journal.len();
         let hits = listing.ids.len() - todo.len();
         let read = par::map(&todo, |&i| {
             let id = listing.ids[i];
@@ -227,11 +250,13 @@ impl Store {
                 .map(|t| Summary::of(&t))
         });
         let mut problems = Vec::new();
-        let mut fresh = 0;
+        let mut fresh = Vec::new();
         for (&i, r) in todo.iter().zip(read) {
             match r {
                 Ok(s) => {
-                    fresh += usize::from(stamps[i].is_some_and(|s| s.settled(start)));
+                    if stamps[i].is_some_and(|s| s.settled(start)) {
+                        fresh.push(i);
+                    }
                     slots[i] = Some(s);
                 }
                 Err(e) => problems.push(e),
@@ -241,27 +266,39 @@ impl Store {
             "summaries: {hits} from the cache, {} read from files",
             todo.len()
         ));
-        if let Some(path) = path
-            && (fresh > 0 || hits != cached_count)
-        {
-            let entries: Vec<cache::EntryRef> = listing
-                .ids
-                .iter()
-                .zip(&stamps)
-                .zip(&slots)
-                .enumerate()
-                .filter_map(|(i, ((id, stamp), slot))| {
-                    let stamp = (*stamp)?;
-                    let summary = slot.as_ref()?;
-                    let keep = todo.binary_search(&i).is_err() || stamp.settled(start);
-                    keep.then_some(cache::EntryRef {
-                        id: *id,
-                        stamp,
-                        summary,
-                    })
+        if let Some(path) = path {
+            let rewrite = !whole
+                || cache::outgrown(journal_size, base_size)
+                || unneeded > (listing.ids.len() / 8).max(256);
+            let entry = |i: usize| {
+                Some(cache::EntryRef {
+                    id: listing.ids[i],
+                    stamp: stamps[i]?,
+                    summary: slots[i].as_ref()?,
                 })
-                .collect();
-            self.keep(&path, &entries);
+            };
+            if rewrite && (!fresh.is_empty() || hits > 0 || whole) {
+                let entries: Vec<cache::EntryRef> = (0..listing.ids.len())
+                    .filter(|i| todo.binary_search(i).is_err() || fresh.binary_search(i).is_ok())
+                    .filter_map(entry)
+                    .collect();
+                self.trace(format_args!(
+                    "summaries cache: written whole, {} entries",
+                    entries.len()
+                ));
+                self.keep(&path, &entries);
+                let _ = fs::remove_file(cache::journal(&path));
+            } else if !fresh.is_empty() {
+                let entries: Vec<cache::EntryRef> =
+                    fresh.iter().filter_map(|&i| entry(i)).collect();
+                self.trace(format_args!(
+                    "summaries cache: {} entries appended to the journal",
+                    entries.len()
+                ));
+                if let Err(e) = cache::append(&cache::journal(&path), &entries) {
+                    self.trace(format_args!("cache not written: {e}"));
+                }
+            }
         }
         for stray in &listing.strays {
             problems.push(self.stray(stray));
@@ -271,6 +308,50 @@ impl Store {
             problems,
             ids: listing.ids,
         })
+    }
+
+    /// Records in the summaries cache what a write under the lock just
+    /// saved, as a journal record: the writer knows the file's content at
+    /// its new stamp, so the next reader need neither read the file nor
+    /// rewrite the cache. Nothing is recorded without a cache to add to.
+    pub(super) fn keep_summary(&self, ticket: &crate::core::ticket::Ticket) {
+        let summary = Summary::of(ticket);
+        self.journal_write(cache::SUMMARIES, ticket.id, "summaries cache", |stamp| {
+            cache::EntryRef {
+                id: ticket.id,
+                stamp,
+                summary: &summary,
+            }
+        });
+    }
+
+    /// Appends to the journal of the cache file `name` the record `record`
+    /// makes of ticket `id`'s file as a write just left it (its stamp now),
+    /// when that cache file exists; `what` names the cache in the trace.
+    pub(super) fn journal_write<T: serde::Serialize>(
+        &self,
+        name: &str,
+        id: Uuid,
+        what: &str,
+        record: impl FnOnce(cache::Stamp) -> T,
+    ) {
+        let Some(path) = self.cache_dir().map(|d| d.join(name)) else {
+            return;
+        };
+        if !path.is_file() {
+            return;
+        }
+        let Some(stamp) = self
+            .folder()
+            .ok()
+            .and_then(|f| f.stamp(Name::of(id).as_str()))
+        else {
+            return;
+        };
+        match cache::append(&cache::journal(&path), &[record(stamp)]) {
+            Ok(()) => self.trace(format_args!("{what}: the write appended its file")),
+            Err(e) => self.trace(format_args!("cache not written: {e}")),
+        }
     }
 
     /// Resolves what a person typed to one ticket, by file names alone.

@@ -16,6 +16,7 @@ mod files;
 mod folder;
 mod kept;
 mod listing;
+mod mailindex;
 pub mod outbox;
 mod par;
 mod read;

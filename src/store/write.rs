@@ -80,24 +80,29 @@ impl Store {
     }
 
     /// Saves a ticket atomically, replacing its file, and keeps the cached
-    /// listing current (the rename changes the folder's stamp).
-    pub fn save(&self, _lock: &Lock, ticket: &Ticket) -> Result<()> {
+    /// listing current (the rename changes the folder's stamp), and the
+    /// summaries and the mail index too.
+    pub fn save(&self, lock: &Lock, ticket: &Ticket) -> Result<()> {
         let path = self.path_of(ticket.id);
         let before = self.current_listing();
         write_atomic(&path, ticket.to_toml().as_bytes(), true)
             .map_err(|e| Error::io(&self.shown(&path), "write", e))?;
         self.relist(before, ticket.id);
+        self.keep_summary(ticket);
+        self.index_mail(lock, ticket);
         Ok(())
     }
 
     /// Saves a new ticket atomically, refusing to replace an existing file,
-    /// and adds it to the cached listing.
-    pub fn create(&self, _lock: &Lock, ticket: &Ticket) -> Result<()> {
+    /// and adds it to the cached listing, the summaries and the mail index.
+    pub fn create(&self, lock: &Lock, ticket: &Ticket) -> Result<()> {
         let path = self.path_of(ticket.id);
         let before = self.current_listing();
         write_atomic(&path, ticket.to_toml().as_bytes(), false)
             .map_err(|e| Error::io(&self.shown(&path), "create", e))?;
         self.relist(before, ticket.id);
+        self.keep_summary(ticket);
+        self.index_mail(lock, ticket);
         Ok(())
     }
 
