@@ -131,7 +131,7 @@ impl Store {
     /// or the cache folder in it is anything but a real folder of the store:
     /// a link there could lead anywhere, so such a cache is neither read nor
     /// written.
-    fn cache_dir(&self) -> Option<PathBuf> {
+    pub(super) fn cache_dir(&self) -> Option<PathBuf> {
         if !self.cache {
             return None;
         }
