@@ -10,40 +10,23 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::common::{Output, TestEnv};
+use crate::cache::{
+    copy_tree, delete, directory, empty, flip_middle, set_read_only, symlink, truncate,
+};
+use crate::common::TestEnv;
 
 /// Long enough for a file to settle (the index keeps nothing read from a
 /// file that changed less than 2 s before the run began).
 const SETTLE: Duration = Duration::from_millis(2200);
 
-const WORDS: &[&str] = &[
-    "invoice",
-    "export",
-    "exporting",
-    "login",
-    "password",
-    "reset",
-    "browser",
-    "cookie",
-    "session",
-    "timeout",
-    "refund",
-    "printer",
-    "upload",
-    "mobile",
-    "app",
-    "crash",
-    "crashes",
-    "screen",
-    "order",
-    "delivery",
-    "label",
-    "payment",
-    "card",
-    "receipt",
-    "safari",
-    "crème",
-];
+/// The desk's vocabulary: a few words ASCII and one not.
+const WORDS: &str = "invoice export exporting login password reset browser cookie session \
+                     timeout refund printer upload mobile app crash crashes screen order \
+                     delivery label payment card receipt safari crème";
+
+fn words() -> Vec<&'static str> {
+    WORDS.split_whitespace().collect()
+}
 
 /// The id of ticket `i` of the desk.
 fn id(i: usize) -> String {
@@ -67,7 +50,7 @@ fn desk() -> TestEnv {
     for i in 0..TICKETS {
         let mut text = |n: usize| {
             (0..n)
-                .map(|_| WORDS[roll(WORDS.len())])
+                .map(|_| words()[roll(words().len())])
                 .collect::<Vec<_>>()
                 .join(" ")
         };
@@ -111,51 +94,21 @@ fn commands() -> Vec<Vec<String>> {
     .collect()
 }
 
-/// One traced run: what it showed and the `words:` trace lines.
+/// What a run showed, and its trace lines about the word index.
 struct Traced {
     shown: String,
     words: Vec<String>,
 }
 
 fn traced(env: &TestEnv, args: &[String], cwd: Option<&Path>) -> Traced {
-    let mut run = env.cmd(args).env("BATON_TRACE", "1");
-    if let Some(dir) = cwd {
-        run = run.cwd(dir);
-    }
-    let out = run.run();
-    let mut words = Vec::new();
-    let mut stderr = String::new();
-    for line in out.stderr.lines() {
-        match line.strip_prefix("trace: ") {
-            Some(t) if t.starts_with("words: ") => words.push(t.to_string()),
-            Some(_) => {}
-            None => stderr.push_str(&format!("{line}\n")),
-        }
-    }
-    let shown = Output {
-        stdout: out.stdout,
-        stderr,
-        code: out.code,
-    }
-    .render();
-    Traced { shown, words }
-}
-
-/// Copies a folder tree, leaving out what `skip` names.
-fn copy_tree(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        if skip(&path) {
-            continue;
-        }
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&path, &dest, skip);
-        } else {
-            fs::copy(&path, &dest).unwrap();
-        }
+    let run = crate::cache::traced(env, args, cwd);
+    Traced {
+        shown: run.shown,
+        words: run
+            .trace
+            .into_iter()
+            .filter(|t| t.starts_with("words: "))
+            .collect(),
     }
 }
 
@@ -283,22 +236,11 @@ fn the_word_index_answers_as_the_files_do_whatever_happens_to_it() {
     assert_seen(&env, "stale", &read(TICKETS - 1, 1));
 
     let damages: [(&str, Damage); 6] = [
-        ("flipped", |p| {
-            let mut b = fs::read(p).unwrap();
-            let mid = b.len() / 2;
-            b[mid] ^= 0xff;
-            fs::write(p, b).unwrap();
-        }),
-        ("truncated", |p| {
-            let b = fs::read(p).unwrap();
-            fs::write(p, &b[..b.len() / 2]).unwrap();
-        }),
-        ("empty", |p| fs::write(p, b"").unwrap()),
-        ("deleted", |p| fs::remove_file(p).unwrap()),
-        ("a directory", |p| {
-            fs::remove_file(p).unwrap();
-            fs::create_dir(p).unwrap();
-        }),
+        ("flipped", flip_middle),
+        ("truncated", truncate),
+        ("empty", empty),
+        ("deleted", delete),
+        ("a directory", directory),
         ("a link", |p| {
             fs::remove_file(p).unwrap();
             symlink(Path::new("/dev/zero"), p);
@@ -310,7 +252,7 @@ fn the_word_index_answers_as_the_files_do_whatever_happens_to_it() {
         // `similar` reads every file again; the searches find no index.
         assert_seen(&env, case, &read(0, TICKETS));
         if index(&env).is_dir() {
-            fs::remove_dir(index(&env)).unwrap();
+            fs::remove_dir_all(index(&env)).unwrap();
         }
         if index(&env).is_symlink() {
             fs::remove_file(index(&env)).unwrap();
@@ -329,7 +271,7 @@ fn changes_behind_the_index_are_seen_and_an_index_that_cannot_be_written_is_harm
     let path = env.ticket_path(&id(5));
     let before = fs::metadata(&path).unwrap();
     let text = env.ticket_text(&id(5));
-    let word = WORDS.iter().find(|w| text.contains(*w)).unwrap();
+    let word = words().into_iter().find(|w| text.contains(w)).unwrap();
     let other = "X".repeat(word.len());
     fs::write(&path, text.replacen(word, &other, 1)).unwrap();
     fs::OpenOptions::new()
@@ -386,28 +328,4 @@ fn changes_behind_the_index_are_seen_and_an_index_that_cannot_be_written_is_harm
         assert_eq!(&run.shown, want, "read-only: baton {}", args.join(" "));
     }
     set_read_only(&dir, false);
-}
-
-#[cfg(unix)]
-fn symlink(target: &Path, link: &Path) {
-    std::os::unix::fs::symlink(target, link).unwrap();
-}
-
-#[cfg(windows)]
-fn symlink(target: &Path, link: &Path) {
-    std::os::windows::fs::symlink_file(target, link).unwrap();
-}
-
-#[cfg(unix)]
-fn set_read_only(dir: &Path, on: bool) {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = if on { 0o555 } else { 0o755 };
-    fs::set_permissions(dir, fs::Permissions::from_mode(mode)).unwrap();
-}
-
-#[cfg(not(unix))]
-fn set_read_only(dir: &Path, on: bool) {
-    let mut perms = fs::metadata(dir).unwrap().permissions();
-    perms.set_readonly(on);
-    fs::set_permissions(dir, perms).unwrap();
 }

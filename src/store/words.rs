@@ -14,8 +14,6 @@
 //! and every answer is the one the files give.
 
 use std::collections::{HashMap, HashSet};
-use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -24,7 +22,7 @@ use uuid::Uuid;
 use super::cache::Stamp;
 use super::folder::Name;
 use super::read::Raw;
-use super::{Store, par};
+use super::{Store, cache, par};
 use crate::core::ticket::Ticket;
 use crate::core::{search, similar};
 use crate::error::{Error, Result};
@@ -35,9 +33,6 @@ pub const FILE: &str = "words";
 /// is cut into terms or words, or the layout below.
 const FORMAT: u32 = 1;
 const MAGIC: &[u8; 8] = b"baton\0w\n";
-/// Far more than the index of a million tickets; a larger file is not one
-/// baton wrote.
-const MAX_SIZE: u64 = 1 << 31;
 
 /// What the file holds.
 #[derive(Default, Serialize, Deserialize)]
@@ -63,11 +58,13 @@ struct Entry {
     words: Vec<u32>,
 }
 
-/// The file's frame: this format and this build, around the body.
+/// The file's frame inside the cache's own (`cache::write`: its magic,
+/// format, build and checksum): this index's magic and format, so a file of
+/// the cache's other kinds, or of an older layout, is never read as one.
 #[derive(Serialize, Deserialize)]
 struct Framed<B> {
+    magic: [u8; 8],
     format: u32,
-    version: String,
     body: B,
 }
 
@@ -375,18 +372,11 @@ const NO_STAMP: Stamp = Stamp {
 };
 
 /// Reads the index file; `None` for a missing, foreign, damaged or outdated
-/// one, and for anything but a plain file (a pipe is never waited on, a
-/// link never followed).
+/// one, and for anything but a plain file (`cache::read`).
 fn read_file(path: &Path) -> Option<Body> {
-    let bytes = super::folder::read_own(path, MAX_SIZE).ok()?;
-    let rest = bytes.strip_prefix(MAGIC)?;
-    let (sum, payload) = rest.split_first_chunk::<4>()?;
-    if u32::from_le_bytes(*sum) != crc32fast::hash(payload) {
-        return None;
-    }
-    let framed: Framed<Body> = postcard::from_bytes(payload).ok()?;
-    let whole = framed.format == FORMAT && framed.version == env!("CARGO_PKG_VERSION");
-    (whole && framed.body.consistent()).then_some(framed.body)
+    let framed: Framed<Body> = cache::read(path)?;
+    (framed.magic == *MAGIC && framed.format == FORMAT && framed.body.consistent())
+        .then_some(framed.body)
 }
 
 impl Body {
@@ -403,32 +393,24 @@ impl Body {
     }
 }
 
-/// Writes the index by renaming a finished temp file over it, so readers
-/// see the old file or the new one. No fsync: an index lost in a crash is
-/// rebuilt, and a torn one fails its checksum.
+/// Writes the index as the cache writes its files: a finished temp file
+/// renamed over the old one, no fsync (a torn file fails its checksum).
 fn write_file(path: &Path, body: &Body) -> std::io::Result<()> {
-    let framed = Framed {
-        format: FORMAT,
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        body,
-    };
-    let payload = postcard::to_stdvec(&framed).map_err(std::io::Error::other)?;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(super::TEMP_PREFIX)
-        .suffix(super::TEMP_SUFFIX)
-        .tempfile_in(dir)?;
-    tmp.write_all(MAGIC)?;
-    tmp.write_all(&crc32fast::hash(&payload).to_le_bytes())?;
-    tmp.write_all(&payload)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    cache::write(
+        path,
+        &Framed {
+            magic: *MAGIC,
+            format: FORMAT,
+            body,
+        },
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use std::time::{Duration, SystemTime};
+
+    use std::fs;
 
     use super::*;
     use crate::core::search::Query;
@@ -618,8 +600,8 @@ mod tests {
             ("deleted", |p| fs::remove_file(p).unwrap()),
             ("another format", |p| {
                 let mut b = fs::read(p).unwrap();
-                // the format is the first byte of the payload, after the
-                // magic and the checksum; the checksum made to fit
+                // the cache's format is the first byte of the payload,
+                // after its magic and checksum; the checksum made to fit
                 b[12] = b[12].wrapping_add(1);
                 let sum = crc32fast::hash(&b[12..]).to_le_bytes();
                 b[8..12].copy_from_slice(&sum);
