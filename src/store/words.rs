@@ -58,6 +58,9 @@ struct Entry {
     words: Vec<u32>,
 }
 
+/// How many files are read and tokenized before their words become keys.
+const READ_AT_ONCE: usize = 4096;
+
 /// The file's frame inside the cache's own (`cache::write`: its magic,
 /// format, build and checksum): this index's magic and format, so a file of
 /// the cache's other kinds, or of an older layout, is never read as one.
@@ -241,11 +244,6 @@ impl Store {
         drop(old);
         let hits = listing.ids.len() - todo.len();
         let stemmer = similar::stemmer();
-        let read = par::map(&todo, |&i| {
-            self.raw_in(&folder, listing.ids[i])
-                .and_then(Raw::ticket)
-                .map(|t| Read::of(&stemmer, &t))
-        });
         let mut keys: HashMap<String, u32> = HashMap::new();
         if !todo.is_empty() {
             keys = vocabulary
@@ -267,7 +265,17 @@ impl Store {
         // from files that have settled.
         let mut keep: Vec<bool> = slots.iter().map(Option::is_some).collect();
         let mut fresh = 0;
-        for (&i, r) in todo.iter().zip(read) {
+        // Read a slice at a time, so that only one slice's words are held
+        // as strings before they become keys.
+        let reads = todo.chunks(READ_AT_ONCE).flat_map(|part| {
+            let read = par::map(part, |&i| {
+                self.raw_in(&folder, listing.ids[i])
+                    .and_then(Raw::ticket)
+                    .map(|t| Read::of(&stemmer, &t))
+            });
+            part.iter().copied().zip(read)
+        });
+        for (i, r) in reads {
             let r = match r {
                 Ok(r) => r,
                 Err(e) => {
