@@ -328,4 +328,10 @@ fn changes_behind_the_index_are_seen_and_an_index_that_cannot_be_written_is_harm
         assert_eq!(&run.shown, want, "read-only: baton {}", args.join(" "));
     }
     set_read_only(&dir, false);
+
+    // `.local` a file, not a folder: nothing can be kept, every answer is the same.
+    let local = env.store().join(".local");
+    fs::remove_dir_all(&local).unwrap();
+    fs::write(&local, "not a folder\n").unwrap();
+    assert_seen(&env, ".local a file", &read(0, TICKETS));
 }
