@@ -382,6 +382,9 @@ bench_size() {
     --export-json "$res/cold.json" "${named[@]}" >&2
 
   # The last cold run left the cache current; the warm-up runs keep it so.
+  # The word index is built by `similar` (search only narrows by an index
+  # that is kept), so one run builds it before the warm searches.
+  "$bin" similar "$prefix" >/dev/null
   echo "store-$n: baton, warm" >&2
   "${hf[@]}" --warmup 2 --runs "$warm" --export-json "$res/warm.json" "${named[@]}" >&2
 

@@ -76,12 +76,12 @@ fn commands(prefix: &str) -> Vec<Vec<String>> {
 
 /// One traced run: what it showed (stdout, stderr without the trace lines,
 /// exit code) and the trace lines.
-struct Traced {
-    shown: String,
-    trace: Vec<String>,
+pub(crate) struct Traced {
+    pub(crate) shown: String,
+    pub(crate) trace: Vec<String>,
 }
 
-fn traced(env: &TestEnv, args: &[String], cwd: Option<&Path>) -> Traced {
+pub(crate) fn traced(env: &TestEnv, args: &[String], cwd: Option<&Path>) -> Traced {
     let mut run = env.cmd(args).env("BATON_TRACE", "1");
     if let Some(dir) = cwd {
         run = run.cwd(dir);
@@ -157,7 +157,7 @@ fn unused(run: &Traced, why: &str) -> bool {
 }
 
 /// Copies a folder tree, leaving out what `skip` names.
-pub fn copy_tree(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) {
+pub(crate) fn copy_tree(from: &Path, to: &Path, skip: &dyn Fn(&Path) -> bool) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -286,27 +286,27 @@ impl Target {
 /// Damages a cache file in place.
 type Damage = fn(&Path);
 
-fn flip_middle(p: &Path) {
+pub(crate) fn flip_middle(p: &Path) {
     let mut bytes = fs::read(p).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0xff;
     fs::write(p, bytes).unwrap();
 }
 
-fn truncate(p: &Path) {
+pub(crate) fn truncate(p: &Path) {
     let bytes = fs::read(p).unwrap();
     fs::write(p, &bytes[..bytes.len() / 2]).unwrap();
 }
 
-fn empty(p: &Path) {
+pub(crate) fn empty(p: &Path) {
     fs::write(p, b"").unwrap();
 }
 
-fn delete(p: &Path) {
+pub(crate) fn delete(p: &Path) {
     fs::remove_file(p).unwrap();
 }
 
-fn directory(p: &Path) {
+pub(crate) fn directory(p: &Path) {
     fs::remove_file(p).unwrap();
     fs::create_dir(p).unwrap();
     fs::write(p.join("x"), b"x").unwrap();
@@ -653,24 +653,24 @@ fn changes_behind_the_cache_are_seen_and_a_cache_that_cannot_be_written_is_harml
 }
 
 #[cfg(unix)]
-fn symlink(target: &Path, link: &Path) {
+pub(crate) fn symlink(target: &Path, link: &Path) {
     std::os::unix::fs::symlink(target, link).unwrap();
 }
 
 #[cfg(windows)]
-fn symlink(target: &Path, link: &Path) {
+pub(crate) fn symlink(target: &Path, link: &Path) {
     std::os::windows::fs::symlink_file(target, link).unwrap();
 }
 
 #[cfg(unix)]
-fn set_read_only(dir: &Path, on: bool) {
+pub(crate) fn set_read_only(dir: &Path, on: bool) {
     use std::os::unix::fs::PermissionsExt;
     let mode = if on { 0o555 } else { 0o755 };
     fs::set_permissions(dir, fs::Permissions::from_mode(mode)).unwrap();
 }
 
 #[cfg(not(unix))]
-fn set_read_only(dir: &Path, on: bool) {
+pub(crate) fn set_read_only(dir: &Path, on: bool) {
     let mut perms = fs::metadata(dir).unwrap().permissions();
     perms.set_readonly(on);
     fs::set_permissions(dir, perms).unwrap();

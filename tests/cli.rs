@@ -123,3 +123,5 @@ mod terminal;
 /// Tables and timelines fitted to a terminal's width (on a pseudo-terminal).
 #[cfg(unix)]
 mod width;
+/// The word index of `similar` and `search`: kept like the cache, never a wrong answer.
+mod words;

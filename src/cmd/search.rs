@@ -13,6 +13,8 @@ use crate::core::ticket::Status;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::{json, table};
+use crate::store::Store;
+use uuid::Uuid;
 
 /// Find tickets that mention words, in any status
 #[derive(Debug, clap::Args)]
@@ -54,9 +56,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         statuses: args.status,
     };
     let listing = store.list()?;
+    let candidates = candidates(&store, &query, &listing.ids)?;
     let mut found = Vec::new();
     let mut unreadable = Unreadable::read(ctx);
-    for result in store.scan(&listing.ids, |raw| {
+    for result in store.scan(&candidates, |raw| {
         if !query.may_match(&raw.bytes) {
             return Ok(None);
         }
@@ -99,4 +102,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ctx.out.print(&table::found(&ctx.out, &found))?;
     }
     unreadable.finish("the results cover the rest")
+}
+
+/// The ticket files worth reading for `query`: those the word index keeps
+/// (`Store::candidates`), or every file when it keeps none or cannot narrow
+/// this query. The exact match on the parsed text decides either way.
+fn candidates(store: &Store, query: &Query, all: &[Uuid]) -> Result<Vec<Uuid>> {
+    Ok(store
+        .candidates(query.pieces())?
+        .unwrap_or_else(|| all.to_vec()))
 }

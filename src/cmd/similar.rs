@@ -5,11 +5,11 @@ use super::Unreadable;
 use crate::core::id;
 use serde_json::{Value, json};
 
-use crate::core::similar::{Index, Match};
+use crate::core::similar::{self, Match};
 use crate::core::ticket::Ticket;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::render::similar;
+use crate::render::similar as shown;
 use crate::store::Store;
 
 /// Show resolved tickets like this one, with their resolution notes
@@ -28,27 +28,33 @@ pub struct Args {
     pub limit: usize,
 }
 
-/// The `n` resolved tickets most like `asked`, with their short ids. It
-/// reads every ticket file (the summaries hold no text), so `show` asks
-/// only at a terminal and the `created` hook only when one is installed.
+/// The `n` resolved tickets most like `asked`, with their short ids. The
+/// ranking comes from the word index (`store::words`), which reads only the
+/// files changed since it was kept; then only the hits' files are read, for
+/// their titles and resolution notes. A file that cannot be read only
+/// leaves the ranking, through `unreadable`.
 pub fn ranked(
     store: &Store,
     asked: &Ticket,
     n: usize,
     mut unreadable: impl FnMut(&Error),
 ) -> Result<(Vec<Match>, Vec<String>)> {
-    let listing = store.list()?;
-    let mut tickets = Vec::with_capacity(listing.ids.len());
-    for r in store.read_many(&listing.ids) {
-        match r {
-            Ok(t) => tickets.push(t),
+    let words = store.words()?;
+    for e in &words.problems {
+        unreadable(e);
+    }
+    let hits = words.similar(asked, n);
+    let ids: Vec<_> = hits.iter().map(|(id, _)| *id).collect();
+    let mut found = Vec::with_capacity(hits.len());
+    for ((_, score), read) in hits.iter().zip(store.read_many(&ids)) {
+        match read {
+            Ok(t) => found.push(similar::found(&t, *score)),
             Err(e) => unreadable(&e),
         }
     }
-    let found = Index::new(&tickets).similar(asked, n);
     let shorts = found
         .iter()
-        .map(|m| id::short_in(&listing.ids, m.id))
+        .map(|m| id::short_in(&words.ids, m.id))
         .collect();
     Ok((found, shorts))
 }
@@ -61,7 +67,7 @@ pub fn created_payload(store: &Store, t: &Ticket) -> Result<Vec<(&'static str, V
     let similar = found
         .iter()
         .zip(&shorts)
-        .map(|(m, short)| similar::match_json(m, short))
+        .map(|(m, short)| shown::match_json(m, short))
         .collect();
     let problems = super::link::problems_for(store, t)?
         .iter()
@@ -82,6 +88,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let asked = store.read(resolved.id)?;
     let mut unreadable = Unreadable::read(ctx);
     let (found, shorts) = ranked(&store, &asked, args.limit, |e| unreadable.warn(e))?;
-    similar::show(&ctx.out, &resolved.short, &found, &shorts)?;
+    shown::show(&ctx.out, &resolved.short, &found, &shorts)?;
     unreadable.finish("the ranking uses only the rest")
 }

@@ -87,6 +87,8 @@ pub struct Query {
     /// Whether every word reads the same in a file's bytes as in the parsed
     /// text; when not, every file is parsed.
     raw_ok: bool,
+    /// What the word index can rule files out by ([`Query::pieces`]).
+    pieces: Vec<Vec<String>>,
 }
 
 /// Where a ticket mentions the query: the field and a line of text around
@@ -126,6 +128,7 @@ impl Query {
                 .map_err(|e| e.to_string())
         };
         Ok(Query {
+            pieces: words.iter().map(|w| pieces_of(w)).collect(),
             raw_ok: words.iter().all(|w| literal_in_files(w)),
             words: words.iter().map(|w| build(w)).collect::<Result<_, _>>()?,
             raw: words
@@ -142,6 +145,16 @@ impl Query {
             return true;
         }
         self.raw.iter().all(|r| r.is_match(bytes))
+    }
+
+    /// What the word index can narrow by: for each query word, the runs of
+    /// ASCII letters and digits in it, lowercased. A ticket that matches
+    /// holds each run inside one of its [`words`] (as a substring: search
+    /// matches inside words, so "port" finds "export"). A word with no such
+    /// run (only other scripts or signs) says nothing and is left out: the
+    /// index narrows by the rest, and by nothing when none is left.
+    pub fn pieces(&self) -> impl Iterator<Item = &str> {
+        self.pieces.iter().flatten().map(String::as_str)
     }
 
     /// Where `t` mentions every word, or `None`. The hit is the first field,
@@ -167,6 +180,49 @@ impl Query {
             })
         })
     }
+}
+
+/// The runs of ASCII letters and digits in one query word, lowercased; a
+/// run beside a letter of another script is part of a longer word and still
+/// a run of it.
+fn pieces_of(word: &str) -> Vec<String> {
+    let mut out: Vec<String> = word
+        .split(|c: char| !c.is_alphanumeric())
+        .flat_map(|run| run.split(|c: char| !c.is_ascii()))
+        .filter(|p| !p.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The words of every text a search looks in, folded, sorted and once each:
+/// what the word index keeps of a ticket for search. A word is a run of
+/// letters and digits (Unicode's); folding lowercases ASCII and maps the two
+/// other letters that match an ASCII letter ignoring case (the Kelvin sign
+/// matches k, the long s matches s), so any run of ASCII letters and digits
+/// a search matches in a text is a substring of one of these words.
+pub fn words(t: &Ticket) -> Vec<String> {
+    let mut out: Vec<String> = fields(t)
+        .iter()
+        .flat_map(|(_, text)| text.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(fold)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn fold(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            '\u{212A}' => 'k',
+            '\u{17F}' => 's',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
 }
 
 /// Where in a ticket a text is, as a hit names it.
@@ -348,7 +404,71 @@ mod tests {
         out
     }
 
+    /// Whether the word index's test lets `t` through for `q`: each piece
+    /// inside one of its words.
+    fn index_keeps(q: &Query, t: &Ticket) -> bool {
+        let words = words(t);
+        q.pieces().all(|p| words.iter().any(|w| w.contains(p)))
+    }
+
+    #[test]
+    fn the_index_narrows_by_ascii_runs_inside_words() {
+        let mut t = ticket();
+        t.description = "Der \u{212A}unde sagt: ſafari-Export über E-Mail".into();
+        assert_eq!(
+            words(&t),
+            [
+                "browser", "could", "csv", "der", "example", "export", "fails", "firefox", "from",
+                "in", "jo", "kunde", "mail", "safari", "sagt", "the", "try", "you", "e", "com",
+                "über"
+            ]
+            .iter()
+            .map(|w| w.to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+        );
+        for (query, pieces) in [
+            (&["Export"][..], &["export"][..]),
+            (&["e-mail", "PORT"], &["e", "mail", "port"]),
+            (&["über"], &["ber"]),
+            (&["éß"], &[]),
+            (&["Überweisung2"], &["berweisung2"]),
+            (&["jo@example"], &["example", "jo"]),
+        ] {
+            let q = query_of(query);
+            assert_eq!(q.pieces().collect::<Vec<_>>(), pieces, "{query:?}");
+        }
+        // The Kelvin sign and the long s match k and s, and so does the index.
+        for word in ["KUNDE", "kunde", "safari", "SAFARI"] {
+            let q = query_of(&[word]);
+            assert!(q.find(&t).is_some(), "{word}");
+            assert!(index_keeps(&q, &t), "{word}");
+        }
+        assert!(!index_keeps(&query_of(&["chrome"]), &t));
+    }
+
+    fn query_of(words: &[&str]) -> Query {
+        query(words)
+    }
+
     proptest! {
+        /// The word index never rules out a ticket that matches: every
+        /// piece of the query lies inside one of the ticket's words,
+        /// whatever the letters, case and signs.
+        #[test]
+        fn the_word_index_never_hides_a_match(
+            text in "[a-zA-Z0-9é\u{212A}\u{17F}\u{130}\u{131}\u{3b1}\u{391}ß@. -]{0,40}",
+            word in "[a-zA-Z0-9éÉ\u{212A}\u{17F}\u{3b1}ß@.-]{1,6}",
+        ) {
+            let mut t = ticket();
+            t.description = text;
+            let q = query(&[word.as_str()]);
+            if q.find(&t).is_some() {
+                prop_assert!(index_keeps(&q, &t), "{:?} in {:?}", word, t.description);
+            }
+        }
+
         /// The byte test never rules out a ticket that matches, however
         /// its text is written.
         #[test]

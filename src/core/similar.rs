@@ -87,60 +87,147 @@ pub struct Match {
     pub resolution: Option<String>,
 }
 
-/// The index of resolved tickets: term frequencies per document.
-pub struct Index {
+/// The stemmer every ranking uses, English Snowball.
+pub fn stemmer() -> Stemmer {
+    Stemmer::create(Algorithm::English)
+}
+
+/// What the ranking needs of one ticket: whether it is resolved (only those
+/// are ranked), how many terms it says, and each term with its count,
+/// sorted by term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Terms {
+    pub resolved: bool,
+    pub len: u32,
+    pub counts: Vec<(String, u32)>,
+}
+
+/// A ticket's [`Terms`], over title, description, messages, replies and
+/// resolution notes.
+pub fn terms_of(stemmer: &Stemmer, t: &Ticket) -> Terms {
+    let words = terms(stemmer, &text_of(t));
+    let mut tf: HashMap<String, u32> = HashMap::new();
+    for w in &words {
+        *tf.entry(w.clone()).or_default() += 1;
+    }
+    let mut counts: Vec<(String, u32)> = tf.into_iter().collect();
+    counts.sort();
+    Terms {
+        resolved: !t.status.is_active(),
+        len: words.len() as u32,
+        counts,
+    }
+}
+
+/// The terms a ticket is asked about with: its own, once each, sorted.
+pub fn query_of(stemmer: &Stemmer, t: &Ticket) -> Vec<String> {
+    let mut q = terms(stemmer, &text_of(t));
+    q.sort();
+    q.dedup();
+    q
+}
+
+/// A resolved ticket as the ranking reads it: its terms as keys of some
+/// vocabulary (the caller's), each with its count, sorted by key.
+#[derive(Debug, Clone, Copy)]
+pub struct Doc<'a> {
+    pub id: Uuid,
+    pub len: u32,
+    pub tf: &'a [(u32, u32)],
+}
+
+impl Doc<'_> {
+    fn count(&self, key: u32) -> Option<u32> {
+        let at = self.tf.binary_search_by_key(&key, |(k, _)| *k).ok()?;
+        Some(self.tf[at].1)
+    }
+}
+
+/// Ranks `docs` (the resolved tickets) against a query given as keys of the
+/// same vocabulary, in the order of the query's terms (so every caller sums
+/// the same floating-point terms in the same order): the `n` best, never
+/// `asked` itself, best first, ties by id. Documents sharing no term are
+/// left out. Returns ids and scores.
+pub fn rank(docs: &[Doc], query: &[u32], asked: Uuid, n: usize) -> Vec<(Uuid, f64)> {
+    let count = docs.len() as f64;
+    let total: u64 = docs.iter().map(|d| u64::from(d.len)).sum();
+    let avg_len = if docs.is_empty() {
+        0.0
+    } else {
+        total as f64 / count
+    };
+    let mut df = vec![0u32; query.len()];
+    for d in docs {
+        for (i, key) in query.iter().enumerate() {
+            df[i] += u32::from(d.count(*key).is_some());
+        }
+    }
+    let idf: Vec<(u32, f64)> = query
+        .iter()
+        .zip(&df)
+        .filter(|(_, df)| **df > 0)
+        .map(|(key, df)| {
+            let df = f64::from(*df);
+            (*key, ((count - df + 0.5) / (df + 0.5) + 1.0).ln())
+        })
+        .collect();
+    let mut ranked: Vec<(Uuid, f64)> = docs
+        .iter()
+        .filter(|d| d.id != asked)
+        .filter_map(|d| {
+            let norm = K1 * (1.0 - B + B * f64::from(d.len) / avg_len.max(1.0));
+            let score: f64 = idf
+                .iter()
+                .filter_map(|(key, idf)| {
+                    let tf = f64::from(d.count(*key)?);
+                    Some(idf * tf * (K1 + 1.0) / (tf + norm))
+                })
+                .sum();
+            (score > 0.0).then_some((d.id, score))
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(n);
+    ranked
+}
+
+/// The ranking over tickets in memory, with a vocabulary of its own: what
+/// the word index in the store must answer exactly.
+pub struct Index<'t> {
     stemmer: Stemmer,
-    docs: Vec<Doc>,
-    /// Documents each term appears in.
-    df: HashMap<String, u32>,
-    avg_len: f64,
+    vocabulary: HashMap<String, u32>,
+    docs: Vec<Ranked<'t>>,
 }
 
-struct Doc {
-    id: Uuid,
-    title: String,
-    resolution: Option<String>,
-    tf: HashMap<String, u32>,
-    len: u32,
-}
+/// A resolved ticket of an [`Index`], its length and its keyed terms.
+type Ranked<'t> = (&'t Ticket, u32, Vec<(u32, u32)>);
 
-impl Index {
+impl<'t> Index<'t> {
     /// Indexes the resolved and closed tickets of `tickets`.
-    pub fn new<'a>(tickets: impl IntoIterator<Item = &'a Ticket>) -> Index {
-        let stemmer = Stemmer::create(Algorithm::English);
+    pub fn new(tickets: impl IntoIterator<Item = &'t Ticket>) -> Index<'t> {
+        let stemmer = stemmer();
+        let mut vocabulary: HashMap<String, u32> = HashMap::new();
         let mut docs = Vec::new();
-        let mut df: HashMap<String, u32> = HashMap::new();
         for t in tickets {
-            if t.status.is_active() {
+            let terms = terms_of(&stemmer, t);
+            if !terms.resolved {
                 continue;
             }
-            let words = terms(&stemmer, &text_of(t));
-            let mut tf: HashMap<String, u32> = HashMap::new();
-            for w in &words {
-                *tf.entry(w.clone()).or_default() += 1;
-            }
-            for w in tf.keys() {
-                *df.entry(w.clone()).or_default() += 1;
-            }
-            docs.push(Doc {
-                id: t.id,
-                title: t.title.clone(),
-                resolution: resolution_note(t).map(str::to_string),
-                tf,
-                len: words.len() as u32,
-            });
+            let mut tf: Vec<(u32, u32)> = terms
+                .counts
+                .into_iter()
+                .map(|(w, c)| {
+                    let next = vocabulary.len() as u32;
+                    (*vocabulary.entry(w).or_insert(next), c)
+                })
+                .collect();
+            tf.sort_unstable();
+            docs.push((t, terms.len, tf));
         }
-        let total: u64 = docs.iter().map(|d| u64::from(d.len)).sum();
-        let avg_len = if docs.is_empty() {
-            0.0
-        } else {
-            total as f64 / docs.len() as f64
-        };
         Index {
             stemmer,
+            vocabulary,
             docs,
-            df,
-            avg_len,
         }
     }
 
@@ -148,44 +235,36 @@ impl Index {
     /// by id so the order never depends on reading order. Tickets sharing no
     /// term are left out.
     pub fn similar(&self, ticket: &Ticket, n: usize) -> Vec<Match> {
-        let query = {
-            let mut q = terms(&self.stemmer, &text_of(ticket));
-            q.sort();
-            q.dedup();
-            q
-        };
-        let count = self.docs.len() as f64;
-        let idf: Vec<(&str, f64)> = query
+        let query: Vec<u32> = query_of(&self.stemmer, ticket)
             .iter()
-            .filter_map(|w| {
-                let df = f64::from(*self.df.get(w)?);
-                Some((w.as_str(), ((count - df + 0.5) / (df + 0.5) + 1.0).ln()))
-            })
+            .filter_map(|w| self.vocabulary.get(w).copied())
             .collect();
-        let mut ranked: Vec<Match> = self
+        let docs: Vec<Doc> = self
             .docs
             .iter()
-            .filter(|d| d.id != ticket.id)
-            .filter_map(|d| {
-                let norm = K1 * (1.0 - B + B * f64::from(d.len) / self.avg_len.max(1.0));
-                let score: f64 = idf
-                    .iter()
-                    .filter_map(|(w, idf)| {
-                        let tf = f64::from(*d.tf.get(*w)?);
-                        Some(idf * tf * (K1 + 1.0) / (tf + norm))
-                    })
-                    .sum();
-                (score > 0.0).then(|| Match {
-                    id: d.id,
-                    title: d.title.clone(),
-                    score,
-                    resolution: d.resolution.clone(),
-                })
+            .map(|(t, len, tf)| Doc {
+                id: t.id,
+                len: *len,
+                tf,
             })
             .collect();
-        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
-        ranked.truncate(n);
-        ranked
+        rank(&docs, &query, ticket.id, n)
+            .into_iter()
+            .filter_map(|(id, score)| {
+                let (t, ..) = self.docs.iter().find(|(t, ..)| t.id == id)?;
+                Some(found(t, score))
+            })
+            .collect()
+    }
+}
+
+/// A ranked ticket as shown: its title and resolution note.
+pub fn found(t: &Ticket, score: f64) -> Match {
+    Match {
+        id: t.id,
+        title: t.title.clone(),
+        score,
+        resolution: resolution_note(t).map(str::to_string),
     }
 }
 

@@ -273,7 +273,8 @@ impl Fixture {
     }
 
     fn damage(&self, how: Damage) {
-        let files = [cache::LISTING, cache::SUMMARIES].map(|n| self.cache_file(n));
+        let files =
+            [cache::LISTING, cache::SUMMARIES, super::words::FILE].map(|n| self.cache_file(n));
         match how {
             Damage::Corrupt => {
                 for f in &files {
@@ -304,7 +305,9 @@ impl Fixture {
                     fs::remove_file(f).unwrap();
                 }
                 super::folder::mkfifo(&files[0]);
-                std::os::unix::fs::symlink("/dev/zero", &files[1]).unwrap();
+                for f in &files[1..] {
+                    std::os::unix::fs::symlink("/dev/zero", f).unwrap();
+                }
             }
         }
     }
@@ -418,6 +421,11 @@ fn fill(store: &Store) {
         cache::read(&dir.join(cache::SUMMARIES)).expect("the summaries were cached");
     let readable = store.summaries().unwrap().tickets.len();
     assert_eq!(entries.len(), readable, "every readable ticket is cached");
+    store.words().unwrap();
+    assert!(
+        dir.join(super::words::FILE).is_file(),
+        "the word index was kept"
+    );
 }
 
 /// Holds one promise in one mode.
@@ -486,6 +494,7 @@ promises!(
     changes_behind_the_stores_back_are_seen,
     the_config_is_read_and_replaced_under_the_lock,
     local_files_stay_inside_the_store,
+    the_word_index_gives_the_answers_of_the_files,
 );
 
 fn lists_every_ticket_file_by_name(fx: &Fixture) {
@@ -763,4 +772,74 @@ fn local_files_stay_inside_the_store(fx: &Fixture) {
     assert!(fx.store.temp_files().unwrap().is_empty());
     assert_eq!(fx.store.list().unwrap().ids, all_ids());
     assert!(fx.store.boundary_problems(|_| false).is_empty());
+}
+
+fn the_word_index_gives_the_answers_of_the_files(fx: &Fixture) {
+    use crate::core::search::Query;
+    use crate::core::similar::Index;
+    // B solved, saved under the lock: the index sees the save at once.
+    let solved = Ticket::parse(&format!(
+        "id = \"{B}\"\ntitle = \"Printer on fire\"\nstatus = \"resolved\"\nowner = \"ana\"\n\
+         created = 2026-11-20T09:14:00Z\nupdated = 2026-11-20T10:00:00Z\n\n\
+         [[events]]\nat = 2026-11-20T09:14:00Z\nby = \"ana\"\nkind = \"created\"\nto = \"ana\"\n\n\
+         [[events]]\nat = 2026-11-20T10:00:00Z\nby = \"ana\"\nkind = \"status\"\nfrom = \"open\"\n\
+         to = \"resolved\"\nnote = \"Put the fire out; the login printer works\"\n"
+    ))
+    .unwrap();
+    {
+        let lock = fx.store.lock(std::time::Duration::from_secs(30)).unwrap();
+        fx.store.save(&lock, &solved).unwrap();
+    }
+    let tickets: Vec<Ticket> = readable()
+        .iter()
+        .map(|(id, title)| {
+            if *id == B {
+                solved.clone()
+            } else {
+                ticket(id, title)
+            }
+        })
+        .collect();
+    for _ in 0..2 {
+        let words = fx.store.words().unwrap();
+        assert_eq!(words.ids, all_ids());
+        let problems: Vec<&str> = words.problems.iter().map(|e| e.message.as_str()).collect();
+        let damaged = fx.damaged();
+        assert_eq!(
+            problems,
+            damaged.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>()
+        );
+        let unindexed: Vec<Uuid> = damaged.iter().map(|(id, _)| uuid(id)).collect();
+        assert_eq!(words.unindexed, unindexed);
+        for asked in &tickets {
+            let want: Vec<(Uuid, u64)> = Index::new(&tickets)
+                .similar(asked, 3)
+                .iter()
+                .map(|m| (m.id, m.score.to_bits()))
+                .collect();
+            let got: Vec<(Uuid, u64)> = words
+                .similar(asked, 3)
+                .iter()
+                .map(|(id, s)| (*id, s.to_bits()))
+                .collect();
+            assert_eq!(got, want, "{}", asked.title);
+        }
+        let login = ticket(A2, "Login fails");
+        assert_eq!(words.similar(&login, 3).first().map(|h| h.0), Some(uuid(B)));
+        // A search reads the files that may match and every file the index
+        // could not read; nothing else.
+        let query = Query::new(&["PRINTER".to_string()]).unwrap();
+        match fx.store.candidates(query.pieces()).unwrap() {
+            Some(c) => {
+                let mut want = unindexed.clone();
+                want.push(uuid(B));
+                want.sort();
+                assert_eq!(c, want);
+            }
+            None => assert!(
+                matches!(fx.mode, Mode::Off | Mode::Cold | Mode::Damaged(_)),
+                "a warm store keeps its index"
+            ),
+        }
+    }
 }

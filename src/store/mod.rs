@@ -21,6 +21,7 @@ pub mod outbox;
 mod par;
 mod read;
 mod replies;
+mod words;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,7 @@ use uuid::Uuid;
 pub use files::{restore_hint, write_out};
 pub use listing::{Listing, Resolved, Summaries};
 pub use read::{BadFile, Raw};
+pub use words::Words;
 pub use write::{Lock, write_git_file};
 
 /// The team config's file name inside the store.
