@@ -6,9 +6,8 @@ use crate::common::{ID_A, ID_B, TestEnv};
 use crate::mail::fixture;
 use crate::schema::Schema;
 
-/// Jan's ticket (0b7c), resolved, whose status notice bounced; and a
-/// ticket of ben's (9a1f) whose mail nobody returned.
-fn a_bounce_on_a_resolved_ticket() -> TestEnv {
+/// The team with Jan's mail filed as ticket 0b7c.
+fn jans_mail() -> TestEnv {
     let env = TestEnv::team();
     let out = env
         .cmd(&["new", "--from-mail", "--json"])
@@ -16,6 +15,13 @@ fn a_bounce_on_a_resolved_ticket() -> TestEnv {
         .run();
     out.success();
     env.rename_ticket(out.json()["id"].as_str().unwrap(), ID_A);
+    env
+}
+
+/// Jan's ticket (0b7c), resolved, whose status notice bounced; and a
+/// ticket of ben's (9a1f) whose mail nobody returned.
+fn a_bounce_on_a_resolved_ticket() -> TestEnv {
+    let env = jans_mail();
     env.baton_as("ana", &["resolve", "0b7c", "--note", "refund sent"])
         .success();
     env.new_ticket_pinned(
@@ -122,13 +128,7 @@ fn a_reply_after_the_bounce_clears_the_mark_and_a_new_bounce_sets_it_again() {
 
 #[test]
 fn a_bounce_of_a_reply_marks_that_reply_failed_in_show() {
-    let env = TestEnv::team();
-    let out = env
-        .cmd(&["new", "--from-mail", "--json"])
-        .input(fixture("plain.eml"))
-        .run();
-    out.success();
-    env.rename_ticket(out.json()["id"].as_str().unwrap(), ID_A);
+    let env = jans_mail();
     env.baton_as("ana", &["reply", "0b7c", "The refund left today."])
         .success();
     let reply_of = |env: &TestEnv| {
