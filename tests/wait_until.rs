@@ -122,9 +122,9 @@ fn show_and_list_say_when_the_ticket_comes_back() {
     );
     let list = env.baton(&["list"]);
     insta::assert_snapshot!(list.render(), @r"
-        ID    STATUS   OWNER  PRIORITY  DUE                             CUSTOMER  TITLE
-        9a1f  open     ben    normal    overdue 2h                                Login fails
-        0b7c  waiting  ana    normal    until 2026-11-03 09:00 (in 3h)            Printer on fire
+        ID    STATUS   OWNER  PRIORITY  DUE            CUSTOMER  TITLE
+        9a1f  open     ben    normal    overdue 2h               Login fails
+        0b7c  waiting  ana    normal    reopens in 3h            Printer on fire
         [exit 0]
     ");
 
@@ -153,6 +153,13 @@ fn show_and_list_say_when_the_ticket_comes_back() {
             .contains("status    waiting until 2026-11-03 09:00 (passed 1h ago)\n"),
         "{}",
         show.render()
+    );
+    let list = env.cmd(&["list"]).now(&at(26, 0)).run();
+    assert!(
+        list.stdout
+            .contains("  waiting  ana    normal    reopen overdue 1h  "),
+        "{}",
+        list.render()
     );
 
     // Reopened by hand before the sweep: simply open, the time void.

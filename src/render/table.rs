@@ -258,7 +258,7 @@ pub fn tickets_linked(
                 clean_line(&t.owner).into_owned(),
                 t.priority.as_str().to_string(),
                 match t.waiting_until.filter(|_| t.status == Status::Waiting) {
-                    Some(until) => text::until(until, out.zone, now),
+                    Some(until) => text::until(until, now),
                     None => text::due_or_promise(row.due.as_ref(), t.promise.as_ref(), now),
                 },
                 clean_line(&t.customer).into_owned(),

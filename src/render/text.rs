@@ -124,18 +124,24 @@ pub fn due_or_promise(
 /// `waiting until 2026-11-03 09:00 (in 3h)`, or `(passed 5m ago)` while the
 /// sweep has yet to reopen it.
 pub fn waiting_until(until: DateTime<Utc>, zone: LocalZone, now: DateTime<Utc>) -> String {
-    format!("waiting {}", self::until(until, zone, now))
-}
-
-/// The due column of a ticket waiting until a time: `until 2026-11-03
-/// 09:00 (in 3h)` (its status column says it waits).
-pub fn until(until: DateTime<Utc>, zone: LocalZone, now: DateTime<Utc>) -> String {
     let when = if until > now {
         format!("in {}", span(until - now))
     } else {
         format!("passed {} ago", span(now - until))
     };
-    format!("until {} ({when})", local(until, zone))
+    format!("waiting until {} ({when})", local(until, zone))
+}
+
+/// The due column of a ticket waiting until a time (its status column says
+/// it waits): `reopens in 3h`, or `reopen overdue 5m` while the sweep has yet
+/// to reopen it. As short as the column's other texts, so that a table at 80
+/// columns keeps room for the title; `show` and `--json` give the time.
+pub fn until(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    if until > now {
+        format!("reopens in {}", span(until - now))
+    } else {
+        format!("reopen overdue {}", span(now - until))
+    }
 }
 
 /// The open promise as `show` gives it: `promised Fri 2026-11-06 17:00 (in
