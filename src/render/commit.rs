@@ -144,17 +144,16 @@ pub fn sweep(swept: &[Escalated]) -> String {
     }
     let mut message = format!("baton: {}\n\n", subject.join(", "));
     for s in swept {
+        let title = quoted(&s.planned.summary.title);
         for e in &s.planned.events {
             let (_, tail) = describe(e);
             let missed = e
                 .deadline
                 .map(|d| format!(" (missed {})", rfc3339(d)))
                 .unwrap_or_default();
-            let title = quoted(&s.planned.summary.title);
             let _ = writeln!(message, "{} {title} {tail}{missed}", s.short);
         }
         if let Some(due) = s.planned.delay.as_ref().and_then(|e| e.deadline) {
-            let title = quoted(&s.planned.summary.title);
             let _ = writeln!(
                 message,
                 "{} {title} delay notice for the promise of {}",
@@ -163,11 +162,9 @@ pub fn sweep(swept: &[Escalated]) -> String {
             );
         }
         if s.planned.survey.is_some() {
-            let title = quoted(&s.planned.summary.title);
             let _ = writeln!(message, "{} {title} survey", s.short);
         }
         if let Some(until) = s.planned.wake.as_ref().and_then(|e| e.until()) {
-            let title = quoted(&s.planned.summary.title);
             let _ = writeln!(
                 message,
                 "{} {title} reopened: waiting until {} has passed",
