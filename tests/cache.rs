@@ -293,6 +293,25 @@ pub(crate) fn flip_middle(p: &Path) {
     fs::write(p, bytes).unwrap();
 }
 
+/// Flips a byte of the summaries file's header (its row count).
+fn flip_header(p: &Path) {
+    let mut bytes = fs::read(p).unwrap();
+    bytes[16] ^= 0x01;
+    fs::write(p, bytes).unwrap();
+}
+
+/// How many summaries a run read from the files, by its trace.
+fn read_again(run: &Traced) -> usize {
+    run.trace
+        .iter()
+        .find_map(|l| {
+            let rest = l.strip_prefix("summaries: ")?;
+            let (_, read) = rest.split_once(" from the cache, ")?;
+            read.strip_suffix(" read from files")?.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
 pub(crate) fn truncate(p: &Path) {
     let bytes = fs::read(p).unwrap();
     fs::write(p, &bytes[..bytes.len() / 2]).unwrap();
@@ -402,9 +421,10 @@ fn a_damaged_or_stale_cache_is_ignored_and_rebuilt() {
         }
     }
 
-    let damages: [(&str, Damage, Target); 11] = [
+    let damages: [(&str, Damage, Target); 12] = [
         ("flipped bytes", flip_middle, Target::Listing),
         ("flipped bytes", flip_middle, Target::Summaries),
+        ("a flipped header", flip_header, Target::Summaries),
         ("truncated", truncate, Target::Listing),
         ("truncated", truncate, Target::Summaries),
         ("empty", empty, Target::Listing),
@@ -430,6 +450,18 @@ fn a_damaged_or_stale_cache_is_ignored_and_rebuilt() {
                 Target::Listing => (listing_read(5), summaries(5, 0)),
                 Target::Summaries => (listing_cached(5), summaries(0, 5)),
                 Target::Both => (listing_read(5), summaries(0, 5)),
+            };
+            // The summaries file checks each row and each summary on its
+            // own: damage inside it costs only the summaries it touches,
+            // and only when the command needs them.
+            let sums = match (case, target) {
+                ("flipped bytes" | "truncated", Target::Summaries) => {
+                    let read = read_again(&run);
+                    let most = if case == "truncated" { 5 } else { 1 };
+                    assert!(read <= most, "{case}: {read} read again\n{:?}", run.trace);
+                    summaries(5 - read, read)
+                }
+                _ => sums,
             };
             expect_trace(&run, args, &listing, &sums);
             assert_eq!(

@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         None => (store.config()?, ctx.now),
     };
     // Summaries decide who is due; only those tickets are read in full.
-    let loaded = store.summaries()?;
+    let loaded = store.summaries_in(survey::scope(&config, now))?;
     // Tickets linked to an open problem wait for it; only problems are read.
     let problems: Vec<_> = incident::active_problems(&loaded.tickets)
         .filter_map(|s| store.read(s.id).ok())

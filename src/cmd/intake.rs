@@ -27,6 +27,7 @@ use crate::core::id;
 use crate::core::intake::{self, Incoming, Route};
 use crate::core::notice::{self, Notice};
 use crate::core::query;
+use crate::core::summary::Scope;
 use crate::core::ticket::{Priority, Status, Ticket};
 use crate::ctx::Ctx;
 use crate::error::{EXIT_TEMPFAIL, Error, Result};
@@ -360,7 +361,10 @@ fn file(ctx: &Ctx, store: &Store, raw: &[u8], opts: &Options) -> Result<Delivere
         Route::New => {
             let owner = match &opts.owner {
                 Some(o) => o.clone(),
-                None => intake::owner(&config, &query::open_load(&store.summaries()?.tickets)),
+                None => intake::owner(
+                    &config,
+                    &query::open_load(&store.summaries_in(Scope::Live)?.tickets),
+                ),
             };
             let target = intake::ack_target(&mail);
             let recent = target

@@ -4,6 +4,7 @@ use clap_complete::engine::ArgValueCandidates;
 
 use super::{Unreadable, completions};
 use crate::core::query::{self, Filter, Person, Row, Sort};
+use crate::core::summary::Scope;
 use crate::core::ticket::{Priority, Status};
 use crate::core::{period, survey, typed, when};
 use crate::ctx::Ctx;
@@ -132,7 +133,8 @@ fn unhappy_among(
 /// then the team's tickets about to breach (or past their deadline).
 pub fn queue(ctx: &Ctx) -> Result<()> {
     let (store, config, actor) = super::open(ctx)?;
-    let loaded = store.summaries()?;
+    // The queue holds only open and waiting tickets.
+    let loaded = store.summaries_in(Scope::Live)?;
     let rows = |keep: &dyn Fn(
         &crate::core::summary::Summary,
         Option<&crate::core::clock::Deadline>,
@@ -199,7 +201,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         // A bounced status notice matters most on a resolved ticket.
         all: args.all || args.failed || args.unhappy,
     };
-    let loaded = store.summaries()?;
+    let loaded = store.summaries_in(filter.scope())?;
     let mut rows: Vec<Row> = loaded
         .tickets
         .iter()

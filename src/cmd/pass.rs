@@ -6,6 +6,7 @@ use super::completions;
 use crate::core::action;
 use crate::core::handoff;
 use crate::core::query;
+use crate::core::summary::Scope;
 use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::render::{ask, outcome};
@@ -44,7 +45,7 @@ fn ask_whom(ctx: &Ctx, id: &str) -> Result<String> {
         label: &resolved.short,
     };
     action::check_pass(&store.read(resolved.id)?, &cx)?;
-    let load = query::open_load(&store.summaries()?.tickets);
+    let load = query::open_load(&store.summaries_in(Scope::Live)?.tickets);
     let people = handoff::candidates(&config, &actor, &load);
     if people.is_empty() {
         return Err(Error::new("there is nobody else on the team to pass to")

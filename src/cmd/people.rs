@@ -2,6 +2,7 @@
 
 use super::{Txn, Unreadable};
 use crate::core::config::{Config, check_name};
+use crate::core::summary::Scope;
 use crate::core::team::{self, Edit, Owned};
 use crate::core::{id, query};
 use crate::ctx::Ctx;
@@ -120,7 +121,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 fn list(ctx: &Ctx) -> Result<()> {
     let store = ctx.store()?;
     let config = store.config()?;
-    let loaded = store.summaries()?;
+    let loaded = store.summaries_in(Scope::Live)?;
     let open = query::open_load(&loaded.tickets);
     let mut unreadable = Unreadable::read(ctx);
     unreadable.warn_all(&loaded.problems);

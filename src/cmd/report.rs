@@ -85,7 +85,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         since: before.since,
         until: period.until,
     };
-    let summaries = store.summaries()?;
+    let summaries = store.summaries_in(metrics::scope(either))?;
     let wanted: Vec<_> = summaries
         .tickets
         .iter()

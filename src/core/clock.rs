@@ -231,6 +231,12 @@ pub fn deadline(ticket: &Ticket, config: &Config, now: DateTime<Utc>) -> Option<
 }
 
 impl Clock {
+    /// Whether the clock runs: its period is open or waiting. A clock that
+    /// does not has no deadline and owes no escalation.
+    pub fn runs(&self) -> bool {
+        self.status.is_active()
+    }
+
     /// The deadline of a ticket with this clock and owner on `policy` (its
     /// [`rule`]), or `None` when it is resolved or closed.
     pub fn deadline(
@@ -240,7 +246,7 @@ impl Clock {
         config: &Config,
         now: DateTime<Utc>,
     ) -> Option<Deadline> {
-        if !self.status.is_active() {
+        if !self.runs() {
             return None;
         }
         let hours = config.hours(policy.clock);
@@ -275,7 +281,7 @@ impl Clock {
         load: &mut BTreeMap<String, usize>,
         now: DateTime<Utc>,
     ) -> Vec<Event> {
-        if !self.status.is_active() {
+        if !self.runs() {
             return Vec::new();
         }
         let hours = config.hours(policy.clock);

@@ -21,7 +21,7 @@ use super::promise;
 use super::replay::{Escalation, State, starts_period};
 use super::sla;
 use super::stats::{self, average, hours_of_minutes as hours, pct};
-use super::summary::Summary;
+use super::summary::{Scope, Summary};
 use super::ticket::{Event, Status, Ticket, View};
 
 /// The span a report covers: from `since` (inclusive) to `until` (exclusive).
@@ -488,6 +488,12 @@ pub fn report(
 /// only these tickets in full; the rest would add nothing.
 pub fn may_count(s: &Summary, period: Period) -> bool {
     s.first_event < period.until && (s.last_event >= period.since || s.ends_active)
+}
+
+/// The summaries [`may_count`] can accept for `period`: a ticket ending
+/// active is live.
+pub fn scope(period: Period) -> Scope {
+    Scope::LiveOrSince(period.since)
 }
 
 /// Whether `name` owned the ticket at any moment of the period (under an
@@ -2033,7 +2039,8 @@ mod tests {
 
         proptest! {
             /// The report reads only tickets that `may_count` lets through;
-            /// the ones it leaves out would not have changed a figure. The
+            /// the ones it leaves out would not have changed a figure, and
+            /// every one it lets through is in its [`scope`]. The
             /// period starts or ends on a day, or exactly at an event, where
             /// an off-by-one would show.
             #[test]
@@ -2064,6 +2071,11 @@ mod tests {
                     .filter(|t| may_count(&Summary::of(t), period))
                     .cloned()
                     .collect();
+                // What may count is in the scope the store decodes for it.
+                for t in &tickets {
+                    let s = Summary::of(t);
+                    prop_assert!(!may_count(&s, period) || scope(period).holds(&s));
+                }
                 prop_assert_eq!(
                     report(&tickets, &config(), period, owner, now),
                     report(&counted, &config(), period, owner, now)

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::clock::Deadline;
 use super::config::Config;
-use super::summary::Summary;
+use super::summary::{Scope, Summary};
 use super::ticket::{Priority, Status};
 
 /// The order of a listing.
@@ -81,6 +81,17 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// The summaries [`Filter::matches`] can accept: without `all`, or with
+    /// only open and waiting statuses named, no ticket that is not live.
+    pub fn scope(&self) -> Scope {
+        let only_active = if self.statuses.is_empty() {
+            !self.all
+        } else {
+            self.statuses.iter().all(|s| s.is_active())
+        };
+        if only_active { Scope::Live } else { Scope::All }
+    }
+
     pub fn matches(&self, t: &Summary, due: Option<&Deadline>, now: DateTime<Utc>) -> bool {
         let status_ok = if self.statuses.is_empty() {
             self.all || t.status.is_active()
@@ -155,4 +166,64 @@ pub fn sort(rows: &mut [Row], order: Sort, now: DateTime<Utc>) {
             .then_with(|| a.ticket.created.cmp(&b.ticket.created))
             .then_with(|| a.ticket.id.cmp(&b.ticket.id))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ticket::Ticket;
+
+    /// Every ticket a filter matches is in the filter's scope, for every
+    /// status and every choice of statuses named, so listing from the
+    /// scope's summaries lists the same tickets.
+    #[test]
+    fn a_filter_matches_only_tickets_in_its_scope() {
+        let base = Summary::of(
+            &Ticket::parse(
+                "id = \"0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84\"\ntitle = \"Refund\"\nstatus = \"open\"\n\
+                 owner = \"ben\"\ncustomer = \"jan@example.com\"\npriority = \"normal\"\ntags = []\n\
+                 created = 2026-11-20T09:14:00Z\nupdated = 2026-11-20T09:14:00Z\n\n\
+                 [[events]]\nat = 2026-11-20T09:14:00Z\nby = \"ana\"\nkind = \"created\"\nto = \"ben\"\n",
+            )
+            .unwrap(),
+        );
+        let statuses = [
+            Status::Open,
+            Status::Waiting,
+            Status::Resolved,
+            Status::Closed,
+        ];
+        let now = base.created;
+        for status in statuses {
+            let t = Summary {
+                status,
+                ends_active: false,
+                clock: None,
+                promise: None,
+                waiting_until: None,
+                ..base.clone()
+            };
+            for all in [false, true] {
+                for named in 0..16u8 {
+                    let filter = Filter {
+                        statuses: (0..4)
+                            .filter(|i| named & (1 << i) != 0)
+                            .map(|i| statuses[i])
+                            .collect(),
+                        all,
+                        ..Filter::default()
+                    };
+                    if filter.matches(&t, None, now) {
+                        assert!(filter.scope().holds(&t), "{status:?} {filter:?}");
+                    }
+                }
+            }
+        }
+        let plain = Filter::default();
+        assert_eq!(
+            plain.scope(),
+            Scope::Live,
+            "the default listing is of live tickets"
+        );
+    }
 }

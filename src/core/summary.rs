@@ -87,6 +87,37 @@ pub fn delivery_failed(events: &[Event]) -> bool {
         .unwrap_or(false)
 }
 
+/// Which summaries a command needs: the store decodes only these, and
+/// every command that names a narrower scope than [`Scope::All`] must
+/// decide from them exactly what it would decide from all (each scope is
+/// defined beside the rule it serves: [`super::query::Filter::scope`],
+/// [`super::survey::scope`], [`super::metrics::scope`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    /// Only [`Summary::live`] tickets.
+    Live,
+    /// Live tickets and every ticket with an event at or after the time.
+    LiveOrSince(DateTime<Utc>),
+}
+
+impl Scope {
+    /// Whether a ticket is in the scope, from what the cache keeps of it
+    /// beside its summary: whether it is live, and its latest event.
+    pub fn wants(self, live: bool, last_event: DateTime<Utc>) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Live => live,
+            Scope::LiveOrSince(since) => live || last_event >= since,
+        }
+    }
+
+    /// Whether a summary is in the scope.
+    pub fn holds(self, s: &Summary) -> bool {
+        self.wants(s.live(), s.last_event)
+    }
+}
+
 impl Summary {
     /// Summarises a ticket.
     pub fn of(t: &Ticket) -> Summary {
@@ -118,6 +149,19 @@ impl Summary {
             delivery_failed: delivery_failed(&t.events),
             waiting_until: super::reminder::until_of(t),
         }
+    }
+
+    /// Whether anything about the ticket still runs: its status is open or
+    /// waiting, its history replays to open or waiting, its escalation
+    /// clock runs, or it holds an open promise or a wait with a time. The
+    /// queue, the owners' loads and the sweep act only on such tickets, so
+    /// they need no other summary ([`Scope::Live`]).
+    pub fn live(&self) -> bool {
+        self.status.is_active()
+            || self.ends_active
+            || self.clock.as_ref().is_some_and(Clock::runs)
+            || self.promise.is_some()
+            || self.waiting_until.is_some()
     }
 
     /// The ticket's deadline; the same as [`super::clock::deadline`] on the ticket.

@@ -15,7 +15,7 @@ use super::automatic;
 use super::config::{Config, SYSTEM_ACTOR};
 use super::duration;
 use super::intake::address_of;
-use super::summary::Summary;
+use super::summary::{Scope, Summary};
 use super::ticket::{Event, EventKind, Status, Ticket, View};
 
 /// How long past `[survey] after` a survey may still go. A sweep missed
@@ -270,16 +270,34 @@ fn survey_address(customer: &str) -> Option<String> {
         .map(|a| a.to_lowercase())
 }
 
+/// How far back [`to_read`] looks at `now`: the oldest resolve still owed a
+/// survey, and the oldest event that can throttle one (or that resolve, if
+/// it is older). `None` without `[templates] survey`.
+fn horizons(config: &Config, now: DateTime<Utc>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    config.templates.survey.as_ref()?;
+    let oldest = now - duration::chrono(config.survey.after + STALE);
+    let since = now - duration::chrono(config.survey.every);
+    Some((oldest, since.min(oldest)))
+}
+
+/// The summaries the sweep needs at `now`: the live tickets it acts on,
+/// and the recent ones [`to_read`] picks from when surveys are sent.
+pub fn scope(config: &Config, now: DateTime<Utc>) -> Scope {
+    match horizons(config, now) {
+        Some((_, since)) => Scope::LiveOrSince(since),
+        None => Scope::Live,
+    }
+}
+
 /// The tickets the sweep must read in full to decide the surveys owed at
 /// `now`: those resolved recently enough to be owed one, and the recent
 /// tickets of the same customers, whose surveys throttle them. Every
 /// ticket [`owed`] could use is here, so deciding from these alone is
 /// deciding from all.
 pub fn to_read(summaries: &[Summary], config: &Config, now: DateTime<Utc>) -> Vec<Uuid> {
-    if config.templates.survey.is_none() {
+    let Some((oldest, since)) = horizons(config, now) else {
         return Vec::new();
-    }
-    let oldest = now - duration::chrono(config.survey.after + STALE);
+    };
     // A ticket resolved at `r` has its last event at `r` or later.
     let candidates: BTreeMap<String, ()> = summaries
         .iter()
@@ -287,10 +305,9 @@ pub fn to_read(summaries: &[Summary], config: &Config, now: DateTime<Utc>) -> Ve
         .filter_map(|s| survey_address(&s.customer))
         .map(|a| (a, ()))
         .collect();
-    let since = now - duration::chrono(config.survey.every);
     summaries
         .iter()
-        .filter(|s| s.last_event >= since.min(oldest))
+        .filter(|s| s.last_event >= since)
         .filter(|s| survey_address(&s.customer).is_some_and(|a| candidates.contains_key(&a)))
         .map(|s| s.id)
         .collect()

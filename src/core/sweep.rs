@@ -641,6 +641,46 @@ mod tests {
         }
 
         proptest! {
+            /// The sweep decides from the summaries of its scope exactly what
+            /// it decides from every summary, with and without surveys, delay
+            /// notices and warnings, so the store need decode no others.
+            #[test]
+            fn the_sweep_decides_from_its_scope_as_from_all(
+                histories in proptest::collection::vec(history(), 1..6),
+                later in 0i64..6000,
+                surveys in any::<bool>(),
+                every_minutes in 1u64..3000,
+                on_calendar in any::<bool>(),
+            ) {
+                let mut c = if on_calendar { business("top", true) } else { config("top", true) };
+                c.templates.delay = Some("Sorry for the wait".into());
+                if surveys {
+                    c.templates.survey = Some("How did we do?".into());
+                    c.survey.every = std::time::Duration::from_secs(every_minutes * 60);
+                }
+                let (tickets, last) = built(&histories, &c);
+                let now = last + Duration::minutes(later);
+                let within = Some(std::time::Duration::from_secs(3600));
+                let all = summaries(&tickets);
+                let scope = crate::core::survey::scope(&c, now);
+                let kept: Vec<Summary> = all.iter().filter(|s| scope.holds(s)).cloned().collect();
+                let to_read = crate::core::survey::to_read;
+                prop_assert_eq!(to_read(&kept, &c, now), to_read(&all, &c, now));
+                let owed = crate::core::survey::owed(&tickets, &c, now);
+                let none = HashSet::new();
+                prop_assert_eq!(
+                    with_surveys(plan_with(&kept, &c, now, within, &none), &kept, owed.clone()),
+                    with_surveys(plan_with(&all, &c, now, within, &none), &all, owed)
+                );
+                let hour = std::time::Duration::from_secs(3600);
+                prop_assert_eq!(about_to_breach(&kept, &c, now, hour), about_to_breach(&all, &c, now, hour));
+                prop_assert_eq!(
+                    promises_about_to_break(&kept, now, hour),
+                    promises_about_to_break(&all, now, hour)
+                );
+                prop_assert_eq!(query::open_load(&kept), query::open_load(&all));
+            }
+
             /// The plan a dry run shows is what the real run writes: applying
             /// it gives the tickets that sweeping each full ticket with the
             /// clock gives, and a second plan at the same moment is empty.

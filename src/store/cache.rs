@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::core::summary::Summary;
 
 /// Bumped whenever what the cache holds changes shape or meaning.
-const FORMAT: u32 = 5;
+pub const FORMAT: u32 = 6;
 const MAGIC: &[u8; 8] = b"baton\0c\n";
 
 /// A change this recent may share its stamp with a later one (file times
@@ -315,7 +315,7 @@ mod tests {
         assert_eq!((back[0].id, back[0].stamp), (ticket.id, stamp));
         assert_eq!(back[0].summary, summary);
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(FORMAT, 5, "update the bytes below with the format");
+        assert_eq!(FORMAT, 6, "update the bytes below with the format");
         insta::assert_snapshot!(hex, @"01100b7c6f1e5d1a4f7e9a533c2d1e0f9a84010206080a0c100b7c6f1e5d1a4f7e9a533c2d1e0f9a8406526566756e64010362656e0f6a616e406578616d706c652e636f6d02010762696c6c696e67b0bd80b00d00e0a081b00d0001b0bd80b00d0001e0a081b00d0001010001c0e880b00d00b0bd80b00d00e0a081b00d0001000001a0f68ab00d00");
     }
 }

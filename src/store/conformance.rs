@@ -19,9 +19,9 @@ use std::time::Duration;
 use tempfile::TempDir;
 use uuid::Uuid;
 
-use super::{MAX_FILE_SIZE, Store, cache};
+use super::{MAX_FILE_SIZE, Store, Summaries, cache};
 use crate::core::id;
-use crate::core::summary::Summary;
+use crate::core::summary::{Scope, Summary};
 use crate::core::ticket::Ticket;
 
 /// How the cache stands when a promise is checked.
@@ -112,15 +112,31 @@ fn uuid(id: &str) -> Uuid {
     Uuid::parse_str(id).unwrap()
 }
 
-/// An open ticket of ana's, as baton writes it.
+/// A ticket of ana's, as baton writes it: open, but `A2` resolved (so the
+/// desk holds tickets in and out of [`Scope::Live`]).
 fn ticket(id: &str, title: &str) -> Ticket {
+    let (status, updated, resolve) = if id == A2 {
+        (
+            "resolved",
+            RESOLVED_AT,
+            format!(
+                "\n[[events]]\nat = {RESOLVED_AT}\nby = \"ana\"\nkind = \"status\"\n\
+                 from = \"open\"\nto = \"resolved\"\n"
+            ),
+        )
+    } else {
+        ("open", "2026-11-20T09:14:00Z", String::new())
+    };
     Ticket::parse(&format!(
-        "id = \"{id}\"\ntitle = \"{title}\"\nstatus = \"open\"\nowner = \"ana\"\n\
-         created = 2026-11-20T09:14:00Z\nupdated = 2026-11-20T09:14:00Z\n\n\
-         [[events]]\nat = 2026-11-20T09:14:00Z\nby = \"ana\"\nkind = \"created\"\nto = \"ana\"\n"
+        "id = \"{id}\"\ntitle = \"{title}\"\nstatus = \"{status}\"\nowner = \"ana\"\n\
+         created = 2026-11-20T09:14:00Z\nupdated = {updated}\n\n\
+         [[events]]\nat = 2026-11-20T09:14:00Z\nby = \"ana\"\nkind = \"created\"\nto = \"ana\"\n{resolve}"
     ))
     .unwrap()
 }
+
+/// When `A2` was resolved.
+const RESOLVED_AT: &str = "2026-11-20T10:00:00Z";
 
 /// Makes the desk in a new temp folder, as `root/tickets`. A twin has the
 /// same ids with other titles, and no `B`.
@@ -417,10 +433,14 @@ fn fill(store: &Store) {
         listing.ids,
         store.clone().without_cache().list().unwrap().ids
     );
-    let entries: Vec<cache::Entry> =
-        cache::read(&dir.join(cache::SUMMARIES)).expect("the summaries were cached");
+    let mut file = super::summary_file::Reader::open(&dir.join(cache::SUMMARIES), cache::FORMAT)
+        .expect("the summaries were cached");
     let readable = store.summaries().unwrap().tickets.len();
-    assert_eq!(entries.len(), readable, "every readable ticket is cached");
+    assert_eq!(
+        file.rows().count(),
+        readable,
+        "every readable ticket is cached"
+    );
     store.words().unwrap();
     assert!(
         dir.join(super::words::FILE).is_file(),
@@ -495,7 +515,36 @@ promises!(
     the_config_is_read_and_replaced_under_the_lock,
     local_files_stay_inside_the_store,
     the_word_index_gives_the_answers_of_the_files,
+    a_scope_holds_exactly_the_summaries_in_it,
 );
+
+fn a_scope_holds_exactly_the_summaries_in_it(fx: &Fixture) {
+    let all = fx.summaries_of(&readable());
+    assert!(
+        all.iter().any(|s| s.live()) && all.iter().any(|s| !s.live()),
+        "the desk has tickets in and out of the live scope"
+    );
+    let resolved: chrono::DateTime<chrono::Utc> = RESOLVED_AT.parse().unwrap();
+    let scopes = [
+        Scope::All,
+        Scope::Live,
+        Scope::LiveOrSince(resolved),
+        Scope::LiveOrSince(resolved + chrono::Duration::nanoseconds(1)),
+    ];
+    let problems =
+        |s: &Summaries| -> Vec<String> { s.problems.iter().map(|e| e.message.clone()).collect() };
+    let want_problems = problems(&fx.store.summaries().unwrap());
+    // Twice: what the first reads fills the cache the second reads from.
+    for _ in 0..2 {
+        for scope in scopes {
+            let s = fx.store.summaries_in(scope).unwrap();
+            let want: Vec<Summary> = all.iter().filter(|t| scope.holds(t)).cloned().collect();
+            assert_eq!(s.tickets, want, "{scope:?}");
+            assert_eq!(s.ids, all_ids(), "{scope:?}: every file's id");
+            assert_eq!(problems(&s), want_problems, "{scope:?}: every problem");
+        }
+    }
+}
 
 fn lists_every_ticket_file_by_name(fx: &Fixture) {
     for _ in 0..2 {

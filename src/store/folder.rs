@@ -172,8 +172,13 @@ fn read_plain(fd: std::os::fd::OwnedFd, cap: u64) -> Result<Vec<u8>, Unreadable>
 /// not followed (the cache's files are never links).
 #[cfg(unix)]
 pub fn read_own(path: &Path, cap: u64) -> Result<Vec<u8>, Unreadable> {
+    read_plain(open_fd(path)?, cap)
+}
+
+#[cfg(unix)]
+fn open_fd(path: &Path) -> Result<std::os::fd::OwnedFd, Unreadable> {
     match rustix::fs::open(path, READ, rustix::fs::Mode::empty()) {
-        Ok(fd) => read_plain(fd, cap),
+        Ok(fd) => Ok(fd),
         Err(e) if is_link_refusal(e) => Err(Unreadable::NotAFile("a link")),
         Err(e) => Err(Unreadable::Io(e.into())),
     }
@@ -183,6 +188,30 @@ pub fn read_own(path: &Path, cap: u64) -> Result<Vec<u8>, Unreadable> {
 pub fn read_own(path: &Path, cap: u64) -> Result<Vec<u8>, Unreadable> {
     match kind_at(path)? {
         Kind::Plain => read_capped(path, cap),
+        other => Err(Unreadable::NotAFile(other.describe())),
+    }
+}
+
+/// Opens the plain file at `path` for reading in parts, with its size; a
+/// link there is not followed, as [`read_own`] follows none.
+#[cfg(unix)]
+pub fn open_own(path: &Path) -> Result<(std::fs::File, u64), Unreadable> {
+    let file = std::fs::File::from(open_fd(path)?);
+    let meta = file.metadata()?;
+    match kind_of(meta.file_type()) {
+        Kind::Plain => Ok((file, meta.len())),
+        other => Err(Unreadable::NotAFile(other.describe())),
+    }
+}
+
+#[cfg(not(unix))]
+pub fn open_own(path: &Path) -> Result<(std::fs::File, u64), Unreadable> {
+    match kind_at(path)? {
+        Kind::Plain => {
+            let file = std::fs::File::open(path)?;
+            let size = file.metadata()?.len();
+            Ok((file, size))
+        }
         other => Err(Unreadable::NotAFile(other.describe())),
     }
 }

@@ -13,9 +13,10 @@ use uuid::Uuid;
 use super::boundary::Want;
 use super::folder::Name;
 use super::read::Raw;
+use super::summary_file;
 use super::{CONFIG_FILE, HOLIDAYS_FILE, Store, TEMP_PREFIX, TEMP_SUFFIX, cache, par};
 use crate::core::id;
-use crate::core::summary::Summary;
+use crate::core::summary::{Scope, Summary};
 use crate::error::{Error, Kind, Result};
 
 /// The ticket files of a store, by name, without reading them.
@@ -45,6 +46,124 @@ impl Summaries {
 pub struct Resolved {
     pub id: Uuid,
     pub short: String,
+}
+
+/// How many ticket files are stamped, read or written at a time, so that
+/// what a run holds stays bounded however large the store is.
+const CHUNK: usize = 1 << 14;
+
+/// Where a ticket file's summary comes from, as its stamp decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// The cache file's row for it, whose stamp matches.
+    Row,
+    /// The journal's newest record of it, whose stamp matches.
+    Journal,
+    /// The file itself: no cached summary matches it.
+    Miss,
+}
+
+/// What stamping one file found.
+enum Probe {
+    Journal,
+    Row,
+    Miss(Option<cache::Stamp>),
+}
+
+/// A summaries file being rewritten from the old one, the journal and the
+/// files read now.
+struct NewFile {
+    writer: summary_file::Writer,
+    /// The old file, opened again to stream its rows from the start.
+    rows_again: Option<summary_file::Reader>,
+    start: std::time::SystemTime,
+}
+
+impl NewFile {
+    /// Writes every entry in listing order, a slice of the listing at a
+    /// time: the old file's current summaries copied as bytes (never
+    /// decoded), the journal's, and the missed files', read by `read`, each
+    /// result handed to `each` (only a settled file's summary is written).
+    /// Every missed file is read and handed on even when writing fails.
+    #[allow(clippy::too_many_arguments)]
+    fn fill(
+        mut self,
+        old: Option<&summary_file::Reader>,
+        ids: &[Uuid],
+        slots: &[Slot],
+        from_journal: &[(usize, cache::Entry)],
+        misses: &[(usize, Option<cache::Stamp>)],
+        read: impl Fn(&[(usize, Option<cache::Stamp>)]) -> Vec<Result<Summary>>,
+        mut each: impl FnMut(usize, Result<Summary>),
+    ) -> std::io::Result<summary_file::Writer> {
+        let mut failed: Option<std::io::Error> = None;
+        let mut again = self.rows_again.take();
+        let mut old_rows = again.as_mut().map(|r| r.rows().peekable());
+        let mut journal = from_journal.iter().peekable();
+        let mut m = 0;
+        let w = &mut self.writer;
+        for first in (0..ids.len()).step_by(CHUNK) {
+            let last = (first + CHUNK).min(ids.len());
+            let mut out: Vec<(usize, summary_file::Row)> = Vec::new();
+            if let (Some(rows), Some(old), None) = (old_rows.as_mut(), old, &failed) {
+                let mut current = Vec::new();
+                for (i, id) in ids.iter().enumerate().take(last).skip(first) {
+                    while rows.next_if(|r| r.id < *id).is_some() {}
+                    if let Some(r) = rows.next_if(|r| r.id == *id)
+                        && slots[i] == Slot::Row
+                    {
+                        current.push((i, r));
+                    }
+                }
+                let rows: Vec<summary_file::Row> = current.iter().map(|(_, r)| *r).collect();
+                match w.copy(old, &rows) {
+                    Ok(copied) => out.extend(
+                        current
+                            .iter()
+                            .zip(copied)
+                            .filter_map(|((i, _), r)| Some((*i, r?))),
+                    ),
+                    Err(e) => failed = Some(e),
+                }
+            }
+            while let Some((i, e)) = journal.next_if(|(i, _)| *i < last) {
+                if failed.is_none() {
+                    match w.summary(&e.summary) {
+                        Ok(body) => {
+                            out.push((*i, summary_file::Row::of(&e.summary, e.stamp, body)))
+                        }
+                        Err(e) => failed = Some(e),
+                    }
+                }
+            }
+            let end = m + misses[m..].partition_point(|(i, _)| *i < last);
+            let part = &misses[m..end];
+            m = end;
+            for (&(i, stamp), r) in part.iter().zip(read(part)) {
+                if let (Ok(s), Some(stamp), None) =
+                    (&r, stamp.filter(|s| s.settled(self.start)), &failed)
+                {
+                    match w.summary(s) {
+                        Ok(body) => out.push((i, summary_file::Row::of(s, stamp, body))),
+                        Err(e) => failed = Some(e),
+                    }
+                }
+                each(i, r);
+            }
+            out.sort_by_key(|(i, _)| *i);
+            for (_, row) in &out {
+                if failed.is_none()
+                    && let Err(e) = w.row(row)
+                {
+                    failed = Some(e);
+                }
+            }
+        }
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(self.writer),
+        }
+    }
 }
 
 impl Store {
@@ -190,21 +309,30 @@ impl Store {
     }
 
     /// Every ticket's summary; unreadable files become problems, not
-    /// failures. Summaries of files unchanged since they were cached are not
-    /// read again; the rest are read and parsed on every core. What was read
-    /// is appended to the cache's journal, and the cache is written whole
-    /// only when it is missing or the journal (or what it no longer needs)
-    /// has grown past a bound, so a run after a write stays O(what changed).
+    /// failures (see [`Store::summaries_in`]).
     pub fn summaries(&self) -> Result<Summaries> {
+        self.summaries_in(Scope::All)
+    }
+
+    /// The summaries of the tickets in `scope`, in id order; unreadable
+    /// files become problems, not failures, whatever their scope. Files
+    /// unchanged since they were cached are not read again, and of those
+    /// only the summaries in the scope are decoded ([`summary_file`]); the
+    /// rest are read and parsed on every core, a slice at a time. What was
+    /// read is appended to the cache's journal, and the cache is written
+    /// whole only when it is missing or the journal (or what it no longer
+    /// needs) has grown past a bound, so a run after a write stays
+    /// O(what changed).
+    pub fn summaries_in(&self, scope: Scope) -> Result<Summaries> {
         let start = self.started;
         let listing = self.list()?;
+        let n = listing.ids.len();
         let path = self.cache_dir().map(|d| d.join(cache::SUMMARIES));
-        let base = path.as_deref().and_then(cache::read::<Vec<cache::Entry>>);
-        let whole = base.is_some();
-        let base_size = match (&path, whole) {
-            (Some(p), true) => fs::metadata(p).map_or(0, |m| m.len()),
-            _ => 0,
-        };
+        let mut table = path
+            .as_deref()
+            .and_then(|p| summary_file::Reader::open(p, cache::FORMAT));
+        let whole = table.is_some();
+        let base_size = table.as_ref().map_or(0, |t| t.size());
         // A journal extends its cache file; without a whole one it is not
         // read, and the rewrite below removes it.
         let (records, journal_size) = match &path {
@@ -214,100 +342,208 @@ impl Store {
         // The newest record of each file wins over older ones and the file.
         let mut journal: HashMap<Uuid, cache::Entry> =
             records.into_iter().map(|e| (e.id, e)).collect();
-        let mut cached = base.unwrap_or_default().into_iter().peekable();
         // Stat before reading: a change after the stat then shows as a
         // different stamp next time, never as a stale summary.
         let folder = self.folder()?;
-        let stamps = par::map(&listing.ids, |id| folder.stamp(Name::of(*id).as_str()));
-        let mut slots: Vec<Option<Summary>> = Vec::with_capacity(listing.ids.len());
-        let mut todo = Vec::new();
-        // Entries of files no longer there, or of an older version of one.
+        let mut slots = vec![Slot::Miss; n];
+        let mut misses: Vec<(usize, Option<cache::Stamp>)> = Vec::new();
+        let mut from_journal: Vec<(usize, cache::Entry)> = Vec::new();
+        let mut wanted: Vec<(usize, summary_file::Row)> = Vec::new();
+        // Rows of files no longer there, or of an older version of one.
         let mut unneeded = 0;
-        for (i, (id, stamp)) in listing.ids.iter().zip(&stamps).enumerate() {
-            while cached.next_if(|e| e.id < *id).is_some() {
-                unneeded += 1;
-            }
-            let from_file = cached.next_if(|e| e.id == *id);
-            let newer = journal.remove(id);
-            let hit = [newer, from_file]
-                .into_iter()
-                .flatten()
-                .find(|e| Some(e.stamp) == *stamp);
-            match hit {
-                Some(e) => slots.push(Some(e.summary)),
-                None => {
-                    slots.push(None);
-                    todo.push(i);
+        let mut rows = table.as_mut().map(|t| t.rows().peekable());
+        for first in (0..n).step_by(CHUNK) {
+            let ids = &listing.ids[first..(first + CHUNK).min(n)];
+            let cached: Vec<(Uuid, Option<summary_file::Row>, Option<cache::Stamp>)> = ids
+                .iter()
+                .map(|id| {
+                    let row = rows.as_mut().and_then(|rows| {
+                        while rows.next_if(|r| r.id < *id).is_some() {
+                            unneeded += 1;
+                        }
+                        rows.next_if(|r| r.id == *id)
+                    });
+                    (*id, row, journal.get(id).map(|e| e.stamp))
+                })
+                .collect();
+            let probes = par::map(&cached, |(id, row, newer)| {
+                let stamp = folder.stamp(Name::of(*id).as_str());
+                if stamp.is_some() && stamp == *newer {
+                    Probe::Journal
+                } else if stamp.is_some() && stamp == row.map(|r| r.stamp) {
+                    Probe::Row
+                } else {
+                    Probe::Miss(stamp)
+                }
+            });
+            for (k, ((id, row, _), probe)) in cached.into_iter().zip(probes).enumerate() {
+                let i = first + k;
+                let newer = journal.remove(&id);
+                match (probe, row, newer) {
+                    (Probe::Journal, _, Some(e)) => {
+                        slots[i] = Slot::Journal;
+                        from_journal.push((i, e));
+                    }
+                    (Probe::Row, Some(row), _) => {
+                        slots[i] = Slot::Row;
+                        if row.wanted(scope) {
+                            wanted.push((i, row));
+                        }
+                    }
+                    (Probe::Miss(stamp), row, _) => {
+                        unneeded += usize::from(row.is_some());
+                        misses.push((i, stamp));
+                    }
+                    _ => misses.push((i, None)),
                 }
             }
         }
-        unneeded += cached.count() + journal.len();
-        let hits = listing.ids.len() - todo.len();
-        let read = par::map(&todo, |&i| {
-            let id = listing.ids[i];
-            self.raw_in(&folder, id)
-                .and_then(Raw::ticket)
-                .map(|t| Summary::of(&t))
-        });
-        let mut problems = Vec::new();
-        let mut fresh = Vec::new();
-        for (&i, r) in todo.iter().zip(read) {
-            match r {
-                Ok(s) => {
-                    if stamps[i].is_some_and(|s| s.settled(start)) {
-                        fresh.push(i);
+        if let Some(rows) = rows.as_mut() {
+            unneeded += rows.count();
+        }
+        drop(rows);
+        unneeded += journal.len();
+        drop(journal);
+        // Only the summaries in the scope are decoded; a damaged one is
+        // read from its file instead.
+        let mut kept: Vec<(usize, Summary)> = Vec::new();
+        if let Some(table) = &table {
+            let bodies: Vec<summary_file::Body> = wanted.iter().map(|(_, r)| r.body).collect();
+            for ((i, row), s) in wanted.iter().zip(table.summaries(&bodies)) {
+                match s {
+                    Some(s) => kept.push((*i, s)),
+                    None => {
+                        slots[*i] = Slot::Miss;
+                        misses.push((*i, Some(row.stamp)));
                     }
-                    slots[i] = Some(s);
                 }
-                Err(e) => problems.push(e),
+            }
+        }
+        drop(wanted);
+        misses.sort_by_key(|(i, _)| *i);
+        kept.extend(
+            from_journal
+                .iter()
+                .filter(|(_, e)| scope.holds(&e.summary))
+                .map(|(i, e)| (*i, e.summary.clone())),
+        );
+        let hits = n - misses.len();
+        let settled = |stamp: &Option<cache::Stamp>| stamp.is_some_and(|s| s.settled(start));
+        let rewrite =
+            !whole || cache::outgrown(journal_size, base_size) || unneeded > (n / 8).max(256);
+        let writer = match &path {
+            Some(p) if rewrite && (misses.iter().any(|(_, s)| settled(s)) || hits > 0 || whole) => {
+                self.start_summaries(p, n)
+            }
+            _ => None,
+        };
+        let mut problems = Vec::new();
+        let mut keep = |i: usize, s: Summary| {
+            if scope.holds(&s) {
+                kept.push((i, s));
+            }
+        };
+        let read = |part: &[(usize, Option<cache::Stamp>)]| {
+            par::map(part, |&(i, _)| {
+                self.raw_in(&folder, listing.ids[i])
+                    .and_then(Raw::ticket)
+                    .map(|t| Summary::of(&t))
+            })
+        };
+        match (&path, writer) {
+            (Some(path), Some(writer)) => {
+                let new = NewFile {
+                    writer,
+                    rows_again: table.as_ref().and_then(|t| t.again(path, cache::FORMAT)),
+                    start,
+                };
+                let written = new.fill(
+                    table.as_ref(),
+                    &listing.ids,
+                    &slots,
+                    &from_journal,
+                    &misses,
+                    read,
+                    |i, r| match r {
+                        Ok(s) => keep(i, s),
+                        Err(e) => problems.push(e),
+                    },
+                );
+                match written.and_then(|w| w.finish(cache::FORMAT, path)) {
+                    Ok(count) => {
+                        self.trace(format_args!(
+                            "summaries cache: written whole, {count} entries"
+                        ));
+                        let _ = fs::remove_file(cache::journal(path));
+                    }
+                    Err(e) => self.trace(format_args!("cache not written: {e}")),
+                }
+            }
+            (path, _) => {
+                let mut appended = Vec::new();
+                for part in misses.chunks(CHUNK) {
+                    for (&(i, stamp), r) in part.iter().zip(read(part)) {
+                        match r {
+                            Ok(s) => {
+                                if let Some(stamp) = stamp.filter(|s| s.settled(start))
+                                    && path.is_some()
+                                {
+                                    appended.push(cache::Entry {
+                                        id: s.id,
+                                        stamp,
+                                        summary: s.clone(),
+                                    });
+                                }
+                                keep(i, s);
+                            }
+                            Err(e) => problems.push(e),
+                        }
+                    }
+                }
+                if let Some(path) = path
+                    && !appended.is_empty()
+                {
+                    self.trace(format_args!(
+                        "summaries cache: {} entries appended to the journal",
+                        appended.len()
+                    ));
+                    if let Err(e) = cache::append(&cache::journal(path), &appended) {
+                        self.trace(format_args!("cache not written: {e}"));
+                    }
+                }
             }
         }
         self.trace(format_args!(
             "summaries: {hits} from the cache, {} read from files",
-            todo.len()
+            misses.len()
         ));
-        if let Some(path) = path {
-            let rewrite = !whole
-                || cache::outgrown(journal_size, base_size)
-                || unneeded > (listing.ids.len() / 8).max(256);
-            let entry = |i: usize| {
-                Some(cache::EntryRef {
-                    id: listing.ids[i],
-                    stamp: stamps[i]?,
-                    summary: slots[i].as_ref()?,
-                })
-            };
-            if rewrite && (!fresh.is_empty() || hits > 0 || whole) {
-                let entries: Vec<cache::EntryRef> = (0..listing.ids.len())
-                    .filter(|i| todo.binary_search(i).is_err() || fresh.binary_search(i).is_ok())
-                    .filter_map(entry)
-                    .collect();
-                self.trace(format_args!(
-                    "summaries cache: written whole, {} entries",
-                    entries.len()
-                ));
-                self.keep(&path, &entries);
-                let _ = fs::remove_file(cache::journal(&path));
-            } else if !fresh.is_empty() {
-                let entries: Vec<cache::EntryRef> =
-                    fresh.iter().filter_map(|&i| entry(i)).collect();
-                self.trace(format_args!(
-                    "summaries cache: {} entries appended to the journal",
-                    entries.len()
-                ));
-                if let Err(e) = cache::append(&cache::journal(&path), &entries) {
-                    self.trace(format_args!("cache not written: {e}"));
-                }
-            }
-        }
         for stray in &listing.strays {
             problems.push(self.stray(stray));
         }
+        kept.sort_by_key(|(i, _)| *i);
         Ok(Summaries {
-            tickets: slots.into_iter().flatten().collect(),
+            tickets: kept.into_iter().map(|(_, s)| s).collect(),
             problems,
             ids: listing.ids,
         })
+    }
+
+    /// Starts rewriting the summaries file at `path`, if the cache can be
+    /// written.
+    fn start_summaries(&self, path: &Path, rows: usize) -> Option<summary_file::Writer> {
+        let started = self.ensure_local().map_err(|e| e.message).and_then(|_| {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            fs::create_dir_all(dir)
+                .and_then(|_| summary_file::Writer::create(dir, rows))
+                .map_err(|e| e.to_string())
+        });
+        match started {
+            Ok(w) => Some(w),
+            Err(e) => {
+                self.trace(format_args!("cache not written: {e}"));
+                None
+            }
+        }
     }
 
     /// Records in the summaries cache what a write under the lock just

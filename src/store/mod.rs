@@ -21,6 +21,7 @@ pub mod outbox;
 mod par;
 mod read;
 mod replies;
+mod summary_file;
 mod words;
 mod write;
 
