@@ -22,6 +22,9 @@ const MAGIC: &[u8; 8] = b"baton\0c\n";
 /// are coarse), so what was read from it is not cached until it has settled.
 const SETTLE: Duration = Duration::from_secs(2);
 
+/// The bytes of an encoded [`Stamp`].
+pub const STAMP: usize = 40;
+
 /// What identifies one version of a file without reading it: size, inode,
 /// and modification and change times to the nanosecond. A file edited in
 /// place, replaced by git or copied over changes at least one of them; the
@@ -63,6 +66,32 @@ impl Stamp {
         }
     }
 
+    /// The stamp as cache files hold it: size, inode, modification time
+    /// (seconds, nanoseconds), change time (nanoseconds, seconds), little
+    /// endian.
+    pub fn encode(&self) -> [u8; STAMP] {
+        let mut b = [0u8; STAMP];
+        b[0..8].copy_from_slice(&self.size.to_le_bytes());
+        b[8..16].copy_from_slice(&self.inode.to_le_bytes());
+        b[16..24].copy_from_slice(&self.modified.0.to_le_bytes());
+        b[24..28].copy_from_slice(&(self.modified.1 as u32).to_le_bytes());
+        b[28..32].copy_from_slice(&(self.changed.1 as u32).to_le_bytes());
+        b[32..40].copy_from_slice(&self.changed.0.to_le_bytes());
+        b
+    }
+
+    /// The stamp [`Stamp::encode`] made `b` of.
+    pub fn decode(b: &[u8; STAMP]) -> Stamp {
+        let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or_default());
+        let u32_at = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap_or_default());
+        Stamp {
+            size: u64_at(0),
+            inode: u64_at(8),
+            modified: (u64_at(16) as i64, i64::from(u32_at(24))),
+            changed: (u64_at(32) as i64, i64::from(u32_at(28))),
+        }
+    }
+
     /// Whether the file last changed well before `start`, when this run
     /// began reading. Only then can no later change carry the same stamp.
     /// `start` is the system clock, the one file times come from.
@@ -79,12 +108,88 @@ impl Stamp {
 
 /// The folder listing, valid while the folder's own stamp is unchanged
 /// (adding, removing or renaming a file changes it).
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Listing {
     pub folder: Stamp,
     pub ids: Vec<Uuid>,
     /// File names of `*.toml` files not named by an id.
     pub strays: Vec<String>,
+}
+
+/// A write through baton that changed the folder: its stamp just before
+/// and just after, and the ticket file it added, if it was new. Appended to
+/// the listing's journal; a chain of these from the listing's own stamp to
+/// the folder's stamp now is the listing now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relisted {
+    pub before: Stamp,
+    pub after: Stamp,
+    pub added: Option<Uuid>,
+}
+
+const LISTING_MAGIC: &[u8; 8] = b"baton\0l\n";
+/// Magic, CRC-32 of the rest, format, version, the folder's stamp, count.
+const LISTING_HEAD: usize = 8 + 4 + 4 + 16 + STAMP + 8;
+
+/// Baton's version as fixed-width headers hold it (16 bytes, padded).
+pub fn version_bytes() -> [u8; 16] {
+    let mut v = [0u8; 16];
+    let s = env!("CARGO_PKG_VERSION").as_bytes();
+    let n = s.len().min(16);
+    v[..n].copy_from_slice(&s[..n]);
+    v
+}
+
+/// Reads the listing file: its ids are 16 bytes each, sorted, so reading
+/// it is a copy and a checksum, not a decode; `None` for a missing,
+/// foreign, damaged or outdated one.
+pub fn read_listing(path: &Path) -> Option<Listing> {
+    let bytes = super::folder::read_own(path, MAX_SIZE).ok()?;
+    let head = bytes.get(..LISTING_HEAD)?;
+    if &head[..8] != LISTING_MAGIC
+        || u32::from_le_bytes(head[8..12].try_into().ok()?) != crc32fast::hash(&bytes[12..])
+        || u32::from_le_bytes(head[12..16].try_into().ok()?) != FORMAT
+        || head[16..32] != version_bytes()
+    {
+        return None;
+    }
+    let folder = Stamp::decode(head[32..32 + STAMP].try_into().ok()?);
+    let count = u64::from_le_bytes(head[32 + STAMP..].try_into().ok()?);
+    let end = LISTING_HEAD.checked_add(usize::try_from(count).ok()?.checked_mul(16)?)?;
+    let ids: Vec<Uuid> = bytes
+        .get(LISTING_HEAD..end)?
+        .chunks_exact(16)
+        .map(|c| Uuid::from_bytes(c.try_into().unwrap_or_default()))
+        .collect();
+    if !ids.is_sorted() {
+        return None;
+    }
+    let strays: Vec<String> = postcard::from_bytes(&bytes[end..]).ok()?;
+    Some(Listing {
+        folder,
+        ids,
+        strays,
+    })
+}
+
+/// Writes the listing file as [`read_listing`] reads it, by renaming a
+/// finished temp file over it.
+pub fn write_listing(path: &Path, listing: &Listing) -> std::io::Result<()> {
+    let strays = postcard::to_stdvec(&listing.strays).map_err(std::io::Error::other)?;
+    let mut bytes = Vec::with_capacity(LISTING_HEAD + listing.ids.len() * 16 + strays.len());
+    bytes.extend_from_slice(LISTING_MAGIC);
+    bytes.extend_from_slice(&[0; 4]);
+    bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    bytes.extend_from_slice(&version_bytes());
+    bytes.extend_from_slice(&listing.folder.encode());
+    bytes.extend_from_slice(&(listing.ids.len() as u64).to_le_bytes());
+    for id in &listing.ids {
+        bytes.extend_from_slice(id.as_bytes());
+    }
+    bytes.extend_from_slice(&strays);
+    let crc = crc32fast::hash(&bytes[12..]);
+    bytes[8..12].copy_from_slice(&crc.to_le_bytes());
+    replace(path, &bytes)
 }
 
 /// One ticket's summary and the stamp of the file it was read from.
@@ -147,15 +252,22 @@ pub fn write<T: Serialize>(path: &Path, body: &T) -> std::io::Result<()> {
         body,
     };
     let payload = postcard::to_stdvec(&framed).map_err(std::io::Error::other)?;
+    let mut bytes = Vec::with_capacity(MAGIC.len() + 4 + payload.len());
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+    bytes.extend_from_slice(&payload);
+    replace(path, &bytes)
+}
+
+/// Puts `bytes` at `path` by renaming a finished temp file over it.
+fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(super::TEMP_PREFIX)
         .suffix(super::TEMP_SUFFIX)
         .tempfile_in(dir)?;
-    tmp.write_all(MAGIC)?;
-    tmp.write_all(&crc32fast::hash(&payload).to_le_bytes())?;
-    tmp.write_all(&payload)?;
+    tmp.write_all(bytes)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

@@ -428,7 +428,7 @@ fn fill(store: &Store) {
     store.summaries().unwrap();
     let dir = cache::dir(&store.local_dir());
     let listing: cache::Listing =
-        cache::read(&dir.join(cache::LISTING)).expect("the listing was cached");
+        cache::read_listing(&dir.join(cache::LISTING)).expect("the listing was cached");
     assert_eq!(
         listing.ids,
         store.clone().without_cache().list().unwrap().ids

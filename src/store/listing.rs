@@ -181,11 +181,7 @@ impl Store {
             .map(|m| cache::Stamp::of(&m))
             .map_err(|e| Error::io(&self.shown, "read the folder", e))?;
         let path = self.cache_dir().map(|d| d.join(cache::LISTING));
-        if let Some(c) = path
-            .as_deref()
-            .and_then(cache::read::<cache::Listing>)
-            .filter(|c| c.folder == folder)
-        {
+        if let Some(c) = path.as_deref().and_then(|p| self.cached_listing(p, folder)) {
             self.trace(format_args!("listing: {} ids from the cache", c.ids.len()));
             return Ok(Listing {
                 ids: c.ids,
@@ -209,42 +205,104 @@ impl Store {
                     .filter_map(|p| p.file_name()?.to_str().map(String::from))
                     .collect(),
             };
-            self.keep(&path, &c);
+            self.keep_listing(&path, &c);
         }
         Ok(listing)
     }
 
-    /// The cached listing, when it holds exactly what the folder holds now;
-    /// taken by a write just before it changes the folder
-    /// ([`Store::relist`]).
-    pub(super) fn current_listing(&self) -> Option<(PathBuf, cache::Listing)> {
-        let path = self.cache_dir()?.join(cache::LISTING);
-        let folder = fs::metadata(&self.dir).ok().map(|m| cache::Stamp::of(&m))?;
-        let c = cache::read::<cache::Listing>(&path).filter(|c| c.folder == folder)?;
-        Some((path, c))
+    /// The cached listing brought up to the folder's stamp `folder` by the
+    /// changes in its journal, when their chain reaches it: each change
+    /// starts at the stamp the one before ended at, so a change to the
+    /// folder that baton did not record breaks the chain, and the folder is
+    /// read. A journal grown past its bound is folded into the listing.
+    fn cached_listing(&self, path: &Path, folder: cache::Stamp) -> Option<cache::Listing> {
+        let mut c = cache::read_listing(path)?;
+        if c.folder == folder {
+            return Some(c);
+        }
+        let (records, size) = cache::read_journal::<cache::Relisted>(&cache::journal(path));
+        let mut added = Vec::new();
+        for r in records {
+            if r.before == c.folder {
+                c.folder = r.after;
+                added.extend(r.added);
+            }
+        }
+        if c.folder != folder {
+            return None;
+        }
+        added.sort_unstable();
+        added.dedup();
+        added.retain(|id| c.ids.binary_search(id).is_err());
+        if !added.is_empty() {
+            let mut ids = Vec::with_capacity(c.ids.len() + added.len());
+            let mut new = added.into_iter().peekable();
+            for id in c.ids {
+                while let Some(n) = new.next_if(|n| *n < id) {
+                    ids.push(n);
+                }
+                ids.push(id);
+            }
+            ids.extend(new);
+            c.ids = ids;
+        }
+        let base = fs::metadata(path).map_or(0, |m| m.len());
+        if cache::outgrown(size, base) {
+            self.trace(format_args!("listing: the journal folded in"));
+            self.keep_listing(path, &c);
+        }
+        Some(c)
     }
 
-    /// Keeps the cached listing current across a write under the lock:
-    /// `before` was the whole folder just before the write, the write added
-    /// `id` (or replaced its file), and no other baton can have changed the
-    /// folder meanwhile, so the listing plus `id` is the folder now, stamped
-    /// with the folder's new stamp. Without this, every write's rename would
-    /// outdate the listing and the next command would read the whole
-    /// folder again.
-    pub(super) fn relist(&self, before: Option<(PathBuf, cache::Listing)>, id: Uuid) {
-        let Some((path, mut c)) = before else { return };
+    /// Writes the listing whole, and drops its journal, which it holds.
+    fn keep_listing(&self, path: &Path, c: &cache::Listing) {
+        if let Err(e) = self
+            .ensure_local()
+            .map_err(|e| e.message)
+            .and_then(|_| cache::write_listing(path, c).map_err(|e| e.to_string()))
+        {
+            self.trace(format_args!("cache not written: {e}"));
+            return;
+        }
+        let _ = fs::remove_file(cache::journal(path));
+    }
+
+    /// The folder's stamp just before a write under the lock changes it, when
+    /// there is a cached listing to keep current ([`Store::relist`]).
+    pub(super) fn folder_before_write(&self) -> Option<cache::Stamp> {
+        let path = self.cache_dir()?.join(cache::LISTING);
+        if !path.is_file() {
+            return None;
+        }
+        fs::metadata(&self.dir).ok().map(|m| cache::Stamp::of(&m))
+    }
+
+    /// Keeps the cached listing current across a write under the lock: the
+    /// folder's stamp was `before` just before the write and is its stamp
+    /// now just after, the write added or replaced `id`'s file (adding an
+    /// id the listing holds changes nothing), and no other baton
+    /// can have changed the folder meanwhile, so the change is appended to
+    /// the listing's journal, a few dozen bytes, instead of the listing of
+    /// every ticket being written again. Without this, every write's
+    /// rename would outdate the listing and the next command would read the
+    /// whole folder again.
+    pub(super) fn relist(&self, before: Option<cache::Stamp>, id: Uuid) {
+        let Some(before) = before else { return };
+        let Some(path) = self.cache_dir().map(|d| d.join(cache::LISTING)) else {
+            return;
+        };
         let Ok(meta) = fs::metadata(&self.dir) else {
             return;
         };
-        if let Err(at) = c.ids.binary_search(&id) {
-            c.ids.insert(at, id);
+        let change = cache::Relisted {
+            before,
+            after: cache::Stamp::of(&meta),
+            added: Some(id),
+        };
+        match cache::append(&cache::journal(&path), &[change]) {
+            Ok(()) => self.trace(format_args!("listing: the write appended its change")),
+            Err(e) => self.trace(format_args!("cache not written: {e}")),
         }
-        c.folder = cache::Stamp::of(&meta);
-        self.trace(format_args!(
-            "listing: kept current across the write, {} ids",
-            c.ids.len()
-        ));
-        self.keep(&path, &c);
     }
 
     /// The cache's folder, or `None` when the cache is off, or when `.local`

@@ -72,12 +72,7 @@ impl Row {
     fn encode(&self) -> [u8; ROW] {
         let mut b = [0u8; ROW];
         b[0..16].copy_from_slice(self.id.as_bytes());
-        b[16..24].copy_from_slice(&self.stamp.size.to_le_bytes());
-        b[24..32].copy_from_slice(&self.stamp.inode.to_le_bytes());
-        b[32..40].copy_from_slice(&self.stamp.modified.0.to_le_bytes());
-        b[40..44].copy_from_slice(&(self.stamp.modified.1 as u32).to_le_bytes());
-        b[44..48].copy_from_slice(&(self.stamp.changed.1 as u32).to_le_bytes());
-        b[48..56].copy_from_slice(&self.stamp.changed.0.to_le_bytes());
+        b[16..56].copy_from_slice(&self.stamp.encode());
         b[56..64].copy_from_slice(&self.last_event.timestamp().to_le_bytes());
         b[64..68].copy_from_slice(&self.last_event.timestamp_subsec_nanos().to_le_bytes());
         b[68..72].copy_from_slice(&u32::from(self.live).to_le_bytes());
@@ -102,12 +97,7 @@ impl Row {
         }
         Some(Row {
             id: Uuid::from_bytes(b[0..16].try_into().ok()?),
-            stamp: Stamp {
-                size: u64_at(16),
-                inode: u64_at(24),
-                modified: (u64_at(32) as i64, i64::from(u32_at(40))),
-                changed: (u64_at(48) as i64, i64::from(u32_at(44))),
-            },
+            stamp: Stamp::decode(b[16..56].try_into().ok()?),
             last_event: DateTime::from_timestamp(u64_at(56) as i64, u32_at(64))?,
             live: flags == 1,
             body: Body {
@@ -137,7 +127,7 @@ impl Reader {
         if &head[..8] != MAGIC
             || u32::from_le_bytes(head[8..12].try_into().ok()?) != crc32fast::hash(&head[12..])
             || u32::from_le_bytes(head[12..16].try_into().ok()?) != format
-            || head[24..] != version()
+            || head[24..] != super::cache::version_bytes()
         {
             return None;
         }
@@ -261,15 +251,6 @@ impl Reader {
     }
 }
 
-/// Baton's version as the header holds it.
-fn version() -> [u8; 16] {
-    let mut v = [0u8; 16];
-    let s = env!("CARGO_PKG_VERSION").as_bytes();
-    let n = s.len().min(16);
-    v[..n].copy_from_slice(&s[..n]);
-    v
-}
-
 /// A summaries file being written: bodies in any order, rows in id order,
 /// each to its own part of the file, then the header; renamed into place
 /// only when whole.
@@ -365,7 +346,7 @@ impl Writer {
         head[..8].copy_from_slice(MAGIC);
         head[12..16].copy_from_slice(&format.to_le_bytes());
         head[16..24].copy_from_slice(&self.count.to_le_bytes());
-        head[24..].copy_from_slice(&version());
+        head[24..].copy_from_slice(&super::cache::version_bytes());
         let crc = crc32fast::hash(&head[12..]);
         head[8..12].copy_from_slice(&crc.to_le_bytes());
         let mut file = self.tmp.as_file();

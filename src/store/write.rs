@@ -84,7 +84,7 @@ impl Store {
     /// summaries and the mail index too.
     pub fn save(&self, lock: &Lock, ticket: &Ticket) -> Result<()> {
         let path = self.path_of(ticket.id);
-        let before = self.current_listing();
+        let before = self.folder_before_write();
         write_atomic(&path, ticket.to_toml().as_bytes(), true)
             .map_err(|e| Error::io(&self.shown(&path), "write", e))?;
         self.relist(before, ticket.id);
@@ -97,7 +97,7 @@ impl Store {
     /// and adds it to the cached listing, the summaries and the mail index.
     pub fn create(&self, lock: &Lock, ticket: &Ticket) -> Result<()> {
         let path = self.path_of(ticket.id);
-        let before = self.current_listing();
+        let before = self.folder_before_write();
         write_atomic(&path, ticket.to_toml().as_bytes(), false)
             .map_err(|e| Error::io(&self.shown(&path), "create", e))?;
         self.relist(before, ticket.id);
