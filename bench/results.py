@@ -86,6 +86,7 @@ class Size:
         self.cold = read_hyperfine(os.path.join(d, "cold.json"))
         self.warm = read_hyperfine(os.path.join(d, "warm.json"))
         self.writes = read_hyperfine(os.path.join(d, "writes.json"))
+        self.watched = read_hyperfine(os.path.join(d, "watched.json"))
         self.peer = read_hyperfine(*sorted(glob.glob(os.path.join(d, "fossil-*.json")) + glob.glob(os.path.join(d, "task-*.json"))))
         peers = os.path.join(d, "peers.tsv")
         self.peers = dict(read_tsv(peers)) if os.path.exists(peers) else {}
@@ -180,6 +181,14 @@ def read_table(s):
         lines.append(
             f"| `{text}` | {ms(cold)} | {ms(warm)} | {cold_ratio:.2f}{suffix} | {warm_ratio:.2f}{suffix} "
             f"| {target} | {result} | {mem_cold:.0f} / {mem_warm:.0f} |"
+        )
+
+    for name, r in s.watched.items():
+        shown = {"watched-list": "list", "watched-report": "report --month 2026-11", "watched-escalate": "escalate --dry-run"}
+        peak = s.memory.get("watched-list", (0, 0))[1] if name == "watched-list" else None
+        lines.append(
+            f"| `baton {shown.get(name, name)}` with watchman | | {ms(r)} | | {r['mean'] / cat:.2f} "
+            f"| (see the targets below) | | {'— / ' + format(peak, '.0f') if peak else ''} |"
         )
 
     lines += [
@@ -339,10 +348,20 @@ class Targets:
                 runs[f"search-{big.rare}"]["mean"] / fossil["mean"] if fossil else None,
                 1.0,
             )
-        self.rows.append(
-            f"| later | `list`/`report` at {BIG:,} and {HUGE:,} ÷ Fossil's indexed report, with a file watcher "
-            "| not measured yet: no watcher support | ≤ 1× | — |"
-        )
+        # With watchman, against Fossil at BIG: Fossil is not converted at
+        # HUGE, and its time only grows with the store.
+        for size in (BIG, HUGE):
+            s = self.sizes.get(size)
+            for name, fossil in (("list", "fossil-list"), ("report", "fossil-report")):
+                ours = s.watched.get(f"watched-{name}") if s else None
+                theirs = big.peer.get(fossil) if big else None
+                against = "" if size == BIG else f" (Fossil's at {BIG:,})"
+                self.check(
+                    "3+",
+                    f"`{name}` with watchman at {size:,} ÷ Fossil's indexed {name}{against}",
+                    ours["mean"] / theirs["mean"] if ours and theirs else None,
+                    1.0,
+                )
         return [
             "## The issue's targets",
             "",

@@ -113,6 +113,10 @@ readonly NEW_ID=00000000-0000-4000-8000-00000000be7c
 readonly MAIL_NEW=$root/tests/fixtures/mail/quoted-printable.eml
 readonly MAIL_REPLY=$root/tests/fixtures/mail/reply-in-reply-to.eml
 
+# Every run but the watched ones stamps every file, whatever watchman the
+# machine runs.
+export BATON_WATCHMAN=off
+
 have_fossil() { command -v fossil >/dev/null; }
 have_task() { command -v task >/dev/null; }
 
@@ -257,6 +261,36 @@ bench_writes() {
   BATON_ID_SEED=$NEW_ID "${hf[@]}" --warmup 1 --runs "$warm" "${prepares[@]}" --cleanup "$relist" \
     --export-json "$res/writes.json" "${writes[@]}" >&2
   printf 'own\t%s\t%s\ntake\t%s\nmail\t%s\n' "$own" "$owner" "$take" "$mail" >"$res/targets.tsv"
+}
+
+# Times the daily reads with a watchman server of the run's own watching the
+# store (the optional file watcher, see docs/performance.md): baton then stamps
+# only the files watchman names as changed. Skipped without watchman.
+bench_watched() {
+  local n=$1 res=$2 q=$3 wm=$2/watchman
+  mkdir -p "$wm"
+  local w=(watchman --sockname "$wm/sock" --statefile "$wm/state" --logfile "$wm/log"
+    --pidfile "$wm/pid" --no-pretty)
+  echo "store-$n: baton with watchman" >&2
+  "${w[@]}" watch-project "$PWD/tickets" >/dev/null
+  # An empty BATON_WATCHMAN is no setting: baton asks the socket named.
+  local on=(env BATON_WATCHMAN= "WATCHMAN_SOCK=$wm/sock")
+  # The first look stamps every file and keeps the stamps for the next.
+  "${on[@]}" "$bin" list >/dev/null
+  local named=(-n watched-list "$q list" -n watched-report "$q report --month 2026-11")
+  if [[ -z $list_only ]]; then
+    named+=(-n watched-escalate "$q escalate --dry-run")
+  fi
+  "${on[@]}" "${hf[@]}" --warmup 2 --runs "$warm" --export-json "$res/watched.json" "${named[@]}" >&2
+  "${on[@]}" BATON_TRACE=1 "$bin" list 2>&1 >/dev/null | sed 's/^/watched-list: /' >>"$res/trace.txt"
+  # Its peak memory, warm (the same figure in both columns of memory.tsv).
+  local f peak
+  f=$(mktemp)
+  "${on[@]}" /usr/bin/time -f %M -o "$f" "$bin" list >/dev/null
+  peak=$(tail -n 1 "$f")
+  rm -f "$f"
+  printf 'watched-list\t%s\t%s\n' "$peak" "$peak" >>"$res/memory.tsv"
+  "${w[@]}" shutdown-server >/dev/null 2>&1 || true
 }
 
 # Times Fossil's tickets and taskwarrior on their copies of store-N, as baton
@@ -411,6 +445,10 @@ bench_size() {
     w=$(peak_kib "${args[@]}")
     printf '%s\t%s\t%s\n' "${names[$i]}" "$c" "$w" >>"$res/memory.tsv"
   done
+
+  if command -v watchman >/dev/null; then
+    bench_watched "$n" "$res" "$qbin"
+  fi
 
   if [[ -z $list_only ]]; then
     bench_writes "$n" "$dir" "$res" "$qbin"

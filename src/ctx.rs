@@ -114,6 +114,8 @@ pub struct Ctx {
     trace: bool,
     /// `PATH`, as it was (an empty entry in it means the current folder).
     path_var: Option<OsString>,
+    /// How to reach watchman: `BATON_WATCHMAN`, `WATCHMAN_SOCK`, `PATH`.
+    watchman: crate::store::watch::Finder,
     /// This binary's own path, when the system can tell.
     current_exe: Option<PathBuf>,
     /// The first word of the command line: how baton was invoked.
@@ -500,6 +502,11 @@ impl Ctx {
             editor: editor_command(),
             trace: var("BATON_TRACE").is_some(),
             path_var: raw_var("PATH"),
+            watchman: crate::store::watch::Finder::from_env(
+                var("BATON_WATCHMAN").as_deref(),
+                var("WATCHMAN_SOCK").map(PathBuf::from),
+                raw_var("PATH"),
+            ),
             current_exe,
             invoked_as: command_line()
                 .into_iter()
@@ -575,7 +582,11 @@ impl Ctx {
             Some(dir) => Store::open(dir, &self.cwd),
             None => Store::discover(&self.cwd),
         }
-        .map(|s| s.traced(self.trace).started(self.wall_clock()))?;
+        .map(|s| {
+            s.traced(self.trace)
+                .started(self.wall_clock())
+                .watched(self.watchman.clone())
+        })?;
         self.warn_unknown_keys(&store);
         Ok(store)
     }

@@ -18,7 +18,7 @@ const ID_CLASH: &str = "0b7c0000-0000-4000-8000-000000000000";
 
 /// Long enough for a file to settle: the cache keeps nothing read from a
 /// file that changed less than 2 s before the run began.
-const SETTLE: Duration = Duration::from_millis(2200);
+pub(crate) const SETTLE: Duration = Duration::from_millis(2200);
 
 /// Within this time of a change, no run can have cached what it read from
 /// the changed file, so the trace of every run is known. (A run later than
@@ -27,7 +27,7 @@ const FRESH: Duration = Duration::from_millis(1500);
 
 /// Four tickets, seen at T0+30h: ana's refund and ben's login problem are
 /// overdue, cora's printer is waiting, ana's question is resolved.
-fn desk() -> TestEnv {
+pub(crate) fn desk() -> TestEnv {
     let env = TestEnv::team();
     env.set_now(&at(0, 0));
     env.new_ticket_pinned(
@@ -62,7 +62,7 @@ fn desk() -> TestEnv {
 
 /// The commands answered from the cache, and `show` of a prefix, which is
 /// resolved from the cached listing.
-fn commands(prefix: &str) -> Vec<Vec<String>> {
+pub(crate) fn commands(prefix: &str) -> Vec<Vec<String>> {
     [
         vec!["list", "--all", "--json"],
         vec!["report", "--month", "2026-11", "--json"],
@@ -355,7 +355,7 @@ fn inode(_: &fs::Metadata) -> u64 {
 /// Rewrites a ticket file in place with one same-length replacement and its
 /// old modification time: only the change time (and the content) differ.
 #[track_caller]
-fn edit_in_place(env: &TestEnv, id: &str, from: &str, to: &str) {
+pub(crate) fn edit_in_place(env: &TestEnv, id: &str, from: &str, to: &str) {
     assert_eq!(from.len(), to.len());
     let path = env.ticket_path(id);
     let before = fs::metadata(&path).unwrap();

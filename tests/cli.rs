@@ -120,6 +120,9 @@ mod surveys;
 /// At a terminal: prompts, the editor loop, colour (on a pseudo-terminal).
 #[cfg(unix)]
 mod terminal;
+/// The optional file watcher: a real watchman server, never a wrong answer.
+#[cfg(unix)]
+mod watchman;
 /// Tables and timelines fitted to a terminal's width (on a pseudo-terminal).
 #[cfg(unix)]
 mod width;

@@ -148,6 +148,8 @@ pub fn maildir(ctx: &Ctx, args: Args) -> Result<()> {
             ack: false,
             reject_as: Some(maildir::keep_name(w)),
         };
+        // Each message looks at the store afresh, once.
+        let store = store.clone().remembering_stamps();
         // A message that cannot be kept now stops the run: the next message
         // would meet the same locked store or full disk.
         let delivered = match deliver(ctx, &store, &raw, &opts) {
@@ -206,7 +208,9 @@ pub fn run(ctx: &Ctx, args: super::new::Args) -> Result<()> {
     let raw = ctx.read_stdin_bytes()?;
     // Without a store there is nowhere to keep the mail: exit 75 tells the
     // mail system to keep the message and try again later.
-    let store = ctx.store().map_err(try_later)?;
+    // Filing looks at every file's stamp in several passes (the mail
+    // index, the owners' loads, the open problems): once is enough.
+    let store = ctx.store().map_err(try_later)?.remembering_stamps();
     let opts = Options {
         owner: args.owner,
         priority: args.priority,

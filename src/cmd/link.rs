@@ -5,6 +5,7 @@ use clap_complete::engine::ArgValueCompleter;
 
 use super::undo::Read;
 use super::{Outcome, Txn, completions};
+use crate::core::summary::Scope;
 use crate::core::ticket::Ticket;
 use crate::core::{action, clock, id, incident};
 use crate::ctx::Ctx;
@@ -128,7 +129,8 @@ fn pair_up(
     let mut txn = Txn::begin(ctx, store)?;
     let config = txn.config()?.clone();
     let actor = ctx.actor(store, &config)?;
-    let summaries = store.summaries()?;
+    // Only the ids, for short ids: the listing, no summary.
+    let ids = store.list()?.ids;
     let mut problems: Vec<Read> = Vec::new();
     if let Some(p) = &problem {
         problems.push(read(store, p)?);
@@ -142,7 +144,7 @@ fn pair_up(
                 .ok_or_else(|| Error::new(format!("{} is not linked to a problem", r.short)))?,
         };
         if !problems.iter().any(|p| p.ticket.id == p_id) {
-            let short = summaries.short(p_id);
+            let short = id::short_in(&ids, p_id);
             problems.push(read(store, &Resolved { id: p_id, short })?);
         }
         let p = problems
@@ -182,7 +184,8 @@ fn suggest(ctx: &Ctx, problem: &str) -> Result<()> {
     let store = ctx.store()?;
     let p = store.resolve(problem)?;
     let problem = store.read(p.id)?;
-    let summaries = store.summaries()?;
+    // Only open and waiting tickets are offered.
+    let summaries = store.summaries_in(Scope::Live)?;
     let since = ctx.now - chrono::Duration::hours(24);
     let matcher = incident::TitleMatch::new(&problem);
     let words = &matcher.words;
@@ -240,7 +243,8 @@ fn suggest(ctx: &Ctx, problem: &str) -> Result<()> {
 /// its short id: what intake offers for a new ticket (never linked by
 /// itself). Reads the problem files only, which are few.
 pub fn problems_for(store: &Store, t: &Ticket) -> Result<Vec<(String, Ticket)>> {
-    let summaries = store.summaries()?;
+    // Active problems are live.
+    let summaries = store.summaries_in(Scope::Live)?;
     let mut found: Vec<(usize, String, Ticket)> = Vec::new();
     if incident::is_problem(t) || incident::problem_of(t).is_some() {
         return Ok(Vec::new());

@@ -185,7 +185,8 @@ fn undo_partner(
     cx: &action::Ctx,
 ) -> Result<Read> {
     let other = store.read(id)?;
-    let short = store.summaries()?.short(id);
+    // Only the ids, for the short id: the listing, no summary.
+    let short = crate::core::id::short_in(&store.list()?.ids, id);
     let index = undo::partner_event(&other, kind, ticket.id);
     let mut r = read(other, short);
     if let Some(i) = index {

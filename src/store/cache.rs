@@ -260,7 +260,7 @@ pub fn write<T: Serialize>(path: &Path, body: &T) -> std::io::Result<()> {
 }
 
 /// Puts `bytes` at `path` by renaming a finished temp file over it.
-fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     let mut tmp = tempfile::Builder::new()

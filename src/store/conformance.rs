@@ -516,7 +516,40 @@ promises!(
     local_files_stay_inside_the_store,
     the_word_index_gives_the_answers_of_the_files,
     a_scope_holds_exactly_the_summaries_in_it,
+    a_command_that_keeps_stamps_sees_its_own_writes,
 );
+
+/// A store that remembers its stamps answers a second pass from the first,
+/// and sees what it wrote itself in between: a saved ticket and a new one.
+fn a_command_that_keeps_stamps_sees_its_own_writes(fx: &Fixture) {
+    let store = fx.store.clone().remembering_stamps();
+    assert_eq!(
+        store.summaries().unwrap().tickets,
+        fx.summaries_of(&readable())
+    );
+    let mut saved = ticket(B, "Printer on fire");
+    saved.title = "Printer put out".into();
+    {
+        let lock = store.lock(std::time::Duration::from_secs(30)).unwrap();
+        store.save(&lock, &saved).unwrap();
+        store.create(&lock, &ticket(NEW, "Brand new")).unwrap();
+    }
+    let mut now = readable();
+    for t in &mut now {
+        if t.0 == B {
+            t.1 = "Printer put out";
+        }
+    }
+    now.push((NEW, "Brand new"));
+    now.sort();
+    for _ in 0..2 {
+        assert_eq!(store.summaries().unwrap().tickets, fx.summaries_of(&now));
+        let mut ids = all_ids();
+        ids.push(uuid(NEW));
+        ids.sort();
+        assert_eq!(store.words().unwrap().ids, ids, "the new file is listed");
+    }
+}
 
 fn a_scope_holds_exactly_the_summaries_in_it(fx: &Fixture) {
     let all = fx.summaries_of(&readable());

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 use super::boundary::Want;
-use super::folder::Name;
+use super::folder::{Folder, Name};
 use super::read::Raw;
 use super::summary_file;
 use super::{CONFIG_FILE, HOLIDAYS_FILE, Store, TEMP_PREFIX, TEMP_SUFFIX, cache, par};
@@ -277,6 +277,161 @@ impl Store {
         fs::metadata(&self.dir).ok().map(|m| cache::Stamp::of(&m))
     }
 
+    /// The stamps of the ticket files `ids` (sorted), taken on every core,
+    /// or remembered from earlier in this command when it keeps them
+    /// ([`Store::remembering_stamps`]).
+    pub(super) fn stamps(&self, folder: &Folder, ids: &[Uuid]) -> Vec<Option<cache::Stamp>> {
+        let take = |ids: &[Uuid]| self.take_stamps(folder, ids);
+        let Ok(mut memo) = self.memo.lock() else {
+            return take(ids);
+        };
+        let Some(memo) = memo.as_mut() else {
+            return take(ids);
+        };
+        let known: Vec<Option<Option<cache::Stamp>>> = ids
+            .iter()
+            .map(|id| {
+                memo.binary_search_by_key(id, |(k, _)| *k)
+                    .ok()
+                    .map(|at| memo[at].1)
+            })
+            .collect();
+        let unknown: Vec<Uuid> = ids
+            .iter()
+            .zip(&known)
+            .filter(|(_, k)| k.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        let mut taken = take(&unknown).into_iter();
+        let mut new = Vec::with_capacity(unknown.len());
+        let out = ids
+            .iter()
+            .zip(known)
+            .map(|(id, k)| {
+                k.unwrap_or_else(|| {
+                    let stamp = taken.next().flatten();
+                    new.push((*id, stamp));
+                    stamp
+                })
+            })
+            .collect();
+        // A first pass comes in order: its stamps go at the end.
+        if memo
+            .last()
+            .is_none_or(|(last, _)| new.first().is_none_or(|(n, _)| n > last))
+        {
+            memo.extend(new);
+        } else {
+            memo.extend(new);
+            memo.sort_by_key(|(id, _)| *id);
+        }
+        out
+    }
+
+    /// The stamps of `ids` now: those watchman says are unchanged since
+    /// they were kept, and the rest taken on every core.
+    fn take_stamps(&self, folder: &Folder, ids: &[Uuid]) -> Vec<Option<cache::Stamp>> {
+        let stat = |ids: &[Uuid]| par::map(ids, |id| folder.stamp(Name::of(*id).as_str()));
+        let Some(Ok(mut w)) = self.watching().map(|w| w.lock()) else {
+            return stat(ids);
+        };
+        let known: Vec<Option<cache::Stamp>> = ids.iter().map(|id| w.watch.unchanged(id)).collect();
+        let unknown: Vec<Uuid> = ids
+            .iter()
+            .zip(&known)
+            .filter(|(_, k)| k.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        let taken = stat(&unknown);
+        w.taken
+            .extend(unknown.iter().copied().zip(taken.iter().copied()));
+        let mut taken = taken.into_iter();
+        known
+            .into_iter()
+            .map(|k| k.or_else(|| taken.next().flatten()))
+            .collect()
+    }
+
+    /// What watchman says this command, asked on first use.
+    fn watching(&self) -> Option<&std::sync::Mutex<super::Watching>> {
+        self.watch
+            .get_or_init(|| {
+                // Turned off, it is not asked, and nothing is said.
+                if matches!(self.finder, super::watch::Finder::Off) {
+                    return None;
+                }
+                let path = self.cache_dir()?.join(super::watch::FILE);
+                match super::watch::Watch::ask(&self.finder, &self.dir, &path) {
+                    Ok(watch) => {
+                        if watch.whole {
+                            self.trace(format_args!(
+                                "watchman: no stamps kept, every file stamped"
+                            ));
+                        } else {
+                            self.trace(format_args!(
+                                "watchman: {} ticket files changed since the stamps kept",
+                                watch.changes()
+                            ));
+                        }
+                        Some(std::sync::Mutex::new(super::Watching {
+                            watch,
+                            taken: Vec::new(),
+                            kept: false,
+                        }))
+                    }
+                    Err(why) => {
+                        self.trace(format_args!("watchman not used: {why}"));
+                        None
+                    }
+                }
+            })
+            .as_ref()
+    }
+
+    /// After a pass that stamped every ticket file of `ids` (the listing):
+    /// keeps the stamps for the next command when watchman is used and what
+    /// was kept is missing or has grown stale.
+    pub(super) fn stamped_all(&self, ids: &[Uuid]) {
+        let Some(Ok(mut w)) = self.watching().map(|w| w.lock()) else {
+            return;
+        };
+        if w.kept || !w.watch.stale() {
+            return;
+        }
+        w.kept = true;
+        w.taken.sort_by_key(|(id, _)| *id);
+        w.taken.dedup_by_key(|(id, _)| *id);
+        let stamps = w.watch.merged(ids, &w.taken);
+        let Some(path) = self.cache_dir().map(|d| d.join(super::watch::FILE)) else {
+            return;
+        };
+        match self
+            .ensure_local()
+            .map_err(|e| e.message)
+            .and_then(|_| w.watch.keep(&path, &stamps).map_err(|e| e.to_string()))
+        {
+            Ok(()) => self.trace(format_args!("watchman: kept {} stamps", stamps.len())),
+            Err(e) => self.trace(format_args!("cache not written: {e}")),
+        }
+    }
+
+    /// Remembers the stamp a write under the lock left ticket `id`'s file
+    /// with, when this command keeps stamps.
+    pub(super) fn remember_write(&self, id: Uuid) {
+        if let Ok(mut memo) = self.memo.lock()
+            && let Some(memo) = memo.as_mut()
+        {
+            let stamp = self
+                .folder()
+                .ok()
+                .and_then(|f| f.stamp(Name::of(id).as_str()));
+            match memo.binary_search_by_key(&id, |(k, _)| *k) {
+                Ok(at) => memo[at].1 = stamp,
+                Err(at) => memo.insert(at, (id, stamp)),
+            }
+        }
+    }
+
     /// Keeps the cached listing current across a write under the lock: the
     /// folder's stamp was `before` just before the write and is its stamp
     /// now just after, the write added or replaced `id`'s file (adding an
@@ -424,8 +579,8 @@ impl Store {
                     (*id, row, journal.get(id).map(|e| e.stamp))
                 })
                 .collect();
-            let probes = par::map(&cached, |(id, row, newer)| {
-                let stamp = folder.stamp(Name::of(*id).as_str());
+            let stamps = self.stamps(&folder, ids);
+            let probes = cached.iter().zip(stamps).map(|((_, row, newer), stamp)| {
                 if stamp.is_some() && stamp == *newer {
                     Probe::Journal
                 } else if stamp.is_some() && stamp == row.map(|r| r.stamp) {
@@ -434,6 +589,7 @@ impl Store {
                     Probe::Miss(stamp)
                 }
             });
+            let probes: Vec<Probe> = probes.collect();
             for (k, ((id, row, _), probe)) in cached.into_iter().zip(probes).enumerate() {
                 let i = first + k;
                 let newer = journal.remove(&id);
@@ -456,6 +612,7 @@ impl Store {
                 }
             }
         }
+        self.stamped_all(&listing.ids);
         if let Some(rows) = rows.as_mut() {
             unneeded += rows.count();
         }

@@ -20,7 +20,6 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::cache::{self, Stamp};
-use super::folder::Name;
 use super::{Lock, Store, par};
 use crate::core::intake;
 use crate::core::ticket::Ticket;
@@ -159,7 +158,8 @@ impl Store {
         wanted.sort_unstable();
         // Stat before reading: a change after the stat shows as another
         // stamp next time, never as a stale entry.
-        let stamps = par::map(ids, |id| folder.stamp(Name::of(*id).as_str()));
+        let stamps = self.stamps(&folder, ids);
+        self.stamped_all(ids);
         let mut todo: Vec<(usize, Read)> = Vec::new();
         for (i, (id, stamp)) in ids.iter().zip(&stamps).enumerate() {
             match known(*id) {

@@ -22,6 +22,7 @@ mod par;
 mod read;
 mod replies;
 mod summary_file;
+pub mod watch;
 mod words;
 mod write;
 
@@ -64,7 +65,25 @@ pub struct Store {
     cache: bool,
     /// The wall clock as the run began ([`Store::started`]).
     started: SystemTime,
+    /// The stamps this command took, when it asked to keep them
+    /// ([`Store::remembering_stamps`]).
+    memo: Memo,
+    /// How to reach watchman ([`Store::watched`]).
+    finder: watch::Finder,
+    /// What watchman said this command, asked once on the first stamp pass.
+    watch: std::sync::Arc<std::sync::OnceLock<Option<std::sync::Mutex<Watching>>>>,
 }
+
+/// Watchman's answer and the stamps this command took besides.
+#[derive(Debug)]
+struct Watching {
+    watch: watch::Watch,
+    taken: Vec<(Uuid, Option<cache::Stamp>)>,
+    kept: bool,
+}
+
+/// The stamps a command took, by ticket id, sorted; `None` when it keeps none.
+type Memo = std::sync::Arc<std::sync::Mutex<Option<Vec<(Uuid, Option<cache::Stamp>)>>>>;
 
 impl Store {
     /// A store handle for `dir`, whether or not it exists yet.
@@ -89,7 +108,32 @@ impl Store {
             trace: false,
             cache: true,
             started: SystemTime::UNIX_EPOCH,
+            memo: Default::default(),
+            finder: watch::Finder::Off,
+            watch: Default::default(),
         }
+    }
+
+    /// Asks watchman, reached as `finder` says, which files changed instead
+    /// of stamping every one (see `watch.rs`); without it every file is
+    /// stamped, with the same answers.
+    pub fn watched(mut self, finder: watch::Finder) -> Store {
+        self.finder = finder;
+        self
+    }
+
+    /// Keeps the stamp of each ticket file the first time this command
+    /// takes it, and answers later passes over the store in the same
+    /// command from it (its own writes update it): a command that looks at
+    /// every file's stamp several times, as mail intake does (the mail
+    /// index, the owners' loads, the open problems), then pays for one
+    /// pass. Each later pass sees the store as the first did, as if the
+    /// command had run a moment earlier; without this, each pass stats
+    /// every file again.
+    pub fn remembering_stamps(mut self) -> Store {
+        // Its own memory, not one shared with the handle it was cloned from.
+        self.memo = std::sync::Arc::new(std::sync::Mutex::new(Some(Vec::new())));
+        self
     }
 
     /// Sets the wall clock the run began at (`Ctx::wall_clock`). The cache

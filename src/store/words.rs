@@ -20,7 +20,6 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::cache::Stamp;
-use super::folder::Name;
 use super::read::Raw;
 use super::{Store, cache, par};
 use crate::core::ticket::Ticket;
@@ -222,7 +221,8 @@ impl Store {
         let folder = self.folder()?;
         // Stat before reading: a change after the stat then shows as a
         // different stamp next time, never as stale words.
-        let stamps = par::map(&listing.ids, |id| folder.stamp(Name::of(*id).as_str()));
+        let stamps = self.stamps(&folder, &listing.ids);
+        self.stamped_all(&listing.ids);
         let Body {
             mut vocabulary,
             entries: old,

@@ -88,6 +88,7 @@ impl Store {
         write_atomic(&path, ticket.to_toml().as_bytes(), true)
             .map_err(|e| Error::io(&self.shown(&path), "write", e))?;
         self.relist(before, ticket.id);
+        self.remember_write(ticket.id);
         self.keep_summary(ticket);
         self.index_mail(lock, ticket);
         Ok(())
@@ -101,6 +102,7 @@ impl Store {
         write_atomic(&path, ticket.to_toml().as_bytes(), false)
             .map_err(|e| Error::io(&self.shown(&path), "create", e))?;
         self.relist(before, ticket.id);
+        self.remember_write(ticket.id);
         self.keep_summary(ticket);
         self.index_mail(lock, ticket);
         Ok(())

@@ -160,6 +160,9 @@ impl Run<'_> {
             .env("BATON_CONFIG", self.env.user_config_path())
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            // A watchman the machine runs is not the test's; tests of the
+            // watcher start their own and turn this back on.
+            .env("BATON_WATCHMAN", "off")
             .current_dir(self.cwd.as_deref().unwrap_or(root))
             .stdin(Stdio::null())
             .args(&self.args);

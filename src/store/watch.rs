@@ -1,0 +1,416 @@
+//! The optional file watcher: when watchman runs, baton asks it which files
+//! in the store changed since baton last looked, and stamps only those,
+//! instead of stamping every ticket file on every command. The stamps of the
+//! rest are the ones baton took then, kept in `.local/cache/watch` with the
+//! watcher's clock of that moment.
+//!
+//! Nothing here is needed for a right answer: with watchman missing, not
+//! running, lagging past its sync timeout, restarted (a "fresh instance"),
+//! or answering anything unexpected, every file is stamped as before. Its
+//! answers are trusted only as far as watchman promises them: a query
+//! waits until watchman has seen every change made before it (its cookie
+//! sync), so a file it does not name is unchanged since the clock.
+//!
+//! baton never starts watchman itself: a cron job should not leave a daemon
+//! behind. `watchman watch-project tickets` starts it and the watch.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::cache::{self, STAMP, Stamp};
+
+/// The watch file's name in the cache folder.
+pub const FILE: &str = "watch";
+const MAGIC: &[u8; 8] = b"baton\0w\n";
+/// How long a query may wait for watchman to catch up before baton stamps
+/// every file instead.
+const SYNC: Duration = Duration::from_secs(2);
+/// Past this many changed files the stamps are written again at the new
+/// clock, so the list of changes asked for stays short.
+const REWRITE_AFTER: usize = 256;
+
+/// What watchman said for this command.
+#[derive(Debug)]
+pub struct Watch {
+    /// The stamps baton kept at the watch file's clock, by id, sorted.
+    known: Vec<(Uuid, Stamp)>,
+    /// The ticket files watchman names as changed since that clock.
+    changed: HashSet<Uuid>,
+    /// The clock the stamps are good for once this command has taken its own:
+    /// the one watchman gave before any of them.
+    clock: String,
+    /// The watched root and this store's path inside it.
+    root: String,
+    relative: String,
+    /// No usable stamps were kept: every file is stamped, and the stamps are
+    /// kept for the next command.
+    pub whole: bool,
+}
+
+/// Why watchman is not used this time, for the trace.
+pub type NotUsed = String;
+
+/// How to reach watchman, as the environment says (`ctx.rs` reads it).
+#[derive(Debug, Clone, Default)]
+pub enum Finder {
+    /// `BATON_WATCHMAN=off`, or no environment given: never ask.
+    #[default]
+    Off,
+    /// `WATCHMAN_SOCK`: its socket.
+    Socket(PathBuf),
+    /// Ask the `watchman` found on this `PATH` (the variable as it was)
+    /// where its socket is.
+    Path(Option<std::ffi::OsString>),
+}
+
+impl Finder {
+    /// The finder for these variables: `BATON_WATCHMAN`, `WATCHMAN_SOCK`
+    /// and `PATH`.
+    pub fn from_env(
+        baton_watchman: Option<&std::ffi::OsStr>,
+        sock: Option<PathBuf>,
+        path: Option<std::ffi::OsString>,
+    ) -> Finder {
+        match (baton_watchman, sock) {
+            (Some(v), _) if v == "off" => Finder::Off,
+            (_, Some(sock)) => Finder::Socket(sock),
+            _ => Finder::Path(path),
+        }
+    }
+}
+
+/// The watchman socket: `WATCHMAN_SOCK`, else what an installed watchman
+/// names (without starting its server).
+fn socket(finder: &Finder) -> Result<PathBuf, NotUsed> {
+    let path = match finder {
+        Finder::Off => return Err("turned off".into()),
+        Finder::Socket(sock) => return Ok(sock.clone()),
+        Finder::Path(path) => path.clone(),
+    };
+    let watchman = path
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|d| d.join("watchman"))
+        .find(|p| p.is_file())
+        .ok_or("watchman is not installed")?;
+    let out = std::process::Command::new(watchman)
+        .args(["--no-spawn", "--no-pretty", "get-sockname"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("watchman did not run: {e}"))?;
+    let answer: Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("watchman said: {e}"))?;
+    answer["sockname"]
+        .as_str()
+        .map(PathBuf::from)
+        .ok_or_else(|| "watchman named no socket".into())
+}
+
+/// One connection to the watchman server, speaking its JSON protocol: a
+/// command per line, an answer per line.
+#[cfg(unix)]
+struct Client {
+    out: std::os::unix::net::UnixStream,
+    answers: BufReader<std::os::unix::net::UnixStream>,
+}
+
+#[cfg(unix)]
+impl Client {
+    fn connect(sock: &Path) -> Result<Client, NotUsed> {
+        let out = std::os::unix::net::UnixStream::connect(sock)
+            .map_err(|e| format!("watchman is not running ({e})"))?;
+        // Never hang a command on a stuck watcher.
+        let limit = Some(SYNC + Duration::from_secs(1));
+        out.set_read_timeout(limit)
+            .and_then(|_| out.set_write_timeout(limit))
+            .map_err(|e| e.to_string())?;
+        let answers = BufReader::new(out.try_clone().map_err(|e| e.to_string())?);
+        Ok(Client { out, answers })
+    }
+
+    fn ask(&mut self, command: Value) -> Result<Value, NotUsed> {
+        let mut line = command.to_string();
+        line.push('\n');
+        self.out
+            .write_all(line.as_bytes())
+            .map_err(|e| format!("watchman: {e}"))?;
+        loop {
+            let mut answer = String::new();
+            self.answers
+                .read_line(&mut answer)
+                .map_err(|e| format!("watchman: {e}"))?;
+            if answer.is_empty() {
+                return Err("watchman closed the connection".into());
+            }
+            let v: Value =
+                serde_json::from_str(&answer).map_err(|e| format!("watchman said: {e}"))?;
+            // Unilateral messages (subscriptions, logs) are not answers.
+            if v.get("unilateral").is_some() || v.get("log").is_some() {
+                continue;
+            }
+            if let Some(e) = v.get("error") {
+                return Err(format!("watchman: {}", e.as_str().unwrap_or("an error")));
+            }
+            return Ok(v);
+        }
+    }
+}
+
+/// The ticket id a changed path names, `Ok(None)` for a path that is not a
+/// ticket file at the top of the store (the config, a temp file), and
+/// `Err` for one inside a folder: a ticket file may be a link into it, whose
+/// stamp then changed without its own name being reported.
+fn ticket_of(name: &str) -> Result<Option<Uuid>, ()> {
+    if name.contains('/') {
+        return Err(());
+    }
+    Ok(name
+        .strip_suffix(".toml")
+        .and_then(|stem| Uuid::try_parse(stem).ok()))
+}
+
+impl Watch {
+    /// Asks watchman what changed in the store at `dir` since the stamps
+    /// kept in `path`. `Err` says why watchman is not used.
+    #[cfg(unix)]
+    pub fn ask(finder: &Finder, dir: &Path, path: &Path) -> Result<Watch, NotUsed> {
+        let mut client = Client::connect(&socket(finder)?)?;
+        let dir_text = dir.to_str().ok_or("the store's path is not UTF-8")?;
+        let project = client.ask(json!(["watch-project", dir_text]))?;
+        let root = project["watch"]
+            .as_str()
+            .ok_or("watchman named no root")?
+            .to_string();
+        let relative = project["relative_path"].as_str().unwrap_or("").to_string();
+        let mut query = json!({
+            "fields": ["name"],
+            "sync_timeout": SYNC.as_millis() as u64,
+            "expression": ["not", ["anyof", ["name", ".local"], ["dirname", ".local"]]],
+        });
+        if !relative.is_empty() {
+            query["relative_root"] = json!(relative);
+        }
+        let kept = read(path).filter(|k| k.root == root && k.relative == relative);
+        let Some(kept) = kept else {
+            let clock =
+                client.ask(json!(["clock", root, {"sync_timeout": SYNC.as_millis() as u64}]))?;
+            return Ok(Watch {
+                known: Vec::new(),
+                changed: HashSet::new(),
+                clock: clock["clock"]
+                    .as_str()
+                    .ok_or("watchman gave no clock")?
+                    .to_string(),
+                root,
+                relative,
+                whole: true,
+            });
+        };
+        query["since"] = json!(kept.clock);
+        let answer = client.ask(json!(["query", root, query]))?;
+        let clock = answer["clock"]
+            .as_str()
+            .ok_or("watchman gave no clock")?
+            .to_string();
+        let fresh = answer["is_fresh_instance"].as_bool().unwrap_or(true);
+        let mut changed = HashSet::new();
+        let mut whole = fresh;
+        for file in answer["files"]
+            .as_array()
+            .ok_or("watchman listed no files")?
+        {
+            match file.as_str().map(ticket_of) {
+                Some(Ok(Some(id))) => {
+                    changed.insert(id);
+                }
+                Some(Ok(None)) => {}
+                _ => whole = true,
+            }
+        }
+        Ok(Watch {
+            known: if whole { Vec::new() } else { kept.stamps },
+            changed,
+            clock,
+            root,
+            relative,
+            whole,
+        })
+    }
+
+    #[cfg(not(unix))]
+    pub fn ask(_finder: &Finder, _dir: &Path, _path: &Path) -> Result<Watch, NotUsed> {
+        Err("watchman is used on Unix only".into())
+    }
+
+    /// The stamp kept for `id`, when watchman says its file is unchanged
+    /// since; `None` means it must be stamped.
+    pub fn unchanged(&self, id: &Uuid) -> Option<Stamp> {
+        if self.whole || self.changed.contains(id) {
+            return None;
+        }
+        let at = self.known.binary_search_by_key(id, |(k, _)| *k).ok()?;
+        Some(self.known[at].1)
+    }
+
+    /// How many files watchman named as changed.
+    pub fn changes(&self) -> usize {
+        self.changed.len()
+    }
+
+    /// Whether the stamps should be kept again after this command: none were
+    /// usable, or the changes named since have grown long.
+    pub fn stale(&self) -> bool {
+        self.whole || self.changed.len() > REWRITE_AFTER
+    }
+
+    /// Keeps `stamps` (of every ticket file, by id, sorted: the ones kept
+    /// and the ones this command took) at this command's clock.
+    pub fn keep(&self, path: &Path, stamps: &[(Uuid, Stamp)]) -> std::io::Result<()> {
+        let mut bytes = Vec::with_capacity(64 + stamps.len() * (16 + STAMP));
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&[0; 4]);
+        bytes.extend_from_slice(&cache::FORMAT.to_le_bytes());
+        bytes.extend_from_slice(&cache::version_bytes());
+        for text in [&self.root, &self.relative, &self.clock] {
+            bytes.extend_from_slice(&(text.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(text.as_bytes());
+        }
+        bytes.extend_from_slice(&(stamps.len() as u64).to_le_bytes());
+        for (id, stamp) in stamps {
+            bytes.extend_from_slice(id.as_bytes());
+            bytes.extend_from_slice(&stamp.encode());
+        }
+        let crc = crc32fast::hash(&bytes[12..]);
+        bytes[8..12].copy_from_slice(&crc.to_le_bytes());
+        cache::replace(path, &bytes)
+    }
+
+    /// The stamps kept, as `keep` takes them, with `taken` (sorted) over them.
+    pub fn merged(&self, ids: &[Uuid], taken: &[(Uuid, Option<Stamp>)]) -> Vec<(Uuid, Stamp)> {
+        ids.iter()
+            .filter_map(|id| {
+                let stamp = match taken.binary_search_by_key(id, |(k, _)| *k) {
+                    Ok(at) => taken[at].1,
+                    Err(_) => self.unchanged(id),
+                };
+                Some((*id, stamp?))
+            })
+            .collect()
+    }
+}
+
+/// What the watch file holds.
+struct Kept {
+    root: String,
+    relative: String,
+    clock: String,
+    stamps: Vec<(Uuid, Stamp)>,
+}
+
+/// Reads the watch file; `None` unless it is whole and of this version.
+fn read(path: &Path) -> Option<Kept> {
+    let bytes = super::folder::read_own(path, 1 << 30).ok()?;
+    let head = bytes.get(..32)?;
+    if &head[..8] != MAGIC
+        || u32::from_le_bytes(head[8..12].try_into().ok()?) != crc32fast::hash(&bytes[12..])
+        || u32::from_le_bytes(head[12..16].try_into().ok()?) != cache::FORMAT
+        || head[16..32] != cache::version_bytes()
+    {
+        return None;
+    }
+    let mut at = 32;
+    let mut text = || -> Option<String> {
+        let len = u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as usize;
+        let s = std::str::from_utf8(bytes.get(at + 4..at + 4 + len)?).ok()?;
+        at += 4 + len;
+        Some(s.to_string())
+    };
+    let (root, relative, clock) = (text()?, text()?, text()?);
+    let count = u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?);
+    at += 8;
+    let rows = bytes.get(at..)?;
+    if rows.len() as u64 != count.checked_mul((16 + STAMP) as u64)? {
+        return None;
+    }
+    let stamps: Vec<(Uuid, Stamp)> = rows
+        .chunks_exact(16 + STAMP)
+        .map(|r| {
+            let id = Uuid::from_bytes(r[..16].try_into().unwrap_or_default());
+            let stamp = Stamp::decode(r[16..].try_into().unwrap_or(&[0; STAMP]));
+            (id, stamp)
+        })
+        .collect();
+    stamps.is_sorted_by_key(|(id, _)| *id).then_some(Kept {
+        root,
+        relative,
+        clock,
+        stamps,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_top_level_ticket_name_is_a_ticket_and_a_folder_is_everything() {
+        let id = "0b7c6f1e-5d1a-4f7e-9a53-3c2d1e0f9a84";
+        assert_eq!(
+            ticket_of(&format!("{id}.toml")),
+            Ok(Some(Uuid::parse_str(id).unwrap()))
+        );
+        assert_eq!(ticket_of("baton.toml"), Ok(None));
+        assert_eq!(ticket_of(".baton-x.tmp"), Ok(None));
+        assert_eq!(ticket_of("shelf/kept.toml"), Err(()));
+    }
+
+    #[test]
+    fn kept_stamps_read_back_and_damage_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let stamp = |n| Stamp {
+            size: n,
+            inode: n + 1,
+            modified: (n as i64, 5),
+            changed: (n as i64 + 1, 6),
+        };
+        let ids = [Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3)];
+        let watch = Watch {
+            known: vec![(ids[0], stamp(10)), (ids[1], stamp(20))],
+            changed: HashSet::from([ids[1]]),
+            clock: "c:1:2:3".into(),
+            root: "/w".into(),
+            relative: "tickets".into(),
+            whole: false,
+        };
+        assert_eq!(watch.unchanged(&ids[0]), Some(stamp(10)));
+        assert_eq!(watch.unchanged(&ids[1]), None, "named as changed");
+        assert_eq!(watch.unchanged(&ids[2]), None, "never stamped");
+        let merged = watch.merged(&ids, &[(ids[1], Some(stamp(21))), (ids[2], None)]);
+        assert_eq!(merged, vec![(ids[0], stamp(10)), (ids[1], stamp(21))]);
+        watch.keep(&path, &merged).unwrap();
+        let kept = read(&path).unwrap();
+        assert_eq!(
+            (
+                kept.root.as_str(),
+                kept.relative.as_str(),
+                kept.clock.as_str()
+            ),
+            ("/w", "tickets", "c:1:2:3")
+        );
+        assert_eq!(kept.stamps, merged);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(read(&path).is_none(), "a flipped byte");
+        std::fs::write(&path, &bytes[..40]).unwrap();
+        assert!(read(&path).is_none(), "cut short");
+    }
+}
