@@ -272,6 +272,9 @@ bench_watched() {
   local w=(watchman --sockname "$wm/sock" --statefile "$wm/state" --logfile "$wm/log"
     --pidfile "$wm/pid" --no-pretty)
   echo "store-$n: baton with watchman" >&2
+  # The store's own folder is the watched root, not the repository the
+  # benchmark's stores sit in.
+  echo '{}' >.watchmanconfig
   "${w[@]}" watch-project "$PWD/tickets" >/dev/null
   # An empty BATON_WATCHMAN is no setting: baton asks the socket named.
   local on=(env BATON_WATCHMAN= "WATCHMAN_SOCK=$wm/sock")

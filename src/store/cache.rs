@@ -141,30 +141,52 @@ pub fn version_bytes() -> [u8; 16] {
 }
 
 /// Reads the listing file: its ids are 16 bytes each, sorted, so reading
-/// it is a copy and a checksum, not a decode; `None` for a missing,
-/// foreign, damaged or outdated one.
+/// it is a copy and a checksum, not a decode (through a small buffer, so the
+/// ids are held once); `None` for a missing, foreign, damaged or outdated
+/// one.
 pub fn read_listing(path: &Path) -> Option<Listing> {
-    let bytes = super::folder::read_own(path, MAX_SIZE).ok()?;
-    let head = bytes.get(..LISTING_HEAD)?;
+    use std::io::Read;
+    let (file, size) = super::folder::open_own(path).ok()?;
+    if size > MAX_SIZE {
+        return None;
+    }
+    let mut file = std::io::BufReader::with_capacity(64 << 10, file);
+    let mut head = [0u8; LISTING_HEAD];
+    file.read_exact(&mut head).ok()?;
     if &head[..8] != LISTING_MAGIC
-        || u32::from_le_bytes(head[8..12].try_into().ok()?) != crc32fast::hash(&bytes[12..])
         || u32::from_le_bytes(head[12..16].try_into().ok()?) != FORMAT
         || head[16..32] != version_bytes()
     {
         return None;
     }
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&head[12..]);
     let folder = Stamp::decode(head[32..32 + STAMP].try_into().ok()?);
-    let count = u64::from_le_bytes(head[32 + STAMP..].try_into().ok()?);
-    let end = LISTING_HEAD.checked_add(usize::try_from(count).ok()?.checked_mul(16)?)?;
-    let ids: Vec<Uuid> = bytes
-        .get(LISTING_HEAD..end)?
-        .chunks_exact(16)
-        .map(|c| Uuid::from_bytes(c.try_into().unwrap_or_default()))
-        .collect();
-    if !ids.is_sorted() {
+    let count = usize::try_from(u64::from_le_bytes(head[32 + STAMP..].try_into().ok()?)).ok()?;
+    if (count as u64).checked_mul(16)? > size {
         return None;
     }
-    let strays: Vec<String> = postcard::from_bytes(&bytes[end..]).ok()?;
+    let mut ids = Vec::with_capacity(count);
+    let mut chunk = [0u8; 16 * 1024];
+    let mut left = count;
+    while left > 0 {
+        let n = left.min(1024);
+        let part = &mut chunk[..n * 16];
+        file.read_exact(part).ok()?;
+        crc.update(part);
+        ids.extend(
+            part.chunks_exact(16)
+                .map(|c| Uuid::from_bytes(c.try_into().unwrap_or_default())),
+        );
+        left -= n;
+    }
+    let mut rest = Vec::new();
+    file.read_to_end(&mut rest).ok()?;
+    crc.update(&rest);
+    if crc.finalize() != u32::from_le_bytes(head[8..12].try_into().ok()?) || !ids.is_sorted() {
+        return None;
+    }
+    let strays: Vec<String> = postcard::from_bytes(&rest).ok()?;
     Some(Listing {
         folder,
         ids,

@@ -335,7 +335,7 @@ impl Store {
         let Some(Ok(mut w)) = self.watching().map(|w| w.lock()) else {
             return stat(ids);
         };
-        let known: Vec<Option<cache::Stamp>> = ids.iter().map(|id| w.watch.unchanged(id)).collect();
+        let known = w.watch.unchanged_all(ids);
         let unknown: Vec<Uuid> = ids
             .iter()
             .zip(&known)
