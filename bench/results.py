@@ -86,7 +86,7 @@ class Size:
         self.cold = read_hyperfine(os.path.join(d, "cold.json"))
         self.warm = read_hyperfine(os.path.join(d, "warm.json"))
         self.writes = read_hyperfine(os.path.join(d, "writes.json"))
-        self.watched = read_hyperfine(os.path.join(d, "watched.json"))
+        self.watched = read_hyperfine(os.path.join(d, "watched.json"), os.path.join(d, "watched-mail.json"))
         self.peer = read_hyperfine(*sorted(glob.glob(os.path.join(d, "fossil-*.json")) + glob.glob(os.path.join(d, "task-*.json"))))
         peers = os.path.join(d, "peers.tsv")
         self.peers = dict(read_tsv(peers)) if os.path.exists(peers) else {}
@@ -184,7 +184,14 @@ def read_table(s):
         )
 
     for name, r in s.watched.items():
-        shown = {"watched-list": "list", "watched-report": "report --month 2026-11", "watched-escalate": "escalate --dry-run"}
+        shown = {
+            "watched-list": "list",
+            "watched-report": "report --month 2026-11",
+            "watched-escalate": "escalate --dry-run",
+            f"watched-search-{s.rare}": f"search {s.rare}",
+            "watched-mail-new": "new --from-mail (a new customer)",
+            "watched-mail-reply": "new --from-mail (a reply)",
+        }
         peak = s.memory.get("watched-list", (0, 0))[1] if name == "watched-list" else None
         lines.append(
             f"| `baton {shown.get(name, name)}` with watchman | | {ms(r)} | | {r['mean'] / cat:.2f} "
@@ -346,6 +353,27 @@ class Targets:
                 7,
                 f"{kind} `search` of a rare word ÷ Fossil's search for it, at {BIG:,}",
                 runs[f"search-{big.rare}"]["mean"] / fossil["mean"] if fossil else None,
+                1.0,
+            )
+        # Mail and search with watchman: the same limits as without.
+        watched_mail = big is not None and small is not None and "watched-mail-new" in big.watched and "watched-mail-new" in small.watched
+        for name, what in (("mail-new", "a new customer's mail"), ("mail-reply", "a reply")):
+            self.check(
+                "2+",
+                f"`new --from-mail` ({what}) with watchman at {BIG:,} ÷ at {SMALL:,}, less the shell",
+                (big.watched[f"watched-{name}"]["mean"] - big.writes["mail-shell"]["mean"])
+                / (small.watched[f"watched-{name}"]["mean"] - small.writes["mail-shell"]["mean"])
+                if watched_mail and big.writes and small.writes
+                else None,
+                MAIL_GROWTH_MAX,
+            )
+        if big is not None:
+            ours = big.watched.get(f"watched-search-{big.rare}")
+            fossil = big.peer.get(f"fossil-search-{big.rare}")
+            self.check(
+                "7+",
+                f"warm `search` of a rare word with watchman ÷ Fossil's search for it, at {BIG:,}",
+                ours["mean"] / fossil["mean"] if ours and fossil else None,
                 1.0,
             )
         # With watchman, against Fossil at BIG: Fossil is not converted at

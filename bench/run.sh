@@ -216,6 +216,20 @@ unique_prefix() {
   echo "$id"
 }
 
+# The untimed commands that put store-N back as it was made: the tickets the
+# writes touch copied back, the ticket `new` makes deleted; and the same, then
+# the folder left to settle and listed once (see bench_writes). Q is baton.
+restore_cmd() {
+  echo "sh -c 'cp pristine/*.toml tickets/ && rm -f tickets/$NEW_ID.toml'"
+}
+relist_cmd() {
+  echo "sh -c 'cp pristine/*.toml tickets/ && rm -f tickets/$NEW_ID.toml && sleep 2.1 && exec \"\$0\" list >/dev/null' $1"
+}
+# `new --from-mail` of MAIL by baton Q, through the shell that gives stdin.
+mail_cmd() {
+  echo "sh -c 'exec \"\$0\" new --from-mail < \"\$1\"' $2 $(printf %q "$1")"
+}
+
 # Times the writes and the mail intake: one process each, every run on the
 # same state (see the top of this file).
 bench_writes() {
@@ -228,13 +242,15 @@ bench_writes() {
   p_own=$(unique_prefix "$own")
   p_take=$(unique_prefix "$take")
   # The state every run starts from, and is left in at the end.
-  local restore="sh -c 'cp pristine/*.toml tickets/ && rm -f tickets/$NEW_ID.toml'"
+  local restore
+  restore=$(restore_cmd)
   # Deleting the ticket a run made changes the folder behind baton's back,
   # which no desk does between two commands (each write keeps the cached
   # listing current), so before the runs that make a ticket the folder is
   # left to settle and listed once, untimed: they find the listing cached,
   # as after any write.
-  local relist="sh -c 'cp pristine/*.toml tickets/ && rm -f tickets/$NEW_ID.toml && sleep 2.1 && exec \"\$0\" list >/dev/null' $q"
+  local relist
+  relist=$(relist_cmd "$q")
   local writes=(
     -n new "$q new 'Printer jams on every page' --customer it@bergmann-bau.example --priority high"
     -n take "$q take $p_take"
@@ -244,8 +260,8 @@ bench_writes() {
     -n wait "$q --as $owner wait $p_own --note 'asked for the order number'"
     -n resolve "$q --as $owner resolve $p_own --note 'refund sent'"
     -n mail-shell "sh -c 'exec \"\$0\" < \"\$1\"' /bin/true $(printf %q "$MAIL_NEW")"
-    -n mail-new "sh -c 'exec \"\$0\" new --from-mail < \"\$1\"' $q $(printf %q "$MAIL_NEW")"
-    -n mail-reply "sh -c 'exec \"\$0\" new --from-mail < \"\$1\"' $q $(printf %q "$MAIL_REPLY")"
+    -n mail-new "$(mail_cmd "$MAIL_NEW" "$q")"
+    -n mail-reply "$(mail_cmd "$MAIL_REPLY" "$q")"
   )
   echo "store-$n: baton, writes and mail" >&2
   # One --prepare for each command, in the order of `writes`. The cleanup
@@ -282,9 +298,18 @@ bench_watched() {
   "${on[@]}" "$bin" list >/dev/null
   local named=(-n watched-list "$q list" -n watched-report "$q report --month 2026-11")
   if [[ -z $list_only ]]; then
-    named+=(-n watched-escalate "$q escalate --dry-run")
+    named+=(-n watched-escalate "$q escalate --dry-run" -n "watched-search-$RARE" "$q search $RARE")
   fi
   "${on[@]}" "${hf[@]}" --warmup 2 --runs "$warm" --export-json "$res/watched.json" "${named[@]}" >&2
+  if [[ -z $list_only ]]; then
+    # Mail, on the same state each run, as bench_writes times it.
+    local relist
+    relist=$(relist_cmd "$q")
+    "${on[@]}" BATON_ID_SEED=$NEW_ID "${hf[@]}" --warmup 1 --runs "$warm" \
+      --prepare "$relist" --cleanup "$relist" --export-json "$res/watched-mail.json" \
+      -n watched-mail-new "$(mail_cmd "$MAIL_NEW" "$q")" \
+      -n watched-mail-reply "$(mail_cmd "$MAIL_REPLY" "$q")" >&2
+  fi
   "${on[@]}" BATON_TRACE=1 "$bin" list 2>&1 >/dev/null | sed 's/^/watched-list: /' >>"$res/trace.txt"
   # Its peak memory, warm (the same figure in both columns of memory.tsv).
   local f peak
@@ -357,6 +382,11 @@ bench_size() {
   rm -rf "$res"
   mkdir -p "$res"
   cd "$dir"
+  # A desk that commits to git, set up as `baton init` sets one up: its own
+  # repository, with baton's merge driver registered (which a write checks).
+  if [[ ! -d .git ]]; then
+    git init -q . && "$bin" init >/dev/null
+  fi
 
   settle
   warm_page_cache
