@@ -132,9 +132,16 @@ fn is_link_refusal(e: rustix::io::Errno) -> bool {
 /// Reads an open file, which must be a plain file of at most `cap` bytes.
 #[cfg(unix)]
 fn read_plain(fd: std::os::fd::OwnedFd, cap: u64) -> Result<Vec<u8>, Unreadable> {
+    read_plain_stamped(fd, cap).map(|(bytes, _)| bytes)
+}
+
+/// [`read_plain`], with the stamp of the file read, taken before reading.
+#[cfg(unix)]
+fn read_plain_stamped(fd: std::os::fd::OwnedFd, cap: u64) -> Result<(Vec<u8>, Stamp), Unreadable> {
     use std::io::Read;
     let mut file = std::fs::File::from(fd);
     let meta = file.metadata()?;
+    let stamp = Stamp::of(&meta);
     match kind_of(meta.file_type()) {
         Kind::Plain => {}
         other => return Err(Unreadable::NotAFile(other.describe())),
@@ -165,7 +172,7 @@ fn read_plain(fd: std::os::fd::OwnedFd, cap: u64) -> Result<Vec<u8>, Unreadable>
         }
     }
     bytes.truncate(len);
-    Ok(bytes)
+    Ok((bytes, stamp))
 }
 
 /// Reads the plain file at `path`, of at most `cap` bytes; a link there is
@@ -276,8 +283,15 @@ impl Folder {
 
     /// The bytes of the plain file `name` in this folder. A link is followed
     /// only when it leads to a file inside the folder.
-    #[cfg(unix)]
     pub fn read(&self, name: &str) -> Result<Vec<u8>, Unreadable> {
+        self.read_stamped(name).map(|(bytes, _)| bytes)
+    }
+
+    /// [`Folder::read`], with the stamp of the file read (through a link,
+    /// of the file it leads to), taken from the open file before reading it:
+    /// the stamp [`Folder::stamp`] would have given just before.
+    #[cfg(unix)]
+    pub fn read_stamped(&self, name: &str) -> Result<(Vec<u8>, Stamp), Unreadable> {
         let fd = match rustix::fs::openat(&self.fd, name, READ, rustix::fs::Mode::empty()) {
             Ok(fd) => fd,
             Err(e) if is_link_refusal(e) => {
@@ -287,18 +301,19 @@ impl Folder {
             }
             Err(e) => return Err(Unreadable::Io(e.into())),
         };
-        read_plain(fd, MAX_FILE_SIZE)
+        read_plain_stamped(fd, MAX_FILE_SIZE)
     }
 
     #[cfg(not(unix))]
-    pub fn read(&self, name: &str) -> Result<Vec<u8>, Unreadable> {
+    pub fn read_stamped(&self, name: &str) -> Result<(Vec<u8>, Stamp), Unreadable> {
         let path = self.path.join(name);
         let path = match kind_at(&path)? {
             Kind::Link => self.inside(name)?,
             _ => path,
         };
+        let stamp = Stamp::of(&std::fs::metadata(&path)?);
         match kind_at(&path)? {
-            Kind::Plain => read_capped(&path, MAX_FILE_SIZE),
+            Kind::Plain => read_capped(&path, MAX_FILE_SIZE).map(|b| (b, stamp)),
             other => Err(Unreadable::NotAFile(other.describe())),
         }
     }

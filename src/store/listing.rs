@@ -12,7 +12,6 @@ use uuid::Uuid;
 
 use super::boundary::Want;
 use super::folder::{Folder, Name};
-use super::read::Raw;
 use super::summary_file;
 use super::{CONFIG_FILE, HOLIDAYS_FILE, Store, TEMP_PREFIX, TEMP_SUFFIX, cache, par};
 use crate::core::id;
@@ -93,7 +92,7 @@ impl NewFile {
         slots: &[Slot],
         from_journal: &[(usize, cache::Entry)],
         misses: &[(usize, Option<cache::Stamp>)],
-        read: impl Fn(&[(usize, Option<cache::Stamp>)]) -> Vec<Result<Summary>>,
+        read: impl Fn(&[(usize, Option<cache::Stamp>)]) -> Vec<(Result<Summary>, Option<cache::Stamp>)>,
         mut each: impl FnMut(usize, Result<Summary>),
     ) -> std::io::Result<summary_file::Writer> {
         let mut failed: Option<std::io::Error> = None;
@@ -139,7 +138,7 @@ impl NewFile {
             let end = m + misses[m..].partition_point(|(i, _)| *i < last);
             let part = &misses[m..end];
             m = end;
-            for (&(i, stamp), r) in part.iter().zip(read(part)) {
+            for (&(i, _), (r, stamp)) in part.iter().zip(read(part)) {
                 if let (Ok(s), Some(stamp), None) =
                     (&r, stamp.filter(|s| s.settled(self.start)), &failed)
                 {
@@ -350,6 +349,12 @@ impl Store {
             .into_iter()
             .map(|k| k.or_else(|| taken.next().flatten()))
             .collect()
+    }
+
+    /// Whether this command keeps the stamps it takes: it asked to, or
+    /// watchman is answering for them.
+    fn keeps_stamps(&self) -> bool {
+        self.memo.lock().is_ok_and(|m| m.is_some()) || self.watching().is_some()
     }
 
     /// What watchman says this command, asked on first use.
@@ -565,6 +570,9 @@ impl Store {
         // Rows of files no longer there, or of an older version of one.
         let mut unneeded = 0;
         let mut rows = table.as_mut().map(|t| t.rows().peekable());
+        // Without a cache file every file is read, and stamped as it is;
+        // a command that keeps its stamps, or asks watchman, stamps first.
+        let stat_first = whole || self.keeps_stamps();
         for first in (0..n).step_by(CHUNK) {
             let ids = &listing.ids[first..(first + CHUNK).min(n)];
             let cached: Vec<(Uuid, Option<summary_file::Row>, Option<cache::Stamp>)> = ids
@@ -579,7 +587,12 @@ impl Store {
                     (*id, row, journal.get(id).map(|e| e.stamp))
                 })
                 .collect();
-            let stamps = self.stamps(&folder, ids);
+            // Nothing cached to check: each file is stamped as it is read.
+            let stamps = if stat_first {
+                self.stamps(&folder, ids)
+            } else {
+                vec![None; ids.len()]
+            };
             let probes = cached.iter().zip(stamps).map(|((_, row, newer), stamp)| {
                 if stamp.is_some() && stamp == *newer {
                     Probe::Journal
@@ -647,7 +660,13 @@ impl Store {
         let rewrite =
             !whole || cache::outgrown(journal_size, base_size) || unneeded > (n / 8).max(256);
         let writer = match &path {
-            Some(p) if rewrite && (misses.iter().any(|(_, s)| settled(s)) || hits > 0 || whole) => {
+            Some(p)
+                if rewrite
+                    && (!stat_first
+                        || misses.iter().any(|(_, s)| settled(s))
+                        || hits > 0
+                        || whole) =>
+            {
                 self.start_summaries(p, n)
             }
             _ => None,
@@ -658,11 +677,14 @@ impl Store {
                 kept.push((i, s));
             }
         };
+        // Each file's stamp is taken again from the open file just before it
+        // is read: the stamp of exactly what was read.
         let read = |part: &[(usize, Option<cache::Stamp>)]| {
             par::map(part, |&(i, _)| {
-                self.raw_in(&folder, listing.ids[i])
-                    .and_then(Raw::ticket)
-                    .map(|t| Summary::of(&t))
+                match self.raw_stamped_in(&folder, listing.ids[i]) {
+                    Ok((raw, stamp)) => (raw.ticket().map(|t| Summary::of(&t)), Some(stamp)),
+                    Err(e) => (Err(e), None),
+                }
             })
         };
         match (&path, writer) {
@@ -697,7 +719,7 @@ impl Store {
             (path, _) => {
                 let mut appended = Vec::new();
                 for part in misses.chunks(CHUNK) {
-                    for (&(i, stamp), r) in part.iter().zip(read(part)) {
+                    for (&(i, _), (r, stamp)) in part.iter().zip(read(part)) {
                         match r {
                             Ok(s) => {
                                 if let Some(stamp) = stamp.filter(|s| s.settled(start))

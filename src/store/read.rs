@@ -7,6 +7,7 @@ use std::path::Path;
 
 use uuid::Uuid;
 
+use super::cache::Stamp;
 use super::folder::{Folder, Name, Unreadable};
 use super::{CONFIG_FILE, HOLIDAYS_FILE, MAX_FILE_SIZE, Store, par};
 use crate::core::config::Config;
@@ -244,15 +245,24 @@ impl Store {
 
     /// A ticket file's bytes, read through the open folder.
     pub(super) fn raw_in(&self, folder: &Folder, id: Uuid) -> Result<Raw<'_>> {
-        let bytes = folder.read(Name::of(id).as_str()).map_err(|why| {
+        self.raw_stamped_in(folder, id).map(|(raw, _)| raw)
+    }
+
+    /// [`Store::raw_in`], with the file's stamp as it was read
+    /// ([`Folder::read_stamped`]).
+    pub(super) fn raw_stamped_in(&self, folder: &Folder, id: Uuid) -> Result<(Raw<'_>, Stamp)> {
+        let (bytes, stamp) = folder.read_stamped(Name::of(id).as_str()).map_err(|why| {
             let path = self.path_of(id);
             self.not_read(&path, why)
                 .map_or_else(|e| e, |bad| self.bad_file(&path, bad))
         })?;
-        Ok(Raw {
-            store: self,
-            id,
-            bytes,
-        })
+        Ok((
+            Raw {
+                store: self,
+                id,
+                bytes,
+            },
+            stamp,
+        ))
     }
 }
