@@ -86,7 +86,11 @@ pub(crate) fn traced(env: &TestEnv, args: &[String], cwd: Option<&Path>) -> Trac
     if let Some(dir) = cwd {
         run = run.cwd(dir);
     }
-    let out = run.run();
+    split(run.run())
+}
+
+/// What a run showed, and its trace lines apart.
+pub(crate) fn split(out: Output) -> Traced {
     let mut trace = Vec::new();
     let mut stderr = String::new();
     for line in out.stderr.lines() {
@@ -768,17 +772,10 @@ fn a_write_keeps_the_listing_current_and_hides_no_other_change() {
 /// stays the answer of a run with no cache.
 #[test]
 fn a_write_keeps_the_summaries_without_the_next_reader_rewriting_them() {
-    let envs = desks(1);
-    let env = &envs[0];
-    std::thread::sleep(SETTLE);
-    prime(env);
+    let env = &primed();
     let dir = cache_dir(env);
     let whole = fs::read(dir.join("summaries")).unwrap();
-    let note = env
-        .cmd(&["--as", "ana", "note", "0b7c", "Called the bank"])
-        .env("BATON_TRACE", "1")
-        .run();
-    note.success();
+    let note = noted(env);
     assert!(
         note.stderr
             .contains("trace: summaries cache: the write appended its file"),
@@ -804,12 +801,7 @@ fn a_write_keeps_the_summaries_without_the_next_reader_rewriting_them() {
             args.join(" ")
         );
     }
-    assert_eq!(
-        fs::read(dir.join("summaries")).unwrap(),
-        whole,
-        "the cache file is as it was"
-    );
-    assert!(dir.join("summaries.journal").is_file());
+    kept_by_journal(&dir, "summaries", &whole);
 
     // A journal grown past its bound is folded into the cache by a reader.
     let journal = fs::read(dir.join("summaries.journal")).unwrap();
@@ -835,6 +827,39 @@ fn a_write_keeps_the_summaries_without_the_next_reader_rewriting_them() {
     assert_eq!(again.shown, want[0]);
 }
 
+/// A desk whose files have settled, its cache written whole.
+fn primed() -> TestEnv {
+    let env = desks(1).pop().unwrap();
+    std::thread::sleep(SETTLE);
+    prime(&env);
+    env
+}
+
+/// Asserts the cache file `name` is byte for byte `whole`, as it was
+/// before the writes, which went to its journal beside it.
+#[track_caller]
+fn kept_by_journal(dir: &Path, name: &str, whole: &[u8]) {
+    assert_eq!(
+        fs::read(dir.join(name)).unwrap(),
+        whole,
+        "{name} is as it was"
+    );
+    assert!(
+        dir.join(format!("{name}.journal")).is_file(),
+        "{name} has a journal"
+    );
+}
+
+/// A note on `0b7c` by ana, traced.
+fn noted(env: &TestEnv) -> Output {
+    let note = env
+        .cmd(&["--as", "ana", "note", "0b7c", "Called the bank"])
+        .env("BATON_TRACE", "1")
+        .run();
+    note.success();
+    note
+}
+
 /// A ticket file no command made.
 const BY_HAND: &str = "f00df00d-0000-4000-8000-000000000000";
 
@@ -844,17 +869,10 @@ const BY_HAND: &str = "f00df00d-0000-4000-8000-000000000000";
 /// added behind baton's back breaks the chain, and the folder is read.
 #[test]
 fn a_write_keeps_the_listing_by_its_journal_and_a_change_behind_it_breaks_the_chain() {
-    let envs = desks(1);
-    let env = &envs[0];
-    std::thread::sleep(SETTLE);
-    prime(env);
+    let env = &primed();
     let dir = cache_dir(env);
     let whole = fs::read(dir.join("listing")).unwrap();
-    let note = env
-        .cmd(&["--as", "ana", "note", "0b7c", "Called the bank"])
-        .env("BATON_TRACE", "1")
-        .run();
-    note.success();
+    let note = noted(env);
     assert!(
         note.stderr
             .contains("trace: listing: the write appended its change"),
@@ -873,12 +891,7 @@ fn a_write_keeps_the_listing_by_its_journal_and_a_change_behind_it_breaks_the_ch
             args.join(" ")
         );
     }
-    assert_eq!(
-        fs::read(dir.join("listing")).unwrap(),
-        whole,
-        "the listing file is as it was"
-    );
-    assert!(dir.join("listing.journal").is_file());
+    kept_by_journal(&dir, "listing", &whole);
 
     // A ticket file put there by hand, then a write through baton: the
     // write's change starts where the hand's ended, not where the journal

@@ -7,8 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::cache::{SETTLE, Traced, commands, desk, edit_in_place, symlink, traced};
-use crate::common::{ID_A, ID_B, Output, TestEnv};
+use super::cache::{SETTLE, Traced, commands, desk, edit_in_place, split, symlink, traced};
+use crate::common::{ID_A, ID_B, TestEnv};
 
 /// A watchman server of the test's own: its socket, state and log in a
 /// temp folder, stopped when dropped.
@@ -90,24 +90,6 @@ fn watched(env: &TestEnv, w: &Watchman, args: &[String]) -> Traced {
 /// A traced run that stamps every file (watchman off, as tests run).
 fn unwatched(env: &TestEnv, args: &[String]) -> Traced {
     traced(env, args, None)
-}
-
-fn split(out: Output) -> Traced {
-    let mut trace = Vec::new();
-    let mut stderr = String::new();
-    for line in out.stderr.lines() {
-        match line.strip_prefix("trace: ") {
-            Some(t) => trace.push(t.to_string()),
-            None => stderr.push_str(&format!("{line}\n")),
-        }
-    }
-    let shown = Output {
-        stdout: out.stdout,
-        stderr,
-        code: out.code,
-    }
-    .render();
-    Traced { shown, trace }
 }
 
 /// The watchman lines of a trace.

@@ -69,6 +69,31 @@ enum Probe {
     Miss(Option<cache::Stamp>),
 }
 
+/// The stamps of `ids`: each one `known` (`Some`, which may itself be no
+/// stamp: a file that was not there), the rest taken by `take` in one call;
+/// with the ids and stamps it took.
+#[allow(clippy::type_complexity)]
+fn fill_in(
+    ids: &[Uuid],
+    known: Vec<Option<Option<cache::Stamp>>>,
+    take: impl FnOnce(&[Uuid]) -> Vec<Option<cache::Stamp>>,
+) -> (Vec<Option<cache::Stamp>>, Vec<(Uuid, Option<cache::Stamp>)>) {
+    let unknown: Vec<Uuid> = ids
+        .iter()
+        .zip(&known)
+        .filter(|(_, k)| k.is_none())
+        .map(|(id, _)| *id)
+        .collect();
+    let taken: Vec<(Uuid, Option<cache::Stamp>)> =
+        unknown.iter().copied().zip(take(&unknown)).collect();
+    let mut new = taken.iter();
+    let out = known
+        .into_iter()
+        .map(|k| k.unwrap_or_else(|| new.next().and_then(|(_, s)| *s)))
+        .collect();
+    (out, taken)
+}
+
 /// A summaries file being rewritten from the old one, the journal and the
 /// files read now.
 struct NewFile {
@@ -287,7 +312,7 @@ impl Store {
         let Some(memo) = memo.as_mut() else {
             return take(ids);
         };
-        let known: Vec<Option<Option<cache::Stamp>>> = ids
+        let known = ids
             .iter()
             .map(|id| {
                 memo.binary_search_by_key(id, |(k, _)| *k)
@@ -295,25 +320,7 @@ impl Store {
                     .map(|at| memo[at].1)
             })
             .collect();
-        let unknown: Vec<Uuid> = ids
-            .iter()
-            .zip(&known)
-            .filter(|(_, k)| k.is_none())
-            .map(|(id, _)| *id)
-            .collect();
-        let mut taken = take(&unknown).into_iter();
-        let mut new = Vec::with_capacity(unknown.len());
-        let out = ids
-            .iter()
-            .zip(known)
-            .map(|(id, k)| {
-                k.unwrap_or_else(|| {
-                    let stamp = taken.next().flatten();
-                    new.push((*id, stamp));
-                    stamp
-                })
-            })
-            .collect();
+        let (out, new) = fill_in(ids, known, take);
         // A first pass comes in order: its stamps go at the end.
         if memo
             .last()
@@ -334,21 +341,15 @@ impl Store {
         let Some(Ok(mut w)) = self.watching().map(|w| w.lock()) else {
             return stat(ids);
         };
-        let known = w.watch.unchanged_all(ids);
-        let unknown: Vec<Uuid> = ids
-            .iter()
-            .zip(&known)
-            .filter(|(_, k)| k.is_none())
-            .map(|(id, _)| *id)
-            .collect();
-        let taken = stat(&unknown);
-        w.taken
-            .extend(unknown.iter().copied().zip(taken.iter().copied()));
-        let mut taken = taken.into_iter();
-        known
+        let known = w
+            .watch
+            .unchanged_all(ids)
             .into_iter()
-            .map(|k| k.or_else(|| taken.next().flatten()))
-            .collect()
+            .map(|k| k.map(Some))
+            .collect();
+        let (out, new) = fill_in(ids, known, stat);
+        w.taken.extend(new);
+        out
     }
 
     /// Whether this command keeps the stamps it takes: it asked to, or
