@@ -4,7 +4,6 @@
 //! read from are unchanged; with the cache off, damaged or stale, every
 //! answer is the same.
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -559,8 +558,21 @@ impl Store {
             _ => (Vec::new(), 0),
         };
         // The newest record of each file wins over older ones and the file.
-        let mut journal: HashMap<Uuid, cache::Entry> =
-            records.into_iter().map(|e| (e.id, e)).collect();
+        // Sorted by id, so that each of the store's files looks itself up
+        // without hashing (a stable sort keeps the records' order, and the
+        // last of each id is kept).
+        let mut records = records;
+        records.sort_by_key(|e| e.id);
+        let mut journal: Vec<(Uuid, Option<cache::Entry>)> = Vec::with_capacity(records.len());
+        for e in records {
+            match journal.last_mut() {
+                Some((id, newest)) if *id == e.id => *newest = Some(e),
+                _ => journal.push((e.id, Some(e))),
+            }
+        }
+        let at = |journal: &[(Uuid, Option<cache::Entry>)], id: &Uuid| {
+            journal.binary_search_by_key(id, |(k, _)| *k).ok()
+        };
         // Stat before reading: a change after the stat then shows as a
         // different stamp next time, never as a stale summary.
         let folder = self.folder()?;
@@ -585,7 +597,10 @@ impl Store {
                         }
                         rows.next_if(|r| r.id == *id)
                     });
-                    (*id, row, journal.get(id).map(|e| e.stamp))
+                    let newer = at(&journal, id)
+                        .and_then(|k| journal[k].1.as_ref())
+                        .map(|e| e.stamp);
+                    (*id, row, newer)
                 })
                 .collect();
             // Nothing cached to check: each file is stamped as it is read.
@@ -606,7 +621,7 @@ impl Store {
             let probes: Vec<Probe> = probes.collect();
             for (k, ((id, row, _), probe)) in cached.into_iter().zip(probes).enumerate() {
                 let i = first + k;
-                let newer = journal.remove(&id);
+                let newer = at(&journal, &id).and_then(|k| journal[k].1.take());
                 match (probe, row, newer) {
                     (Probe::Journal, _, Some(e)) => {
                         slots[i] = Slot::Journal;
@@ -631,7 +646,7 @@ impl Store {
             unneeded += rows.count();
         }
         drop(rows);
-        unneeded += journal.len();
+        unneeded += journal.iter().filter(|(_, e)| e.is_some()).count();
         drop(journal);
         // Only the summaries in the scope are decoded; a damaged one is
         // read from its file instead.
