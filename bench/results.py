@@ -189,12 +189,13 @@ def read_table(s):
             "watched-report": "report --month 2026-11",
             "watched-escalate": "escalate --dry-run",
             f"watched-search-{s.rare}": f"search {s.rare}",
-            "watched-mail-new": "new --from-mail (a new customer)",
-            "watched-mail-reply": "new --from-mail (a reply)",
+            "watched-mail-new": "new --from-mail",
+            "watched-mail-reply": "new --from-mail",
         }
+        what = {"watched-mail-new": ", a new customer's mail", "watched-mail-reply": ", a reply that threads"}
         peak = s.memory.get("watched-list", (0, 0))[1] if name == "watched-list" else None
         lines.append(
-            f"| `baton {shown.get(name, name)}` with watchman | | {ms(r)} | | {r['mean'] / cat:.2f} "
+            f"| `baton {shown.get(name, name)}` with watchman{what.get(name, '')} | | {ms(r)} | | {r['mean'] / cat:.2f} "
             f"| (see the targets below) | | {'— / ' + format(peak, '.0f') if peak else ''} |"
         )
 
