@@ -152,9 +152,12 @@ fn read_plain_stamped(fd: std::os::fd::OwnedFd, cap: u64) -> Result<(Vec<u8>, St
     }
     let limit = usize::try_from(cap).unwrap_or(usize::MAX).saturating_add(1);
     // Plain reads into a buffer one byte larger than the file: the first
-    // read fills it, the second sees the end. (std's read_to_end would ask
-    // the size and the position again.) A file growing meanwhile is still
-    // cut off at the cap.
+    // read returns the whole file and leaves the last byte unfilled, which
+    // on a plain file means it reached the end, so one read is all it takes.
+    // (std's read_to_end would ask the size and the position again, then
+    // read once more to see the end.) A file longer than its size said (one
+    // growing meanwhile, or a /proc file that says 0) fills the buffer and is
+    // read on, and is still cut off at the cap.
     let mut bytes = vec![0; (size as usize).saturating_add(1).min(limit)];
     let mut len = 0;
     loop {
@@ -166,7 +169,13 @@ fn read_plain_stamped(fd: std::os::fd::OwnedFd, cap: u64) -> Result<(Vec<u8>, St
         }
         match file.read(&mut bytes[len..]) {
             Ok(0) => break,
-            Ok(n) => len += n,
+            Ok(n) => {
+                len += n;
+                // A short read of a plain file ends at its end.
+                if len < bytes.len() && len as u64 >= size {
+                    break;
+                }
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e.into()),
         }
