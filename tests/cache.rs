@@ -337,7 +337,7 @@ pub(crate) fn directory(p: &Path) {
 
 /// Sets a file's modification time back to what it was, as a careful hand
 /// edit (or a tool that keeps times) would.
-fn set_mtime(path: &Path, to: std::time::SystemTime) {
+pub(crate) fn set_mtime(path: &Path, to: std::time::SystemTime) {
     fs::OpenOptions::new()
         .write(true)
         .open(path)

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::cache::{copies, copy_tree};
+use crate::cache::{copies, copy_tree, set_mtime};
 use crate::common::{ID_A, ID_B, Output, TestEnv, at};
 use crate::mail::fixture;
 
@@ -156,12 +156,7 @@ fn edit_in_place(env: &TestEnv, id: &str, from: &str, to: &str) {
     let path = env.ticket_path(id);
     let before = fs::metadata(&path).unwrap();
     env.edit_ticket_file(id, from, to);
-    fs::OpenOptions::new()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(before.modified().unwrap())
-        .unwrap();
+    set_mtime(&path, before.modified().unwrap());
     assert_eq!(fs::metadata(&path).unwrap().len(), before.len());
 }
 

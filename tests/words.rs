@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::cache::{
-    copy_tree, delete, directory, empty, flip_middle, set_read_only, symlink, truncate,
+    copy_tree, delete, directory, empty, flip_middle, set_mtime, set_read_only, symlink, truncate,
 };
 use crate::common::TestEnv;
 
@@ -274,12 +274,7 @@ fn changes_behind_the_index_are_seen_and_an_index_that_cannot_be_written_is_harm
     let word = words().into_iter().find(|w| text.contains(w)).unwrap();
     let other = "X".repeat(word.len());
     fs::write(&path, text.replacen(word, &other, 1)).unwrap();
-    fs::OpenOptions::new()
-        .write(true)
-        .open(&path)
-        .unwrap()
-        .set_modified(before.modified().unwrap())
-        .unwrap();
+    set_mtime(&path, before.modified().unwrap());
     assert_eq!(fs::metadata(&path).unwrap().len(), before.len());
     assert_seen(&env, "edited in place", &read(TICKETS - 1, 1));
 
