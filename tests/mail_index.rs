@@ -10,24 +10,24 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::cache::{copies, copy_tree, set_mtime};
-use crate::common::{ID_A, ID_B, Output, TestEnv, at};
+use crate::common::{ID_A, ID_B, Output, Run, TestEnv, at};
 use crate::mail::fixture;
 
 /// The ticket `plain.eml` opens; `reply-in-reply-to.eml` answers it.
-const ID_MAIL: &str = "a0a0a0a0-0000-4000-8000-000000000000";
+pub(crate) const ID_MAIL: &str = "a0a0a0a0-0000-4000-8000-000000000000";
 /// The id a message that opens a ticket gets, in both stores.
 const ID_NEW: &str = "f0f0f0f0-0000-4000-8000-000000000000";
 /// The Message-ID the reply answers, as `plain.eml`'s ticket records it,
 /// and the same length changed by one letter.
-const ANSWERED: &str = "CAF=3kT9x1Zq@mail.gmail.com";
-const OTHER: &str = "CAF=3kT9x1Zz@mail.gmail.com";
+pub(crate) const ANSWERED: &str = "CAF=3kT9x1Zq@mail.gmail.com";
+pub(crate) const OTHER: &str = "CAF=3kT9x1Zz@mail.gmail.com";
 
 /// Long enough for a file to settle (see tests/cache.rs).
 const SETTLE: Duration = Duration::from_millis(2200);
 
 /// Three tickets: one from mail (jan's refund), two opened by hand, one of
 /// them for jan too.
-fn desk() -> TestEnv {
+pub(crate) fn desk() -> TestEnv {
     let env = TestEnv::team();
     env.set_now(&at(0, 0));
     let out = env
@@ -59,12 +59,22 @@ fn desks(n: usize) -> Vec<TestEnv> {
 }
 
 /// One delivery: what it showed (trace lines apart) and its trace.
-struct Filed {
-    shown: String,
-    trace: Vec<String>,
+pub(crate) struct Filed {
+    pub(crate) shown: String,
+    pub(crate) trace: Vec<String>,
 }
 
 fn deliver(env: &TestEnv, raw: &[u8], cwd: Option<&Path>) -> Filed {
+    deliver_with(env, raw, cwd, |run| run)
+}
+
+/// [`deliver`], with the run set up by `how` too (watchman's socket).
+pub(crate) fn deliver_with<'a>(
+    env: &'a TestEnv,
+    raw: &[u8],
+    cwd: Option<&Path>,
+    how: impl FnOnce(Run<'a>) -> Run<'a>,
+) -> Filed {
     let mut run = env
         .cmd(&["new", "--from-mail", "--json"])
         .env("BATON_TRACE", "1")
@@ -73,7 +83,7 @@ fn deliver(env: &TestEnv, raw: &[u8], cwd: Option<&Path>) -> Filed {
     if let Some(dir) = cwd {
         run = run.cwd(dir);
     }
-    let out = run.run();
+    let out = how(run).run();
     let (trace, stderr): (Vec<&str>, Vec<&str>) =
         out.stderr.lines().partition(|l| l.starts_with("trace: "));
     let shown = Output {
@@ -108,6 +118,17 @@ fn tickets(store: &Path) -> Vec<(String, String)> {
 /// Returns the store's delivery.
 #[track_caller]
 fn same_filing(env: &TestEnv, case: &str, raw: &[u8]) -> Filed {
+    same_filing_with(env, case, raw, |run| run)
+}
+
+/// [`same_filing`], the store's own delivery set up by `how` too.
+#[track_caller]
+pub(crate) fn same_filing_with<'a>(
+    env: &'a TestEnv,
+    case: &str,
+    raw: &[u8],
+    how: impl FnOnce(Run<'a>) -> Run<'a>,
+) -> Filed {
     let root = env.root().join("cold");
     if root.exists() {
         fs::remove_dir_all(&root).unwrap();
@@ -122,7 +143,7 @@ fn same_filing(env: &TestEnv, case: &str, raw: &[u8]) -> Filed {
         "{case}: the copy has no index: {:?}",
         cold.trace
     );
-    let warm = deliver(env, raw, None);
+    let warm = deliver_with(env, raw, None, how);
     assert_eq!(
         warm.shown, cold.shown,
         "{case}: filed with the index and without"
@@ -151,7 +172,7 @@ fn journal(env: &TestEnv) -> std::path::PathBuf {
 }
 
 /// Sets a file's modification time back, as a careful hand edit would.
-fn edit_in_place(env: &TestEnv, id: &str, from: &str, to: &str) {
+pub(crate) fn edit_in_place(env: &TestEnv, id: &str, from: &str, to: &str) {
     assert_eq!(from.len(), to.len());
     let path = env.ticket_path(id);
     let before = fs::metadata(&path).unwrap();

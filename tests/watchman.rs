@@ -262,3 +262,63 @@ fn a_missing_watchman_is_said_in_the_trace_and_changes_nothing() {
 
 /// A ticket file no command made.
 const BY_HAND: &str = "f00df00d-0000-4000-8000-000000000000";
+
+/// Mail filed with watchman answering is filed as in a copy of the store
+/// with no cache at all: a reply found through the mail index, the same
+/// reply after its ticket was edited in place behind baton's back (which
+/// only watchman can name, the stamps kept being stale), and a new
+/// customer's message, which opens a ticket after reading everyone's open
+/// tickets a second time in the same run.
+#[test]
+fn mail_is_filed_with_watchman_as_without() {
+    use crate::mail::fixture;
+    use crate::mail_index::{ANSWERED, ID_MAIL, OTHER, desk, edit_in_place, same_filing_with};
+    let env = desk();
+    std::thread::sleep(SETTLE);
+    let w = Watchman::start();
+    w.watch(&env.store());
+    let sock = w.sock();
+    fn asking<'a>(sock: &Path) -> impl Fn(crate::common::Run<'a>) -> crate::common::Run<'a> + '_ {
+        move |run| run.env_remove("BATON_WATCHMAN").env("WATCHMAN_SOCK", sock)
+    }
+    let on = asking(&sock);
+    let first = same_filing_with(&env, "the first look", &fixture("plain.eml"), &on);
+    assert!(first.shown.contains("\"duplicate\""), "{}", first.shown);
+    assert!(
+        first
+            .trace
+            .contains(&"watchman: no stamps kept, every file stamped".to_string()),
+        "{:?}",
+        first.trace
+    );
+
+    let reply = fixture("reply-in-reply-to.eml");
+    let run = same_filing_with(&env, "a reply", &reply, &on);
+    assert!(run.shown.contains("added"), "{}", run.shown);
+    assert!(
+        run.trace
+            .contains(&"watchman: 0 ticket files changed since the stamps kept".to_string())
+            && run
+                .trace
+                .contains(&"mail index: 1 candidates, 0 changed files read".to_string()),
+        "{:?}",
+        run.trace
+    );
+
+    edit_in_place(&env, ID_MAIL, ANSWERED, OTHER);
+    let run = same_filing_with(&env, "the answered ticket edited in place", &reply, &on);
+    assert!(
+        run.trace
+            .contains(&"watchman: 1 ticket files changed since the stamps kept".to_string()),
+        "{:?}",
+        run.trace
+    );
+
+    let run = same_filing_with(
+        &env,
+        "a new customer",
+        &fixture("quoted-printable.eml"),
+        &on,
+    );
+    assert!(run.shown.contains("\"created\""), "{}", run.shown);
+}

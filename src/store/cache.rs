@@ -248,7 +248,7 @@ struct Framed<T> {
 
 /// Far more than the summaries of a million tickets; a plain file larger
 /// than this is not one baton wrote.
-const MAX_SIZE: u64 = 1 << 30;
+pub(super) const MAX_SIZE: u64 = 1 << 30;
 
 /// Reads a cache file; `None` for a missing, foreign, damaged or outdated
 /// one, and for anything but a plain file (a pipe is never waited on, a

@@ -48,7 +48,7 @@ pub struct Resolved {
 
 /// How many ticket files are stamped, read or written at a time, so that
 /// what a run holds stays bounded however large the store is.
-const CHUNK: usize = 1 << 14;
+pub(super) const CHUNK: usize = 1 << 14;
 
 /// Where a ticket file's summary comes from, as its stamp decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,15 +279,9 @@ impl Store {
 
     /// Writes the listing whole, and drops its journal, which it holds.
     fn keep_listing(&self, path: &Path, c: &cache::Listing) {
-        if let Err(e) = self
-            .ensure_local()
-            .map_err(|e| e.message)
-            .and_then(|_| cache::write_listing(path, c).map_err(|e| e.to_string()))
-        {
-            self.trace(format_args!("cache not written: {e}"));
-            return;
+        if self.keep(path, |p| cache::write_listing(p, c)) {
+            let _ = fs::remove_file(cache::journal(path));
         }
-        let _ = fs::remove_file(cache::journal(path));
     }
 
     /// The folder's stamp just before a write under the lock changes it, when
@@ -305,6 +299,12 @@ impl Store {
     /// ([`Store::remembering_stamps`]).
     pub(super) fn stamps(&self, folder: &Folder, ids: &[Uuid]) -> Vec<Option<cache::Stamp>> {
         let take = |ids: &[Uuid]| self.take_stamps(folder, ids);
+        // With watchman answering, a second pass costs a walk of the kept
+        // stamps and a stamp of the few files it named: remembering every
+        // stamp would cost more memory than it saves.
+        if self.watching().is_some() {
+            return take(ids);
+        }
         let Ok(mut memo) = self.memo.lock() else {
             return take(ids);
         };
@@ -410,19 +410,20 @@ impl Store {
         let Some(path) = self.cache_dir().map(|d| d.join(super::watch::FILE)) else {
             return;
         };
-        match self
-            .ensure_local()
-            .map_err(|e| e.message)
-            .and_then(|_| w.watch.keep(&path, &stamps).map_err(|e| e.to_string()))
-        {
-            Ok(()) => self.trace(format_args!("watchman: kept {} stamps", stamps.len())),
-            Err(e) => self.trace(format_args!("cache not written: {e}")),
+        if self.keep(&path, |p| w.watch.keep(p, &stamps)) {
+            self.trace(format_args!("watchman: kept {} stamps", stamps.len()));
         }
     }
 
     /// Remembers the stamp a write under the lock left ticket `id`'s file
     /// with, when this command keeps stamps.
     pub(super) fn remember_write(&self, id: Uuid) {
+        // Only when watchman was asked already: a write alone never asks it.
+        if let Some(Some(w)) = self.watch.get()
+            && let Ok(mut w) = w.lock()
+        {
+            w.watch.wrote(id);
+        }
         if let Ok(mut memo) = self.memo.lock()
             && let Some(memo) = memo.as_mut()
         {
@@ -489,13 +490,21 @@ impl Store {
 
     /// Saves a cache file if it can; a read-only store or a full disk only
     /// costs the next run some time.
-    pub(super) fn keep<T: serde::Serialize>(&self, path: &Path, body: &T) {
-        if let Err(e) = self
+    pub(super) fn keep(
+        &self,
+        path: &Path,
+        write: impl FnOnce(&Path) -> std::io::Result<()>,
+    ) -> bool {
+        match self
             .ensure_local()
             .map_err(|e| e.message)
-            .and_then(|_| cache::write(path, body).map_err(|e| e.to_string()))
+            .and_then(|_| write(path).map_err(|e| e.to_string()))
         {
-            self.trace(format_args!("cache not written: {e}"));
+            Ok(()) => true,
+            Err(e) => {
+                self.trace(format_args!("cache not written: {e}"));
+                false
+            }
         }
     }
 

@@ -13,13 +13,13 @@
 //! journal (`cache::append`), as the write that saved a ticket appends its
 //! own, and a reader folds the journal into the index once it has grown.
 
-use std::collections::HashMap;
 use std::fs;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::cache::{self, Stamp};
+use super::cache::{self, STAMP, Stamp};
+use super::mapped::Mapped;
 use super::{Lock, Store, par};
 use crate::core::intake;
 use crate::core::ticket::Ticket;
@@ -27,22 +27,182 @@ use crate::error::Result;
 
 /// The index file's name in the cache folder.
 const MAIL: &str = "mail";
+const MAGIC: &[u8; 8] = b"baton\0m\n";
+/// Magic, CRC-32 of the rest, format, baton's version (16 bytes, padded),
+/// then how many files and how many keys.
+const HEAD: usize = 8 + 4 + 4 + 16 + 8 + 8;
+/// A file's row: its id, its stamp, and where its run of keys starts and
+/// how long it is (`u32::MAX`: the file does not parse).
+const FILE: usize = 16 + STAMP + 4 + 4;
+/// A key's posting: the key, then the row of a file that has it; sorted,
+/// so a message's keys are looked up without walking every file's keys.
+const POSTING: usize = 8 + 4;
+const UNPARSED: u32 = u32::MAX;
 
-/// The index: one entry a file, sorted by id, each naming its run of
-/// `keys`. Flat, so decoding it allocates twice whatever the store's size.
-#[derive(Serialize, Deserialize, Default)]
+/// The index file, read in place (see `mapped.rs`): the header, the files'
+/// rows sorted by id, every file's keys one run after another, and the
+/// postings. A lookup walks the rows beside the stamps and searches the
+/// postings; nothing is decoded whole.
 struct Index {
-    files: Vec<File>,
-    keys: Vec<u64>,
+    bytes: Mapped,
+    files: usize,
+    keys: usize,
 }
 
-/// One file's entry: its keys are `keys[start..start + len]`.
-#[derive(Serialize, Deserialize, Clone, Copy)]
-struct File {
-    id: Uuid,
-    stamp: Stamp,
-    start: u32,
-    len: u32,
+impl Index {
+    /// The index at `path`, when it is whole, of this version and sorted.
+    fn open(path: &std::path::Path) -> Option<Index> {
+        let bytes = Mapped::open(path, cache::MAX_SIZE).ok()?;
+        let head = bytes.get(..HEAD)?;
+        if &head[..8] != MAGIC
+            || u32::from_le_bytes(head[8..12].try_into().ok()?) != crc32fast::hash(&bytes[12..])
+            || u32::from_le_bytes(head[12..16].try_into().ok()?) != cache::FORMAT
+            || head[16..32] != cache::version_bytes()
+        {
+            return None;
+        }
+        let files = usize::try_from(u64::from_le_bytes(head[32..40].try_into().ok()?)).ok()?;
+        let keys = usize::try_from(u64::from_le_bytes(head[40..48].try_into().ok()?)).ok()?;
+        let size = files
+            .checked_mul(FILE)?
+            .checked_add(keys.checked_mul(8 + POSTING)?)?
+            .checked_add(HEAD)?;
+        let index = Index { bytes, files, keys };
+        (index.bytes.len() == size
+            && (1..files).all(|at| index.id(at - 1) < index.id(at))
+            && (0..files).all(|at| index.run(at).is_none_or(|(start, len)| start + len <= keys)))
+        .then_some(index)
+    }
+
+    fn row(&self, at: usize) -> &[u8] {
+        &self.bytes[HEAD + at * FILE..HEAD + (at + 1) * FILE]
+    }
+
+    /// Row `at`'s id, as bytes (which sort as ids do).
+    fn id(&self, at: usize) -> &[u8] {
+        &self.row(at)[..16]
+    }
+
+    fn stamp(&self, at: usize) -> Stamp {
+        Stamp::decode(
+            self.row(at)[16..16 + STAMP]
+                .try_into()
+                .unwrap_or(&[0; STAMP]),
+        )
+    }
+
+    /// Where row `at`'s keys lie among the keys; `None`: it does not parse.
+    fn run(&self, at: usize) -> Option<(usize, usize)> {
+        let row = &self.row(at)[16 + STAMP..];
+        let start = u32::from_le_bytes(row[..4].try_into().unwrap_or_default());
+        let len = u32::from_le_bytes(row[4..8].try_into().unwrap_or_default());
+        (len != UNPARSED).then_some((start as usize, len as usize))
+    }
+
+    /// Row `at`'s keys; `None`: it does not parse.
+    fn keys_of(&self, at: usize) -> Option<Vec<u64>> {
+        let (start, len) = self.run(at)?;
+        let from = HEAD + self.files * FILE + start * 8;
+        Some(
+            self.bytes[from..from + len * 8]
+                .chunks_exact(8)
+                .map(|k| u64::from_le_bytes(k.try_into().unwrap_or_default()))
+                .collect(),
+        )
+    }
+
+    fn posting(&self, at: usize) -> (u64, u32) {
+        let from = HEAD + self.files * FILE + self.keys * 8 + at * POSTING;
+        let p = &self.bytes[from..from + POSTING];
+        (
+            u64::from_le_bytes(p[..8].try_into().unwrap_or_default()),
+            u32::from_le_bytes(p[8..].try_into().unwrap_or_default()),
+        )
+    }
+
+    /// The rows of the files that have any of `wanted`, sorted.
+    fn sharing(&self, wanted: &[u64]) -> Vec<usize> {
+        let mut rows = Vec::new();
+        for &key in wanted {
+            let (mut low, mut high) = (0, self.keys);
+            while low < high {
+                let mid = low + (high - low) / 2;
+                if self.posting(mid).0 < key {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            while low < self.keys && self.posting(low).0 == key {
+                rows.push(self.posting(low).1 as usize);
+                low += 1;
+            }
+        }
+        rows.sort_unstable();
+        rows.dedup();
+        rows
+    }
+}
+
+/// An index being made whole, file by file in order of id.
+#[derive(Default)]
+struct Builder {
+    rows: Vec<u8>,
+    keys: Vec<u64>,
+    files: usize,
+}
+
+impl Builder {
+    fn push(&mut self, id: Uuid, stamp: Stamp, keys: Option<&[u64]>) {
+        let (start, len) = match keys {
+            Some(k) => {
+                let start = self.keys.len();
+                self.keys.extend_from_slice(k);
+                (start as u32, k.len() as u32)
+            }
+            None => (0, UNPARSED),
+        };
+        self.rows.extend_from_slice(id.as_bytes());
+        self.rows.extend_from_slice(&stamp.encode());
+        self.rows.extend_from_slice(&start.to_le_bytes());
+        self.rows.extend_from_slice(&len.to_le_bytes());
+        self.files += 1;
+    }
+
+    /// The file's bytes, as [`Index::open`] reads them.
+    fn bytes(&self) -> Vec<u8> {
+        let mut postings: Vec<(u64, u32)> = Vec::with_capacity(self.keys.len());
+        for at in 0..self.files {
+            let row = &self.rows[at * FILE + 16 + STAMP..(at + 1) * FILE];
+            let start = u32::from_le_bytes(row[..4].try_into().unwrap_or_default()) as usize;
+            let len = u32::from_le_bytes(row[4..].try_into().unwrap_or_default());
+            if len != UNPARSED {
+                let run = &self.keys[start..start + len as usize];
+                postings.extend(run.iter().map(|k| (*k, at as u32)));
+            }
+        }
+        postings.sort_unstable();
+        let mut out = Vec::with_capacity(
+            HEAD + self.rows.len() + self.keys.len() * 8 + postings.len() * POSTING,
+        );
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&[0; 4]);
+        out.extend_from_slice(&cache::FORMAT.to_le_bytes());
+        out.extend_from_slice(&cache::version_bytes());
+        out.extend_from_slice(&(self.files as u64).to_le_bytes());
+        out.extend_from_slice(&(self.keys.len() as u64).to_le_bytes());
+        out.extend_from_slice(&self.rows);
+        for k in &self.keys {
+            out.extend_from_slice(&k.to_le_bytes());
+        }
+        for (k, row) in &postings {
+            out.extend_from_slice(&k.to_le_bytes());
+            out.extend_from_slice(&row.to_le_bytes());
+        }
+        let crc = crc32fast::hash(&out[12..]);
+        out[8..12].copy_from_slice(&crc.to_le_bytes());
+        out
+    }
 }
 
 /// A journal record: what one file at one stamp holds. `None`: the file
@@ -69,35 +229,13 @@ fn hashes(t: &Ticket) -> Vec<u64> {
     keys
 }
 
-/// What is known of a file: its stamp and its keys (`None`: read it).
-type Known<'a> = (Stamp, Option<&'a [u64]>);
-
-impl Index {
-    fn get(&self, id: Uuid) -> Option<Known<'_>> {
-        let at = self.files.binary_search_by_key(&id, |f| f.id).ok()?;
-        let f = self.files[at];
-        let keys = (f.len != u32::MAX)
-            .then(|| self.keys.get(f.start as usize..(f.start + f.len) as usize))
-            .flatten();
-        Some((f.stamp, keys))
-    }
-
-    fn push(&mut self, id: Uuid, stamp: Stamp, keys: Option<&[u64]>) {
-        let start = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
-        let len = match keys {
-            Some(k) => {
-                self.keys.extend_from_slice(k);
-                u32::try_from(k.len()).unwrap_or(u32::MAX)
-            }
-            None => u32::MAX,
-        };
-        self.files.push(File {
-            id,
-            stamp,
-            start,
-            len,
-        });
-    }
+/// Where what is known of a file comes from.
+#[derive(Clone, Copy)]
+enum Known {
+    /// The journal's last record of it (an index into the records).
+    Record(usize),
+    /// The index's row.
+    Row(usize),
 }
 
 /// A file a lookup reads, and why.
@@ -139,39 +277,77 @@ impl Store {
             });
         };
         let path = dir.join(MAIL);
-        let base = cache::read::<Index>(&path);
-        let base_size = fs::metadata(&path).map_or(0, |m| m.len());
+        let base = Index::open(&path);
+        let base_size = base.as_ref().map_or(0, |b| b.bytes.len() as u64);
         // A journal extends its index; without a whole one it is not read,
         // and the index written below removes it.
-        let (records, journal_size) = match base {
+        let (mut records, journal_size) = match base {
             Some(_) => cache::read_journal::<Record>(&cache::journal(&path)),
             None => (Vec::new(), 0),
         };
-        let latest: HashMap<Uuid, &Record> = records.iter().map(|r| (r.id, r)).collect();
-        let known = |id: Uuid| -> Option<Known<'_>> {
-            match latest.get(&id) {
-                Some(r) => Some((r.stamp, r.keys.as_deref())),
-                None => base.as_ref()?.get(id),
-            }
-        };
+        // The last record of each file is what is known of it.
+        records.reverse();
+        records.sort_by_key(|r| r.id);
+        records.dedup_by_key(|r| r.id);
         let mut wanted: Vec<u64> = keys.iter().map(|k| hash(k)).collect();
         wanted.sort_unstable();
-        // Stat before reading: a change after the stat shows as another
-        // stamp next time, never as a stale entry.
-        let stamps = self.stamps(&folder, ids);
-        self.stamped_all(ids);
-        let mut todo: Vec<(usize, Read)> = Vec::new();
-        for (i, (id, stamp)) in ids.iter().zip(&stamps).enumerate() {
-            match known(*id) {
-                Some((s, Some(k))) if Some(s) == *stamp => {
-                    if named.contains(id) || k.iter().any(|k| wanted.binary_search(k).is_ok()) {
-                        todo.push((i, Read::Candidate));
+        let sharing = base
+            .as_ref()
+            .map(|b| b.sharing(&wanted))
+            .unwrap_or_default();
+        let folded = base.is_none() || cache::outgrown(journal_size, base_size);
+        // What is known of each file, when the index is made whole below.
+        let mut plan: Vec<(Option<Stamp>, Option<Known>)> = Vec::new();
+        let mut todo: Vec<(usize, Read, Option<Stamp>)> = Vec::new();
+        let mut row = 0;
+        for first in (0..ids.len()).step_by(super::listing::CHUNK) {
+            let chunk = &ids[first..(first + super::listing::CHUNK).min(ids.len())];
+            // Stat before reading: a change after the stat shows as another
+            // stamp next time, never as a stale entry.
+            let stamps = self.stamps(&folder, chunk);
+            for (j, (id, stamp)) in chunk.iter().zip(stamps).enumerate() {
+                let known = match records.binary_search_by_key(id, |r| r.id) {
+                    Ok(at) => Some(Known::Record(at)),
+                    Err(_) => base.as_ref().and_then(|b| {
+                        while row < b.files && b.id(row) < id.as_bytes().as_slice() {
+                            row += 1;
+                        }
+                        (row < b.files && b.id(row) == id.as_bytes()).then_some(Known::Row(row))
+                    }),
+                };
+                let current = known.filter(|k| {
+                    let (s, parsed) = match *k {
+                        Known::Record(at) => (records[at].stamp, records[at].keys.is_some()),
+                        Known::Row(at) => {
+                            let b = base.as_ref().expect("a row is of the index");
+                            (b.stamp(at), b.run(at).is_some())
+                        }
+                    };
+                    parsed && Some(s) == stamp
+                });
+                match current {
+                    Some(k) => {
+                        let shares = match k {
+                            Known::Record(at) => records[at]
+                                .keys
+                                .iter()
+                                .flatten()
+                                .any(|k| wanted.binary_search(k).is_ok()),
+                            Known::Row(at) => sharing.binary_search(&at).is_ok(),
+                        };
+                        if shares || named.contains(id) {
+                            todo.push((first + j, Read::Candidate, stamp));
+                        }
                     }
+                    None => todo.push((first + j, Read::Changed, stamp)),
                 }
-                _ => todo.push((i, Read::Changed)),
+                if folded {
+                    plan.push((stamp, current));
+                }
             }
         }
-        let read = par::map(&todo, |&(i, why)| {
+        self.stamped_all(ids);
+        let read = par::map(&todo, |&(i, why, _)| {
             let raw = match self.raw_in(&folder, ids[i]) {
                 Ok(raw) => raw,
                 Err(e) => return (Some(Err(e)), None),
@@ -189,9 +365,9 @@ impl Store {
         });
         let mut fresh = Vec::new();
         let mut out = Vec::new();
-        for (&(i, _), (ticket, indexed)) in todo.iter().zip(read) {
+        for (&(i, _, stamp), (ticket, indexed)) in todo.iter().zip(read) {
             out.extend(ticket);
-            if let (Some(keys), Some(stamp)) = (indexed, stamps[i])
+            if let (Some(keys), Some(stamp)) = (indexed, stamp)
                 && stamp.settled(start)
             {
                 fresh.push(Record {
@@ -203,31 +379,38 @@ impl Store {
         }
         let changed = todo
             .iter()
-            .filter(|(_, why)| matches!(why, Read::Changed))
+            .filter(|(_, why, _)| matches!(why, Read::Changed))
             .count();
         self.trace(format_args!(
             "mail index: {} candidates, {changed} changed files read",
             todo.len() - changed
         ));
-        let folded = base.is_none() || cache::outgrown(journal_size, base_size);
         if folded {
             // The whole index again: every file as it is now.
-            let mut index = Index::default();
-            let fresh: HashMap<Uuid, &Record> = fresh.iter().map(|r| (r.id, r)).collect();
-            for (id, stamp) in ids.iter().zip(&stamps) {
-                let Some(stamp) = *stamp else { continue };
-                match (fresh.get(id), known(*id)) {
-                    (Some(r), _) => index.push(*id, stamp, r.keys.as_deref()),
-                    (None, Some((s, keys))) if s == stamp => index.push(*id, stamp, keys),
-                    _ => {}
+            let mut index = Builder::default();
+            let mut fresh = fresh.iter().peekable();
+            for (id, (stamp, known)) in ids.iter().zip(plan) {
+                let Some(stamp) = stamp else { continue };
+                if let Some(r) = fresh.next_if(|r| r.id == *id) {
+                    index.push(*id, stamp, r.keys.as_deref());
+                    continue;
+                }
+                match known {
+                    Some(Known::Record(at)) => index.push(*id, stamp, records[at].keys.as_deref()),
+                    Some(Known::Row(at)) => {
+                        let keys = base.as_ref().and_then(|b| b.keys_of(at));
+                        index.push(*id, stamp, keys.as_deref());
+                    }
+                    None => {}
                 }
             }
             self.trace(format_args!(
                 "mail index: written whole, {} files",
-                index.files.len()
+                index.files
             ));
-            self.keep(&path, &index);
-            let _ = fs::remove_file(cache::journal(&path));
+            if self.keep(&path, |p| cache::replace(p, &index.bytes())) {
+                let _ = fs::remove_file(cache::journal(&path));
+            }
         } else if !fresh.is_empty() {
             self.trace(format_args!("mail index: {} files appended", fresh.len()));
             if let Err(e) = cache::append(&cache::journal(&path), &fresh) {
@@ -265,19 +448,41 @@ mod tests {
     }
 
     #[test]
-    fn an_entry_names_its_own_keys_or_none_for_a_file_read_every_time() {
-        let stamp = Stamp {
-            size: 1,
+    fn an_index_reads_back_in_place_and_damage_is_refused() {
+        let stamp = |n| Stamp {
+            size: n,
             inode: 2,
             modified: (3, 4),
             changed: (5, 6),
         };
-        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
-        let mut index = Index::default();
-        index.push(a, stamp, Some(&[7, 9]));
-        index.push(b, stamp, None);
-        assert_eq!(index.get(a).map(|k| k.1), Some(Some(&[7u64, 9][..])));
-        assert_eq!(index.get(b).map(|k| k.1), Some(None));
-        assert!(index.get(Uuid::from_u128(3)).is_none());
+        let (a, b, c) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let mut builder = Builder::default();
+        builder.push(a, stamp(1), Some(&[7, 9]));
+        builder.push(b, stamp(2), None);
+        builder.push(c, stamp(3), Some(&[9]));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(MAIL);
+        std::fs::write(&path, builder.bytes()).unwrap();
+        let index = Index::open(&path).unwrap();
+        assert_eq!(index.files, 3);
+        assert_eq!(index.id(1), b.as_bytes());
+        assert_eq!(index.stamp(2), stamp(3));
+        assert_eq!(index.keys_of(0), Some(vec![7, 9]));
+        assert_eq!(index.keys_of(1), None, "a file that does not parse");
+        assert_eq!(index.sharing(&[9]), vec![0, 2]);
+        assert_eq!(index.sharing(&[7, 8]), vec![0]);
+        assert!(index.sharing(&[1, 8, 10]).is_empty());
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(Index::open(&path).is_none(), "a flipped byte");
+        std::fs::write(&path, &bytes[..HEAD + 10]).unwrap();
+        assert!(Index::open(&path).is_none(), "cut short");
+        let mut unsorted = Builder::default();
+        unsorted.push(b, stamp(2), Some(&[1]));
+        unsorted.push(a, stamp(1), Some(&[1]));
+        std::fs::write(&path, unsorted.bytes()).unwrap();
+        assert!(Index::open(&path).is_none(), "rows out of order");
     }
 }

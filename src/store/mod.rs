@@ -17,6 +17,7 @@ mod folder;
 mod kept;
 mod listing;
 mod mailindex;
+mod mapped;
 pub mod outbox;
 mod par;
 mod read;

@@ -23,6 +23,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::cache::{self, STAMP, Stamp};
+use super::mapped::Mapped;
 
 /// The watch file's name in the cache folder.
 pub const FILE: &str = "watch";
@@ -38,7 +39,7 @@ const REWRITE_AFTER: usize = 256;
 #[derive(Debug)]
 pub struct Watch {
     /// The stamps baton kept at the watch file's clock, by id, sorted.
-    known: Vec<(Uuid, Stamp)>,
+    known: Rows,
     /// The ticket files watchman names as changed since that clock.
     changed: HashSet<Uuid>,
     /// The clock the stamps are good for once this command has taken its own:
@@ -201,7 +202,7 @@ impl Watch {
             let clock =
                 client.ask(json!(["clock", root, {"sync_timeout": SYNC.as_millis() as u64}]))?;
             return Ok(Watch {
-                known: Vec::new(),
+                known: Rows::default(),
                 changed: HashSet::new(),
                 clock: clock["clock"]
                     .as_str()
@@ -234,7 +235,7 @@ impl Watch {
             }
         }
         Ok(Watch {
-            known: if whole { Vec::new() } else { kept.stamps },
+            known: if whole { Rows::default() } else { kept.stamps },
             changed,
             clock,
             root,
@@ -254,8 +255,8 @@ impl Watch {
         if self.whole || self.changed.contains(id) {
             return None;
         }
-        let at = self.known.binary_search_by_key(id, |(k, _)| *k).ok()?;
-        Some(self.known[at].1)
+        let at = self.known.find(id).ok()?;
+        Some(self.known.stamp(at))
     }
 
     /// [`Watch::unchanged`] of each of `ids`, which are sorted: one walk
@@ -267,17 +268,28 @@ impl Watch {
         let Some(first) = ids.first() else {
             return Vec::new();
         };
-        let mut at = self.known.partition_point(|(k, _)| k < first);
+        let known = &self.known;
+        let mut at = known.find(first).unwrap_or_else(|at| at);
         ids.iter()
             .map(|id| {
-                while self.known.get(at).is_some_and(|(k, _)| k < id) {
+                let wanted = id.as_bytes().as_slice();
+                while at < known.len() && known.id(at) < wanted {
                     at += 1;
                 }
-                let (k, stamp) = self.known.get(at)?;
-                (k == id && (self.changed.is_empty() || !self.changed.contains(id)))
-                    .then_some(*stamp)
+                (at < known.len()
+                    && known.id(at) == wanted
+                    && (self.changed.is_empty() || !self.changed.contains(id)))
+                .then(|| known.stamp(at))
             })
             .collect()
+    }
+
+    /// Notes that this command wrote `id`'s file: its kept stamp no longer
+    /// holds, so a later pass of the same command stamps it again.
+    pub fn wrote(&mut self, id: Uuid) {
+        if !self.whole {
+            self.changed.insert(id);
+        }
     }
 
     /// How many files watchman named as changed.
@@ -332,12 +344,79 @@ struct Kept {
     root: String,
     relative: String,
     clock: String,
-    stamps: Vec<(Uuid, Stamp)>,
+    stamps: Rows,
+}
+
+/// The kept stamps, read in place from the watch file: rows of an id and
+/// its stamp, sorted by id, from `start`. Neither copied nor decoded whole:
+/// a command looks up the few it needs, or walks them beside its ids.
+#[derive(Default)]
+struct Rows {
+    bytes: Option<Mapped>,
+    start: usize,
+    count: usize,
+}
+
+const ROW: usize = 16 + STAMP;
+
+impl std::fmt::Debug for Rows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} kept stamps", self.count)
+    }
+}
+
+impl Rows {
+    fn len(&self) -> usize {
+        self.count
+    }
+
+    fn row(&self, at: usize) -> &[u8] {
+        let bytes = self.bytes.as_deref().unwrap_or_default();
+        &bytes[self.start + at * ROW..self.start + (at + 1) * ROW]
+    }
+
+    /// The id of row `at`, as its bytes (which sort as the ids do).
+    fn id(&self, at: usize) -> &[u8] {
+        &self.row(at)[..16]
+    }
+
+    fn stamp(&self, at: usize) -> Stamp {
+        Stamp::decode(self.row(at)[16..].try_into().unwrap_or(&[0; STAMP]))
+    }
+
+    /// Rows holding `pairs` (sorted), as the watch file would.
+    #[cfg(test)]
+    fn of(pairs: &[(Uuid, Stamp)]) -> Rows {
+        let bytes: Vec<u8> = pairs
+            .iter()
+            .flat_map(|(id, stamp)| id.as_bytes().iter().copied().chain(stamp.encode()))
+            .collect();
+        Rows {
+            bytes: Some(Mapped::Bytes(bytes)),
+            start: 0,
+            count: pairs.len(),
+        }
+    }
+
+    /// Where `id` is, or where it would go.
+    fn find(&self, id: &Uuid) -> Result<usize, usize> {
+        let wanted = id.as_bytes().as_slice();
+        let (mut low, mut high) = (0, self.count);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            match self.id(mid).cmp(wanted) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Ok(mid),
+            }
+        }
+        Err(low)
+    }
 }
 
 /// Reads the watch file; `None` unless it is whole and of this version.
 fn read(path: &Path) -> Option<Kept> {
-    let bytes = super::folder::read_own(path, 1 << 30).ok()?;
+    let bytes = Mapped::open(path, 1 << 30).ok()?;
     let head = bytes.get(..32)?;
     if &head[..8] != MAGIC
         || u32::from_le_bytes(head[8..12].try_into().ok()?) != crc32fast::hash(&bytes[12..])
@@ -357,18 +436,19 @@ fn read(path: &Path) -> Option<Kept> {
     let count = u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?);
     at += 8;
     let rows = bytes.get(at..)?;
-    if rows.len() as u64 != count.checked_mul((16 + STAMP) as u64)? {
+    if rows.len() as u64 != count.checked_mul(ROW as u64)? {
         return None;
     }
-    let stamps: Vec<(Uuid, Stamp)> = rows
-        .chunks_exact(16 + STAMP)
-        .map(|r| {
-            let id = Uuid::from_bytes(r[..16].try_into().unwrap_or_default());
-            let stamp = Stamp::decode(r[16..].try_into().unwrap_or(&[0; STAMP]));
-            (id, stamp)
-        })
-        .collect();
-    stamps.is_sorted_by_key(|(id, _)| *id).then_some(Kept {
+    let sorted = rows
+        .chunks_exact(ROW)
+        .map(|r| &r[..16])
+        .is_sorted_by(|a, b| a < b);
+    let stamps = Rows {
+        count: usize::try_from(count).ok()?,
+        start: at,
+        bytes: Some(bytes),
+    };
+    sorted.then_some(Kept {
         root,
         relative,
         clock,
@@ -404,7 +484,7 @@ mod tests {
         };
         let ids = [Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3)];
         let watch = Watch {
-            known: vec![(ids[0], stamp(10)), (ids[1], stamp(20))],
+            known: Rows::of(&[(ids[0], stamp(10)), (ids[1], stamp(20))]),
             changed: HashSet::from([ids[1]]),
             clock: "c:1:2:3".into(),
             root: "/w".into(),
@@ -419,6 +499,16 @@ mod tests {
             ids.iter().map(|id| watch.unchanged(id)).collect::<Vec<_>>()
         );
         assert_eq!(watch.unchanged_all(&ids[1..]), vec![None, None]);
+        let mut wrote = Watch {
+            known: Rows::of(&[(ids[0], stamp(10))]),
+            changed: HashSet::new(),
+            clock: "c:1:2:3".into(),
+            root: "/w".into(),
+            relative: "tickets".into(),
+            whole: false,
+        };
+        wrote.wrote(ids[0]);
+        assert_eq!(wrote.unchanged(&ids[0]), None, "written by this command");
         let merged = watch.merged(&ids, &[(ids[1], Some(stamp(21))), (ids[2], None)]);
         assert_eq!(merged, vec![(ids[0], stamp(10)), (ids[1], stamp(21))]);
         watch.keep(&path, &merged).unwrap();
@@ -431,7 +521,13 @@ mod tests {
             ),
             ("/w", "tickets", "c:1:2:3")
         );
-        assert_eq!(kept.stamps, merged);
+        let back: Vec<(Uuid, Stamp)> = (0..kept.stamps.len())
+            .map(|at| {
+                let id = Uuid::from_slice(kept.stamps.id(at)).unwrap();
+                (id, kept.stamps.stamp(at))
+            })
+            .collect();
+        assert_eq!(back, merged);
         let mut bytes = std::fs::read(&path).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 1;

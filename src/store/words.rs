@@ -361,13 +361,7 @@ impl Store {
             });
         }
         body.entries = out;
-        if let Err(e) = self
-            .ensure_local()
-            .map_err(|e| e.message)
-            .and_then(|_| write_file(path, &body).map_err(|e| e.to_string()))
-        {
-            self.trace(format_args!("cache not written: {e}"));
-        }
+        self.keep(path, |p| write_file(p, &body));
     }
 }
 
