@@ -716,7 +716,7 @@ impl Store {
             (Some(path), Some(writer)) => {
                 let new = NewFile {
                     writer,
-                    rows_again: table.as_ref().and_then(|t| t.again(path, cache::FORMAT)),
+                    rows_again: table.as_ref().map(|t| t.again()),
                     start,
                 };
                 let written = new.fill(

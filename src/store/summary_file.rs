@@ -13,13 +13,15 @@
 //! place, so a reader holding it open reads one version throughout.
 
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::cache::Stamp;
+use super::mapped::Mapped;
 use super::par;
 use crate::core::summary::{Scope, Summary};
 
@@ -29,10 +31,6 @@ const HEADER: usize = 8 + 4 + 4 + 8 + 16;
 /// One row: id 16, size 8, inode 8, modified 12, changed 12, latest event
 /// 12, flags 4, body offset 8, body length 4, body CRC 4, row CRC 4, padding.
 pub const ROW: usize = 96;
-/// Summaries' bytes closer than this are read in one go.
-const GAP: u64 = 64 << 10;
-/// The most bytes of summaries held at once while reading or copying them.
-const BATCH: u64 = 8 << 20;
 
 /// Where one summary's bytes lie in the file, and their CRC-32.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,21 +107,20 @@ impl Row {
     }
 }
 
-/// An open summaries file: its rows, read in order, and its bodies on demand.
+/// An open summaries file, mapped (`mapped.rs`): its rows, read in order,
+/// and its bodies on demand, each read in place.
 pub struct Reader {
-    rows: BufReader<File>,
-    left: u64,
-    file: File,
-    size: u64,
+    map: Arc<Mapped>,
+    next: u64,
+    count: u64,
 }
 
 impl Reader {
     /// Opens the file at `path` when it is a summaries file of this format
     /// and version with a whole header; `None` for anything else.
     pub fn open(path: &Path, format: u32) -> Option<Reader> {
-        let (file, size) = super::folder::open_own(path).ok()?;
-        let mut head = [0u8; HEADER];
-        (&file).read_exact(&mut head).ok()?;
+        let map = Mapped::open(path, u64::MAX).ok()?;
+        let head = map.get(..HEADER)?;
         if &head[..8] != MAGIC
             || u32::from_le_bytes(head[8..12].try_into().ok()?) != crc32fast::hash(&head[12..])
             || u32::from_le_bytes(head[12..16].try_into().ok()?) != format
@@ -131,46 +128,42 @@ impl Reader {
         {
             return None;
         }
-        let left = u64::from_le_bytes(head[16..24].try_into().ok()?);
-        if left.checked_mul(ROW as u64)? > size.saturating_sub(HEADER as u64) {
+        let count = u64::from_le_bytes(head[16..24].try_into().ok()?);
+        if count.checked_mul(ROW as u64)? > (map.len() - HEADER) as u64 {
             return None;
         }
-        let bodies = file.try_clone().ok()?;
         Some(Reader {
-            rows: BufReader::with_capacity(256 << 10, file),
-            left,
-            file: bodies,
-            size,
+            map: Arc::new(map),
+            next: 0,
+            count,
         })
     }
 
-    /// The same file opened again at its first row, to stream the rows
-    /// once more while this reader reads bodies; `None` if `path` is no
-    /// longer this file (another run replaced it meanwhile).
-    pub fn again(&self, path: &Path, format: u32) -> Option<Reader> {
-        let other = Reader::open(path, format)?;
-        let same = |f: &File| f.metadata().ok().map(|m| super::cache::Stamp::of(&m));
-        (same(&self.file)? == same(&other.file)?).then_some(other)
+    /// The same file at its first row, to stream the rows once more while
+    /// this reader reads bodies: the same mapping, so the same version
+    /// whatever replaced the file meanwhile.
+    pub fn again(&self) -> Reader {
+        Reader {
+            map: Arc::clone(&self.map),
+            next: 0,
+            count: self.count,
+        }
     }
 
     /// The file's size in bytes.
     pub fn size(&self) -> u64 {
-        self.size
+        self.map.len() as u64
     }
 
-    /// The next row: `Some(None)` for a damaged one, `None` after the last
-    /// (or when the file cannot be read further).
+    /// The next row: `Some(None)` for a damaged one, `None` after the last.
     pub fn next_row(&mut self) -> Option<Option<Row>> {
-        if self.left == 0 {
+        if self.next == self.count {
             return None;
         }
-        let mut b = [0u8; ROW];
-        if self.rows.read_exact(&mut b).is_err() {
-            self.left = 0;
-            return None;
-        }
-        self.left -= 1;
-        Some(Row::decode(&b))
+        let at = HEADER + self.next as usize * ROW;
+        self.next += 1;
+        let b: &[u8; ROW] = self.map.get(at..at + ROW)?.try_into().ok()?;
+        Some(Row::decode(b))
     }
 
     /// The rows from here to the end, damaged ones left out.
@@ -178,76 +171,24 @@ impl Reader {
         std::iter::from_fn(|| self.next_row()).flatten()
     }
 
-    /// Calls `each` with the bytes of every body in `bodies` (by its index
-    /// there), or `None` for one that cannot be read whole or fails its
-    /// CRC; bodies near one another are read together, a batch at a time.
-    fn visit(&self, bodies: &[Body], mut each: impl FnMut(&[(usize, Option<&[u8]>)])) {
-        let mut order: Vec<usize> = (0..bodies.len()).collect();
-        order.sort_by_key(|&i| bodies[i].offset);
-        let mut at = 0;
-        while at < order.len() {
-            let first = bodies[order[at]];
-            let start = first.offset;
-            let mut end = start.saturating_add(u64::from(first.len));
-            let mut stop = at + 1;
-            while let Some(&i) = order.get(stop) {
-                let b = bodies[i];
-                let b_end = b.offset.saturating_add(u64::from(b.len));
-                if b.offset > end.saturating_add(GAP) || b_end.saturating_sub(start) > BATCH {
-                    break;
-                }
-                end = end.max(b_end);
-                stop += 1;
-            }
-            let bytes = self.read_range(start, end);
-            let found: Vec<(usize, Option<&[u8]>)> = order[at..stop]
-                .iter()
-                .map(|&i| {
-                    let b = bodies[i];
-                    let from = (b.offset - start) as usize;
-                    let got = bytes
-                        .as_deref()
-                        .and_then(|all| all.get(from..from + b.len as usize))
-                        .filter(|got| crc32fast::hash(got) == b.crc);
-                    (i, got)
-                })
-                .collect();
-            each(&found);
-            at = stop;
-        }
-    }
-
-    fn read_range(&self, start: u64, end: u64) -> Option<Vec<u8>> {
-        if end > self.size || start < HEADER as u64 {
+    /// The bytes of the body at `b`, unless they lie outside the bodies or
+    /// fail their CRC.
+    fn body(&self, b: &Body) -> Option<&[u8]> {
+        let start = usize::try_from(b.offset).ok()?;
+        if start < HEADER {
             return None;
         }
-        let mut bytes = vec![0u8; (end - start) as usize];
-        // A read at a position: the rows are read through the same file
-        // description, whose own position this must not move.
-        #[cfg(unix)]
-        std::os::unix::fs::FileExt::read_exact_at(&self.file, &mut bytes, start).ok()?;
-        #[cfg(not(unix))]
-        {
-            let mut file = &self.file;
-            file.seek(SeekFrom::Start(start)).ok()?;
-            file.read_exact(&mut bytes).ok()?;
-        }
-        Some(bytes)
+        let bytes = self.map.get(start..start.checked_add(b.len as usize)?)?;
+        (crc32fast::hash(bytes) == b.crc).then_some(bytes)
     }
 
     /// The summaries at `bodies`, decoded on every core; `None` for any
     /// that is damaged.
     pub fn summaries(&self, bodies: &[Body]) -> Vec<Option<Summary>> {
-        let mut out: Vec<Option<Summary>> = vec![None; bodies.len()];
-        self.visit(bodies, |found| {
-            let decoded = par::map(found, |(_, bytes)| {
-                bytes.and_then(|b| postcard::from_bytes::<Summary>(b).ok())
-            });
-            for ((i, _), s) in found.iter().zip(decoded) {
-                out[*i] = s;
-            }
-        });
-        out
+        par::map(bodies, |b| {
+            self.body(b)
+                .and_then(|bytes| postcard::from_bytes::<Summary>(bytes).ok())
+        })
     }
 }
 
@@ -310,23 +251,15 @@ impl Writer {
     /// Copies from `from` the bodies of `rows`, returning each row with
     /// where its body now lies, or `None` for one damaged there.
     pub fn copy(&mut self, from: &Reader, rows: &[Row]) -> io::Result<Vec<Option<Row>>> {
-        let bodies: Vec<Body> = rows.iter().map(|r| r.body).collect();
-        let mut out = vec![None; rows.len()];
-        let mut failed = None;
-        from.visit(&bodies, |found| {
-            for (i, bytes) in found {
-                if let (None, Some(bytes)) = (&failed, bytes) {
-                    match self.put(bytes) {
-                        Ok(body) => out[*i] = Some(Row { body, ..rows[*i] }),
-                        Err(e) => failed = Some(e),
-                    }
-                }
-            }
-        });
-        match failed {
-            Some(e) => Err(e),
-            None => Ok(out),
-        }
+        rows.iter()
+            .map(|row| match from.body(&row.body) {
+                Some(bytes) => Ok(Some(Row {
+                    body: self.put(bytes)?,
+                    ..*row
+                })),
+                None => Ok(None),
+            })
+            .collect()
     }
 
     /// Adds the next row; rows must come in id order.
