@@ -147,6 +147,10 @@ fn index(env: &TestEnv) -> std::path::PathBuf {
     env.store().join(".local/cache/words")
 }
 
+fn journal(env: &TestEnv) -> std::path::PathBuf {
+    env.store().join(".local/cache/words.journal")
+}
+
 /// Makes sure the index holds the whole store (every file has settled).
 fn prime(env: &TestEnv) {
     env.baton(&["similar", &id(1)[..8]]).success();
@@ -223,17 +227,27 @@ fn the_word_index_answers_as_the_files_do_whatever_happens_to_it() {
     assert_eq!(n, TICKETS.to_string());
     assert!(k.parse::<usize>().unwrap() < TICKETS, "{line}");
 
-    // An older index, from before a ticket changed: that one is read again.
+    // A write records the words of what it saved in the index's journal:
+    // the next command reads no file.
     let old = fs::read(index(&env)).unwrap();
     env.baton_as("ana", &["note", &id(3)[..8], "printer refund export"])
         .success();
-    let after = assert_seen(&env, "one write", &read(TICKETS - 1, 1));
+    assert!(journal(&env).is_file(), "the write appended its words");
+    let after = assert_seen(&env, "one write", &read(TICKETS, 0));
     assert_ne!(after, want, "the note shows");
     std::thread::sleep(SETTLE);
     let want = cold(&env);
     assert_warm(&env, &want, "after the write");
+    // An older index, from before the ticket changed: with the journal the
+    // record still answers; without it that one file is read again.
     fs::write(index(&env), &old).unwrap();
+    assert_seen(&env, "stale, with the journal", &read(TICKETS, 0));
+    fs::remove_file(journal(&env)).unwrap();
     assert_seen(&env, "stale", &read(TICKETS - 1, 1));
+    // A journal of garbage is no journal: that file is read again.
+    fs::write(index(&env), &old).unwrap();
+    fs::write(journal(&env), b"\x05\x00\x00\x00garbage").unwrap();
+    assert_seen(&env, "a damaged journal", &read(TICKETS - 1, 1));
 
     let damages: [(&str, Damage); 6] = [
         ("flipped", flip_middle),

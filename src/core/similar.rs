@@ -143,15 +143,41 @@ impl Doc<'_> {
     }
 }
 
-/// Ranks `docs` (the resolved tickets) against a query given as keys of the
-/// same vocabulary, in the order of the query's terms (so every caller sums
-/// the same floating-point terms in the same order): the `n` best, never
-/// `asked` itself, best first, ties by id. Documents sharing no term are
-/// left out. Returns ids and scores.
-pub fn rank(docs: &[Doc], query: &[u32], asked: Uuid, n: usize) -> Vec<(Uuid, f64)> {
-    let count = docs.len() as f64;
-    let total: u64 = docs.iter().map(|d| u64::from(d.len)).sum();
-    let avg_len = if docs.is_empty() {
+/// What BM25 needs of every resolved ticket, whether or not it shares a
+/// term with the query: how many there are and their lengths' sum.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Corpus {
+    pub docs: u64,
+    pub len: u64,
+}
+
+impl Corpus {
+    /// The corpus of `docs`.
+    pub fn of(docs: &[Doc]) -> Corpus {
+        Corpus {
+            docs: docs.len() as u64,
+            len: docs.iter().map(|d| u64::from(d.len)).sum(),
+        }
+    }
+}
+
+/// Ranks `docs` against a query given as keys of the same vocabulary, in
+/// the order of the query's terms (so every caller sums the same
+/// floating-point terms in the same order): the `n` best, never `asked`
+/// itself, best first, ties by id. `corpus` is of every resolved ticket;
+/// `docs` may leave out those sharing no term with the query (they count
+/// in the corpus only), so a caller need not decode them. Documents
+/// sharing no term are left out. Returns ids and scores.
+pub fn rank(
+    docs: &[Doc],
+    corpus: Corpus,
+    query: &[u32],
+    asked: Uuid,
+    n: usize,
+) -> Vec<(Uuid, f64)> {
+    let count = corpus.docs as f64;
+    let total = corpus.len;
+    let avg_len = if corpus.docs == 0 {
         0.0
     } else {
         total as f64 / count
@@ -248,7 +274,7 @@ impl<'t> Index<'t> {
                 tf,
             })
             .collect();
-        rank(&docs, &query, ticket.id, n)
+        rank(&docs, Corpus::of(&docs), &query, ticket.id, n)
             .into_iter()
             .filter_map(|(id, score)| {
                 let (t, ..) = self.docs.iter().find(|(t, ..)| t.id == id)?;

@@ -16,7 +16,6 @@ use crate::core::summary::Summary;
 
 /// Bumped whenever what the cache holds changes shape or meaning.
 pub const FORMAT: u32 = 6;
-const MAGIC: &[u8; 8] = b"baton\0c\n";
 
 /// A change this recent may share its stamp with a later one (file times
 /// are coarse), so what was read from it is not cached until it has settled.
@@ -238,7 +237,7 @@ pub fn dir(local: &Path) -> PathBuf {
 pub const LISTING: &str = "listing";
 pub const SUMMARIES: &str = "summaries";
 
-/// What a cache file held, when it is whole and of this version.
+/// A journal record's payload, when it is whole and of this version.
 #[derive(Serialize, Deserialize)]
 struct Framed<T> {
     format: u32,
@@ -249,37 +248,6 @@ struct Framed<T> {
 /// Far more than the summaries of a million tickets; a plain file larger
 /// than this is not one baton wrote.
 pub(super) const MAX_SIZE: u64 = 1 << 30;
-
-/// Reads a cache file; `None` for a missing, foreign, damaged or outdated
-/// one, and for anything but a plain file (a pipe is never waited on, a
-/// link never followed).
-pub fn read<T: DeserializeOwned>(path: &Path) -> Option<T> {
-    let bytes = super::folder::read_own(path, MAX_SIZE).ok()?;
-    let rest = bytes.strip_prefix(MAGIC)?;
-    let (sum, payload) = rest.split_first_chunk::<4>()?;
-    if u32::from_le_bytes(*sum) != crc32fast::hash(payload) {
-        return None;
-    }
-    let framed: Framed<T> = postcard::from_bytes(payload).ok()?;
-    (framed.format == FORMAT && framed.version == env!("CARGO_PKG_VERSION")).then_some(framed.body)
-}
-
-/// Writes a cache file by renaming a finished temp file over it, so readers
-/// see the old file or the new one. No fsync: a cache lost in a crash is
-/// rebuilt, and a torn one fails its checksum.
-pub fn write<T: Serialize>(path: &Path, body: &T) -> std::io::Result<()> {
-    let framed = Framed {
-        format: FORMAT,
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        body,
-    };
-    let payload = postcard::to_stdvec(&framed).map_err(std::io::Error::other)?;
-    let mut bytes = Vec::with_capacity(MAGIC.len() + 4 + payload.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-    bytes.extend_from_slice(&payload);
-    replace(path, &bytes)
-}
 
 /// Puts `bytes` at `path` by renaming a finished temp file over it.
 pub fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -343,7 +311,11 @@ pub fn append<T: Serialize>(path: &Path, records: &[T]) -> std::io::Result<()> {
 
 /// The records of a journal, oldest first, and its size in bytes. Reading
 /// stops at the first record that is torn or damaged; records of another
-/// format or version are skipped. A missing journal has none.
+/// format or version are skipped. A missing journal has none. A journal
+/// with bytes past the records read (torn by a crash, or damaged) gives
+/// `u64::MAX` as its size, so that it counts as [`outgrown`] and the next
+/// reader folds it into its file: records appended after the damage would
+/// never be read.
 pub fn read_journal<T: DeserializeOwned>(path: &Path) -> (Vec<T>, u64) {
     let Ok(bytes) = super::folder::read_own(path, MAX_SIZE) else {
         return (Vec::new(), 0);
@@ -363,7 +335,12 @@ pub fn read_journal<T: DeserializeOwned>(path: &Path) -> (Vec<T>, u64) {
             out.push(framed.body);
         }
     }
-    (out, bytes.len() as u64)
+    let size = if rest.is_empty() {
+        bytes.len() as u64
+    } else {
+        u64::MAX
+    };
+    (out, size)
 }
 
 /// Whether a journal of `journal` bytes beside a cache file of `base` bytes
@@ -403,6 +380,10 @@ mod tests {
         // Cut inside the last record, then a byte of the second flipped.
         fs::write(&path, &whole[..whole.len() - 1]).unwrap();
         assert_eq!(read_journal::<u32>(&path).0, vec![1, 2]);
+        assert!(
+            outgrown(read_journal::<u32>(&path).1, 1 << 30),
+            "a torn journal is folded by its next reader"
+        );
         let mut flipped = whole.clone();
         let second = whole.len() / 3 + 9;
         flipped[second] ^= 0xff;

@@ -2,8 +2,15 @@
 //! of the version it was read from, whether the ticket is resolved, and its
 //! words twice over: the stemmed terms `similar` ranks by (BM25, with their
 //! counts and the document's length, `core::similar`) and the folded words
-//! `search` narrows by (`core::search::words`). Both are keys of one
+//! `search` narrows by (`core::search::words`). Both are keys of one sorted
 //! vocabulary kept in the same file.
+//!
+//! The file is read in place, mapped (`mapped.rs`): a header, the
+//! vocabulary (offsets, then the words' bytes), a fixed-width row per file,
+//! then every file's terms and words one run after another. A search walks
+//! the vocabulary and the rows' words where they lie, and `similar` decodes
+//! the terms of only the tickets sharing one with the question, so neither
+//! decodes the index whole.
 //!
 //! It is kept as the summaries are (`cache.rs`): an entry is used only while
 //! its file's stamp is unchanged, only files that changed are read again,
@@ -19,7 +26,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::cache::Stamp;
+use super::cache::{STAMP, Stamp};
+use super::mapped::Mapped;
 use super::read::Raw;
 use super::{Store, cache, par};
 use crate::core::ticket::Ticket;
@@ -30,20 +38,19 @@ use crate::error::{Error, Result};
 pub const FILE: &str = "words";
 /// Bumped whenever what the index holds changes shape or meaning: how text
 /// is cut into terms or words, or the layout below.
-const FORMAT: u32 = 1;
-const MAGIC: &[u8; 8] = b"baton\0w\n";
+const FORMAT: u32 = 2;
+const MAGIC: &[u8; 8] = b"baton\0t\n";
+/// Magic, CRC-32 of the rest, this index's format, the cache's format,
+/// baton's version (16 bytes), then the counts: words of the vocabulary,
+/// their bytes, rows, terms, search words.
+const HEAD: usize = 8 + 4 + 4 + 4 + 16 + 5 * 8;
+/// A row: id 16, stamp, resolved 4, length 4, then where its terms and its
+/// words lie (start and count, 4 each).
+const ROW: usize = 16 + STAMP + 4 + 4 + 16;
 
-/// What the file holds.
-#[derive(Default, Serialize, Deserialize)]
-struct Body {
-    /// Every stemmed term and search word of the entries, a key each.
-    vocabulary: Vec<String>,
-    /// By id.
-    entries: Vec<Entry>,
-}
-
-/// One ticket file's words, with the stamp of the version they are of.
-#[derive(Clone, Serialize, Deserialize)]
+/// One ticket file's words read now, with the stamp of the version they
+/// are of; keys as [`Words`] numbers them.
+#[derive(Clone)]
 struct Entry {
     id: Uuid,
     stamp: Stamp,
@@ -60,21 +67,170 @@ struct Entry {
 /// How many files are read and tokenized before their words become keys.
 const READ_AT_ONCE: usize = 4096;
 
-/// The file's frame inside the cache's own (`cache::write`: its magic,
-/// format, build and checksum): this index's magic and format, so a file of
-/// the cache's other kinds, or of an older layout, is never read as one.
-#[derive(Serialize, Deserialize)]
-struct Framed<B> {
-    magic: [u8; 8],
-    format: u32,
-    body: B,
+/// The kept index file, read in place.
+struct Index {
+    bytes: Mapped,
+    /// Words in the vocabulary, and where its offsets and bytes begin.
+    vocabulary: usize,
+    offsets: usize,
+    text: usize,
+    text_len: usize,
+    /// Rows, and where they, the terms and the words begin.
+    rows: usize,
+    rows_at: usize,
+    terms_at: usize,
+    terms: usize,
+    words_at: usize,
+    words: usize,
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    b.get(at..at + 4)
+        .map_or(0, |b| u32::from_le_bytes(b.try_into().unwrap_or_default()))
+}
+
+/// A kept row, as read.
+struct Row<'a> {
+    id: &'a [u8],
+    stamp: Stamp,
+    resolved: bool,
+    len: u32,
+    terms: &'a [u8],
+    words: &'a [u8],
+}
+
+impl Index {
+    /// The index at `path`, when it is whole, of this format and version,
+    /// its rows in id order and its vocabulary sorted; `None` otherwise.
+    fn open(path: &Path) -> Option<Index> {
+        let bytes = Mapped::open(path, cache::MAX_SIZE).ok()?;
+        let head = bytes.get(..HEAD)?;
+        if &head[..8] != MAGIC
+            || u32_at(head, 8) != crc32fast::hash(&bytes[12..])
+            || u32_at(head, 12) != FORMAT
+            || u32_at(head, 16) != cache::FORMAT
+            || head[20..36] != cache::version_bytes()
+        {
+            return None;
+        }
+        let count = |at: usize| -> Option<usize> {
+            usize::try_from(u64::from_le_bytes(head[at..at + 8].try_into().ok()?)).ok()
+        };
+        let (vocabulary, text_len, rows, terms, words) =
+            (count(36)?, count(44)?, count(52)?, count(60)?, count(68)?);
+        let offsets = HEAD;
+        let text = offsets.checked_add(vocabulary.checked_add(1)?.checked_mul(4)?)?;
+        let rows_at = text.checked_add(text_len)?;
+        let terms_at = rows_at.checked_add(rows.checked_mul(ROW)?)?;
+        let words_at = terms_at.checked_add(terms.checked_mul(8)?)?;
+        let end = words_at.checked_add(words.checked_mul(4)?)?;
+        let index = Index {
+            bytes,
+            vocabulary,
+            offsets,
+            text,
+            text_len,
+            rows,
+            rows_at,
+            terms_at,
+            terms,
+            words_at,
+            words,
+        };
+        (index.bytes.len() == end
+            && (1..rows).all(|at| index.id(at - 1) < index.id(at))
+            && (1..vocabulary).all(|k| index.word(k as u32 - 1) < index.word(k as u32)))
+        .then_some(index)
+    }
+
+    fn id(&self, at: usize) -> &[u8] {
+        &self.bytes[self.rows_at + at * ROW..self.rows_at + at * ROW + 16]
+    }
+
+    /// Word `k` of the vocabulary ("" for a key out of range).
+    fn word(&self, k: u32) -> &str {
+        let k = k as usize;
+        if k >= self.vocabulary {
+            return "";
+        }
+        let from = u32_at(&self.bytes, self.offsets + k * 4) as usize;
+        let to = u32_at(&self.bytes, self.offsets + k * 4 + 4) as usize;
+        let text = &self.bytes[self.text..self.text + self.text_len];
+        text.get(from..to)
+            .and_then(|w| std::str::from_utf8(w).ok())
+            .unwrap_or("")
+    }
+
+    /// The key of `word` in the vocabulary.
+    fn key(&self, word: &str) -> Option<u32> {
+        let (mut low, mut high) = (0, self.vocabulary as u32);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            match self.word(mid).cmp(word) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    fn row(&self, at: usize) -> Row<'_> {
+        let r = &self.bytes[self.rows_at + at * ROW..self.rows_at + (at + 1) * ROW];
+        let run = |at: usize, of: usize, start: usize, size: usize| -> &[u8] {
+            let (from, n) = (u32_at(r, at) as usize, u32_at(r, at + 4) as usize);
+            if from.saturating_add(n) > of {
+                return &[];
+            }
+            &self.bytes[start + from * size..start + (from + n) * size]
+        };
+        Row {
+            id: &r[..16],
+            stamp: Stamp::decode(r[16..16 + STAMP].try_into().unwrap_or(&[0; STAMP])),
+            resolved: u32_at(r, 16 + STAMP) == 1,
+            len: u32_at(r, 20 + STAMP),
+            terms: run(24 + STAMP, self.terms, self.terms_at, 8),
+            words: run(32 + STAMP, self.words, self.words_at, 4),
+        }
+    }
+}
+
+/// Keys in `bytes`, four little-endian bytes each.
+fn keys(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    bytes
+        .chunks_exact(4)
+        .map(|k| u32::from_le_bytes(k.try_into().unwrap_or_default()))
+}
+
+/// Terms with counts in `bytes`, as the index keeps them.
+fn pairs(bytes: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
+    bytes.chunks_exact(8).map(|p| {
+        (
+            u32::from_le_bytes(p[..4].try_into().unwrap_or_default()),
+            u32::from_le_bytes(p[4..].try_into().unwrap_or_default()),
+        )
+    })
+}
+
+/// Where an entry of [`Words`] lies.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// A row of the kept index.
+    Kept(usize),
+    /// An entry read now.
+    Read(usize),
 }
 
 /// The word index of a store as its files are now: an entry for every
 /// readable ticket file, and the problem of each file that could not be read.
+/// Keys below the kept vocabulary's size are its words; the rest are the
+/// words only files read now have, in `extra`.
 pub struct Words {
-    vocabulary: Vec<String>,
-    entries: Vec<Entry>,
+    kept: Option<Index>,
+    slots: Vec<Slot>,
+    read: Vec<Entry>,
+    extra: Vec<String>,
+    extra_keys: HashMap<String, u32>,
     /// Ticket files without an entry, because they could not be read; in id
     /// order.
     pub unindexed: Vec<Uuid>,
@@ -85,62 +241,126 @@ pub struct Words {
 }
 
 impl Words {
+    fn base(&self) -> u32 {
+        self.kept.as_ref().map_or(0, |k| k.vocabulary as u32)
+    }
+
+    /// Word `k`, of either vocabulary.
+    fn word(&self, k: u32) -> &str {
+        match k.checked_sub(self.base()) {
+            Some(extra) => self.extra.get(extra as usize).map_or("", String::as_str),
+            None => self.kept.as_ref().map_or("", |i| i.word(k)),
+        }
+    }
+
+    /// The key of `word`, if any file has it.
+    fn key(&self, word: &str) -> Option<u32> {
+        self.kept
+            .as_ref()
+            .and_then(|i| i.key(word))
+            .or_else(|| self.extra_keys.get(word).copied())
+    }
+
+    /// The key of `word`, made when no file has it yet.
+    fn key_or_add(&mut self, word: String) -> u32 {
+        if let Some(k) = self.key(&word) {
+            return k;
+        }
+        let k = self.base() + self.extra.len() as u32;
+        self.extra.push(word.clone());
+        self.extra_keys.insert(word, k);
+        k
+    }
+
+    /// The entry of what `r` records, its words made keys.
+    fn entry_of(&mut self, r: &Record) -> Entry {
+        let mut terms: Vec<(u32, u32)> = r
+            .terms
+            .iter()
+            .map(|(w, c)| (self.key_or_add(w.clone()), *c))
+            .collect();
+        terms.sort_unstable();
+        let mut words: Vec<u32> = r.words.iter().map(|w| self.key_or_add(w.clone())).collect();
+        words.sort_unstable();
+        Entry {
+            id: r.id,
+            stamp: r.stamp,
+            resolved: r.resolved,
+            len: r.len,
+            terms,
+            words,
+        }
+    }
+
     /// The `n` resolved tickets most like `asked`, best first, with their
     /// BM25 scores (`core::similar::rank`, so exactly what ranking the
-    /// tickets in memory gives).
+    /// tickets in memory gives). Only the terms of tickets sharing one with
+    /// the question are decoded.
     pub fn similar(&self, asked: &Ticket, n: usize) -> Vec<(Uuid, f64)> {
         let query = similar::query_of(&similar::stemmer(), asked);
-        let wanted: HashSet<&str> = query.iter().map(String::as_str).collect();
-        let keys: HashMap<&str, u32> = self
-            .vocabulary
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| wanted.contains(w.as_str()))
-            .map(|(k, w)| (w.as_str(), k as u32))
-            .collect();
         // In the query's own (sorted) order, as the ranking in memory sums.
-        let query: Vec<u32> = query
+        let query: Vec<u32> = query.iter().filter_map(|w| self.key(w)).collect();
+        let wanted: HashSet<u32> = query.iter().copied().collect();
+        let mut corpus = similar::Corpus::default();
+        // The tickets sharing a term: id, length, terms.
+        type Sharing = (Uuid, u32, Vec<(u32, u32)>);
+        let mut sharing: Vec<Sharing> = Vec::new();
+        let mut tf: Vec<(u32, u32)> = Vec::new();
+        self.each(&|_| true, |id, _, (resolved, len), terms, _| {
+            if !resolved {
+                return;
+            }
+            corpus.docs += 1;
+            corpus.len += u64::from(len);
+            tf.clear();
+            tf.extend(terms);
+            if tf.iter().any(|(k, _)| wanted.contains(k)) {
+                sharing.push((id, len, tf.clone()));
+            }
+        });
+        let docs: Vec<similar::Doc> = sharing
             .iter()
-            .filter_map(|w| keys.get(w.as_str()).copied())
-            .collect();
-        let docs: Vec<similar::Doc> = self
-            .entries
-            .iter()
-            .filter(|e| e.resolved)
-            .map(|e| similar::Doc {
-                id: e.id,
-                len: e.len,
-                tf: &e.terms,
+            .map(|(id, len, tf)| similar::Doc {
+                id: *id,
+                len: *len,
+                tf,
             })
             .collect();
-        similar::rank(&docs, &query, asked.id, n)
+        similar::rank(&docs, corpus, &query, asked.id, n)
     }
 
     /// The ticket files that may hold every piece (`search::Query::pieces`)
     /// inside one of their words, with every file that has no entry; in id
     /// order. `None` when there are no pieces: then nothing can be ruled out.
     pub fn candidates<'a>(&self, pieces: impl IntoIterator<Item = &'a str>) -> Option<Vec<Uuid>> {
+        let all = self.base() + self.extra.len() as u32;
         let masks: Vec<Vec<bool>> = pieces
             .into_iter()
-            .map(|p| self.vocabulary.iter().map(|w| w.contains(p)).collect())
+            .map(|p| (0..all).map(|k| self.word(k).contains(p)).collect())
             .collect();
         if masks.is_empty() {
             return None;
         }
-        let mut out: Vec<Uuid> = self
-            .entries
-            .iter()
-            .filter(|e| masks.iter().all(|m| e.words.iter().any(|k| m[*k as usize])))
-            .map(|e| e.id)
-            .chain(self.unindexed.iter().copied())
-            .collect();
+        let mut out: Vec<Uuid> = Vec::new();
+        let mut words: Vec<u32> = Vec::new();
+        self.each(&|_| true, |id, _, _, _, these| {
+            words.clear();
+            words.extend(these);
+            if masks
+                .iter()
+                .all(|m| words.iter().any(|k| m.get(*k as usize) == Some(&true)))
+            {
+                out.push(id);
+            }
+        });
+        out.extend(self.unindexed.iter().copied());
         out.sort_unstable();
         Some(out)
     }
 
     /// How many ticket files have an entry.
     pub fn indexed(&self) -> usize {
-        self.entries.len()
+        self.slots.len()
     }
 }
 
@@ -159,12 +379,39 @@ impl Read {
     }
 }
 
+/// A journal record: what one file at one stamp gives the index, as words
+/// (the kept vocabulary's keys would not survive the next rewrite). Only
+/// files that parse are recorded: one that does not is read every time, for
+/// its problem to be shown.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    id: Uuid,
+    stamp: Stamp,
+    resolved: bool,
+    len: u32,
+    terms: Vec<(String, u32)>,
+    words: Vec<String>,
+}
+
+impl Record {
+    fn of(id: Uuid, stamp: Stamp, read: Read) -> Record {
+        Record {
+            id,
+            stamp,
+            resolved: read.terms.resolved,
+            len: read.terms.len,
+            terms: read.terms.counts,
+            words: read.words,
+        }
+    }
+}
+
 impl Store {
     /// The word index, current with every ticket file: entries of unchanged
     /// files come from `.local/cache/words`, every other file is read (on
     /// every core) and the index kept for next time.
     pub fn words(&self) -> Result<Words> {
-        let kept = self.kept_words().unwrap_or_default();
+        let kept = self.kept_words();
         self.words_from(kept)
     }
 
@@ -174,7 +421,7 @@ impl Store {
     /// command which only narrows by it need not read every file to build it.
     pub fn words_if_kept(&self) -> Result<Option<Words>> {
         match self.kept_words() {
-            Some(kept) => self.words_from(kept).map(Some),
+            Some(kept) => self.words_from(Some(kept)).map(Some),
             None => {
                 self.trace(format_args!("words: no index kept"));
                 Ok(None)
@@ -210,158 +457,276 @@ impl Store {
         Ok(found)
     }
 
-    fn kept_words(&self) -> Option<Body> {
+    fn kept_words(&self) -> Option<Index> {
         let path = self.cache_dir()?.join(FILE);
-        read_file(&path)
+        Index::open(&path)
     }
 
-    fn words_from(&self, kept: Body) -> Result<Words> {
+    fn words_from(&self, kept: Option<Index>) -> Result<Words> {
         let start = self.started;
         let listing = self.list()?;
         let folder = self.folder()?;
-        // Stat before reading: a change after the stat then shows as a
-        // different stamp next time, never as stale words.
-        let stamps = self.stamps(&folder, &listing.ids);
-        self.stamped_all(&listing.ids);
-        let Body {
-            mut vocabulary,
-            entries: old,
-        } = kept;
-        let old_count = old.len();
-        let mut old = old.into_iter().peekable();
-        let mut slots: Vec<Option<Entry>> = Vec::with_capacity(listing.ids.len());
-        let mut todo = Vec::new();
-        for (i, (id, stamp)) in listing.ids.iter().zip(&stamps).enumerate() {
-            while old.next_if(|e| e.id < *id).is_some() {}
-            match old.next_if(|e| e.id == *id) {
-                Some(e) if Some(e.stamp) == *stamp => slots.push(Some(e)),
-                _ => {
-                    slots.push(None);
-                    todo.push(i);
+        let path = self.cache_dir().map(|d| d.join(FILE));
+        // A journal extends its index; without a whole one it is not read,
+        // and the index written below removes it.
+        let (mut records, journal_size) = match (&kept, &path) {
+            (Some(_), Some(p)) => cache::read_journal::<Record>(&cache::journal(p)),
+            _ => (Vec::new(), 0),
+        };
+        // The last record of each file is what is known of it.
+        records.reverse();
+        records.sort_by_key(|r| r.id);
+        records.dedup_by_key(|r| r.id);
+        let (old_count, kept_size) = kept
+            .as_ref()
+            .map_or((0, 0), |k| (k.rows, k.bytes.len() as u64));
+        let mut words = Words {
+            kept,
+            slots: Vec::with_capacity(listing.ids.len()),
+            read: Vec::new(),
+            extra: Vec::new(),
+            extra_keys: HashMap::new(),
+            unindexed: Vec::new(),
+            problems: Vec::new(),
+            ids: Vec::new(),
+        };
+        // Where each file's entry will be: a kept row, a record of the
+        // journal, or read now (todo).
+        let mut todo: Vec<(usize, Option<Stamp>)> = Vec::new();
+        let mut planned: Vec<Option<Slot>> = Vec::with_capacity(listing.ids.len());
+        let (mut row, mut kept_rows, mut journaled) = (0, 0, 0);
+        for first in (0..listing.ids.len()).step_by(super::listing::CHUNK) {
+            let ids = &listing.ids[first..(first + super::listing::CHUNK).min(listing.ids.len())];
+            // Stat before reading: a change after the stat then shows as a
+            // different stamp next time, never as stale words.
+            let stamps = self.stamps(&folder, ids);
+            for (j, (id, stamp)) in ids.iter().zip(stamps).enumerate() {
+                let record = records
+                    .binary_search_by_key(id, |r| r.id)
+                    .ok()
+                    .filter(|at| Some(records[*at].stamp) == stamp);
+                if let Some(at) = record {
+                    journaled += 1;
+                    planned.push(Some(Slot::Read(words.read.len())));
+                    let entry = words.entry_of(&records[at]);
+                    words.read.push(entry);
+                    continue;
+                }
+                let found = words.kept.as_ref().and_then(|k| {
+                    while row < k.rows && k.id(row) < id.as_bytes().as_slice() {
+                        row += 1;
+                    }
+                    (row < k.rows && k.id(row) == id.as_bytes() && Some(k.row(row).stamp) == stamp)
+                        .then_some(row)
+                });
+                match found {
+                    Some(at) => {
+                        kept_rows += 1;
+                        planned.push(Some(Slot::Kept(at)));
+                    }
+                    None => {
+                        planned.push(None);
+                        todo.push((first + j, stamp));
+                    }
                 }
             }
         }
-        drop(old);
-        let hits = listing.ids.len() - todo.len();
+        self.stamped_all(&listing.ids);
         let stemmer = similar::stemmer();
-        let mut keys: HashMap<String, u32> = HashMap::new();
-        if !todo.is_empty() {
-            keys = vocabulary
-                .iter()
-                .enumerate()
-                .map(|(k, w)| (w.clone(), k as u32))
-                .collect();
-        }
-        let mut key = |w: String| -> u32 {
-            let next = vocabulary.len() as u32;
-            *keys.entry(w).or_insert_with_key(|w| {
-                vocabulary.push(w.clone());
-                next
-            })
-        };
-        let mut problems = Vec::new();
-        let mut unindexed = Vec::new();
-        // Which entries may be kept: those from the index, and those read
-        // from files that have settled.
-        let mut keep: Vec<bool> = slots.iter().map(Option::is_some).collect();
-        let mut fresh = 0;
+        // Whether each entry may be kept: true for the index's rows and the
+        // journal's records, and for files read now that have settled.
+        let mut keep = vec![true; words.read.len()];
+        let mut fresh = Vec::new();
         // Read a slice at a time, so that only one slice's words are held
         // as strings before they become keys.
-        let reads = todo.chunks(READ_AT_ONCE).flat_map(|part| {
-            let read = par::map(part, |&i| {
+        for part in todo.chunks(READ_AT_ONCE) {
+            let read = par::map(part, |&(i, _)| {
                 self.raw_in(&folder, listing.ids[i])
                     .and_then(Raw::ticket)
                     .map(|t| Read::of(&stemmer, &t))
             });
-            part.iter().copied().zip(read)
-        });
-        for (i, r) in reads {
-            let r = match r {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.push(e);
-                    unindexed.push(listing.ids[i]);
-                    continue;
+            for (&(i, stamp), r) in part.iter().zip(read) {
+                let r = match r {
+                    Ok(r) => r,
+                    Err(e) => {
+                        words.problems.push(e);
+                        words.unindexed.push(listing.ids[i]);
+                        continue;
+                    }
+                };
+                let record = Record::of(listing.ids[i], stamp.unwrap_or(NO_STAMP), r);
+                // A file read but no longer there to stat is used, never kept.
+                let settled = stamp.is_some_and(|s| s.settled(start));
+                keep.push(settled);
+                planned[i] = Some(Slot::Read(words.read.len()));
+                let entry = words.entry_of(&record);
+                words.read.push(entry);
+                if settled {
+                    fresh.push(record);
                 }
-            };
-            // A file read but no longer there to stat is used, never kept.
-            let stamp = stamps[i].filter(|s| s.settled(start));
-            keep[i] = stamp.is_some();
-            fresh += usize::from(keep[i]);
-            let mut terms: Vec<(u32, u32)> = r
-                .terms
-                .counts
-                .into_iter()
-                .map(|(w, c)| (key(w), c))
-                .collect();
-            terms.sort_unstable();
-            let mut words: Vec<u32> = r.words.into_iter().map(&mut key).collect();
-            words.sort_unstable();
-            slots[i] = Some(Entry {
-                id: listing.ids[i],
-                stamp: stamps[i].unwrap_or(NO_STAMP),
-                resolved: r.terms.resolved,
-                len: r.terms.len,
-                terms,
-                words,
-            });
+            }
         }
+        words.slots = planned.into_iter().flatten().collect();
+        words.ids = listing.ids;
+        // The journal is part of the index.
         self.trace(format_args!(
-            "words: {hits} from the index, {} read from files",
+            "words: {} from the index, {} read from files",
+            kept_rows + journaled,
             todo.len()
         ));
-        if let Some(path) = self.cache_dir().map(|d| d.join(FILE))
-            && (fresh > 0 || hits != old_count)
+        let Some(path) = path else { return Ok(words) };
+        // Rows of files gone or changed are dead weight: past a quarter of
+        // the index, or with the journal grown, the index is written whole.
+        let folded = words.kept.is_none()
+            || cache::outgrown(journal_size, kept_size)
+            || old_count.saturating_sub(kept_rows) > (old_count / 4).max(64);
+        if folded && (!fresh.is_empty() || journaled > 0 || kept_rows != old_count) {
+            if self.keep(&path, |p| cache::replace(p, &words.file(&keep))) {
+                let _ = std::fs::remove_file(cache::journal(&path));
+            }
+        } else if !folded
+            && !fresh.is_empty()
+            && let Err(e) = cache::append(&cache::journal(&path), &fresh)
         {
-            let kept = slots
-                .iter()
-                .zip(&keep)
-                .filter_map(|(e, keep)| e.as_ref().filter(|_| *keep));
-            self.keep_words(&path, &vocabulary, kept);
+            self.trace(format_args!("cache not written: {e}"));
         }
-        Ok(Words {
-            vocabulary,
-            entries: slots.into_iter().flatten().collect(),
-            unindexed,
-            problems,
-            ids: listing.ids,
-        })
+        Ok(words)
     }
 
-    /// Writes the index of `entries` if it can, with a vocabulary of only
-    /// the keys they use (files deleted or changed leave keys nobody uses);
-    /// a read-only store or a full disk only costs the next run some time.
-    fn keep_words<'a>(
-        &self,
-        path: &Path,
-        vocabulary: &[String],
-        entries: impl Iterator<Item = &'a Entry>,
-    ) {
-        let entries: Vec<&Entry> = entries.collect();
-        let mut new_key = vec![u32::MAX; vocabulary.len()];
-        let mut body = Body::default();
-        let mut remap = |k: u32| -> u32 {
-            let slot = &mut new_key[k as usize];
-            if *slot == u32::MAX {
-                *slot = body.vocabulary.len() as u32;
-                body.vocabulary.push(vocabulary[k as usize].clone());
-            }
-            *slot
+    /// Records in the word index what a write under the lock just saved,
+    /// as the mail index does (`mailindex.rs`), so the next search or
+    /// `similar` need not read the file again.
+    pub(super) fn index_words(&self, _lock: &super::Lock, ticket: &Ticket) {
+        self.journal_write(FILE, ticket.id, "words", |stamp| {
+            Record::of(ticket.id, stamp, Read::of(&similar::stemmer(), ticket))
+        });
+    }
+}
+
+impl Words {
+    /// The index file of every entry but those read now that may not be
+    /// kept (`keep` is false for them), with a vocabulary of only the
+    /// words they use, sorted (files deleted or changed leave words nobody
+    /// uses).
+    fn file(&self, keep: &[bool]) -> Vec<u8> {
+        let kept_slot = |slot: &Slot| match *slot {
+            Slot::Kept(_) => true,
+            Slot::Read(at) => keep.get(at) == Some(&true),
         };
-        let mut out = Vec::with_capacity(entries.len());
-        for e in entries {
-            let mut terms: Vec<(u32, u32)> = e.terms.iter().map(|(k, c)| (remap(*k), *c)).collect();
-            terms.sort_unstable();
-            let mut words: Vec<u32> = e.words.iter().map(|k| remap(*k)).collect();
-            words.sort_unstable();
-            out.push(Entry {
-                terms,
-                words,
-                ..e.clone()
-            });
+        // The words used, sorted, and each old key's new one.
+        let all = (self.base() + self.extra.len() as u32) as usize;
+        let mut used = vec![false; all];
+        self.each(&kept_slot, |_, _, _, terms, words| {
+            for k in terms.map(|(k, _)| k).chain(words) {
+                if let Some(u) = used.get_mut(k as usize) {
+                    *u = true;
+                }
+            }
+        });
+        let mut order: Vec<u32> = (0..all as u32).filter(|k| used[*k as usize]).collect();
+        order.sort_by(|a, b| self.word(*a).cmp(self.word(*b)));
+        let mut new_key = vec![u32::MAX; all];
+        for (new, old) in order.iter().enumerate() {
+            new_key[*old as usize] = new as u32;
         }
-        body.entries = out;
-        self.keep(path, |p| write_file(p, &body));
+        let mut offsets: Vec<u8> = Vec::with_capacity((order.len() + 1) * 4);
+        let mut text: Vec<u8> = Vec::new();
+        for k in &order {
+            offsets.extend_from_slice(&(text.len() as u32).to_le_bytes());
+            text.extend_from_slice(self.word(*k).as_bytes());
+        }
+        offsets.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        let (mut rows, mut terms_out, mut words_out) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut n_rows, mut n_terms, mut n_words) = (0u64, 0u32, 0u32);
+        self.each(&kept_slot, |id, stamp, (resolved, len), terms, words| {
+            let mut terms: Vec<(u32, u32)> = terms.map(|(k, c)| (new_key[k as usize], c)).collect();
+            terms.sort_unstable();
+            let mut words: Vec<u32> = words.map(|k| new_key[k as usize]).collect();
+            words.sort_unstable();
+            rows.extend_from_slice(id.as_bytes());
+            rows.extend_from_slice(&stamp.encode());
+            rows.extend_from_slice(&u32::from(resolved).to_le_bytes());
+            rows.extend_from_slice(&len.to_le_bytes());
+            rows.extend_from_slice(&n_terms.to_le_bytes());
+            rows.extend_from_slice(&(terms.len() as u32).to_le_bytes());
+            rows.extend_from_slice(&n_words.to_le_bytes());
+            rows.extend_from_slice(&(words.len() as u32).to_le_bytes());
+            for (k, c) in &terms {
+                terms_out.extend_from_slice(&k.to_le_bytes());
+                terms_out.extend_from_slice(&c.to_le_bytes());
+            }
+            for k in &words {
+                words_out.extend_from_slice(&k.to_le_bytes());
+            }
+            n_rows += 1;
+            n_terms += terms.len() as u32;
+            n_words += words.len() as u32;
+        });
+        let mut out = Vec::with_capacity(
+            HEAD + offsets.len() + text.len() + rows.len() + terms_out.len() + words_out.len(),
+        );
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&[0; 4]);
+        out.extend_from_slice(&FORMAT.to_le_bytes());
+        out.extend_from_slice(&cache::FORMAT.to_le_bytes());
+        out.extend_from_slice(&cache::version_bytes());
+        for n in [
+            order.len() as u64,
+            text.len() as u64,
+            n_rows,
+            u64::from(n_terms),
+            u64::from(n_words),
+        ] {
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        for part in [&offsets, &text, &rows, &terms_out, &words_out] {
+            out.extend_from_slice(part);
+        }
+        let crc = crc32fast::hash(&out[12..]);
+        out[8..12].copy_from_slice(&crc.to_le_bytes());
+        out
+    }
+
+    /// Calls `f` with every entry `keep` accepts, in id order: its id,
+    /// stamp, whether resolved and length, its terms and its words.
+    #[allow(clippy::type_complexity)]
+    fn each(
+        &self,
+        keep: &dyn Fn(&Slot) -> bool,
+        mut f: impl FnMut(
+            Uuid,
+            Stamp,
+            (bool, u32),
+            &mut dyn Iterator<Item = (u32, u32)>,
+            &mut dyn Iterator<Item = u32>,
+        ),
+    ) {
+        for slot in self.slots.iter().filter(|s| keep(s)) {
+            match *slot {
+                Slot::Kept(at) => {
+                    let Some(kept) = &self.kept else { continue };
+                    let row = kept.row(at);
+                    let id = Uuid::from_slice(row.id).unwrap_or_default();
+                    f(
+                        id,
+                        row.stamp,
+                        (row.resolved, row.len),
+                        &mut pairs(row.terms),
+                        &mut keys(row.words),
+                    );
+                }
+                Slot::Read(at) => {
+                    let e = &self.read[at];
+                    f(
+                        e.id,
+                        e.stamp,
+                        (e.resolved, e.len),
+                        &mut e.terms.iter().copied(),
+                        &mut e.words.iter().copied(),
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -372,41 +737,6 @@ const NO_STAMP: Stamp = Stamp {
     modified: (0, 0),
     changed: (0, 0),
 };
-
-/// Reads the index file; `None` for a missing, foreign, damaged or outdated
-/// one, and for anything but a plain file (`cache::read`).
-fn read_file(path: &Path) -> Option<Body> {
-    let framed: Framed<Body> = cache::read(path)?;
-    (framed.magic == *MAGIC && framed.format == FORMAT && framed.body.consistent())
-        .then_some(framed.body)
-}
-
-impl Body {
-    /// Whether every key names a word and the entries are in id order: a
-    /// file that passed its checksum but was not written by this code (or
-    /// was written by a bug) is ignored rather than trusted.
-    fn consistent(&self) -> bool {
-        let v = self.vocabulary.len() as u64;
-        self.entries.windows(2).all(|w| w[0].id < w[1].id)
-            && self.entries.iter().all(|e| {
-                e.terms.iter().all(|(k, _)| u64::from(*k) < v)
-                    && e.words.iter().all(|k| u64::from(*k) < v)
-            })
-    }
-}
-
-/// Writes the index as the cache writes its files: a finished temp file
-/// renamed over the old one, no fsync (a torn file fails its checksum).
-fn write_file(path: &Path, body: &Body) -> std::io::Result<()> {
-    cache::write(
-        path,
-        &Framed {
-            magic: *MAGIC,
-            format: FORMAT,
-            body,
-        },
-    )
-}
 
 #[cfg(test)]
 mod tests {
@@ -658,21 +988,21 @@ mod tests {
     fn a_kept_index_is_read_whole_and_unchanged_files_are_not_read() {
         let (_root, store, tickets) = desk(40, 3);
         store.words().unwrap();
-        let body = read_file(&index_file(&store)).expect("the index was kept");
-        assert_eq!(body.entries.len(), 40);
-        assert!(body.consistent());
-        // Every key is used: the vocabulary is exactly the desk's words.
-        let used: HashSet<u32> = body
-            .entries
-            .iter()
-            .flat_map(|e| {
-                e.terms
-                    .iter()
-                    .map(|(k, _)| *k)
-                    .chain(e.words.iter().copied())
+        let index = super::Index::open(&index_file(&store)).expect("the index was kept");
+        assert_eq!(index.rows, 40);
+        // Every key is used and names a word: the vocabulary is exactly the
+        // desk's words.
+        let used: HashSet<u32> = (0..index.rows)
+            .flat_map(|at| {
+                let row = index.row(at);
+                pairs(row.terms)
+                    .map(|(k, _)| k)
+                    .chain(keys(row.words))
+                    .collect::<Vec<_>>()
             })
             .collect();
-        assert_eq!(used.len(), body.vocabulary.len());
+        assert_eq!(used.len(), index.vocabulary);
+        assert!(used.iter().all(|k| !index.word(*k).is_empty()));
         // A file replaced by one that is not a ticket: its entry goes, its
         // problem is named, the rest still comes from the index.
         let bad = store.path_of(tickets[5].id);
@@ -686,8 +1016,12 @@ mod tests {
                 .contains(&tickets[5].id.to_string())
         );
         assert_eq!(words.indexed(), 39);
-        let body = read_file(&index_file(&store)).unwrap();
-        assert_eq!(body.entries.len(), 39, "the unreadable file left the index");
+        // Its row stays in the file, never used again (its stamp is gone),
+        // until the index is next written whole: one dead row is not worth
+        // writing every other again.
+        let again = opened(store.dir()).words().unwrap();
+        assert_eq!(again.unindexed, [tickets[5].id]);
+        assert_eq!(again.indexed(), 39);
     }
 
     #[test]
@@ -753,30 +1087,55 @@ mod tests {
         );
     }
 
-    /// The bytes an index is kept as. When this changes, so does what an
-    /// older file means: bump `FORMAT` (so old files are ignored, not
-    /// misread), then accept the new bytes.
+    /// The bytes an index is kept as, after its header (which holds
+    /// baton's version). When this changes, so does what an older file
+    /// means: bump `FORMAT` (so old files are ignored, not misread), then
+    /// accept the new bytes.
     #[test]
     fn the_kept_shape_changes_only_with_the_format() {
-        let body = Body {
-            vocabulary: vec!["export".into(), "fail".into()],
-            entries: vec![Entry {
-                id: Uuid::from_u128(7),
-                stamp: Stamp {
-                    size: 1,
-                    inode: 2,
-                    modified: (3, 4),
-                    changed: (5, 6),
-                },
-                resolved: true,
-                len: 3,
-                terms: vec![(0, 2), (1, 1)],
-                words: vec![0],
-            }],
+        let mut words = Words {
+            kept: None,
+            slots: vec![Slot::Read(0)],
+            read: Vec::new(),
+            extra: Vec::new(),
+            extra_keys: HashMap::new(),
+            unindexed: Vec::new(),
+            problems: Vec::new(),
+            ids: Vec::new(),
         };
-        let bytes = postcard::to_stdvec(&body).unwrap();
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(FORMAT, 1, "update the bytes below with the format");
-        insta::assert_snapshot!(hex, @"02066578706f7274046661696c011000000000000000000000000000000007010206080a0c010302000201010100");
+        let record = Record {
+            id: Uuid::from_u128(7),
+            stamp: Stamp {
+                size: 1,
+                inode: 2,
+                modified: (3, 4),
+                changed: (5, 6),
+            },
+            resolved: true,
+            len: 3,
+            terms: vec![("fail".into(), 1), ("export".into(), 2)],
+            words: vec!["export".into()],
+        };
+        let entry = words.entry_of(&record);
+        words.read.push(entry);
+        let bytes = words.file(&[true]);
+        let hex: String = bytes[HEAD..].iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(FORMAT, 2, "update the bytes below with the format");
+        insta::assert_snapshot!(hex, @"00000000060000000a0000006578706f72746661696c00000000000000000000000000000007010000000000000002000000000000000300000000000000040000000600000005000000000000000100000003000000000000000200000000000000010000000000000002000000010000000100000000000000");
+        // And it reads back: the vocabulary sorted, the row in place.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        fs::write(&path, &bytes).unwrap();
+        let index = super::Index::open(&path).unwrap();
+        assert_eq!((index.word(0), index.word(1)), ("export", "fail"));
+        let row = index.row(0);
+        assert_eq!(pairs(row.terms).collect::<Vec<_>>(), [(0, 2), (1, 1)]);
+        assert_eq!(keys(row.words).collect::<Vec<_>>(), [0]);
+        assert_eq!((row.resolved, row.len), (true, 3));
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        fs::write(&path, &flipped).unwrap();
+        assert!(super::Index::open(&path).is_none(), "a flipped byte");
     }
 }

@@ -91,6 +91,7 @@ impl Store {
         self.remember_write(ticket.id);
         self.keep_summary(ticket);
         self.index_mail(lock, ticket);
+        self.index_words(lock, ticket);
         Ok(())
     }
 
@@ -105,6 +106,7 @@ impl Store {
         self.remember_write(ticket.id);
         self.keep_summary(ticket);
         self.index_mail(lock, ticket);
+        self.index_words(lock, ticket);
         Ok(())
     }
 
