@@ -579,9 +579,6 @@ impl Store {
                 _ => journal.push((e.id, Some(e))),
             }
         }
-        let at = |journal: &[(Uuid, Option<cache::Entry>)], id: &Uuid| {
-            journal.binary_search_by_key(id, |(k, _)| *k).ok()
-        };
         // Stat before reading: a change after the stat then shows as a
         // different stamp next time, never as a stale summary.
         let folder = self.folder()?;
@@ -595,9 +592,12 @@ impl Store {
         // Without a cache file every file is read, and stamped as it is;
         // a command that keeps its stamps, or asks watchman, stamps first.
         let stat_first = whole || self.keeps_stamps();
+        // Where the journal's entries are walked to, beside the ids.
+        let mut cursor = 0;
         for first in (0..n).step_by(CHUNK) {
             let ids = &listing.ids[first..(first + CHUNK).min(n)];
-            let cached: Vec<(Uuid, Option<summary_file::Row>, Option<cache::Stamp>)> = ids
+            // Each id with its row and its journal entry's place.
+            let cached: Vec<(Uuid, Option<summary_file::Row>, Option<usize>)> = ids
                 .iter()
                 .map(|id| {
                     let row = rows.as_mut().and_then(|rows| {
@@ -606,9 +606,13 @@ impl Store {
                         }
                         rows.next_if(|r| r.id == *id)
                     });
-                    let newer = at(&journal, id)
-                        .and_then(|k| journal[k].1.as_ref())
-                        .map(|e| e.stamp);
+                    while journal.get(cursor).is_some_and(|(k, _)| k < id) {
+                        cursor += 1;
+                    }
+                    let newer = journal
+                        .get(cursor)
+                        .is_some_and(|(k, _)| k == id)
+                        .then_some(cursor);
                     (*id, row, newer)
                 })
                 .collect();
@@ -619,7 +623,8 @@ impl Store {
                 vec![None; ids.len()]
             };
             let probes = cached.iter().zip(stamps).map(|((_, row, newer), stamp)| {
-                if stamp.is_some() && stamp == *newer {
+                let newer = newer.and_then(|k| journal[k].1.as_ref()).map(|e| e.stamp);
+                if stamp.is_some() && stamp == newer {
                     Probe::Journal
                 } else if stamp.is_some() && stamp == row.map(|r| r.stamp) {
                     Probe::Row
@@ -628,9 +633,9 @@ impl Store {
                 }
             });
             let probes: Vec<Probe> = probes.collect();
-            for (k, ((id, row, _), probe)) in cached.into_iter().zip(probes).enumerate() {
+            for (k, ((_, row, newer), probe)) in cached.into_iter().zip(probes).enumerate() {
                 let i = first + k;
-                let newer = at(&journal, &id).and_then(|k| journal[k].1.take());
+                let newer = newer.and_then(|k| journal[k].1.take());
                 match (probe, row, newer) {
                     (Probe::Journal, _, Some(e)) => {
                         slots[i] = Slot::Journal;

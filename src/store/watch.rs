@@ -14,7 +14,6 @@
 //! baton never starts watchman itself: a cron job should not leave a daemon
 //! behind. `watchman watch-project tickets` starts it and the watch.
 
-use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -40,8 +39,9 @@ const REWRITE_AFTER: usize = 256;
 pub struct Watch {
     /// The stamps baton kept at the watch file's clock, by id, sorted.
     known: Rows,
-    /// The ticket files watchman names as changed since that clock.
-    changed: HashSet<Uuid>,
+    /// The ticket files watchman names as changed since that clock, sorted
+    /// (walked beside the ids, never hashed).
+    changed: Vec<Uuid>,
     /// The clock the stamps are good for once this command has taken its own:
     /// the one watchman gave before any of them.
     clock: String,
@@ -203,7 +203,7 @@ impl Watch {
                 client.ask(json!(["clock", root, {"sync_timeout": SYNC.as_millis() as u64}]))?;
             return Ok(Watch {
                 known: Rows::default(),
-                changed: HashSet::new(),
+                changed: Vec::new(),
                 clock: clock["clock"]
                     .as_str()
                     .ok_or("watchman gave no clock")?
@@ -220,20 +220,20 @@ impl Watch {
             .ok_or("watchman gave no clock")?
             .to_string();
         let fresh = answer["is_fresh_instance"].as_bool().unwrap_or(true);
-        let mut changed = HashSet::new();
+        let mut changed = Vec::new();
         let mut whole = fresh;
         for file in answer["files"]
             .as_array()
             .ok_or("watchman listed no files")?
         {
             match file.as_str().map(ticket_of) {
-                Some(Ok(Some(id))) => {
-                    changed.insert(id);
-                }
+                Some(Ok(Some(id))) => changed.push(id),
                 Some(Ok(None)) => {}
                 _ => whole = true,
             }
         }
+        changed.sort_unstable();
+        changed.dedup();
         Ok(Watch {
             known: if whole { Rows::default() } else { kept.stamps },
             changed,
@@ -252,7 +252,7 @@ impl Watch {
     /// The stamp kept for `id`, when watchman says its file is unchanged
     /// since; `None` means it must be stamped.
     pub fn unchanged(&self, id: &Uuid) -> Option<Stamp> {
-        if self.whole || self.changed.contains(id) {
+        if self.whole || self.changed.binary_search(id).is_ok() {
             return None;
         }
         let at = self.known.find(id).ok()?;
@@ -270,15 +270,19 @@ impl Watch {
         };
         let known = &self.known;
         let mut at = known.find(first).unwrap_or_else(|at| at);
+        let mut changed = self.changed.partition_point(|c| c < first);
         ids.iter()
             .map(|id| {
                 let wanted = id.as_bytes().as_slice();
                 while at < known.len() && known.id(at) < wanted {
                     at += 1;
                 }
+                while self.changed.get(changed).is_some_and(|c| c < id) {
+                    changed += 1;
+                }
                 (at < known.len()
                     && known.id(at) == wanted
-                    && (self.changed.is_empty() || !self.changed.contains(id)))
+                    && self.changed.get(changed) != Some(id))
                 .then(|| known.stamp(at))
             })
             .collect()
@@ -287,8 +291,10 @@ impl Watch {
     /// Notes that this command wrote `id`'s file: its kept stamp no longer
     /// holds, so a later pass of the same command stamps it again.
     pub fn wrote(&mut self, id: Uuid) {
-        if !self.whole {
-            self.changed.insert(id);
+        if !self.whole
+            && let Err(at) = self.changed.binary_search(&id)
+        {
+            self.changed.insert(at, id);
         }
     }
 
@@ -485,7 +491,7 @@ mod tests {
         let ids = [Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3)];
         let watch = Watch {
             known: Rows::of(&[(ids[0], stamp(10)), (ids[1], stamp(20))]),
-            changed: HashSet::from([ids[1]]),
+            changed: vec![ids[1]],
             clock: "c:1:2:3".into(),
             root: "/w".into(),
             relative: "tickets".into(),
@@ -501,7 +507,7 @@ mod tests {
         assert_eq!(watch.unchanged_all(&ids[1..]), vec![None, None]);
         let mut wrote = Watch {
             known: Rows::of(&[(ids[0], stamp(10))]),
-            changed: HashSet::new(),
+            changed: Vec::new(),
             clock: "c:1:2:3".into(),
             root: "/w".into(),
             relative: "tickets".into(),
