@@ -68,10 +68,12 @@ impl Index {
             .checked_add(keys.checked_mul(8 + POSTING)?)?
             .checked_add(HEAD)?;
         let index = Index { bytes, files, keys };
-        (index.bytes.len() == size
+        let whole = index.bytes.len() == size
             && (1..files).all(|at| index.id(at - 1) < index.id(at))
-            && (0..files).all(|at| index.run(at).is_none_or(|(start, len)| start + len <= keys)))
-        .then_some(index)
+            && (0..files).all(|at| index.run(at).is_none_or(|(start, len)| start + len <= keys));
+        // Checked whole; from here on only what a lookup reads is mapped.
+        index.bytes.release(0, index.bytes.len());
+        whole.then_some(index)
     }
 
     fn row(&self, at: usize) -> &[u8] {
@@ -344,6 +346,10 @@ impl Store {
                 if folded {
                     plan.push((stamp, current));
                 }
+            }
+            // The rows walked are not read again (a fold copies keys only).
+            if let Some(b) = &base {
+                b.bytes.release(HEAD, HEAD + row * FILE);
             }
         }
         self.stamped_all(ids);

@@ -46,6 +46,32 @@ impl Mapped {
     }
 }
 
+impl Mapped {
+    /// Lets the kernel take back the pages of `from..to` from this
+    /// process: a reader done with them (the rows it walked, the bytes it
+    /// checked) keeps its resident memory to what it still reads, which at
+    /// a million tickets is the difference between 50 MB and 200 MB. The
+    /// pages stay in the page cache, and a later read of the range maps
+    /// them again from there.
+    pub fn release(&self, from: usize, to: usize) {
+        #[cfg(unix)]
+        if let Mapped::Map(m) = self
+            && from < to
+            && to <= m.len()
+        {
+            // SAFETY: the mapping is read-only and of a file nothing changes
+            // in place (see the module's docs), so after MADV_DONTNEED every
+            // byte reads back the same from the page cache: no borrow of
+            // the mapping can see its bytes change.
+            let _ = unsafe {
+                m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, from, to - from)
+            };
+        }
+        #[cfg(not(unix))]
+        let _ = (from, to);
+    }
+}
+
 impl Deref for Mapped {
     type Target = [u8];
 
@@ -72,6 +98,20 @@ mod tests {
         std::fs::rename(&tmp, &path).unwrap();
         assert_eq!(&old[..], b"first version");
         assert_eq!(&Mapped::open(&path, 1 << 20).unwrap()[..], b"second");
+    }
+
+    #[test]
+    fn released_pages_read_back_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache");
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let map = Mapped::open(&path, 1 << 20).unwrap();
+        assert_eq!(&map[..], &bytes[..]);
+        map.release(4096, 150_000);
+        map.release(0, map.len());
+        map.release(10, 5);
+        assert_eq!(&map[..], &bytes[..]);
     }
 
     #[test]

@@ -113,7 +113,12 @@ pub struct Reader {
     map: Arc<Mapped>,
     next: u64,
     count: u64,
+    /// The rows up to here are given back (`Mapped::release`).
+    released: usize,
 }
+
+/// Rows walked before their pages are given back.
+const RELEASE_EVERY: u64 = 1 << 14;
 
 impl Reader {
     /// Opens the file at `path` when it is a summaries file of this format
@@ -136,6 +141,7 @@ impl Reader {
             map: Arc::new(map),
             next: 0,
             count,
+            released: HEADER,
         })
     }
 
@@ -147,6 +153,7 @@ impl Reader {
             map: Arc::clone(&self.map),
             next: 0,
             count: self.count,
+            released: HEADER,
         }
     }
 
@@ -161,6 +168,11 @@ impl Reader {
             return None;
         }
         let at = HEADER + self.next as usize * ROW;
+        if self.next.is_multiple_of(RELEASE_EVERY) {
+            // The rows walked are not read again by this reader.
+            self.map.release(self.released, at);
+            self.released = at;
+        }
         self.next += 1;
         let b: &[u8; ROW] = self.map.get(at..at + ROW)?.try_into().ok()?;
         Some(Row::decode(b))

@@ -270,8 +270,10 @@ impl Watch {
         };
         let known = &self.known;
         let mut at = known.find(first).unwrap_or_else(|at| at);
+        let from = at;
         let mut changed = self.changed.partition_point(|c| c < first);
-        ids.iter()
+        let out = ids
+            .iter()
             .map(|id| {
                 let wanted = id.as_bytes().as_slice();
                 while at < known.len() && known.id(at) < wanted {
@@ -285,7 +287,11 @@ impl Watch {
                     && self.changed.get(changed) != Some(id))
                 .then(|| known.stamp(at))
             })
-            .collect()
+            .collect();
+        // A pass comes a slice of ids at a time, in order: the rows walked
+        // are not needed again soon.
+        known.release(from, at);
+        out
     }
 
     /// Notes that this command wrote `id`'s file: its kept stamp no longer
@@ -390,6 +396,13 @@ impl Rows {
         Stamp::decode(self.row(at)[16..].try_into().unwrap_or(&[0; STAMP]))
     }
 
+    /// Gives back the pages of rows `from..to` (`Mapped::release`).
+    fn release(&self, from: usize, to: usize) {
+        if let Some(bytes) = &self.bytes {
+            bytes.release(self.start + from * ROW, self.start + to * ROW);
+        }
+    }
+
     /// Rows holding `pairs` (sorted), as the watch file would.
     #[cfg(test)]
     fn of(pairs: &[(Uuid, Stamp)]) -> Rows {
@@ -449,6 +462,8 @@ fn read(path: &Path) -> Option<Kept> {
         .chunks_exact(ROW)
         .map(|r| &r[..16])
         .is_sorted_by(|a, b| a < b);
+    // Checked whole; from here on only the rows walked are kept mapped.
+    bytes.release(0, bytes.len());
     let stamps = Rows {
         count: usize::try_from(count).ok()?,
         start: at,

@@ -91,7 +91,6 @@ impl Store {
         self.remember_write(ticket.id);
         self.keep_summary(ticket);
         self.index_mail(lock, ticket);
-        self.index_words(lock, ticket);
         Ok(())
     }
 
@@ -106,7 +105,6 @@ impl Store {
         self.remember_write(ticket.id);
         self.keep_summary(ticket);
         self.index_mail(lock, ticket);
-        self.index_words(lock, ticket);
         Ok(())
     }
 
