@@ -72,6 +72,22 @@ impl Mapped {
     }
 }
 
+/// Binary search over `count` records read in place: `Ok` with where the
+/// record `cmp` finds equal is, or `Err` with where it would go. `cmp(at)`
+/// orders record `at` against what is looked for.
+pub fn search(count: usize, cmp: impl Fn(usize) -> std::cmp::Ordering) -> Result<usize, usize> {
+    let (mut low, mut high) = (0, count);
+    while low < high {
+        let mid = low + (high - low) / 2;
+        match cmp(mid) {
+            std::cmp::Ordering::Less => low = mid + 1,
+            std::cmp::Ordering::Greater => high = mid,
+            std::cmp::Ordering::Equal => return Ok(mid),
+        }
+    }
+    Err(low)
+}
+
 impl Deref for Mapped {
     type Target = [u8];
 
@@ -98,6 +114,17 @@ mod tests {
         std::fs::rename(&tmp, &path).unwrap();
         assert_eq!(&old[..], b"first version");
         assert_eq!(&Mapped::open(&path, 1 << 20).unwrap()[..], b"second");
+    }
+
+    #[test]
+    fn search_finds_a_record_or_where_it_would_go() {
+        let records = [10, 20, 30];
+        let find = |x: i32| search(records.len(), |at| records[at].cmp(&x));
+        assert_eq!(find(20), Ok(1));
+        assert_eq!(find(5), Err(0));
+        assert_eq!(find(25), Err(2));
+        assert_eq!(find(35), Err(3));
+        assert_eq!(search(0, |_| std::cmp::Ordering::Less), Err(0));
     }
 
     #[test]

@@ -420,16 +420,7 @@ impl Rows {
     /// Where `id` is, or where it would go.
     fn find(&self, id: &Uuid) -> Result<usize, usize> {
         let wanted = id.as_bytes().as_slice();
-        let (mut low, mut high) = (0, self.count);
-        while low < high {
-            let mid = low + (high - low) / 2;
-            match self.id(mid).cmp(wanted) {
-                std::cmp::Ordering::Less => low = mid + 1,
-                std::cmp::Ordering::Greater => high = mid,
-                std::cmp::Ordering::Equal => return Ok(mid),
-            }
-        }
-        Err(low)
+        super::mapped::search(self.count, |at| self.id(at).cmp(wanted))
     }
 }
 

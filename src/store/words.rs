@@ -165,16 +165,9 @@ impl Index {
 
     /// The key of `word` in the vocabulary.
     fn key(&self, word: &str) -> Option<u32> {
-        let (mut low, mut high) = (0, self.vocabulary as u32);
-        while low < high {
-            let mid = low + (high - low) / 2;
-            match self.word(mid).cmp(word) {
-                std::cmp::Ordering::Less => low = mid + 1,
-                std::cmp::Ordering::Greater => high = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
-            }
-        }
-        None
+        super::mapped::search(self.vocabulary, |k| self.word(k as u32).cmp(word))
+            .ok()
+            .map(|k| k as u32)
     }
 
     fn row(&self, at: usize) -> Row<'_> {
@@ -243,6 +236,20 @@ pub struct Words {
 }
 
 impl Words {
+    /// No entries yet, over the kept index `kept`.
+    fn over(kept: Option<Index>) -> Words {
+        Words {
+            kept,
+            slots: Vec::new(),
+            read: Vec::new(),
+            extra: Vec::new(),
+            extra_keys: HashMap::new(),
+            unindexed: Vec::new(),
+            problems: Vec::new(),
+            ids: Vec::new(),
+        }
+    }
+
     fn base(&self) -> u32 {
         self.kept.as_ref().map_or(0, |k| k.vocabulary as u32)
     }
@@ -482,16 +489,7 @@ impl Store {
         let (old_count, kept_size) = kept
             .as_ref()
             .map_or((0, 0), |k| (k.rows, k.bytes.len() as u64));
-        let mut words = Words {
-            kept,
-            slots: Vec::with_capacity(listing.ids.len()),
-            read: Vec::new(),
-            extra: Vec::new(),
-            extra_keys: HashMap::new(),
-            unindexed: Vec::new(),
-            problems: Vec::new(),
-            ids: Vec::new(),
-        };
+        let mut words = Words::over(kept);
         // Where each file's entry will be: a kept row, a record of the
         // journal, or read now (todo).
         let mut todo: Vec<(usize, Option<Stamp>)> = Vec::new();
@@ -1096,16 +1094,8 @@ mod tests {
     /// accept the new bytes.
     #[test]
     fn the_kept_shape_changes_only_with_the_format() {
-        let mut words = Words {
-            kept: None,
-            slots: vec![Slot::Read(0)],
-            read: Vec::new(),
-            extra: Vec::new(),
-            extra_keys: HashMap::new(),
-            unindexed: Vec::new(),
-            problems: Vec::new(),
-            ids: Vec::new(),
-        };
+        let mut words = Words::over(None);
+        words.slots.push(Slot::Read(0));
         let record = Record {
             id: Uuid::from_u128(7),
             stamp: Stamp {
