@@ -139,6 +139,45 @@ pub fn version_bytes() -> [u8; 16] {
     v
 }
 
+/// The bytes of the head a cache file read in place begins with: its kind
+/// (8 bytes of magic), a CRC-32 of everything after the CRC, the cache's
+/// format and baton's version.
+pub const HEAD: usize = 8 + 4 + 4 + 16;
+
+/// The head of a cache file of kind `magic`; its CRC is left to [`seal`].
+pub fn head(magic: &[u8; 8]) -> [u8; HEAD] {
+    let mut h = [0u8; HEAD];
+    h[..8].copy_from_slice(magic);
+    h[12..16].copy_from_slice(&FORMAT.to_le_bytes());
+    h[16..].copy_from_slice(&version_bytes());
+    h
+}
+
+/// Writes into the head of a whole file the CRC-32 of what follows it.
+pub fn seal(bytes: &mut [u8]) {
+    let crc = crc32fast::hash(&bytes[12..]);
+    bytes[8..12].copy_from_slice(&crc.to_le_bytes());
+}
+
+/// Whether `bytes` is a whole cache file of kind `magic` as [`head`] and
+/// [`seal`] made it, of this format and version.
+pub fn sealed(bytes: &[u8], magic: &[u8; 8]) -> bool {
+    bytes.len() >= HEAD
+        && bytes[..8] == magic[..]
+        && bytes[8..12] == crc32fast::hash(&bytes[12..]).to_le_bytes()
+        && bytes[12..HEAD] == head(magic)[12..]
+}
+
+/// The newest of each id's records, sorted by id: journal records come
+/// oldest first, and the last one of a file is what is known of it.
+pub fn newest_of_each<T>(mut records: Vec<T>, id: impl Fn(&T) -> Uuid) -> Vec<T> {
+    records.reverse();
+    // Stable: of each id's records the newest stays first, and is kept.
+    records.sort_by_key(&id);
+    records.dedup_by(|a, b| id(a) == id(b));
+    records
+}
+
 /// Reads the listing file: its ids are 16 bytes each, sorted, so reading
 /// it is a copy and a checksum, not a decode (through a small buffer, so the
 /// ids are held once); `None` for a missing, foreign, damaged or outdated
@@ -355,6 +394,22 @@ pub fn outgrown(journal: u64, base: u64) -> bool {
 mod tests {
     use super::*;
     use crate::core::ticket::Ticket;
+
+    #[test]
+    fn a_sealed_head_is_checked_whole_and_the_newest_record_of_each_id_wins() {
+        let mut bytes = head(b"baton\0x\n").to_vec();
+        bytes.extend_from_slice(b"payload");
+        seal(&mut bytes);
+        assert!(sealed(&bytes, b"baton\0x\n"));
+        assert!(!sealed(&bytes, b"baton\0y\n"), "another kind");
+        let mut flipped = bytes.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        assert!(!sealed(&flipped, b"baton\0x\n"), "a flipped byte");
+        assert!(!sealed(&bytes[..HEAD - 1], b"baton\0x\n"), "cut short");
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let newest = newest_of_each(vec![(b, 1), (a, 2), (b, 3), (a, 4)], |r| r.0);
+        assert_eq!(newest, [(a, 4), (b, 3)]);
+    }
 
     /// A journal is read up to its first torn or damaged record, so an
     /// append cut short (a crash, a full disk) costs only what it held.

@@ -567,18 +567,12 @@ impl Store {
             _ => (Vec::new(), 0),
         };
         // The newest record of each file wins over older ones and the file.
-        // Sorted by id, so that each of the store's files looks itself up
-        // without hashing (a stable sort keeps the records' order, and the
-        // last of each id is kept).
-        let mut records = records;
-        records.sort_by_key(|e| e.id);
-        let mut journal: Vec<(Uuid, Option<cache::Entry>)> = Vec::with_capacity(records.len());
-        for e in records {
-            match journal.last_mut() {
-                Some((id, newest)) if *id == e.id => *newest = Some(e),
-                _ => journal.push((e.id, Some(e))),
-            }
-        }
+        // Sorted by id, so that the pass walks them beside the store's files.
+        let mut journal: Vec<(Uuid, Option<cache::Entry>)> =
+            cache::newest_of_each(records, |e| e.id)
+                .into_iter()
+                .map(|e| (e.id, Some(e)))
+                .collect();
         // Stat before reading: a change after the stat then shows as a
         // different stamp next time, never as a stale summary.
         let folder = self.folder()?;

@@ -28,9 +28,8 @@ use crate::error::Result;
 /// The index file's name in the cache folder.
 const MAIL: &str = "mail";
 const MAGIC: &[u8; 8] = b"baton\0m\n";
-/// Magic, CRC-32 of the rest, format, baton's version (16 bytes, padded),
-/// then how many files and how many keys.
-const HEAD: usize = 8 + 4 + 4 + 16 + 8 + 8;
+/// The cache's head (`cache::head`), then how many files and how many keys.
+const HEAD: usize = cache::HEAD + 8 + 8;
 /// A file's row: its id, its stamp, and where its run of keys starts and
 /// how long it is (`u32::MAX`: the file does not parse).
 const FILE: usize = 16 + STAMP + 4 + 4;
@@ -53,14 +52,10 @@ impl Index {
     /// The index at `path`, when it is whole, of this version and sorted.
     fn open(path: &std::path::Path) -> Option<Index> {
         let bytes = Mapped::open(path, cache::MAX_SIZE).ok()?;
-        let head = bytes.get(..HEAD)?;
-        if &head[..8] != MAGIC
-            || u32::from_le_bytes(head[8..12].try_into().ok()?) != crc32fast::hash(&bytes[12..])
-            || u32::from_le_bytes(head[12..16].try_into().ok()?) != cache::FORMAT
-            || head[16..32] != cache::version_bytes()
-        {
+        if !cache::sealed(&bytes, MAGIC) {
             return None;
         }
+        let head = bytes.get(..HEAD)?;
         let files = usize::try_from(u64::from_le_bytes(head[32..40].try_into().ok()?)).ok()?;
         let keys = usize::try_from(u64::from_le_bytes(head[40..48].try_into().ok()?)).ok()?;
         let size = files
@@ -187,10 +182,7 @@ impl Builder {
         let mut out = Vec::with_capacity(
             HEAD + self.rows.len() + self.keys.len() * 8 + postings.len() * POSTING,
         );
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&[0; 4]);
-        out.extend_from_slice(&cache::FORMAT.to_le_bytes());
-        out.extend_from_slice(&cache::version_bytes());
+        out.extend_from_slice(&cache::head(MAGIC));
         out.extend_from_slice(&(self.files as u64).to_le_bytes());
         out.extend_from_slice(&(self.keys.len() as u64).to_le_bytes());
         out.extend_from_slice(&self.rows);
@@ -201,8 +193,7 @@ impl Builder {
             out.extend_from_slice(&k.to_le_bytes());
             out.extend_from_slice(&row.to_le_bytes());
         }
-        let crc = crc32fast::hash(&out[12..]);
-        out[8..12].copy_from_slice(&crc.to_le_bytes());
+        cache::seal(&mut out);
         out
     }
 }
@@ -283,14 +274,11 @@ impl Store {
         let base_size = base.as_ref().map_or(0, |b| b.bytes.len() as u64);
         // A journal extends its index; without a whole one it is not read,
         // and the index written below removes it.
-        let (mut records, journal_size) = match base {
+        let (records, journal_size) = match base {
             Some(_) => cache::read_journal::<Record>(&cache::journal(&path)),
             None => (Vec::new(), 0),
         };
-        // The last record of each file is what is known of it.
-        records.reverse();
-        records.sort_by_key(|r| r.id);
-        records.dedup_by_key(|r| r.id);
+        let records = cache::newest_of_each(records, |r| r.id);
         let mut wanted: Vec<u64> = keys.iter().map(|k| hash(k)).collect();
         wanted.sort_unstable();
         let sharing = base

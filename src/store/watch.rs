@@ -319,10 +319,7 @@ impl Watch {
     /// and the ones this command took) at this command's clock.
     pub fn keep(&self, path: &Path, stamps: &[(Uuid, Stamp)]) -> std::io::Result<()> {
         let mut bytes = Vec::with_capacity(64 + stamps.len() * (16 + STAMP));
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&[0; 4]);
-        bytes.extend_from_slice(&cache::FORMAT.to_le_bytes());
-        bytes.extend_from_slice(&cache::version_bytes());
+        bytes.extend_from_slice(&cache::head(MAGIC));
         for text in [&self.root, &self.relative, &self.clock] {
             bytes.extend_from_slice(&(text.len() as u32).to_le_bytes());
             bytes.extend_from_slice(text.as_bytes());
@@ -332,8 +329,7 @@ impl Watch {
             bytes.extend_from_slice(id.as_bytes());
             bytes.extend_from_slice(&stamp.encode());
         }
-        let crc = crc32fast::hash(&bytes[12..]);
-        bytes[8..12].copy_from_slice(&crc.to_le_bytes());
+        cache::seal(&mut bytes);
         cache::replace(path, &bytes)
     }
 
@@ -427,15 +423,10 @@ impl Rows {
 /// Reads the watch file; `None` unless it is whole and of this version.
 fn read(path: &Path) -> Option<Kept> {
     let bytes = Mapped::open(path, 1 << 30).ok()?;
-    let head = bytes.get(..32)?;
-    if &head[..8] != MAGIC
-        || u32::from_le_bytes(head[8..12].try_into().ok()?) != crc32fast::hash(&bytes[12..])
-        || u32::from_le_bytes(head[12..16].try_into().ok()?) != cache::FORMAT
-        || head[16..32] != cache::version_bytes()
-    {
+    if !cache::sealed(&bytes, MAGIC) {
         return None;
     }
-    let mut at = 32;
+    let mut at = cache::HEAD;
     let mut text = || -> Option<String> {
         let len = u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as usize;
         let s = std::str::from_utf8(bytes.get(at + 4..at + 4 + len)?).ok()?;

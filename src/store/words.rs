@@ -40,10 +40,9 @@ pub const FILE: &str = "words";
 /// is cut into terms or words, or the layout below.
 const FORMAT: u32 = 2;
 const MAGIC: &[u8; 8] = b"baton\0t\n";
-/// Magic, CRC-32 of the rest, this index's format, the cache's format,
-/// baton's version (16 bytes), then the counts: words of the vocabulary,
-/// their bytes, rows, terms, search words.
-const HEAD: usize = 8 + 4 + 4 + 4 + 16 + 5 * 8;
+/// The cache's head (`cache::head`), this index's format, then the counts:
+/// words of the vocabulary, their bytes, rows, terms, search words.
+const HEAD: usize = cache::HEAD + 4 + 5 * 8;
 /// A row: id 16, stamp, resolved 4, length 4, then where its terms and its
 /// words lie (start and count, 4 each).
 const ROW: usize = 16 + STAMP + 4 + 4 + 16;
@@ -104,13 +103,11 @@ impl Index {
     /// its rows in id order and its vocabulary sorted; `None` otherwise.
     fn open(path: &Path) -> Option<Index> {
         let bytes = Mapped::open(path, cache::MAX_SIZE).ok()?;
+        if !cache::sealed(&bytes, MAGIC) {
+            return None;
+        }
         let head = bytes.get(..HEAD)?;
-        if &head[..8] != MAGIC
-            || u32_at(head, 8) != crc32fast::hash(&bytes[12..])
-            || u32_at(head, 12) != FORMAT
-            || u32_at(head, 16) != cache::FORMAT
-            || head[20..36] != cache::version_bytes()
-        {
+        if u32_at(head, cache::HEAD) != FORMAT {
             return None;
         }
         let count = |at: usize| -> Option<usize> {
@@ -478,14 +475,11 @@ impl Store {
         let path = self.cache_dir().map(|d| d.join(FILE));
         // A journal extends its index; without a whole one it is not read,
         // and the index written below removes it.
-        let (mut records, journal_size) = match (&kept, &path) {
+        let (records, journal_size) = match (&kept, &path) {
             (Some(_), Some(p)) => cache::read_journal::<Record>(&cache::journal(p)),
             _ => (Vec::new(), 0),
         };
-        // The last record of each file is what is known of it.
-        records.reverse();
-        records.sort_by_key(|r| r.id);
-        records.dedup_by_key(|r| r.id);
+        let records = cache::newest_of_each(records, |r| r.id);
         let (old_count, kept_size) = kept
             .as_ref()
             .map_or((0, 0), |k| (k.rows, k.bytes.len() as u64));
@@ -643,10 +637,8 @@ impl Words {
         let mut terms_at = rows_at + n_rows * ROW;
         let mut words_at = terms_at + n_terms * 8;
         let mut out = vec![0u8; words_at + n_words * 4];
-        out[..8].copy_from_slice(MAGIC);
-        out[12..16].copy_from_slice(&FORMAT.to_le_bytes());
-        out[16..20].copy_from_slice(&cache::FORMAT.to_le_bytes());
-        out[20..36].copy_from_slice(&cache::version_bytes());
+        out[..cache::HEAD].copy_from_slice(&cache::head(MAGIC));
+        out[cache::HEAD..cache::HEAD + 4].copy_from_slice(&FORMAT.to_le_bytes());
         for (i, n) in [order.len(), text.len(), n_rows, n_terms, n_words]
             .into_iter()
             .enumerate()
@@ -683,8 +675,7 @@ impl Words {
             term += terms.len() as u32;
             word += words.len() as u32;
         });
-        let crc = crc32fast::hash(&out[12..]);
-        out[8..12].copy_from_slice(&crc.to_le_bytes());
+        cache::seal(&mut out);
         out
     }
 
